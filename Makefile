@@ -1,0 +1,39 @@
+# sagesize: the two commands that matter on a fresh machine.
+#   make synth   set up, then synthesize the example config (no AWS account needed)
+#   make test    set up, then run every check and test
+# Both install what they need (npm packages, Go modules) on first use.
+
+SHELL       := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+# The pinned Node.js 22 and CDK CLI from package.json come first on PATH.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+
+CONFIG ?= sagesize.yaml
+OUT    ?= cdk.out
+
+.PHONY: setup synth test bench-synth clean
+
+# npm ci only when package.json or the lock file changed.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+setup: node_modules/.installed
+	go mod download
+	@node --version >/dev/null
+
+synth: setup
+	rm -rf $(OUT)
+	cdk synth --quiet --output $(OUT) -c config=$(CONFIG)
+	@echo
+	@echo "Synthesized $(CONFIG) into $(OUT)/:"
+	@go run ./cmd/sagesize summary $(OUT)
+
+test: setup
+	scripts/test
+
+bench-synth: setup
+	scripts/bench-synth
+
+clean:
+	rm -rf $(OUT) node_modules

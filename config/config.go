@@ -1,0 +1,280 @@
+// Package config reads, decodes and validates the sagesize YAML file that
+// names the SageMaker endpoints to watch, their latency SLO and their alarm
+// thresholds.
+//
+// Decoding is strict: an unknown key, a value of the wrong type or a value
+// that does not parse is reported with the file, the line, the field path and
+// what would be valid. Validation reports every problem at once.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/sagesize/sagesize/catalog"
+	"go.yaml.in/yaml/v3"
+)
+
+// DefaultPath is the config file read when no -c config=PATH is given.
+const DefaultPath = "sagesize.yaml"
+
+// DefaultVariant is the production variant name SageMaker's own tooling uses
+// for a single-variant endpoint.
+const DefaultVariant = "AllTraffic"
+
+// Config is a validated sagesize configuration.
+type Config struct {
+	// Project names the deployment; it prefixes stack, dashboard and alarm names.
+	Project string `yaml:"project"`
+	// Release optionally identifies a model release (for example a CI build)
+	// so that each release gets its own stack. -c release=ID overrides it.
+	Release string `yaml:"release"`
+	// Account and Region pin the stack's environment. Both empty means an
+	// environment-agnostic template that deploys anywhere.
+	Account string `yaml:"account"`
+	Region  string `yaml:"region"`
+	// Notifications says where alarm notifications go.
+	Notifications Notifications `yaml:"notifications"`
+	// Alarm holds the evaluation settings every alarm uses unless an endpoint
+	// overrides them.
+	Alarm Evaluation `yaml:"alarmDefaults"`
+	// Prices overrides catalogue prices (USD per instance hour), keyed by
+	// instance type, e.g. for a region other than the catalogue's or a
+	// negotiated discount.
+	Prices map[string]float64 `yaml:"prices"`
+	// Endpoints lists the SageMaker real-time endpoints to monitor.
+	Endpoints []Endpoint `yaml:"endpoints"`
+
+	// Catalog is the instance catalogue with Prices applied; set by Load.
+	Catalog *catalog.Catalog `yaml:"-"`
+}
+
+// Notifications selects the SNS topic that alarm actions publish to: a new,
+// encrypted topic that sagesize creates (optionally with e-mail
+// subscriptions), or an existing topic given by ARN.
+type Notifications struct {
+	// TopicArn names an existing topic; when empty sagesize creates one.
+	TopicArn string `yaml:"topicArn"`
+	// Emails are subscribed to the topic sagesize creates.
+	Emails []string `yaml:"emails"`
+	// Warnings, when false, keeps warning alarms off the topic (they still
+	// show on the dashboard). Default true.
+	Warnings *bool `yaml:"warnings"`
+}
+
+// NotifyWarnings reports whether warning alarms publish to the topic.
+func (n Notifications) NotifyWarnings() bool { return n.Warnings == nil || *n.Warnings }
+
+// Evaluation is how an alarm evaluates its metric: the period of one data
+// point and "DatapointsToAlarm out of EvaluationPeriods" breaching points.
+type Evaluation struct {
+	Period            Duration `yaml:"period"`
+	EvaluationPeriods int      `yaml:"evaluationPeriods"`
+	DatapointsToAlarm int      `yaml:"datapointsToAlarm"`
+}
+
+// Endpoint is one SageMaker real-time endpoint to monitor.
+type Endpoint struct {
+	// Name is the SageMaker endpoint name.
+	Name string `yaml:"name"`
+	// Variants are the endpoint's production variants; default one
+	// AllTraffic variant is not assumed: the instance type must be given.
+	Variants []Variant `yaml:"variants"`
+	// SLO is the latency objective drawn on every latency graph.
+	SLO SLO `yaml:"slo"`
+	// Alarms holds the thresholds, keyed by severity, per alarm family.
+	Alarms Alarms `yaml:"alarms"`
+	// Evaluation overrides the alarmDefaults for this endpoint's alarms.
+	Evaluation *Evaluation `yaml:"evaluation"`
+}
+
+// Variant is one production variant of an endpoint.
+type Variant struct {
+	// Name is the production variant name; default AllTraffic.
+	Name string `yaml:"name"`
+	// InstanceType is an ml.* hosting instance type from the catalogue.
+	InstanceType string `yaml:"instanceType"`
+	// InstanceCount is the number of instances; default 1.
+	InstanceCount *int `yaml:"instanceCount"`
+}
+
+// Count is the variant's instance count (1 when not given).
+func (v Variant) Count() int {
+	if v.InstanceCount == nil {
+		return 1
+	}
+	return *v.InstanceCount
+}
+
+// SLO is a latency service level objective: Percentile of requests finish
+// within Latency.
+type SLO struct {
+	Percentile Percentile `yaml:"percentile"`
+	Latency    Duration   `yaml:"latency"`
+}
+
+// Alarms holds the configured thresholds of every alarm family. A nil
+// family has no alarms, except ModelLatency, which defaults to a critical
+// alarm at the SLO.
+type Alarms struct {
+	ModelLatency           *LatencyThresholds `yaml:"modelLatency"`
+	OverheadLatency        *LatencyThresholds `yaml:"overheadLatency"`
+	Invocation5XXErrorRate *PercentThresholds `yaml:"invocation5xxErrorRate"`
+	ModelErrorRate         *PercentThresholds `yaml:"modelErrorRate"`
+	CPUUtilization         *PercentThresholds `yaml:"cpuUtilization"`
+	GPUUtilization         *PercentThresholds `yaml:"gpuUtilization"`
+	GPUMemoryUtilization   *PercentThresholds `yaml:"gpuMemoryUtilization"`
+	MemoryUtilization      *PercentThresholds `yaml:"memoryUtilization"`
+	DiskUtilization        *PercentThresholds `yaml:"diskUtilization"`
+}
+
+// LatencyThresholds are upper bounds on a latency statistic.
+type LatencyThresholds struct {
+	// Statistic is a percentile (p99), Average or Maximum. ModelLatency
+	// defaults to the SLO percentile, OverheadLatency to Average.
+	Statistic Statistic `yaml:"statistic"`
+	Warning   *Duration `yaml:"warning"`
+	Critical  *Duration `yaml:"critical"`
+}
+
+// PercentThresholds are upper bounds on a percentage (error rate or
+// utilization normalized to the whole instance).
+type PercentThresholds struct {
+	Warning  *Percent `yaml:"warning"`
+	Critical *Percent `yaml:"critical"`
+}
+
+// Overrides are values given on the command line that win over the file.
+type Overrides struct {
+	// Release replaces the file's release when non-empty (-c release=ID).
+	Release string
+}
+
+// Load reads the YAML file at path, decodes it strictly, applies o (which may
+// be nil), fills defaults and validates the result. Every error names path.
+func Load(path string, o *Overrides) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err) // *fs.PathError names the file
+	}
+	c, err := Parse(data, o)
+	if err != nil {
+		return nil, &FileError{Path: path, Err: err}
+	}
+	return c, nil
+}
+
+// Parse decodes, defaults and validates a config held in memory.
+func Parse(data []byte, o *Overrides) (*Config, error) {
+	if strings.TrimSpace(stripComments(data)) == "" {
+		return nil, Problems{{Msg: "the file is empty; start from sagesize.yaml or config/examples/"}}
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, Problems{{Msg: err.Error()}}
+	}
+	if ps := checkShape(&root, configShape()); len(ps) > 0 {
+		return nil, ps
+	}
+	var c Config
+	if err := root.Decode(&c); err != nil {
+		// checkShape accepts nothing that Decode rejects; keep the error anyway.
+		return nil, Problems{{Msg: err.Error()}}
+	}
+	if o != nil && o.Release != "" {
+		c.Release = o.Release
+	}
+	c.setDefaults()
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// FileError is a config problem in a named file. Its message prefixes every
+// problem line with the file name.
+type FileError struct {
+	Path string
+	Err  error
+}
+
+func (e *FileError) Error() string {
+	var ps Problems
+	if errors.As(e.Err, &ps) {
+		lines := make([]string, len(ps))
+		for i, p := range ps {
+			lines[i] = e.Path + ": " + p.String()
+		}
+		return strings.Join(lines, "\n")
+	}
+	return e.Path + ": " + e.Err.Error()
+}
+
+func (e *FileError) Unwrap() error { return e.Err }
+
+// Problem is one thing wrong with a config: where (a field path such as
+// endpoints[1].alarms.modelLatency.critical, and the line when known) and what.
+type Problem struct {
+	Path string
+	Line int
+	Msg  string
+}
+
+// String renders the problem as "path: msg" or "path (line N): msg".
+func (p Problem) String() string {
+	switch {
+	case p.Path == "" && p.Line == 0:
+		return p.Msg
+	case p.Path == "":
+		return fmt.Sprintf("line %d: %s", p.Line, p.Msg)
+	case p.Line == 0:
+		return p.Path + ": " + p.Msg
+	default:
+		return fmt.Sprintf("%s (line %d): %s", p.Path, p.Line, p.Msg)
+	}
+}
+
+// Problems is every problem found in one config; it is the error Validate
+// and Parse return.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// stripComments drops YAML comment lines so that a file of comments counts as empty.
+func stripComments(data []byte) string {
+	var b strings.Builder
+	for _, line := range strings.Split(string(data), "\n") {
+		if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "#") && t != "---" {
+			b.WriteString(t)
+		}
+	}
+	return b.String()
+}
+
+// StackName is the CloudFormation stack name for this project and release.
+func (c *Config) StackName() string { return c.Prefix() + "-monitoring" }
+
+// Prefix is project[-release], the start of every stack, dashboard and
+// alarm name.
+func (c *Config) Prefix() string {
+	if c.Release == "" {
+		return c.Project
+	}
+	return c.Project + "-" + c.Release
+}
+
+// EvaluationFor returns the alarm evaluation settings of endpoint e.
+func (c *Config) EvaluationFor(e *Endpoint) Evaluation {
+	if e.Evaluation != nil {
+		return *e.Evaluation
+	}
+	return c.Alarm
+}

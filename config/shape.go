@@ -1,0 +1,212 @@
+package config
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// configShape is the Go type the YAML document must match.
+func configShape() reflect.Type { return reflect.TypeFor[Config]() }
+
+var scalarType = reflect.TypeFor[scalar]()
+
+// checkShape walks the YAML tree next to the Go type t and reports, with the
+// field path and line, every key t does not have (with the valid keys and
+// the closest one), every value of the wrong kind, and every scalar that its
+// type's parse rejects. yaml's own decoder stops at the first such error and
+// names neither the field nor what would be valid; this reports them all.
+func checkShape(root *yaml.Node, t reflect.Type) Problems {
+	var ps Problems
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	walkShape(n, t, "", &ps)
+	return ps
+}
+
+func walkShape(n *yaml.Node, t reflect.Type, path string, ps *Problems) {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return // an empty value leaves the field at its zero value
+	}
+	add := func(format string, args ...any) {
+		*ps = append(*ps, Problem{Path: path, Line: n.Line, Msg: fmt.Sprintf(format, args...)})
+	}
+	if reflect.PointerTo(t).Implements(scalarType) {
+		if n.Kind != yaml.ScalarNode {
+			add("must be a single value, got %s", kindName(n))
+			return
+		}
+		v := reflect.New(t).Interface().(scalar)
+		if err := v.parse(n.Value); err != nil {
+			add("%s", err.Error())
+		}
+		return
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			add("must be a mapping of %s, got %s", strings.Join(fieldNames(t), ", "), kindName(n))
+			return
+		}
+		fields := fieldIndex(t)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			sub := join(path, k.Value)
+			f, ok := fields[k.Value]
+			if !ok {
+				valid := fieldNames(t)
+				msg := "unknown field; valid fields here: " + strings.Join(valid, ", ")
+				if s := closest(k.Value, valid); s != "" {
+					msg += " (did you mean " + s + "?)"
+				}
+				*ps = append(*ps, Problem{Path: sub, Line: k.Line, Msg: msg})
+				continue
+			}
+			walkShape(v, f.Type, sub, ps)
+		}
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			add("must be a list, got %s", kindName(n))
+			return
+		}
+		for i, e := range n.Content {
+			walkShape(e, t.Elem(), fmt.Sprintf("%s[%d]", path, i), ps)
+		}
+	case reflect.Map:
+		if n.Kind != yaml.MappingNode {
+			add("must be a mapping, got %s", kindName(n))
+			return
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			walkShape(n.Content[i+1], t.Elem(), join(path, n.Content[i].Value), ps)
+		}
+	case reflect.String:
+		if n.Kind != yaml.ScalarNode {
+			add("must be a string, got %s", kindName(n))
+		}
+	case reflect.Int:
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+			add("must be a whole number, got %s", describe(n))
+		}
+	case reflect.Float64:
+		if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") {
+			add("must be a number, got %s", describe(n))
+		}
+	case reflect.Bool:
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+			add("must be true or false, got %s", describe(n))
+		}
+	default:
+		panic(fmt.Sprintf("config: checkShape does not handle %v", t)) // programmer error
+	}
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	default:
+		return strconv.Quote(n.Value)
+	}
+}
+
+func describe(n *yaml.Node) string {
+	if n.Kind == yaml.ScalarNode {
+		return strconv.Quote(n.Value)
+	}
+	return kindName(n)
+}
+
+// fieldIndex maps YAML keys to struct fields.
+func fieldIndex(t reflect.Type) map[string]reflect.StructField {
+	m := make(map[string]reflect.StructField)
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		m[name] = f
+	}
+	return m
+}
+
+// fieldNames lists the YAML keys of t in declaration order.
+func fieldNames(t reflect.Type) []string {
+	var names []string
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		if name != "" && name != "-" {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// closest returns the candidate nearest to s by case-insensitive edit
+// distance, or "" when none is near enough to be a likely typo.
+func closest(s string, candidates []string) string {
+	best, bestD := "", -1
+	for _, c := range candidates {
+		d := editDistance(strings.ToLower(s), strings.ToLower(c))
+		if bestD < 0 || d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if bestD < 0 || bestD > max(2, len(s)/3) {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// sortedKeys returns m's keys in order, for deterministic messages.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

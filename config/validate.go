@@ -1,0 +1,300 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/sagesize/sagesize/catalog"
+)
+
+// Name rules. SageMaker's CreateEndpoint and production variant names match
+// ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}; project and release go into
+// CloudFormation stack names, which allow only letters, digits and hyphens.
+var (
+	sageMakerNameRE = regexp.MustCompile(`^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`)
+	projectRE       = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9-]{0,31}$`)
+	releaseRE       = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9-]{0,31}$`)
+	accountRE       = regexp.MustCompile(`^\d{12}$`)
+	regionRE        = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
+	topicArnRE      = regexp.MustCompile(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$`)
+)
+
+// Limits that bound generated names and alarm evaluation.
+const (
+	maxAlarmNameLen = 255
+	maxEvaluation   = 24 * time.Hour // CloudWatch: EvaluationPeriods × Period ≤ 1 day
+	minutePeriod    = time.Minute
+)
+
+// Default alarm evaluation: 3 breaching one-minute data points out of 5.
+const (
+	DefaultPeriod            = time.Minute
+	DefaultEvaluationPeriods = 5
+	DefaultDatapointsToAlarm = 3
+)
+
+func (c *Config) setDefaults() {
+	if c.Alarm.Period.Duration == 0 {
+		c.Alarm.Period.Duration = DefaultPeriod
+	}
+	if c.Alarm.EvaluationPeriods == 0 {
+		c.Alarm.EvaluationPeriods = DefaultEvaluationPeriods
+	}
+	if c.Alarm.DatapointsToAlarm == 0 {
+		c.Alarm.DatapointsToAlarm = min(DefaultDatapointsToAlarm, c.Alarm.EvaluationPeriods)
+	}
+	for i := range c.Endpoints {
+		e := &c.Endpoints[i]
+		if len(e.Variants) == 0 {
+			e.Variants = []Variant{{}}
+		}
+		for j := range e.Variants {
+			v := &e.Variants[j]
+			if v.Name == "" {
+				v.Name = DefaultVariant
+			}
+		}
+		if e.SLO.Percentile.Value == "" {
+			e.SLO.Percentile.Value = "p99"
+		}
+		if ev := e.Evaluation; ev != nil {
+			if ev.Period.Duration == 0 {
+				ev.Period = c.Alarm.Period
+			}
+			if ev.EvaluationPeriods == 0 {
+				ev.EvaluationPeriods = c.Alarm.EvaluationPeriods
+			}
+			if ev.DatapointsToAlarm == 0 {
+				ev.DatapointsToAlarm = min(c.Alarm.DatapointsToAlarm, ev.EvaluationPeriods)
+			}
+		}
+		a := &e.Alarms
+		if a.ModelLatency == nil && e.SLO.Latency.Duration > 0 {
+			crit := e.SLO.Latency
+			a.ModelLatency = &LatencyThresholds{Critical: &crit}
+		}
+		if a.ModelLatency != nil && a.ModelLatency.Statistic.Value == "" {
+			a.ModelLatency.Statistic.Value = e.SLO.Percentile.Value
+		}
+		if a.OverheadLatency != nil && a.OverheadLatency.Statistic.Value == "" {
+			a.OverheadLatency.Statistic.Value = "Average"
+		}
+	}
+}
+
+// Validate checks the whole config and returns every problem found as
+// Problems, or nil.
+func (c *Config) Validate() error {
+	var ps Problems
+	add := func(path, format string, args ...any) {
+		ps = append(ps, Problem{Path: path, Msg: fmt.Sprintf(format, args...)})
+	}
+
+	switch {
+	case c.Project == "":
+		add("project", "is required: a short name such as churn-model (letters, digits, hyphens)")
+	case !projectRE.MatchString(c.Project):
+		add("project", "must start with a letter and hold at most 32 letters, digits and hyphens (it goes into stack names), got %q", c.Project)
+	}
+	if c.Release != "" && !releaseRE.MatchString(c.Release) {
+		add("release", "must be at most 32 letters, digits and hyphens (stack names allow no dots or underscores), e.g. %q, got %q",
+			strings.NewReplacer(".", "-", "_", "-").Replace(c.Release), c.Release)
+	}
+	if c.Account != "" && !accountRE.MatchString(c.Account) {
+		add("account", "must be a 12-digit AWS account id, got %q", c.Account)
+	}
+	if c.Region != "" && !regionRE.MatchString(c.Region) {
+		add("region", "must be an AWS region such as us-east-1, got %q", c.Region)
+	}
+	if (c.Account == "") != (c.Region == "") {
+		add("account", "account and region go together: give both to pin the environment, or neither for an environment-agnostic stack")
+	}
+
+	n := c.Notifications
+	if n.TopicArn != "" && !topicArnRE.MatchString(n.TopicArn) {
+		add("notifications.topicArn", "must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:alerts, got %q", n.TopicArn)
+	}
+	if n.TopicArn != "" && len(n.Emails) > 0 {
+		add("notifications.emails", "subscribes addresses to the topic sagesize creates; with topicArn, manage subscriptions on that topic instead")
+	}
+	for i, e := range n.Emails {
+		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
+			add(fmt.Sprintf("notifications.emails[%d]", i), "must be a plain e-mail address such as oncall@example.com, got %q", e)
+		}
+	}
+
+	validateEvaluation("alarmDefaults", c.Alarm, add)
+
+	cat, err := catalog.New().WithPrices(c.Prices)
+	if err != nil {
+		add("prices", "%v", err)
+		cat = catalog.New()
+	}
+	c.Catalog = cat
+
+	if len(c.Endpoints) == 0 {
+		add("endpoints", "is required: list at least one SageMaker endpoint (name, variants, slo)")
+	}
+	seen := make(map[string]int)
+	for i := range c.Endpoints {
+		e := &c.Endpoints[i]
+		p := fmt.Sprintf("endpoints[%d]", i)
+		switch {
+		case e.Name == "":
+			add(p+".name", "is required: the SageMaker endpoint name")
+		case !sageMakerNameRE.MatchString(e.Name):
+			add(p+".name", "SageMaker would reject %q: endpoint names are 1-63 letters, digits and hyphens, starting and ending with a letter or digit", e.Name)
+		default:
+			if j, dup := seen[strings.ToLower(e.Name)]; dup {
+				add(p+".name", "duplicates endpoints[%d].name %q (SageMaker endpoint names are case-insensitive)", j, e.Name)
+			}
+			seen[strings.ToLower(e.Name)] = i
+		}
+		c.validateEndpoint(p, e, add)
+	}
+	if len(ps) == 0 {
+		return nil
+	}
+	return ps
+}
+
+func (c *Config) validateEndpoint(p string, e *Endpoint, add func(path, format string, args ...any)) {
+	vseen := make(map[string]int)
+	anyGPU, allKnown := false, true
+	for j, v := range e.Variants {
+		vp := fmt.Sprintf("%s.variants[%d]", p, j)
+		if !sageMakerNameRE.MatchString(v.Name) {
+			add(vp+".name", "SageMaker would reject %q: variant names are 1-63 letters, digits and hyphens, starting and ending with a letter or digit", v.Name)
+		} else if k, dup := vseen[v.Name]; dup {
+			add(vp+".name", "duplicates %s.variants[%d].name %q", p, k, v.Name)
+		}
+		vseen[v.Name] = j
+		if v.Count() < 1 {
+			add(vp+".instanceCount", "must be at least 1, got %d", v.Count())
+		}
+		if v.InstanceType == "" {
+			add(vp+".instanceType", "is required: an ml.* instance type such as ml.c5.xlarge")
+			allKnown = false
+			continue
+		}
+		inst, err := c.Catalog.Lookup(v.InstanceType)
+		if err != nil {
+			add(vp+".instanceType", "%v", err)
+			allKnown = false
+			continue
+		}
+		if inst.GPUs() > 0 {
+			anyGPU = true
+		}
+		name := c.AlarmName(e.Name, v.Name, "GPUMemoryUtilization", "Critical")
+		if len(name) > maxAlarmNameLen {
+			add(vp+".name", "makes alarm names of %d characters such as %q; CloudWatch allows %d: shorten project, release, endpoint or variant names", len(name), name, maxAlarmNameLen)
+		}
+	}
+
+	if e.SLO.Latency.Duration <= 0 {
+		add(p+".slo.latency", "is required and must be positive: the latency objective, e.g. 300ms")
+	}
+
+	a := e.Alarms
+	ap := p + ".alarms"
+	checkLatency(ap+".modelLatency", a.ModelLatency, add)
+	checkLatency(ap+".overheadLatency", a.OverheadLatency, add)
+	checkPercent(ap+".invocation5xxErrorRate", a.Invocation5XXErrorRate, add)
+	checkPercent(ap+".modelErrorRate", a.ModelErrorRate, add)
+	checkPercent(ap+".cpuUtilization", a.CPUUtilization, add)
+	checkPercent(ap+".gpuUtilization", a.GPUUtilization, add)
+	checkPercent(ap+".gpuMemoryUtilization", a.GPUMemoryUtilization, add)
+	checkPercent(ap+".memoryUtilization", a.MemoryUtilization, add)
+	checkPercent(ap+".diskUtilization", a.DiskUtilization, add)
+	if !anyGPU && allKnown {
+		types := make([]string, 0, len(e.Variants))
+		for _, v := range e.Variants {
+			types = append(types, v.InstanceType)
+		}
+		for _, g := range []struct {
+			name string
+			t    *PercentThresholds
+		}{{"gpuUtilization", a.GPUUtilization}, {"gpuMemoryUtilization", a.GPUMemoryUtilization}} {
+			if g.t != nil {
+				add(ap+"."+g.name, "no variant has an NVIDIA GPU (%s), so SageMaker publishes no GPU metrics: remove it or use a GPU instance type such as ml.g5.xlarge", strings.Join(types, ", "))
+			}
+		}
+	}
+	if e.Evaluation != nil {
+		validateEvaluation(p+".evaluation", *e.Evaluation, add)
+	}
+}
+
+func checkLatency(p string, t *LatencyThresholds, add func(path, format string, args ...any)) {
+	if t == nil {
+		return
+	}
+	if t.Warning == nil && t.Critical == nil {
+		add(p, "needs a warning or critical threshold, e.g. {warning: 250ms, critical: 400ms}")
+	}
+	if t.Warning != nil && t.Warning.Duration <= 0 {
+		add(p+".warning", "must be positive, got %v", t.Warning.Duration)
+	}
+	if t.Critical != nil && t.Critical.Duration <= 0 {
+		add(p+".critical", "must be positive, got %v", t.Critical.Duration)
+	}
+	if t.Warning != nil && t.Critical != nil && t.Critical.Duration <= t.Warning.Duration && t.Warning.Duration > 0 && t.Critical.Duration > 0 {
+		add(p+".critical", "must be above warning (%v), got %v", t.Warning.Duration, t.Critical.Duration)
+	}
+}
+
+func checkPercent(p string, t *PercentThresholds, add func(path, format string, args ...any)) {
+	if t == nil {
+		return
+	}
+	if t.Warning == nil && t.Critical == nil {
+		add(p, "needs a warning or critical threshold, e.g. {warning: 70%%, critical: 90%%}")
+	}
+	inRange := func(sub string, v *Percent) bool {
+		if v == nil {
+			return false
+		}
+		if v.Value <= 0 || v.Value > 100 {
+			add(p+"."+sub, "must be above 0%% and at most 100%%, got %v", v)
+			return false
+		}
+		return true
+	}
+	w, c := inRange("warning", t.Warning), inRange("critical", t.Critical)
+	if w && c && t.Critical.Value <= t.Warning.Value {
+		add(p+".critical", "must be above warning (%v), got %v", t.Warning, t.Critical)
+	}
+}
+
+func validateEvaluation(p string, e Evaluation, add func(path, format string, args ...any)) {
+	d := e.Period.Duration
+	if d != 10*time.Second && d != 30*time.Second && (d < minutePeriod || d%minutePeriod != 0) {
+		add(p+".period", "must be 10s, 30s or a whole number of minutes, got %v", d)
+	}
+	if e.EvaluationPeriods < 1 {
+		add(p+".evaluationPeriods", "must be at least 1, got %d", e.EvaluationPeriods)
+	}
+	if e.DatapointsToAlarm < 1 || e.DatapointsToAlarm > e.EvaluationPeriods {
+		add(p+".datapointsToAlarm", "must be between 1 and evaluationPeriods (%d), got %d", e.EvaluationPeriods, e.DatapointsToAlarm)
+	}
+	if d > 0 && time.Duration(e.EvaluationPeriods)*d > maxEvaluation {
+		add(p+".evaluationPeriods", "evaluationPeriods × period is %v; CloudWatch allows at most 24h", time.Duration(e.EvaluationPeriods)*d)
+	}
+}
+
+// AlarmName is <project>[-<release>]-<endpoint>-<variant>-<metric>-<severity>.
+func (c *Config) AlarmName(endpoint, variant, metric, severity string) string {
+	return strings.Join([]string{c.Prefix(), endpoint, variant, metric, severity}, "-")
+}
+
+// errProblems reports whether err holds config Problems.
+func errProblems(err error) (Problems, bool) {
+	var ps Problems
+	ok := errors.As(err, &ps)
+	return ps, ok
+}

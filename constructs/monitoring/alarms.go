@@ -1,0 +1,154 @@
+package monitoring
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/sagesize/sagesize/dashboard"
+)
+
+// Severities, in the order they escalate.
+const (
+	Warning  = "Warning"
+	Critical = "Critical"
+)
+
+// Annotation colours, one per severity, and the SLO's.
+const (
+	colorWarning  = "#ff7f0e"
+	colorCritical = "#d62728"
+	colorSLO      = "#2ca02c"
+)
+
+// Evaluation is how every alarm of a segment evaluates its metric.
+type Evaluation struct {
+	Period            time.Duration
+	EvaluationPeriods int
+	DatapointsToAlarm int
+}
+
+// Actions are the ARNs alarms notify, per severity. Critical alarms of an
+// endpoint are gathered into one composite alarm, which notifies
+// CompositeActions; the individual critical alarms notify CriticalActions
+// (empty by default, so that one incident pages once).
+type Actions struct {
+	WarningActions   []string
+	CriticalActions  []string
+	CompositeActions []string
+}
+
+// alarmSpec is one threshold on one metric.
+type alarmSpec struct {
+	id          string // construct id, stable across releases
+	name        string
+	description string
+	fam         family
+	dims        []dashboard.Dim
+	stat        string  // Average, Maximum, p99, ...
+	display     float64 // threshold in display units
+	severity    string
+	what        string // the threshold's subject in the annotation label
+}
+
+// Alarm is a created alarm with what the dashboard needs to draw it.
+type Alarm struct {
+	// Name is the alarm name.
+	Name string
+	// Severity is Warning or Critical.
+	Severity string
+	// Resource is the CloudFormation alarm.
+	Resource awscloudwatch.CfnAlarm
+	// Threshold is the threshold in the unit the metric is published in.
+	Threshold float64
+	// Annotation is the threshold line in display units for the metric's graph.
+	Annotation dashboard.Horizontal
+}
+
+// alarmFactory creates alarms with the naming, defaults and actions of one
+// segment, so that callers pass only what differs: metric and threshold.
+type alarmFactory struct {
+	scope   constructs.Construct
+	eval    Evaluation
+	actions Actions
+}
+
+func (f *alarmFactory) add(s alarmSpec) *Alarm {
+	published := s.fam.toPublished(s.display)
+	dims := make([]any, len(s.dims))
+	for i, d := range s.dims {
+		dims[i] = &awscloudwatch.CfnAlarm_DimensionProperty{Name: jsii.String(d.Name), Value: jsii.String(d.Value)}
+	}
+	props := &awscloudwatch.CfnAlarmProps{
+		AlarmName:          jsii.String(s.name),
+		AlarmDescription:   jsii.String(s.description),
+		Namespace:          jsii.String(s.fam.namespace),
+		MetricName:         jsii.String(s.fam.metric),
+		Dimensions:         &dims,
+		Period:             jsii.Number(f.eval.Period.Seconds()),
+		EvaluationPeriods:  jsii.Number(f.eval.EvaluationPeriods),
+		DatapointsToAlarm:  jsii.Number(f.eval.DatapointsToAlarm),
+		Threshold:          jsii.Number(published),
+		ComparisonOperator: jsii.String("GreaterThanThreshold"),
+		// No traffic means no latency or error data; that is not an incident.
+		TreatMissingData: jsii.String("notBreaching"),
+	}
+	if strings.HasPrefix(s.stat, "p") {
+		props.ExtendedStatistic = jsii.String(s.stat)
+		// Percentiles over too few samples are noise: evaluate them only
+		// when the period holds enough data points.
+		props.EvaluateLowSampleCountPercentile = jsii.String("ignore")
+	} else {
+		props.Statistic = jsii.String(s.stat)
+	}
+	acts := f.actions.WarningActions
+	if s.severity == Critical {
+		acts = f.actions.CriticalActions
+	}
+	if len(acts) > 0 {
+		props.AlarmActions = anyStrings(acts)
+		props.OkActions = anyStrings(acts)
+	}
+	res := awscloudwatch.NewCfnAlarm(f.scope, jsii.String(s.id), props)
+	color := colorWarning
+	if s.severity == Critical {
+		color = colorCritical
+	}
+	return &Alarm{
+		Name:       s.name,
+		Severity:   s.severity,
+		Resource:   res,
+		Threshold:  published,
+		Annotation: dashboard.Horizontal{Label: s.severity + ": " + s.what + " > " + num(s.display) + " " + s.fam.unit, Value: s.display, Color: color},
+	}
+}
+
+// composite creates one alarm that is in ALARM while any of alarms is.
+func (f *alarmFactory) composite(id, name, description string, alarms []*Alarm) awscloudwatch.CfnCompositeAlarm {
+	terms := make([]string, len(alarms))
+	for i, a := range alarms {
+		// The ARN attribute makes CloudFormation create the children first.
+		terms[i] = fmt.Sprintf("ALARM(%s)", *a.Resource.AttrArn())
+	}
+	props := &awscloudwatch.CfnCompositeAlarmProps{
+		AlarmName:        jsii.String(name),
+		AlarmDescription: jsii.String(description),
+		AlarmRule:        jsii.String(strings.Join(terms, " OR ")),
+	}
+	if len(f.actions.CompositeActions) > 0 {
+		props.AlarmActions = anyStrings(f.actions.CompositeActions)
+		props.OkActions = anyStrings(f.actions.CompositeActions)
+	}
+	return awscloudwatch.NewCfnCompositeAlarm(f.scope, jsii.String(id), props)
+}
+
+func anyStrings(ss []string) *[]any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = jsii.String(s)
+	}
+	return &out
+}

@@ -1,0 +1,202 @@
+package monitoring
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/sagesize/sagesize/catalog"
+	"github.com/sagesize/sagesize/config"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	jsii.Close()
+	os.Exit(code)
+}
+
+func TestFamily_UnitConversions(t *testing.T) {
+	g512 := mustInstance(t, "ml.g5.12xlarge") // 48 vCPUs, 4 GPUs
+	tests := []struct {
+		name          string
+		f             family
+		display       float64
+		wantPublished float64
+		wantExpr      string
+	}{
+		{"latency ms to µs", modelLatency(), 300, 300000, "x/1000"},
+		{"overhead ms to µs", overheadLatency(), 2.5, 2500, "x/1000"},
+		{"error % to fraction", invocation5XXRate(), 1, 0.01, "100*x"},
+		{"CPU % of instance to sum over vCPUs", cpuUtilization(g512), 50, 2400, "x/48"},
+		{"GPU % of instance to sum over GPUs", gpuUtilization(g512), 90, 360, "x/4"},
+		{"GPU memory likewise", gpuMemoryUtilization(g512), 80, 320, "x/4"},
+		{"memory is already 0-100", memoryUtilization(), 80, 80, "x"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.f.toPublished(tc.display); got != tc.wantPublished {
+				t.Errorf("toPublished(%v) = %v; want %v", tc.display, got, tc.wantPublished)
+			}
+			if got := tc.f.scaleExpr("x"); got != tc.wantExpr {
+				t.Errorf("scaleExpr(x) = %q; want %q", got, tc.wantExpr)
+			}
+		})
+	}
+}
+
+func mustInstance(t *testing.T, typ string) catalog.Instance {
+	t.Helper()
+	i, err := catalog.New().Lookup(typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return i
+}
+
+func pctp(v float64) *config.Percent { return &config.Percent{Value: v} }
+
+func durp(d time.Duration) *config.Duration { return &config.Duration{Duration: d} }
+
+var (
+	once     sync.Once
+	tmpl     assertions.Template
+	facade   *Facade
+	tmplJSON map[string]any
+)
+
+// synth builds one stack with two endpoints that exercise what the example
+// configs do not: a 4-GPU instance, actions on critical alarms, and an
+// endpoint with warning thresholds only.
+func synth(t *testing.T) (assertions.Template, map[string]any) {
+	t.Helper()
+	once.Do(func() {
+		app := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+		stack := awscdk.NewStack(app, jsii.String("Test"), nil)
+		facade = NewFacade(stack, jsii.String("Monitoring"), &FacadeProps{
+			Prefix: "test",
+			Actions: Actions{
+				WarningActions:   []string{"arn:aws:sns:us-east-1:123456789012:warn"},
+				CriticalActions:  []string{"arn:aws:sns:us-east-1:123456789012:page"},
+				CompositeActions: []string{"arn:aws:sns:us-east-1:123456789012:page"},
+			},
+		})
+		eval := Evaluation{Period: time.Minute, EvaluationPeriods: 5, DatapointsToAlarm: 3}
+		facade.AddEndpoint(jsii.String("Llm"), &EndpointMonitorProps{
+			EndpointName:  "llm",
+			Variants:      []Variant{{Name: "AllTraffic", Count: 1, Instance: mustInstance(t, "ml.g5.12xlarge")}},
+			SLOPercentile: "p99", SLOLatency: 2 * time.Second,
+			Alarms: config.Alarms{
+				ModelLatency:   &config.LatencyThresholds{Statistic: config.Statistic{Value: "p99"}, Critical: durp(2 * time.Second)},
+				GPUUtilization: &config.PercentThresholds{Critical: pctp(90)},
+			},
+			Evaluation: eval,
+		})
+		facade.AddEndpoint(jsii.String("Quiet"), &EndpointMonitorProps{
+			EndpointName:  "quiet",
+			Variants:      []Variant{{Name: "AllTraffic", Count: 1, Instance: mustInstance(t, "ml.m5.large")}},
+			SLOPercentile: "p50", SLOLatency: 20 * time.Millisecond,
+			Alarms:     config.Alarms{MemoryUtilization: &config.PercentThresholds{Warning: pctp(80)}},
+			Evaluation: eval,
+		})
+		tmpl = assertions.Template_FromStack(stack, nil)
+		tmplJSON = *tmpl.ToJSON()
+	})
+	return tmpl, tmplJSON
+}
+
+func has(t *testing.T, typ string, props map[string]any) {
+	t.Helper()
+	tm, _ := synth(t)
+	defer func() {
+		if r := recover(); r != nil {
+			t.Errorf("%v", r)
+		}
+	}()
+	tm.HasResourceProperties(jsii.String(typ), &props)
+}
+
+func TestEndpointMonitor_GPUThresholdIsSumOverGPUs(t *testing.T) {
+	has(t, "AWS::CloudWatch::Alarm", map[string]any{
+		"AlarmName":  "test-llm-AllTraffic-GPUUtilization-Critical",
+		"MetricName": "GPUUtilization",
+		"Namespace":  "/aws/sagemaker/Endpoints",
+		"Threshold":  360, // 90 % of 4 GPUs
+		"Dimensions": []any{
+			map[string]any{"Name": "EndpointName", "Value": "llm"},
+			map[string]any{"Name": "VariantName", "Value": "AllTraffic"},
+		},
+		"EvaluationPeriods": 5,
+		"DatapointsToAlarm": 3,
+		"TreatMissingData":  "notBreaching",
+	})
+}
+
+func TestEndpointMonitor_CriticalActionsAndComposite(t *testing.T) {
+	page := "arn:aws:sns:us-east-1:123456789012:page"
+	has(t, "AWS::CloudWatch::Alarm", map[string]any{
+		"AlarmName":                        "test-llm-AllTraffic-ModelLatency-Critical",
+		"ExtendedStatistic":                "p99",
+		"Threshold":                        2000000,
+		"EvaluateLowSampleCountPercentile": "ignore",
+		"AlarmActions":                     []any{page},
+	})
+	// An endpoint with only warnings still gets a composite, over its warnings.
+	has(t, "AWS::CloudWatch::CompositeAlarm", map[string]any{
+		"AlarmName": "test-quiet-AnyCritical",
+		"AlarmRule": map[string]any{"Fn::Join": []any{"", []any{"ALARM(", assertions.Match_AnyValue(), ")"}}},
+	})
+	has(t, "AWS::CloudWatch::Alarm", map[string]any{
+		"AlarmName":    "test-quiet-AllTraffic-MemoryUtilization-Warning",
+		"AlarmActions": []any{"arn:aws:sns:us-east-1:123456789012:warn"},
+	})
+}
+
+func TestEndpointMonitor_DashboardGPUGraphs(t *testing.T) {
+	_, j := synth(t)
+	var body string
+	for _, r := range j["Resources"].(map[string]any) {
+		p := r.(map[string]any)["Properties"].(map[string]any)
+		if p["DashboardName"] == "test-llm" {
+			body = p["DashboardBody"].(map[string]any)["Fn::Sub"].(string)
+		}
+	}
+	if body == "" {
+		t.Fatal("no dashboard test-llm")
+	}
+	var parsed any
+	if err := json.Unmarshal([]byte(body), &parsed); err != nil {
+		t.Fatalf("dashboard body is not JSON: %v", err)
+	}
+	for _, want := range []string{
+		`"title":"AllTraffic: GPU (% of 4 GPUs)"`,
+		`"expression":"gpuraw/4"`,
+		`"expression":"cpuraw/48"`,
+		`{"label":"Critical: GPU > 90 %","value":90,"color":"#d62728"}`,
+		`{"label":"SLO p99 ≤ 2000 ms","value":2000,"color":"#2ca02c"}`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("dashboard body lacks %s", want)
+		}
+	}
+	if got := len(facade.Alarms()); got != 3 {
+		t.Errorf("Facade.Alarms() = %d alarms; want 3", got)
+	}
+	if got := len(facade.Dashboards()); got != 2 {
+		t.Errorf("Facade.Dashboards() = %d; want 2", got)
+	}
+}
+
+func TestNewFacade_PanicsWithoutPrefix(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("NewFacade accepted an empty prefix")
+		}
+	}()
+	NewFacade(nil, jsii.String("x"), &FacadeProps{})
+}

@@ -1,0 +1,55 @@
+// Command sagesize-app is the CDK app behind `cdk synth` and `cdk deploy`:
+// it reads the sagesize config (-c config=PATH, default sagesize.yaml),
+// builds the stacks and synthesizes them.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+	"github.com/sagesize/sagesize/app"
+	"github.com/sagesize/sagesize/config"
+)
+
+func main() {
+	err := run()
+	jsii.Close()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sagesize:", err)
+		fmt.Fprintln(os.Stderr, "sagesize: nothing was synthesized")
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	a := awscdk.NewApp(nil)
+	path := contextString(a, "config", config.DefaultPath)
+	cfg, err := config.Load(path, &config.Overrides{Release: contextString(a, "release", "")})
+	if err != nil {
+		return err
+	}
+	app.New(a, cfg)
+	if contextString(a, "nag", "") == "true" {
+		awscdk.Aspects_Of(a).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+	}
+	a.Synth(nil)
+	return nil
+}
+
+// contextString reads a string context value (-c key=value or cdk.json).
+func contextString(a awscdk.App, key, fallback string) string {
+	v := a.Node().TryGetContext(jsii.String(key))
+	switch s := v.(type) {
+	case string:
+		if s != "" {
+			return s
+		}
+	case nil:
+	default:
+		return fmt.Sprint(s)
+	}
+	return fallback
+}

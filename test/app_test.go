@@ -1,0 +1,470 @@
+// Package test synthesizes the whole sagesize app for every example config,
+// in one jsii runtime, and checks the templates: golden files, template
+// assertions and cdk-nag's AwsSolutions rules.
+package test
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+	"github.com/sagesize/sagesize/app"
+	"github.com/sagesize/sagesize/config"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden.json")
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	code := m.Run()
+	jsii.Close()
+	os.Exit(code)
+}
+
+// The example configs, by short name.
+var examples = map[string]string{
+	"sagesize":       "../sagesize.yaml",
+	"minimal":        "../config/examples/minimal.yaml",
+	"existing-topic": "../config/examples/existing-topic.yaml",
+}
+
+// synthesized is one example's synthesized app.
+type synthesized struct {
+	cfg    *config.Config
+	stacks *app.Stacks
+	tmpl   assertions.Template
+	json   map[string]any
+}
+
+var (
+	synthMu sync.Mutex
+	synths  = map[string]*synthesized{}
+)
+
+// synth synthesizes example name once per test binary, with cdk-nag's
+// AwsSolutions checks applied, and caches the result.
+func synth(t *testing.T, name string) *synthesized {
+	t.Helper()
+	synthMu.Lock()
+	defer synthMu.Unlock()
+	if s, ok := synths[name]; ok {
+		return s
+	}
+	cfg, err := config.Load(examples[name], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	stacks := app.New(a, cfg)
+	awscdk.Aspects_Of(a).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+	tmpl := assertions.Template_FromStack(stacks.Monitoring, nil)
+	s := &synthesized{cfg: cfg, stacks: stacks, tmpl: tmpl, json: *tmpl.ToJSON()}
+	synths[name] = s
+	return s
+}
+
+// check runs a CDK assertion, which panics on failure, and reports the
+// failure as a test error so that the other tests still run.
+func check(t *testing.T, assertion func()) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			t.Errorf("%v", r)
+		}
+	}()
+	assertion()
+}
+
+// has asserts that a resource of type typ has at least props.
+func (s *synthesized) has(t *testing.T, typ string, props map[string]any) {
+	t.Helper()
+	check(t, func() { s.tmpl.HasResourceProperties(jsii.String(typ), &props) })
+}
+
+// resources returns the template's resources of type typ, by logical id.
+func (s *synthesized) resources(typ string) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for id, r := range s.json["Resources"].(map[string]any) {
+		r := r.(map[string]any)
+		if r["Type"] == typ {
+			out[id] = r
+		}
+	}
+	return out
+}
+
+// alarm returns the properties of the alarm named name.
+func (s *synthesized) alarm(t *testing.T, name string) map[string]any {
+	t.Helper()
+	for _, r := range s.resources("AWS::CloudWatch::Alarm") {
+		p := r["Properties"].(map[string]any)
+		if p["AlarmName"] == name {
+			return p
+		}
+	}
+	t.Fatalf("no alarm named %s", name)
+	return nil
+}
+
+// dashboards returns each dashboard's body, parsed, by dashboard name.
+func (s *synthesized) dashboards(t *testing.T) map[string]map[string]any {
+	t.Helper()
+	out := map[string]map[string]any{}
+	for _, r := range s.resources("AWS::CloudWatch::Dashboard") {
+		p := r["Properties"].(map[string]any)
+		sub, ok := p["DashboardBody"].(map[string]any)["Fn::Sub"].(string)
+		if !ok {
+			t.Fatalf("DashboardBody of %v is not a Fn::Sub string", p["DashboardName"])
+		}
+		var body map[string]any
+		if err := json.Unmarshal([]byte(sub), &body); err != nil {
+			t.Fatalf("dashboard %v: body is not JSON: %v", p["DashboardName"], err)
+		}
+		out[p["DashboardName"].(string)] = body
+	}
+	return out
+}
+
+func TestGolden(t *testing.T) {
+	for name := range examples {
+		t.Run(name, func(t *testing.T) {
+			s := synth(t, name)
+			tmpl, err := json.MarshalIndent(s.json, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			dash, err := json.MarshalIndent(s.dashboards(t), "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, filepath.Join("testdata", name+".template.golden.json"), tmpl)
+			checkGolden(t, filepath.Join("testdata", name+".dashboards.golden.json"), dash)
+		})
+	}
+}
+
+// checkGolden compares got with the golden file, or rewrites it with -update.
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	got = append(got, '\n')
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./test -update to create it)", err)
+	}
+	if string(got) != string(want) {
+		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+		for i := range min(len(gl), len(wl)) {
+			if gl[i] != wl[i] {
+				g, w := around(gl[i], wl[i])
+				t.Fatalf("%s differs at line %d:\n got: %s\nwant: %s\n(review the change, then go test ./test -update)", path, i+1, g, w)
+			}
+		}
+		t.Fatalf("%s differs in length: got %d lines, want %d (go test ./test -update)", path, len(gl), len(wl))
+	}
+}
+
+// around cuts two differing lines down to the 80 characters either side of
+// their first difference: dashboard bodies are one long line each.
+func around(a, b string) (string, string) {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	cut := func(s string) string {
+		lo, hi := max(0, i-80), min(len(s), i+80)
+		return "…" + s[lo:hi] + "…"
+	}
+	return cut(a), cut(b)
+}
+
+func TestCdkNag_AwsSolutionsHasNoErrors(t *testing.T) {
+	for name := range examples {
+		t.Run(name, func(t *testing.T) {
+			s := synth(t, name)
+			ann := assertions.Annotations_FromStack(s.stacks.Monitoring)
+			errs := ann.FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*")))
+			for _, e := range *errs {
+				t.Errorf("cdk-nag: %s: %v", *e.Id, e.Entry.Data)
+			}
+			warns := ann.FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*")))
+			for _, w := range *warns {
+				t.Errorf("cdk-nag warning: %s: %v", *w.Id, w.Entry.Data)
+			}
+		})
+	}
+}
+
+func TestResourceCounts(t *testing.T) {
+	tests := []struct {
+		example                                            string
+		alarms, composites, dashboards, topics, keys, subs int
+	}{
+		// churn-xgb: 12 alarms; sentiment-bert: cpu variant 6, gpu variant 9.
+		{"sagesize", 27, 2, 2, 1, 1, 1},
+		// The SLO alone makes one critical ModelLatency alarm.
+		{"minimal", 1, 1, 1, 1, 1, 0},
+		// An existing topic: no topic, key or subscription of ours. 3 variants:
+		// model latency 2, overhead 1, model errors 2, disk 2 each = 21, plus
+		// GPU 1 + GPU memory 2 on the g6 variant only.
+		{"existing-topic", 24, 1, 1, 0, 0, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.example, func(t *testing.T) {
+			tmpl := synth(t, tc.example).tmpl
+			for typ, n := range map[string]int{
+				"AWS::CloudWatch::Alarm":          tc.alarms,
+				"AWS::CloudWatch::CompositeAlarm": tc.composites,
+				"AWS::CloudWatch::Dashboard":      tc.dashboards,
+				"AWS::SNS::Topic":                 tc.topics,
+				"AWS::KMS::Key":                   tc.keys,
+				"AWS::SNS::Subscription":          tc.subs,
+			} {
+				check(t, func() { tmpl.ResourceCountIs(jsii.String(typ), jsii.Number(n)) })
+			}
+		})
+	}
+}
+
+// Alarms compare the metric in the unit SageMaker publishes it: latency in
+// microseconds, CPU as the sum over vCPUs, error rates as the fraction that
+// Average gives. The dashboard draws the same threshold in display units.
+func TestAlarmThresholdsAreInThePublishedUnit(t *testing.T) {
+	tests := []struct {
+		name      string
+		metric    string
+		namespace string
+		stat      string
+		threshold float64
+	}{
+		// 300 ms SLO on ModelLatency (µs): 300000, not 300.
+		{"churn-churn-xgb-AllTraffic-ModelLatency-Critical", "ModelLatency", "AWS/SageMaker", "p99", 300000},
+		{"churn-churn-xgb-AllTraffic-ModelLatency-Warning", "ModelLatency", "AWS/SageMaker", "p99", 250000},
+		{"churn-churn-xgb-AllTraffic-OverheadLatency-Critical", "OverheadLatency", "AWS/SageMaker", "Average", 50000},
+		// 1 % of invocations: Average of a 0/1 metric is 0.01.
+		{"churn-churn-xgb-AllTraffic-Invocation5XXErrorRate-Critical", "Invocation5XXErrors", "AWS/SageMaker", "Average", 0.01},
+		{"churn-churn-xgb-AllTraffic-ModelErrorRate-Critical", "InvocationModelErrors", "AWS/SageMaker", "Average", 0.01},
+		// 90 % of an ml.c5.xlarge (4 vCPUs): 360 on SageMaker's 0–400 scale.
+		{"churn-churn-xgb-AllTraffic-CPUUtilization-Critical", "CPUUtilization", "/aws/sagemaker/Endpoints", "Average", 360},
+		// 75 % of an ml.c6i.2xlarge (8 vCPUs): 600.
+		{"churn-sentiment-bert-cpu-c6i-CPUUtilization-Warning", "CPUUtilization", "/aws/sagemaker/Endpoints", "Average", 600},
+		{"churn-churn-xgb-AllTraffic-MemoryUtilization-Critical", "MemoryUtilization", "/aws/sagemaker/Endpoints", "Average", 90},
+		{"churn-sentiment-bert-gpu-g5-GPUUtilization-Critical", "GPUUtilization", "/aws/sagemaker/Endpoints", "Average", 95},
+	}
+	s := synth(t, "sagesize")
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			props := map[string]any{
+				"AlarmName":          tc.name,
+				"MetricName":         tc.metric,
+				"Namespace":          tc.namespace,
+				"Threshold":          tc.threshold,
+				"ComparisonOperator": "GreaterThanThreshold",
+				"Period":             60,
+			}
+			if strings.HasPrefix(tc.stat, "p") {
+				props["ExtendedStatistic"] = tc.stat
+				props["Statistic"] = assertions.Match_Absent()
+			} else {
+				props["Statistic"] = tc.stat
+			}
+			s.has(t, "AWS::CloudWatch::Alarm", props)
+		})
+	}
+}
+
+// The latency graph divides the µs metric by 1000 and draws the 300 ms
+// SLO and thresholds at 300 and 250: the same alarm, in the graph's unit.
+func TestLatencyGraphIsInMillisWithThresholdLines(t *testing.T) {
+	s := synth(t, "sagesize")
+	body := s.dashboards(t)["churn-churn-xgb"]
+	g := findGraph(t, body, "AllTraffic: ModelLatency (ms)")
+	metrics := g["metrics"].([]any)
+	var exprs []string
+	for _, m := range metrics {
+		arr := m.([]any)
+		if opts, ok := arr[0].(map[string]any); ok {
+			exprs = append(exprs, opts["expression"].(string))
+		}
+	}
+	if want := []string{"mlat0raw/1000", "mlat1raw/1000", "mlat2raw/1000"}; strings.Join(exprs, ",") != strings.Join(want, ",") {
+		t.Errorf("latency expressions = %v; want %v", exprs, want)
+	}
+	var lines []string
+	for _, h := range g["annotations"].(map[string]any)["horizontal"].([]any) {
+		h := h.(map[string]any)
+		lines = append(lines, h["label"].(string)+"@"+jsonNum(h["value"]))
+	}
+	want := "SLO p99 ≤ 300 ms@300,Warning: ModelLatency p99 > 250 ms@250,Critical: ModelLatency p99 > 300 ms@300"
+	if got := strings.Join(lines, ","); got != want {
+		t.Errorf("annotations = %s; want %s", got, want)
+	}
+}
+
+func jsonNum(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func findGraph(t *testing.T, body map[string]any, title string) map[string]any {
+	t.Helper()
+	var titles []string
+	for _, w := range body["widgets"].([]any) {
+		p := w.(map[string]any)["properties"].(map[string]any)
+		if p["title"] == title {
+			return p
+		}
+		if s, ok := p["title"].(string); ok {
+			titles = append(titles, s)
+		}
+	}
+	t.Fatalf("no graph %q among %v", title, titles)
+	return nil
+}
+
+func TestAlarmActions(t *testing.T) {
+	s := synth(t, "sagesize")
+	topic := map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^AlarmTopic"))}
+	// Warnings notify the topic; criticals are gathered by the composite.
+	s.has(t, "AWS::CloudWatch::Alarm", map[string]any{
+		"AlarmName":    "churn-churn-xgb-AllTraffic-CPUUtilization-Warning",
+		"AlarmActions": []any{topic},
+		"OKActions":    []any{topic},
+	})
+	s.has(t, "AWS::CloudWatch::Alarm", map[string]any{
+		"AlarmName":    "churn-churn-xgb-AllTraffic-CPUUtilization-Critical",
+		"AlarmActions": assertions.Match_Absent(),
+	})
+	s.has(t, "AWS::CloudWatch::CompositeAlarm", map[string]any{
+		"AlarmName":    "churn-churn-xgb-AnyCritical",
+		"AlarmActions": []any{topic},
+	})
+
+	// With warnings: false and an existing topic, warnings notify nobody and
+	// the composite notifies the given ARN.
+	e := synth(t, "existing-topic")
+	arn := "arn:aws:sns:eu-west-1:123456789012:ml-platform-alerts"
+	e.has(t, "AWS::CloudWatch::Alarm", map[string]any{
+		"AlarmName":    "recsys-r2026-11-recsys-ranker-cpu-ModelLatency-Warning",
+		"AlarmActions": assertions.Match_Absent(),
+	})
+	e.has(t, "AWS::CloudWatch::CompositeAlarm", map[string]any{
+		"AlarmName":    "recsys-r2026-11-recsys-ranker-AnyCritical",
+		"AlarmActions": []any{arn},
+	})
+}
+
+func TestCompositeAlarmGathersEveryCriticalAlarm(t *testing.T) {
+	s := synth(t, "sagesize")
+	var critical []string
+	for id, r := range s.resources("AWS::CloudWatch::Alarm") {
+		name := r["Properties"].(map[string]any)["AlarmName"].(string)
+		if strings.HasPrefix(name, "churn-churn-xgb-") && strings.HasSuffix(name, "-Critical") {
+			critical = append(critical, id)
+		}
+	}
+	for _, r := range s.resources("AWS::CloudWatch::CompositeAlarm") {
+		p := r["Properties"].(map[string]any)
+		if p["AlarmName"] != "churn-churn-xgb-AnyCritical" {
+			continue
+		}
+		rule, _ := json.Marshal(p["AlarmRule"])
+		for _, id := range critical {
+			if !strings.Contains(string(rule), `"Fn::GetAtt":["`+id+`","Arn"]`) {
+				t.Errorf("composite rule lacks critical alarm %s: %s", id, rule)
+			}
+		}
+		if got, want := strings.Count(string(rule), "ALARM("), len(critical); got != want || want != 7 {
+			t.Errorf("composite rule has %d terms; want %d (= 7 critical alarms)", got, want)
+		}
+		return
+	}
+	t.Fatal("no composite alarm churn-churn-xgb-AnyCritical")
+}
+
+func TestTopicIsEncryptedAndSSLOnly(t *testing.T) {
+	s := synth(t, "sagesize")
+	s.has(t, "AWS::SNS::Topic", map[string]any{
+		"KmsMasterKeyId": map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^AlarmTopicKey")), "Arn"}},
+	})
+	s.has(t, "AWS::KMS::Key", map[string]any{"EnableKeyRotation": true})
+	s.has(t, "AWS::SNS::TopicPolicy", map[string]any{
+		"PolicyDocument": assertions.Match_ObjectLike(&map[string]any{
+			"Statement": assertions.Match_ArrayWith(&[]any{
+				assertions.Match_ObjectLike(&map[string]any{
+					"Effect":    "Deny",
+					"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
+				}),
+				assertions.Match_ObjectLike(&map[string]any{
+					"Effect":    "Allow",
+					"Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"},
+					"Action":    "sns:Publish",
+				}),
+			}),
+		}),
+	})
+	s.has(t, "AWS::SNS::Subscription", map[string]any{
+		"Protocol": "email", "Endpoint": "ml-oncall@example.com",
+	})
+}
+
+func TestStackNamesCarryTheRelease(t *testing.T) {
+	s := synth(t, "existing-topic")
+	st := s.stacks.Monitoring
+	if got, want := *st.StackName(), "recsys-r2026-11-monitoring"; got != want {
+		t.Errorf("stack name = %q; want %q", got, want)
+	}
+	if got := *st.Region(); got != "eu-west-1" {
+		t.Errorf("stack region = %q; want eu-west-1 (pinned in the config)", got)
+	}
+	if got := *synth(t, "minimal").stacks.Monitoring.Region(); !strings.HasPrefix(got, "${Token") {
+		t.Errorf("minimal stack region = %q; want an unresolved token (environment-agnostic)", got)
+	}
+}
+
+func TestDashboardsHaveEveryAlarmAndComparisons(t *testing.T) {
+	s := synth(t, "sagesize")
+	body := s.dashboards(t)["churn-sentiment-bert"]
+	var status map[string]any
+	for _, w := range body["widgets"].([]any) {
+		w := w.(map[string]any)
+		if w["type"] == "alarm" {
+			status = w["properties"].(map[string]any)
+		}
+	}
+	if status == nil {
+		t.Fatal("no alarm status widget")
+	}
+	// 15 threshold alarms plus the composite.
+	if got := len(status["alarms"].([]any)); got != 16 {
+		t.Errorf("alarm status widget lists %d alarms; want 16", got)
+	}
+	for _, title := range []string{
+		"ModelLatency p90 by variant (ms)", "CPU by variant (% of instance)", "GPU by variant (% of instance)",
+		"gpu-g5: GPU (% of 1 GPU)", "cpu-c6i: CPU (% of 8 vCPUs)",
+	} {
+		findGraph(t, body, title)
+	}
+	if _, ok := s.dashboards(t)["churn-churn-xgb"]; !ok {
+		t.Error("no dashboard churn-churn-xgb")
+	}
+	// A CPU-only endpoint has no GPU graphs.
+	for _, w := range s.dashboards(t)["churn-churn-xgb"]["widgets"].([]any) {
+		if title, _ := w.(map[string]any)["properties"].(map[string]any)["title"].(string); strings.Contains(title, "GPU") {
+			t.Errorf("CPU-only dashboard has GPU graph %q", title)
+		}
+	}
+}
