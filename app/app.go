@@ -15,6 +15,8 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/sagesize/sagesize/config"
 	"github.com/sagesize/sagesize/constructs/monitoring"
+	"github.com/sagesize/sagesize/constructs/notebook"
+	"github.com/sagesize/sagesize/internal/cwagent"
 )
 
 // Stacks are the stacks New created.
@@ -30,7 +32,7 @@ type Stacks struct {
 func New(scope constructs.Construct, cfg *config.Config) *Stacks {
 	props := &awscdk.StackProps{
 		StackName:   jsii.String(cfg.StackName()),
-		Description: jsii.String(fmt.Sprintf("sagesize: CloudWatch dashboards and alarms for %d SageMaker endpoint(s) of %s", len(cfg.Endpoints), cfg.Prefix())),
+		Description: jsii.String(fmt.Sprintf("sagesize: CloudWatch dashboards and alarms for %d SageMaker endpoint(s) and %d notebook instance(s) of %s", len(cfg.Endpoints), len(cfg.Notebooks), cfg.Prefix())),
 		Tags: &map[string]*string{
 			"sagesize:project": jsii.String(cfg.Project),
 		},
@@ -85,7 +87,79 @@ func New(scope constructs.Construct, cfg *config.Config) *Stacks {
 			Description: jsii.String("CloudWatch dashboard of endpoint " + e.Name),
 		})
 	}
+	if len(cfg.Notebooks) > 0 {
+		addNotebooks(stack, f, cfg)
+	}
 	return &Stacks{Monitoring: stack, Facade: f}
+}
+
+// addNotebooks creates, per notebook instance, the lifecycle configuration
+// that starts the CloudWatch agent, optionally the notebook itself, and its
+// dashboard and alarms; plus one managed policy for all their roles.
+func addNotebooks(stack awscdk.Stack, f *monitoring.Facade, cfg *config.Config) {
+	var roleNames, roleArns []string
+	for _, n := range cfg.Notebooks {
+		if n.AttachPolicyToRole != "" {
+			roleNames = append(roleNames, n.AttachPolicyToRole)
+		}
+		if n.Create != nil {
+			roleArns = append(roleArns, n.Create.RoleArn)
+		}
+	}
+	// The policy comes first: a notebook the stack creates starts at once,
+	// and its agent can publish only when its role carries the policy.
+	policy := notebook.NewMetricsPolicy(stack, jsii.String("NotebookMetricsPolicy"), &notebook.PolicyProps{
+		Namespace: cwagent.DefaultNamespace, RoleNames: roleNames, RoleArns: roleArns,
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("NotebookMetricsPolicyArn"), &awscdk.CfnOutputProps{
+		Value:       policy.ManagedPolicyArn(),
+		Description: jsii.String("Attach to each notebook instance's execution role so that its CloudWatch agent can publish"),
+	})
+	for i := range cfg.Notebooks {
+		n := &cfg.Notebooks[i]
+		inst, err := cfg.Catalog.Lookup(n.InstanceType)
+		if err != nil {
+			panic(fmt.Sprintf("app: config not validated: %v", err)) // programmer error
+		}
+		lcc := cfg.LifecycleConfigName(n)
+		agent := notebook.NewAgent(stack, jsii.String("NotebookAgent-"+n.Name), &notebook.AgentProps{
+			LifecycleConfigName: lcc,
+			Namespace:           cwagent.DefaultNamespace,
+			GPU:                 inst.GPUs() > 0,
+			Interval:            n.Interval(),
+		})
+		awscdk.NewCfnOutput(stack, jsii.String("LifecycleConfig-"+n.Name), &awscdk.CfnOutputProps{
+			Value:       agent.LifecycleConfig.AttrNotebookInstanceLifecycleConfigName(),
+			Description: jsii.String("Lifecycle configuration that makes notebook instance " + n.Name + " publish utilization metrics"),
+		})
+		if cr := n.Create; cr != nil {
+			instance := notebook.NewInstance(stack, jsii.String("Notebook-"+n.Name), &notebook.InstanceProps{
+				Name: n.Name, InstanceType: n.InstanceType, RoleArn: cr.RoleArn,
+				LifecycleConfigName: agent.LifecycleConfig.AttrNotebookInstanceLifecycleConfigName(),
+				VolumeSizeGB:        cr.VolumeSizeGB, SubnetID: cr.SubnetID, SecurityGroupIDs: cr.SecurityGroupIDs,
+				KMSKeyArn: cr.KMSKeyArn, DirectInternetAccess: cr.DirectInternetAccess, RootAccess: cr.RootAccess,
+			})
+			instance.Node().AddDependency(policy)
+		}
+		ev := cfg.EvaluationForNotebook(n)
+		m := f.AddNotebook(jsii.String("Notebook-"+n.Name), &monitoring.NotebookMonitorProps{
+			NotebookName:        n.Name,
+			Instance:            inst,
+			Namespace:           cwagent.DefaultNamespace,
+			Interval:            n.Interval(),
+			LifecycleConfigName: lcc,
+			Alarms:              n.Alarms,
+			Evaluation: monitoring.Evaluation{
+				Period:            ev.Period.Duration,
+				EvaluationPeriods: ev.EvaluationPeriods,
+				DatapointsToAlarm: ev.DatapointsToAlarm,
+			},
+		})
+		awscdk.NewCfnOutput(stack, jsii.String("Dashboard-"+n.Name), &awscdk.CfnOutputProps{
+			Value:       awscdk.Fn_Sub(jsii.String(monitoring.DashboardURL(m.DashboardName())), nil),
+			Description: jsii.String("CloudWatch dashboard of notebook instance " + n.Name),
+		})
+	}
 }
 
 // newTopic creates the alarm topic: encrypted with a customer managed key

@@ -103,6 +103,10 @@ type Instance struct {
 	PriceEstimated bool
 	// PriceOverridden is true when WithPrices replaced the built-in price.
 	PriceOverridden bool
+	// NotebookOnly is true for types SageMaker offers for notebook instances
+	// but not for real-time endpoints (ml.t3); PricePerHour is then the
+	// notebook instance price.
+	NotebookOnly bool
 }
 
 // GPUs returns the number of NVIDIA GPUs (SageMaker's GPUUtilization is

@@ -150,7 +150,7 @@ func TestBuiltinFamilies(t *testing.T) {
 		"m5", "m5d", "m6g", "m6i", "m7i",
 		"p4d", "p5",
 		"r5", "r5d", "r6i", "r7i",
-		"t2", "trn1",
+		"t2", "t3", "trn1",
 	}
 	if got := New().Families(); !slices.Equal(got, want) {
 		t.Errorf("Families() = %v, want %v", got, want)
@@ -190,10 +190,13 @@ func TestBuiltinSizes(t *testing.T) {
 }
 
 // TestBuiltinNotHosting checks that names SageMaker does not accept for
-// real-time hosting are not in the catalogue.
+// real-time hosting are not in the catalogue, or are marked NotebookOnly.
 func TestBuiltinNotHosting(t *testing.T) {
 	c := New()
-	for _, typ := range []string{"ml.t3.medium", "ml.m5.8xlarge", "ml.c5.12xlarge", "ml.m7g.large", "ml.g5.large", "g5.xlarge"} {
+	if inst, err := c.Lookup("ml.t3.medium"); err != nil || !inst.NotebookOnly {
+		t.Errorf("Lookup(ml.t3.medium) = %+v, %v; want a notebook-only type", inst, err)
+	}
+	for _, typ := range []string{"ml.m5.8xlarge", "ml.c5.12xlarge", "ml.m7g.large", "ml.g5.large", "g5.xlarge"} {
 		if _, err := c.Lookup(typ); err == nil {
 			t.Errorf("Lookup(%q) succeeded; it is not a hosting instance type", typ)
 		}
@@ -240,7 +243,7 @@ func dominates(a, b Instance) bool {
 // TestBuiltinPriceEstimates checks that exactly the families without a
 // price source are flagged as estimated.
 func TestBuiltinPriceEstimates(t *testing.T) {
-	estimated := map[string]bool{"t2": true, "c5d": true, "r5d": true, "inf1": true, "m6g": true, "c6g": true, "c7g": true}
+	estimated := map[string]bool{"t2": true, "t3": true, "c5d": true, "r5d": true, "inf1": true, "m6g": true, "c6g": true, "c7g": true}
 	for _, inst := range builtin() {
 		if inst.PriceEstimated != estimated[inst.Family] {
 			t.Errorf("%s: PriceEstimated = %v, want %v", inst.Type, inst.PriceEstimated, estimated[inst.Family])
@@ -329,9 +332,9 @@ func TestLookupUnknown(t *testing.T) {
 			suggestions: []string{"ml.g6e.xlarge", "ml.g6e.2xlarge", "ml.g6e.4xlarge"},
 		},
 		{
-			typ:         "ml.t3.medium",
-			want:        `unknown instance type "ml.t3.medium" (did you mean ml.t2.medium?)`,
-			suggestions: []string{"ml.t2.medium"},
+			typ:         "ml.t3.medum",
+			want:        `unknown instance type "ml.t3.medum" (did you mean ml.t3.medium, ml.t3.large, ml.t3.xlarge?)`,
+			suggestions: []string{"ml.t3.medium", "ml.t3.large", "ml.t3.xlarge"},
 		},
 		{
 			typ:         "ml.p5.48xl",
@@ -668,5 +671,18 @@ func TestWithPricesErrors(t *testing.T) {
 				t.Error("a failed WithPrices changed the original catalogue")
 			}
 		})
+	}
+}
+
+func TestNotebookOnly(t *testing.T) {
+	c := New()
+	for _, typ := range c.Types() {
+		inst, err := c.Lookup(typ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := inst.NotebookOnly, inst.Family == "t3"; got != want {
+			t.Errorf("%s: NotebookOnly = %v, want %v (only ml.t3 is notebook-only)", typ, got, want)
+		}
 	}
 }

@@ -35,6 +35,7 @@ type family struct {
 	acc       Accelerator
 	accModel  string
 	estimated bool // the prices of this family are estimates
+	notebook  bool // offered for notebook instances only, not for hosting
 	sizes     []size
 }
 
@@ -56,6 +57,7 @@ func builtin() []Instance {
 				AcceleratorMemoryGiB: s.accGiB,
 				PricePerHour:         s.price,
 				PriceEstimated:       f.estimated,
+				NotebookOnly:         f.notebook,
 			}
 			if f.acc == None {
 				inst.AcceleratorModel = ""
@@ -121,6 +123,15 @@ func builtinFamilies() []family {
 			{name: "large", vcpus: 2, memGiB: 8, price: 0.111},
 			{name: "xlarge", vcpus: 4, memGiB: 16, price: 0.222},
 			{name: "2xlarge", vcpus: 8, memGiB: 32, price: 0.445},
+		}},
+
+		// Burstable, for notebook instances only (SageMaker hosting has no
+		// ml.t3). Prices are the notebook instance prices, estimated.
+		{name: "t3", category: CategoryBurstable, arch: ArchX86, estimated: true, notebook: true, sizes: []size{
+			{name: "medium", vcpus: 2, memGiB: 4, price: 0.05},
+			{name: "large", vcpus: 2, memGiB: 8, price: 0.1},
+			{name: "xlarge", vcpus: 4, memGiB: 16, price: 0.2},
+			{name: "2xlarge", vcpus: 8, memGiB: 32, price: 0.399},
 		}},
 
 		// General purpose.

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/sagesize/sagesize/catalog"
 	"go.yaml.in/yaml/v3"
@@ -46,6 +47,9 @@ type Config struct {
 	Prices map[string]float64 `yaml:"prices"`
 	// Endpoints lists the SageMaker real-time endpoints to monitor.
 	Endpoints []Endpoint `yaml:"endpoints"`
+	// Notebooks lists the SageMaker notebook instances to make publish
+	// utilization metrics, and to monitor.
+	Notebooks []Notebook `yaml:"notebooks"`
 
 	// Catalog is the instance catalogue with Prices applied; set by Load.
 	Catalog *catalog.Catalog `yaml:"-"`
@@ -144,6 +148,77 @@ type LatencyThresholds struct {
 type PercentThresholds struct {
 	Warning  *Percent `yaml:"warning"`
 	Critical *Percent `yaml:"critical"`
+}
+
+// Notebook is one SageMaker notebook instance. Notebook instances publish no
+// utilization metrics by default; sagesize's lifecycle configuration makes
+// the preinstalled CloudWatch agent publish them.
+type Notebook struct {
+	// Name is the notebook instance name.
+	Name string `yaml:"name"`
+	// InstanceType is the notebook's ml.* instance type (ml.t3 allowed).
+	InstanceType string `yaml:"instanceType"`
+	// MetricsInterval is how often the agent collects metrics: whole seconds
+	// from 1s to 1h; below 60s the metrics are high resolution. Default 60s.
+	MetricsInterval *Duration `yaml:"metricsInterval"`
+	// AttachPolicyToRole names an existing IAM role (the notebook's execution
+	// role) to which the stack attaches the metrics policy.
+	AttachPolicyToRole string `yaml:"attachPolicyToRole"`
+	// Create, when set, makes the stack create the notebook instance itself.
+	Create *NotebookCreate `yaml:"create"`
+	// Alarms holds the thresholds, keyed by severity, per alarm family.
+	Alarms NotebookAlarms `yaml:"alarms"`
+	// Evaluation overrides the alarmDefaults for this notebook's alarms.
+	Evaluation *Evaluation `yaml:"evaluation"`
+}
+
+// NotebookCreate describes a notebook instance the stack creates, with the
+// lifecycle configuration attached.
+type NotebookCreate struct {
+	// RoleArn is the execution role; the metrics policy is attached to it.
+	RoleArn string `yaml:"roleArn"`
+	// VolumeSizeGB is the ML storage volume size; default 20.
+	VolumeSizeGB int `yaml:"volumeSizeGB"`
+	// SubnetID and SecurityGroupIDs place the notebook in a VPC; required
+	// while direct internet access is off.
+	SubnetID         string   `yaml:"subnetId"`
+	SecurityGroupIDs []string `yaml:"securityGroupIds"`
+	// KMSKeyArn encrypts the volume; default a key the stack creates.
+	KMSKeyArn string `yaml:"kmsKeyArn"`
+	// DirectInternetAccess through SageMaker's network; default false.
+	DirectInternetAccess bool `yaml:"directInternetAccess"`
+	// RootAccess for notebook users; default false (lifecycle scripts run as
+	// root either way).
+	RootAccess bool `yaml:"rootAccess"`
+}
+
+// NotebookAlarms holds the thresholds of a notebook's alarm families, all
+// percentages (CPU over all cores, GPU averaged over GPUs).
+type NotebookAlarms struct {
+	CPUUtilization       *PercentThresholds `yaml:"cpuUtilization"`
+	MemoryUtilization    *PercentThresholds `yaml:"memoryUtilization"`
+	DiskUtilization      *PercentThresholds `yaml:"diskUtilization"`
+	GPUUtilization       *PercentThresholds `yaml:"gpuUtilization"`
+	GPUMemoryUtilization *PercentThresholds `yaml:"gpuMemoryUtilization"`
+}
+
+// Interval is the notebook's metrics collection interval (60s by default).
+func (n Notebook) Interval() time.Duration {
+	if n.MetricsInterval == nil {
+		return time.Minute
+	}
+	return n.MetricsInterval.Duration
+}
+
+// LifecycleConfigName is the name of the notebook's lifecycle configuration.
+func (c *Config) LifecycleConfigName(n *Notebook) string { return c.Prefix() + "-" + n.Name }
+
+// EvaluationForNotebook returns the alarm evaluation settings of notebook n.
+func (c *Config) EvaluationForNotebook(n *Notebook) Evaluation {
+	if n.Evaluation != nil {
+		return *n.Evaluation
+	}
+	return c.Alarm
 }
 
 // Overrides are values given on the command line that win over the file.

@@ -29,6 +29,21 @@ endpoints:
     alarms:
       modelLatency: {warning: 300ms, critical: 400ms}
       gpuUtilization: {critical: 95%}
+notebooks:
+  - name: ds-sandbox
+    instanceType: ml.t3.medium
+    attachPolicyToRole: SageMakerExecution
+    alarms:
+      cpuUtilization: {warning: 80%, critical: 95%}
+  - name: ds-gpu
+    instanceType: ml.g4dn.xlarge
+    metricsInterval: 10s
+    create:
+      roleArn: arn:aws:iam::123456789012:role/SageMakerExecution
+      subnetId: subnet-0123456789abcdef0
+      securityGroupIds: [sg-0123456789abcdef0]
+    alarms:
+      gpuUtilization: {critical: 95%}
 `
 
 func writeConfig(t *testing.T, content string) string {
@@ -67,8 +82,8 @@ func TestLoad_ExamplesAreValid(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Load(%s): %v", p, err)
 			}
-			if len(c.Endpoints) == 0 || c.Catalog == nil {
-				t.Errorf("Load(%s) = %d endpoints, catalog %v; want endpoints and a catalogue", p, len(c.Endpoints), c.Catalog)
+			if len(c.Endpoints)+len(c.Notebooks) == 0 || c.Catalog == nil {
+				t.Errorf("Load(%s) = %d endpoints, %d notebooks, catalogue set %v; want resources and a catalogue", p, len(c.Endpoints), len(c.Notebooks), c.Catalog != nil)
 			}
 		})
 	}
@@ -152,8 +167,8 @@ func TestLoad_BadConfigs(t *testing.T) {
 		},
 		{
 			name: "every unknown key at once", old: "project: churn\n", new: "projet: churn\nendpoint: []\n",
-			want: "sagesize.yaml: projet (line 1): unknown field; valid fields here: project, release, account, region, notifications, alarmDefaults, prices, endpoints (did you mean project?)\n" +
-				"sagesize.yaml: endpoint (line 2): unknown field; valid fields here: project, release, account, region, notifications, alarmDefaults, prices, endpoints (did you mean endpoints?)",
+			want: "sagesize.yaml: projet (line 1): unknown field; valid fields here: project, release, account, region, notifications, alarmDefaults, prices, endpoints, notebooks (did you mean project?)\n" +
+				"sagesize.yaml: endpoint (line 2): unknown field; valid fields here: project, release, account, region, notifications, alarmDefaults, prices, endpoints, notebooks (did you mean endpoints?)",
 		},
 		{
 			name: "wrong type", old: "instanceCount: 2", new: "instanceCount: two",
@@ -238,7 +253,43 @@ func TestLoad_BadConfigs(t *testing.T) {
 		},
 		{
 			name: "no endpoints", old: good[strings.Index(good, "endpoints:"):], new: "",
-			want: "sagesize.yaml: endpoints: is required: list at least one SageMaker endpoint (name, variants, slo)",
+			want: "sagesize.yaml: endpoints: is required: list at least one SageMaker endpoint (name, variants, slo) or notebook instance (notebooks:)",
+		},
+		{
+			name: "notebook name SageMaker rejects", old: "name: ds-sandbox", new: "name: ds_sandbox",
+			want: `sagesize.yaml: notebooks[0].name: SageMaker would reject "ds_sandbox": notebook instance names are 1-63 letters, digits and hyphens, starting and ending with a letter or digit`,
+		},
+		{
+			name: "lifecycle config name too long", old: "name: ds-sandbox", new: "name: " + strings.Repeat("n", 60),
+			want: `sagesize.yaml: notebooks[0].name: makes the lifecycle configuration name "churn-` + strings.Repeat("n", 60) + `" (66 characters); SageMaker allows 63: shorten project, release or notebook name`,
+		},
+		{
+			name: "unknown notebook instance type", old: "ml.t3.medium", new: "ml.t3.mediun",
+			want: `sagesize.yaml: notebooks[0].instanceType: unknown instance type "ml.t3.mediun" (did you mean ml.t3.medium, ml.t3.large, ml.t3.xlarge?)`,
+		},
+		{
+			name: "notebook-only type for an endpoint", old: "instanceType: ml.c5.xlarge", new: "instanceType: ml.t3.medium",
+			want: "sagesize.yaml: endpoints[0].variants[0].instanceType: ml.t3.medium is a notebook instance type; SageMaker endpoints cannot run on it (try ml.m5.large or ml.c5.large)",
+		},
+		{
+			name: "GPU threshold on a CPU-only notebook", old: "cpuUtilization: {warning: 80%, critical: 95%}", new: "gpuUtilization: {critical: 95%}",
+			want: "sagesize.yaml: notebooks[0].alarms.gpuUtilization: ml.t3.medium has no NVIDIA GPU, so the agent publishes no GPU metrics: remove it or use a GPU instance type such as ml.g5.xlarge",
+		},
+		{
+			name: "metrics interval", old: "metricsInterval: 10s", new: "metricsInterval: 1500ms",
+			want: "sagesize.yaml: notebooks[1].metricsInterval: must be whole seconds from 1s to 1h, got 1.5s",
+		},
+		{
+			name: "role ARN where a name belongs", old: "attachPolicyToRole: SageMakerExecution", new: "attachPolicyToRole: arn:aws:iam::123456789012:role/x",
+			want: `sagesize.yaml: notebooks[0].attachPolicyToRole: must be an IAM role name (not an ARN): up to 64 letters, digits and +=,.@_-, got "arn:aws:iam::123456789012:role/x"`,
+		},
+		{
+			name: "created notebook without a subnet", old: "      subnetId: subnet-0123456789abcdef0\n", new: "",
+			want: "sagesize.yaml: notebooks[1].create.subnetId: is required while directInternetAccess is false (SageMaker needs a VPC subnet to reach the notebook)",
+		},
+		{
+			name: "created notebook with a bad role", old: "roleArn: arn:aws:iam::123456789012:role/SageMakerExecution", new: "roleArn: SageMakerExecution",
+			want: `sagesize.yaml: notebooks[1].create.roleArn: is required: the execution role ARN, e.g. arn:aws:iam::123456789012:role/SageMakerExecution, got "SageMakerExecution"`,
 		},
 		{
 			name: "every problem at once", old: "project: churn", new: "project: 9lives\nrelease: v1.0",
@@ -266,7 +317,8 @@ func TestProblems_AreAllReported(t *testing.T) {
 	if !errors.As(err, &ps) {
 		t.Fatalf("Parse error %v is not Problems", err)
 	}
-	if len(ps) != 3 {
-		t.Errorf("got %d problems, want 3:\n%v", len(ps), err)
+	// Three in the endpoints, two in the notebooks (critical: 95% twice).
+	if len(ps) != 5 {
+		t.Errorf("got %d problems, want 5:\n%v", len(ps), err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sagesize/sagesize/catalog"
+	"github.com/sagesize/sagesize/internal/cwagent"
 )
 
 // Name rules. SageMaker's CreateEndpoint and production variant names match
@@ -47,6 +48,13 @@ func (c *Config) setDefaults() {
 	if c.Alarm.DatapointsToAlarm == 0 {
 		c.Alarm.DatapointsToAlarm = min(DefaultDatapointsToAlarm, c.Alarm.EvaluationPeriods)
 	}
+	for i := range c.Notebooks {
+		n := &c.Notebooks[i]
+		c.fillEvaluation(n.Evaluation)
+		if n.Create != nil && n.Create.VolumeSizeGB == 0 {
+			n.Create.VolumeSizeGB = DefaultNotebookVolumeGB
+		}
+	}
 	for i := range c.Endpoints {
 		e := &c.Endpoints[i]
 		if len(e.Variants) == 0 {
@@ -61,17 +69,7 @@ func (c *Config) setDefaults() {
 		if e.SLO.Percentile.Value == "" {
 			e.SLO.Percentile.Value = "p99"
 		}
-		if ev := e.Evaluation; ev != nil {
-			if ev.Period.Duration == 0 {
-				ev.Period = c.Alarm.Period
-			}
-			if ev.EvaluationPeriods == 0 {
-				ev.EvaluationPeriods = c.Alarm.EvaluationPeriods
-			}
-			if ev.DatapointsToAlarm == 0 {
-				ev.DatapointsToAlarm = min(c.Alarm.DatapointsToAlarm, ev.EvaluationPeriods)
-			}
-		}
+		c.fillEvaluation(e.Evaluation)
 		a := &e.Alarms
 		if a.ModelLatency == nil && e.SLO.Latency.Duration > 0 {
 			crit := e.SLO.Latency
@@ -83,6 +81,22 @@ func (c *Config) setDefaults() {
 		if a.OverheadLatency != nil && a.OverheadLatency.Statistic.Value == "" {
 			a.OverheadLatency.Statistic.Value = "Average"
 		}
+	}
+}
+
+// fillEvaluation completes a partial per-resource evaluation from alarmDefaults.
+func (c *Config) fillEvaluation(ev *Evaluation) {
+	if ev == nil {
+		return
+	}
+	if ev.Period.Duration == 0 {
+		ev.Period = c.Alarm.Period
+	}
+	if ev.EvaluationPeriods == 0 {
+		ev.EvaluationPeriods = c.Alarm.EvaluationPeriods
+	}
+	if ev.DatapointsToAlarm == 0 {
+		ev.DatapointsToAlarm = min(c.Alarm.DatapointsToAlarm, ev.EvaluationPeriods)
 	}
 }
 
@@ -136,8 +150,8 @@ func (c *Config) Validate() error {
 	}
 	c.Catalog = cat
 
-	if len(c.Endpoints) == 0 {
-		add("endpoints", "is required: list at least one SageMaker endpoint (name, variants, slo)")
+	if len(c.Endpoints) == 0 && len(c.Notebooks) == 0 {
+		add("endpoints", "is required: list at least one SageMaker endpoint (name, variants, slo) or notebook instance (notebooks:)")
 	}
 	seen := make(map[string]int)
 	for i := range c.Endpoints {
@@ -155,6 +169,19 @@ func (c *Config) Validate() error {
 			seen[strings.ToLower(e.Name)] = i
 		}
 		c.validateEndpoint(p, e, add)
+	}
+	nseen := make(map[string]int)
+	for i := range c.Notebooks {
+		n := &c.Notebooks[i]
+		p := fmt.Sprintf("notebooks[%d]", i)
+		if j, dup := nseen[n.Name]; dup && n.Name != "" {
+			add(p+".name", "duplicates notebooks[%d].name %q", j, n.Name)
+		}
+		if j, dup := seen[strings.ToLower(n.Name)]; dup {
+			add(p+".name", "is also endpoints[%d].name: dashboards and alarms are named after both, so give the notebook another name", j)
+		}
+		nseen[n.Name] = i
+		c.validateNotebook(p, n, add)
 	}
 	if len(ps) == 0 {
 		return nil
@@ -186,6 +213,9 @@ func (c *Config) validateEndpoint(p string, e *Endpoint, add func(path, format s
 			add(vp+".instanceType", "%v", err)
 			allKnown = false
 			continue
+		}
+		if inst.NotebookOnly {
+			add(vp+".instanceType", "%s is a notebook instance type; SageMaker endpoints cannot run on it (try ml.m5.large or ml.c5.large)", inst.Type)
 		}
 		if inst.GPUs() > 0 {
 			anyGPU = true
@@ -297,4 +327,99 @@ func errProblems(err error) (Problems, bool) {
 	var ps Problems
 	ok := errors.As(err, &ps)
 	return ps, ok
+}
+
+// Notebook rules: SageMaker's NotebookInstanceName and lifecycle config names
+// match ^[a-zA-Z0-9](-*[a-zA-Z0-9])* and are at most 63 characters.
+var (
+	roleNameRE = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+	roleArnRE  = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$`)
+	subnetRE   = regexp.MustCompile(`^subnet-[0-9a-f]{8,17}$`)
+	sgRE       = regexp.MustCompile(`^sg-[0-9a-f]{8,17}$`)
+	kmsArnRE   = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/[\w/-]+$`)
+)
+
+// DefaultNotebookVolumeGB is the ML storage volume of a notebook the stack creates.
+const DefaultNotebookVolumeGB = 20
+
+func (c *Config) validateNotebook(p string, n *Notebook, add func(path, format string, args ...any)) {
+	switch {
+	case n.Name == "":
+		add(p+".name", "is required: the notebook instance name")
+	case !sageMakerNameRE.MatchString(n.Name):
+		add(p+".name", "SageMaker would reject %q: notebook instance names are 1-63 letters, digits and hyphens, starting and ending with a letter or digit", n.Name)
+	case len(c.LifecycleConfigName(n)) > 63:
+		add(p+".name", "makes the lifecycle configuration name %q (%d characters); SageMaker allows 63: shorten project, release or notebook name", c.LifecycleConfigName(n), len(c.LifecycleConfigName(n)))
+	}
+	gpus, known := 0, false
+	switch {
+	case n.InstanceType == "":
+		add(p+".instanceType", "is required: an ml.* notebook instance type such as ml.t3.medium")
+	default:
+		inst, err := c.Catalog.Lookup(n.InstanceType)
+		if err != nil {
+			add(p+".instanceType", "%v", err)
+		} else {
+			gpus, known = inst.GPUs(), true
+		}
+	}
+	intervalOK := true
+	if d := n.Interval(); d < time.Second || d > time.Hour || d%time.Second != 0 {
+		add(p+".metricsInterval", "must be whole seconds from 1s to 1h, got %v", d)
+		intervalOK = false
+	}
+	a := n.Alarms
+	ap := p + ".alarms"
+	checkPercent(ap+".cpuUtilization", a.CPUUtilization, add)
+	checkPercent(ap+".memoryUtilization", a.MemoryUtilization, add)
+	checkPercent(ap+".diskUtilization", a.DiskUtilization, add)
+	checkPercent(ap+".gpuUtilization", a.GPUUtilization, add)
+	checkPercent(ap+".gpuMemoryUtilization", a.GPUMemoryUtilization, add)
+	if known && gpus == 0 {
+		for _, g := range []struct {
+			name string
+			t    *PercentThresholds
+		}{{"gpuUtilization", a.GPUUtilization}, {"gpuMemoryUtilization", a.GPUMemoryUtilization}} {
+			if g.t != nil {
+				add(ap+"."+g.name, "%s has no NVIDIA GPU, so the agent publishes no GPU metrics: remove it or use a GPU instance type such as ml.g5.xlarge", n.InstanceType)
+			}
+		}
+	}
+	if n.AttachPolicyToRole != "" && !roleNameRE.MatchString(n.AttachPolicyToRole) {
+		add(p+".attachPolicyToRole", "must be an IAM role name (not an ARN): up to 64 letters, digits and +=,.@_-, got %q", n.AttachPolicyToRole)
+	}
+	if cr := n.Create; cr != nil {
+		cp := p + ".create"
+		if !roleArnRE.MatchString(cr.RoleArn) {
+			add(cp+".roleArn", "is required: the execution role ARN, e.g. arn:aws:iam::123456789012:role/SageMakerExecution, got %q", cr.RoleArn)
+		}
+		if cr.VolumeSizeGB < 5 || cr.VolumeSizeGB > 16384 {
+			add(cp+".volumeSizeGB", "must be between 5 and 16384, got %d", cr.VolumeSizeGB)
+		}
+		if !cr.DirectInternetAccess && cr.SubnetID == "" {
+			add(cp+".subnetId", "is required while directInternetAccess is false (SageMaker needs a VPC subnet to reach the notebook)")
+		}
+		if cr.SubnetID != "" && !subnetRE.MatchString(cr.SubnetID) {
+			add(cp+".subnetId", "must be a subnet id such as subnet-0123456789abcdef0, got %q", cr.SubnetID)
+		}
+		if cr.SubnetID != "" && len(cr.SecurityGroupIDs) == 0 {
+			add(cp+".securityGroupIds", "is required with subnetId: at least one security group id such as sg-0123456789abcdef0")
+		}
+		for i, sg := range cr.SecurityGroupIDs {
+			if !sgRE.MatchString(sg) {
+				add(fmt.Sprintf("%s.securityGroupIds[%d]", cp, i), "must be a security group id such as sg-0123456789abcdef0, got %q", sg)
+			}
+		}
+		if cr.KMSKeyArn != "" && !kmsArnRE.MatchString(cr.KMSKeyArn) {
+			add(cp+".kmsKeyArn", "must be a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/..., got %q", cr.KMSKeyArn)
+		}
+	}
+	if n.Evaluation != nil {
+		validateEvaluation(p+".evaluation", *n.Evaluation, add)
+	}
+	if known && intervalOK {
+		if _, err := cwagent.OnStartScript(cwagent.Options{GPU: gpus > 0, Interval: n.Interval()}); err != nil {
+			add(p, "the lifecycle script cannot be generated: %v", err)
+		}
+	}
 }

@@ -34,6 +34,7 @@ var examples = map[string]string{
 	"sagesize":       "../sagesize.yaml",
 	"minimal":        "../config/examples/minimal.yaml",
 	"existing-topic": "../config/examples/existing-topic.yaml",
+	"notebooks":      "../config/examples/notebooks.yaml",
 }
 
 // synthesized is one example's synthesized app.
@@ -213,14 +214,18 @@ func TestResourceCounts(t *testing.T) {
 		example                                            string
 		alarms, composites, dashboards, topics, keys, subs int
 	}{
-		// churn-xgb: 12 alarms; sentiment-bert: cpu variant 6, gpu variant 9.
-		{"sagesize", 27, 2, 2, 1, 1, 1},
+		// churn-xgb: 12 alarms; sentiment-bert: cpu variant 6, gpu variant 9;
+		// notebook churn-research: 9.
+		{"sagesize", 36, 3, 3, 1, 1, 1},
 		// The SLO alone makes one critical ModelLatency alarm.
 		{"minimal", 1, 1, 1, 1, 1, 0},
 		// An existing topic: no topic, key or subscription of ours. 3 variants:
 		// model latency 2, overhead 1, model errors 2, disk 2 each = 21, plus
 		// GPU 1 + GPU memory 2 on the g6 variant only.
 		{"existing-topic", 24, 1, 1, 0, 0, 0},
+		// ds-sandbox: memory 2, disk 1; llm-finetune: GPU 1, GPU memory 1,
+		// CPU 1. Keys: the topic's and the created notebook's volume key.
+		{"notebooks", 6, 2, 2, 1, 2, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.example, func(t *testing.T) {

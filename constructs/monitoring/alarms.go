@@ -152,3 +152,60 @@ func anyStrings(ss []string) *[]any {
 	}
 	return &out
 }
+
+// ratioSpec is a threshold on 100*num/den of two metrics, such as GPU memory
+// used over total, evaluated by metric math.
+type ratioSpec struct {
+	id, name, description, what, severity string
+	namespace, num, den                   string
+	dims                                  []dashboard.Dim
+	display                               float64 // threshold in %
+}
+
+// addRatio creates a metric-math alarm on 100*num/den (Average of each).
+func (f *alarmFactory) addRatio(s ratioSpec) *Alarm {
+	dims := make([]any, len(s.dims))
+	for i, d := range s.dims {
+		dims[i] = &awscloudwatch.CfnAlarm_DimensionProperty{Name: jsii.String(d.Name), Value: jsii.String(d.Value)}
+	}
+	stat := func(id, metric string) *awscloudwatch.CfnAlarm_MetricDataQueryProperty {
+		return &awscloudwatch.CfnAlarm_MetricDataQueryProperty{
+			Id:         jsii.String(id),
+			ReturnData: jsii.Bool(false),
+			MetricStat: &awscloudwatch.CfnAlarm_MetricStatProperty{
+				Metric: &awscloudwatch.CfnAlarm_MetricProperty{Namespace: jsii.String(s.namespace), MetricName: jsii.String(metric), Dimensions: &dims},
+				Period: jsii.Number(f.eval.Period.Seconds()),
+				Stat:   jsii.String("Average"),
+			},
+		}
+	}
+	props := &awscloudwatch.CfnAlarmProps{
+		AlarmName:        jsii.String(s.name),
+		AlarmDescription: jsii.String(s.description),
+		Metrics: &[]any{
+			stat("num", s.num), stat("den", s.den),
+			&awscloudwatch.CfnAlarm_MetricDataQueryProperty{Id: jsii.String("pct"), Expression: jsii.String("100*num/den"), Label: jsii.String(s.what + " (%)"), ReturnData: jsii.Bool(true)},
+		},
+		EvaluationPeriods:  jsii.Number(f.eval.EvaluationPeriods),
+		DatapointsToAlarm:  jsii.Number(f.eval.DatapointsToAlarm),
+		Threshold:          jsii.Number(s.display),
+		ComparisonOperator: jsii.String("GreaterThanThreshold"),
+		TreatMissingData:   jsii.String("notBreaching"),
+	}
+	acts := f.actions.WarningActions
+	color := colorWarning
+	if s.severity == Critical {
+		acts, color = f.actions.CriticalActions, colorCritical
+	}
+	if len(acts) > 0 {
+		props.AlarmActions = anyStrings(acts)
+		props.OkActions = anyStrings(acts)
+	}
+	return &Alarm{
+		Name:       s.name,
+		Severity:   s.severity,
+		Resource:   awscloudwatch.NewCfnAlarm(f.scope, jsii.String(s.id), props),
+		Threshold:  s.display,
+		Annotation: dashboard.Horizontal{Label: s.severity + ": " + s.what + " > " + num(s.display) + " %", Value: s.display, Color: color},
+	}
+}

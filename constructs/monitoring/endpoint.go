@@ -69,16 +69,7 @@ func newEndpointMonitor(scope constructs.Construct, id *string, props *EndpointM
 		body = append(body, m.comparisonRows()...)
 	}
 
-	var critical []*Alarm
-	for _, a := range m.Alarms {
-		if a.Severity == Critical {
-			critical = append(critical, a)
-		}
-	}
-	gather := critical
-	if len(gather) == 0 {
-		gather = m.Alarms
-	}
+	gather := gatherForComposite(m.Alarms)
 	arns := make([]string, 0, len(m.Alarms)+1)
 	if len(gather) > 0 {
 		m.CompositeName = names(props.EndpointName, "AnyCritical")

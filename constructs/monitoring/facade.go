@@ -40,6 +40,7 @@ type Facade struct {
 	constructs.Construct
 	props      FacadeProps
 	endpoints  []*EndpointMonitor
+	notebooks  []*NotebookMonitor
 	dashboards []awscloudwatch.CfnDashboard
 }
 
@@ -65,6 +66,18 @@ func (f *Facade) AddEndpoint(id *string, props *EndpointMonitorProps) *EndpointM
 	return m
 }
 
+// AddNotebook monitors one SageMaker notebook instance through the metrics
+// its CloudWatch agent publishes: alarms, a composite alarm and a dashboard.
+func (f *Facade) AddNotebook(id *string, props *NotebookMonitorProps) *NotebookMonitor {
+	m := newNotebookMonitor(f.Construct, id, props, f.names, f.props.Actions)
+	f.notebooks = append(f.notebooks, m)
+	f.addDashboard(m.Construct, m)
+	return m
+}
+
+// Notebooks returns the notebook segments added so far.
+func (f *Facade) Notebooks() []*NotebookMonitor { return f.notebooks }
+
 // Endpoints returns the endpoint segments added so far.
 func (f *Facade) Endpoints() []*EndpointMonitor { return f.endpoints }
 
@@ -72,6 +85,9 @@ func (f *Facade) Endpoints() []*EndpointMonitor { return f.endpoints }
 func (f *Facade) Alarms() []*Alarm {
 	var all []*Alarm
 	for _, m := range f.endpoints {
+		all = append(all, m.Alarms...)
+	}
+	for _, m := range f.notebooks {
 		all = append(all, m.Alarms...)
 	}
 	return all
