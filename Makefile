@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 CONFIG ?= sagesize.yaml
 OUT    ?= cdk.out
 
-.PHONY: setup synth test bench-synth clean
+.PHONY: setup synth test bench-synth bench-scale clean
 
 # npm ci only when package.json or the lock file changed.
 node_modules/.installed: package.json package-lock.json
@@ -34,6 +34,9 @@ test: setup
 
 bench-synth: setup
 	scripts/bench-synth
+
+bench-scale: setup
+	scripts/bench-scale
 
 clean:
 	rm -rf $(OUT) node_modules

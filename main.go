@@ -31,7 +31,9 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	app.New(a, cfg)
+	if _, err := app.New(a, cfg); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
 	if contextString(a, "nag", "") == "true" {
 		awscdk.Aspects_Of(a).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 	}

@@ -5,6 +5,7 @@ package app
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -16,26 +17,158 @@ import (
 	"github.com/sagesize/sagesize/config"
 	"github.com/sagesize/sagesize/constructs/monitoring"
 	"github.com/sagesize/sagesize/constructs/notebook"
+	"github.com/sagesize/sagesize/dashboard"
 	"github.com/sagesize/sagesize/internal/cwagent"
+	"github.com/sagesize/sagesize/shard"
 )
 
 // Stacks are the stacks New created.
 type Stacks struct {
-	// Monitoring holds the dashboards, alarms and notification topic.
+	// Monitoring is the core stack <prefix>-monitoring: the alarm topic, the
+	// notebooks and the endpoints of stack 0. It is Shards[0].
 	Monitoring awscdk.Stack
 	// Facade is the monitoring facade inside Monitoring.
 	Facade *monitoring.Facade
+	// Shards are the endpoint stacks, <prefix>-monitoring then
+	// <prefix>-monitoring-1, -2, ...; Facades are their facades.
+	Shards  []awscdk.Stack
+	Facades []*monitoring.Facade
+	// Overview is <prefix>-overview with the fleet dashboards; nil with
+	// fewer than two endpoints.
+	Overview awscdk.Stack
+	// Plan is the assignment of endpoints to shards.
+	Plan *shard.Plan
 }
 
+// Core stack contents that are not endpoints, as the shard plan counts them.
+const (
+	coreResources     = 6  // key, topic, topic policy, metadata, outputs' slack
+	coreBytes         = 20_000
+	notebookResources = 16 // lifecycle config, alarms, composite, dashboard, key, instance
+	notebookBytes     = 60_000
+)
+
 // New adds the sagesize stacks for cfg to scope (normally the CDK App).
-// cfg must have been validated by config.Load or config.Parse.
-func New(scope constructs.Construct, cfg *config.Config) *Stacks {
+// cfg must have been validated by config.Load or config.Parse. It fails
+// when the endpoints cannot be spread within CloudFormation's limits (for
+// example with too few pinned stacks).
+func New(scope constructs.Construct, cfg *config.Config) (*Stacks, error) {
+	prefix := cfg.Prefix()
+	props, plan, err := PlanShards(cfg)
+	if err != nil {
+		return nil, err
+	}
+	st := &Stacks{Plan: plan}
+	core := newStack(scope, cfg, cfg.StackName(), fmt.Sprintf("alarm topic, %d notebook instance(s) and endpoint stack 0 of %d", len(cfg.Notebooks), plan.Stacks))
+	st.Monitoring = core
+	topicArn := cfg.Notifications.TopicArn
+	coreTopic := topicArn
+	if topicArn == "" {
+		coreTopic = *newTopic(core, cfg).TopicArn()
+		// Other stacks name the topic by ARN, so that no stack exports a
+		// value that would pin the topic.
+		topicArn = "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:" + topicName(cfg)
+	}
+	awscdk.NewCfnOutput(core, jsii.String("AlarmTopicArn"), &awscdk.CfnOutputProps{
+		Value:       jsii.String(coreTopic),
+		Description: jsii.String("SNS topic that sagesize alarms notify"),
+	})
+
+	for i := range plan.Stacks {
+		stack, arn := core, coreTopic
+		if i > 0 {
+			stack = newStack(scope, cfg, fmt.Sprintf("%s-%d", cfg.StackName(), i), fmt.Sprintf("endpoint stack %d of %d", i, plan.Stacks))
+			// Deploy in order: an endpoint that moves when the stack count
+			// grows moves into the new last stack, which then deploys after
+			// the stack that deletes its old alarms of the same names.
+			stack.AddStackDependency(st.Shards[i-1], jsii.String("endpoints move only into later stacks"))
+			arn = topicArn
+			if cfg.Notifications.TopicArn == "" {
+				arn = *awscdk.Fn_Sub(jsii.String(topicArn), nil)
+			}
+		}
+		actions := monitoring.Actions{CompositeActions: []string{arn}}
+		if cfg.Notifications.NotifyWarnings() {
+			actions.WarningActions = []string{arn}
+		}
+		st.Shards = append(st.Shards, stack)
+		st.Facades = append(st.Facades, monitoring.NewFacade(stack, jsii.String("Monitoring"), &monitoring.FacadeProps{Prefix: prefix, Actions: actions}))
+	}
+	st.Facade = st.Facades[0]
+
+	// One region token for every output, rather than one Fn::Sub call each.
+	region := *awscdk.Aws_REGION()
+	var overview []monitoring.OverviewEndpoint
+	for i := range cfg.Endpoints {
+		e := &cfg.Endpoints[i]
+		s := plan.Of[e.Name]
+		m := st.Facades[s].AddEndpoint(jsii.String("Endpoint-"+e.Name), props[i])
+		awscdk.NewCfnOutput(st.Shards[s], jsii.String("Dashboard-"+e.Name), &awscdk.CfnOutputProps{
+			Value:       jsii.String(strings.Replace(monitoring.DashboardURL(m.DashboardName()), dashboard.Region, region, 1)),
+			Description: jsii.String("CloudWatch dashboard of endpoint " + e.Name),
+		})
+		overview = append(overview, monitoring.OverviewEndpoint{
+			Name: e.Name, Variants: props[i].Variants, SLOPercentile: props[i].SLOPercentile, SLOLatency: props[i].SLOLatency,
+			DashboardName: m.DashboardName(), CompositeName: m.CompositeName, Stack: s,
+		})
+	}
+	if len(cfg.Notebooks) > 0 {
+		addNotebooks(core, st.Facade, cfg)
+	}
+	if len(overview) >= 2 {
+		op := &monitoring.OverviewProps{Prefix: prefix, Endpoints: overview, Stacks: plan.Stacks}
+		bytes, err := monitoring.OverviewTemplateBytes(op)
+		if err != nil {
+			return nil, err
+		}
+		if limit := shard.Hard().TemplateBytes; bytes > limit {
+			return nil, fmt.Errorf("the overview of %d endpoints needs about %d template bytes, more than the %d one stack may hold: split the endpoints into several configs (projects)", len(overview), bytes, limit)
+		}
+		st.Overview = newStack(scope, cfg, prefix+"-overview", fmt.Sprintf("fleet overview of %d endpoints", len(overview)))
+		st.Overview.AddStackDependency(st.Shards[len(st.Shards)-1], jsii.String("the overview lists every stack's alarms"))
+		o := monitoring.NewOverview(st.Overview, jsii.String("Overview"), op)
+		for i, name := range o.Names {
+			awscdk.NewCfnOutput(st.Overview, jsii.String(fmt.Sprintf("Overview%d", i+1)), &awscdk.CfnOutputProps{
+				Value:       awscdk.Fn_Sub(jsii.String(monitoring.DashboardURL(name)), nil),
+				Description: jsii.String("Fleet overview dashboard"),
+			})
+		}
+	}
+	return st, nil
+}
+
+// PlanShards plans the monitoring of every endpoint and assigns each to a
+// stack, without creating anything (no jsii runtime is needed). It returns
+// the endpoints' monitoring props in config order and the plan.
+func PlanShards(cfg *config.Config) ([]*monitoring.EndpointMonitorProps, *shard.Plan, error) {
+	props := make([]*monitoring.EndpointMonitorProps, len(cfg.Endpoints))
+	items := make([]shard.Item, len(cfg.Endpoints))
+	for i := range cfg.Endpoints {
+		props[i] = endpointProps(cfg, &cfg.Endpoints[i])
+		fp, err := monitoring.EndpointFootprint(cfg.Prefix(), props[i])
+		if err != nil {
+			return nil, nil, fmt.Errorf("plan endpoint %s: %w", cfg.Endpoints[i].Name, err)
+		}
+		items[i] = shard.Item{Name: cfg.Endpoints[i].Name, Load: shard.Load{Resources: fp.Resources, TemplateBytes: fp.TemplateBytes, Outputs: 1}}
+	}
+	base := shard.Load{
+		Resources:     coreResources + len(cfg.Notebooks)*notebookResources + len(cfg.Notifications.Emails),
+		TemplateBytes: coreBytes + len(cfg.Notebooks)*notebookBytes,
+		Outputs:       2 + 2*len(cfg.Notebooks),
+	}
+	plan, err := shard.Assign(items, &shard.Options{Stacks: cfg.Sharding.Stacks, Base: base})
+	if err != nil {
+		return nil, nil, fmt.Errorf("spread %d endpoints across stacks: %w", len(items), err)
+	}
+	return props, plan, nil
+}
+
+// newStack creates one sagesize stack named name.
+func newStack(scope constructs.Construct, cfg *config.Config, name, what string) awscdk.Stack {
 	props := &awscdk.StackProps{
-		StackName:   jsii.String(cfg.StackName()),
-		Description: jsii.String(fmt.Sprintf("sagesize: CloudWatch dashboards and alarms for %d SageMaker endpoint(s) and %d notebook instance(s) of %s", len(cfg.Endpoints), len(cfg.Notebooks), cfg.Prefix())),
-		Tags: &map[string]*string{
-			"sagesize:project": jsii.String(cfg.Project),
-		},
+		StackName:   jsii.String(name),
+		Description: jsii.String(fmt.Sprintf("sagesize %s: %s", cfg.Prefix(), what)),
+		Tags:        &map[string]*string{"sagesize:project": jsii.String(cfg.Project)},
 	}
 	if cfg.Release != "" {
 		(*props.Tags)["sagesize:release"] = jsii.String(cfg.Release)
@@ -43,55 +176,37 @@ func New(scope constructs.Construct, cfg *config.Config) *Stacks {
 	if cfg.Account != "" {
 		props.Env = &awscdk.Environment{Account: jsii.String(cfg.Account), Region: jsii.String(cfg.Region)}
 	}
-	stack := awscdk.NewStack(scope, jsii.String(cfg.StackName()), props)
-
-	topicArn := cfg.Notifications.TopicArn
-	if topicArn == "" {
-		topicArn = *newTopic(stack, cfg).TopicArn()
-	}
-	actions := monitoring.Actions{CriticalActions: nil, CompositeActions: []string{topicArn}}
-	if cfg.Notifications.NotifyWarnings() {
-		actions.WarningActions = []string{topicArn}
-	}
-	awscdk.NewCfnOutput(stack, jsii.String("AlarmTopicArn"), &awscdk.CfnOutputProps{
-		Value:       jsii.String(topicArn),
-		Description: jsii.String("SNS topic that sagesize alarms notify"),
-	})
-
-	f := monitoring.NewFacade(stack, jsii.String("Monitoring"), &monitoring.FacadeProps{Prefix: cfg.Prefix(), Actions: actions})
-	for i := range cfg.Endpoints {
-		e := &cfg.Endpoints[i]
-		ev := cfg.EvaluationFor(e)
-		variants := make([]monitoring.Variant, len(e.Variants))
-		for j, v := range e.Variants {
-			inst, err := cfg.Catalog.Lookup(v.InstanceType)
-			if err != nil {
-				panic(fmt.Sprintf("app: config not validated: %v", err)) // programmer error
-			}
-			variants[j] = monitoring.Variant{Name: v.Name, Count: v.Count(), Instance: inst}
-		}
-		m := f.AddEndpoint(jsii.String("Endpoint-"+e.Name), &monitoring.EndpointMonitorProps{
-			EndpointName:  e.Name,
-			Variants:      variants,
-			SLOPercentile: e.SLO.Percentile.String(),
-			SLOLatency:    e.SLO.Latency.Duration,
-			Alarms:        e.Alarms,
-			Evaluation: monitoring.Evaluation{
-				Period:            ev.Period.Duration,
-				EvaluationPeriods: ev.EvaluationPeriods,
-				DatapointsToAlarm: ev.DatapointsToAlarm,
-			},
-		})
-		awscdk.NewCfnOutput(stack, jsii.String("Dashboard-"+e.Name), &awscdk.CfnOutputProps{
-			Value:       awscdk.Fn_Sub(jsii.String(monitoring.DashboardURL(m.DashboardName())), nil),
-			Description: jsii.String("CloudWatch dashboard of endpoint " + e.Name),
-		})
-	}
-	if len(cfg.Notebooks) > 0 {
-		addNotebooks(stack, f, cfg)
-	}
-	return &Stacks{Monitoring: stack, Facade: f}
+	return awscdk.NewStack(scope, jsii.String(name), props)
 }
+
+// endpointProps turns a validated config endpoint into monitoring props.
+func endpointProps(cfg *config.Config, e *config.Endpoint) *monitoring.EndpointMonitorProps {
+	ev := cfg.EvaluationFor(e)
+	variants := make([]monitoring.Variant, len(e.Variants))
+	for j, v := range e.Variants {
+		inst, err := cfg.Catalog.Lookup(v.InstanceType)
+		if err != nil {
+			panic(fmt.Sprintf("app: config not validated: %v", err)) // programmer error
+		}
+		variants[j] = monitoring.Variant{Name: v.Name, Count: v.Count(), Instance: inst}
+	}
+	return &monitoring.EndpointMonitorProps{
+		EndpointName:  e.Name,
+		Variants:      variants,
+		SLOPercentile: e.SLO.Percentile.String(),
+		SLOLatency:    e.SLO.Latency.Duration,
+		Alarms:        e.Alarms,
+		Evaluation: monitoring.Evaluation{
+			Period:            ev.Period.Duration,
+			EvaluationPeriods: ev.EvaluationPeriods,
+			DatapointsToAlarm: ev.DatapointsToAlarm,
+		},
+	}
+}
+
+// topicName is the alarm topic's name, fixed so that every stack can
+// address it by ARN.
+func topicName(cfg *config.Config) string { return cfg.Prefix() + "-alarms" }
 
 // addNotebooks creates, per notebook instance, the lifecycle configuration
 // that starts the CloudWatch agent, optionally the notebook itself, and its
@@ -180,6 +295,7 @@ func newTopic(stack awscdk.Stack, cfg *config.Config) awssns.Topic {
 	}), jsii.Bool(false))
 
 	topic := awssns.NewTopic(stack, jsii.String("AlarmTopic"), &awssns.TopicProps{
+		TopicName:   jsii.String(topicName(cfg)),
 		DisplayName: jsii.String("sagesize alarms " + cfg.Prefix()),
 		MasterKey:   key,
 		EnforceSSL:  jsii.Bool(true),

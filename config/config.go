@@ -50,6 +50,8 @@ type Config struct {
 	// Notebooks lists the SageMaker notebook instances to make publish
 	// utilization metrics, and to monitor.
 	Notebooks []Notebook `yaml:"notebooks"`
+	// Sharding controls how endpoints are spread across stacks.
+	Sharding Sharding `yaml:"sharding"`
 
 	// Catalog is the instance catalogue with Prices applied; set by Load.
 	Catalog *catalog.Catalog `yaml:"-"`
@@ -148,6 +150,15 @@ type LatencyThresholds struct {
 type PercentThresholds struct {
 	Warning  *Percent `yaml:"warning"`
 	Critical *Percent `yaml:"critical"`
+}
+
+// Sharding controls how endpoints are spread across CloudFormation stacks.
+type Sharding struct {
+	// Stacks pins the number of endpoint stacks. 0 (the default) lets
+	// sagesize choose the smallest number that keeps every stack at about
+	// half of CloudFormation's limits. Pin it once a fleet is deployed so
+	// that growth never moves an endpoint to another stack.
+	Stacks int `yaml:"stacks"`
 }
 
 // Notebook is one SageMaker notebook instance. Notebook instances publish no

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -167,8 +168,8 @@ func TestLoad_BadConfigs(t *testing.T) {
 		},
 		{
 			name: "every unknown key at once", old: "project: churn\n", new: "projet: churn\nendpoint: []\n",
-			want: "sagesize.yaml: projet (line 1): unknown field; valid fields here: project, release, account, region, notifications, alarmDefaults, prices, endpoints, notebooks (did you mean project?)\n" +
-				"sagesize.yaml: endpoint (line 2): unknown field; valid fields here: project, release, account, region, notifications, alarmDefaults, prices, endpoints, notebooks (did you mean endpoints?)",
+			want: "sagesize.yaml: projet (line 1): unknown field; valid fields here: project, release, account, region, notifications, alarmDefaults, prices, endpoints, notebooks, sharding (did you mean project?)\n" +
+				"sagesize.yaml: endpoint (line 2): unknown field; valid fields here: project, release, account, region, notifications, alarmDefaults, prices, endpoints, notebooks, sharding (did you mean endpoints?)",
 		},
 		{
 			name: "wrong type", old: "instanceCount: 2", new: "instanceCount: two",
@@ -292,6 +293,16 @@ func TestLoad_BadConfigs(t *testing.T) {
 			want: `sagesize.yaml: notebooks[1].create.roleArn: is required: the execution role ARN, e.g. arn:aws:iam::123456789012:role/SageMakerExecution, got "SageMakerExecution"`,
 		},
 		{
+			name: "more variants than SageMaker allows", old: "    variants:\n      - instanceType: ml.g5.xlarge\n",
+			new: "    variants:\n" + strings.Repeat("      - instanceType: ml.g5.xlarge\n", 10) + "      - {name: v10, instanceType: ml.g5.xlarge}\n",
+			want: "sagesize.yaml: endpoints[1].variants: has 11 variants; a SageMaker endpoint has at most 10 production variants\n" +
+				variantNameRequired(10),
+		},
+		{
+			name: "sharding stacks", old: "project: churn\n", new: "project: churn\nsharding: {stacks: -1}\n",
+			want: "sagesize.yaml: sharding.stacks: must be between 1 and 200, or 0 to let sagesize choose, got -1",
+		},
+		{
 			name: "every problem at once", old: "project: churn", new: "project: 9lives\nrelease: v1.0",
 			want: `sagesize.yaml: project: must start with a letter and hold at most 32 letters, digits and hyphens (it goes into stack names), got "9lives"` + "\n" +
 				`sagesize.yaml: release: must be at most 32 letters, digits and hyphens (stack names allow no dots or underscores), e.g. "v1-0", got "v1.0"`,
@@ -308,6 +319,16 @@ func TestLoad_BadConfigs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// variantNameRequired is the message for each of the first n unnamed
+// variants of endpoints[1].
+func variantNameRequired(n int) string {
+	lines := make([]string, n)
+	for i := range lines {
+		lines[i] = fmt.Sprintf("sagesize.yaml: endpoints[1].variants[%d].name: is required when an endpoint has several variants (only a single variant defaults to AllTraffic)", i)
+	}
+	return strings.Join(lines, "\n")
 }
 
 func TestProblems_AreAllReported(t *testing.T) {

@@ -26,6 +26,11 @@ var (
 
 // Limits that bound generated names and alarm evaluation.
 const (
+	// maxVariants is SageMaker's limit of production variants per endpoint.
+	maxVariants = 10
+	// maxStacks bounds sharding.stacks (CloudFormation allows 2000 stacks
+	// per account and region; a fleet needs far fewer).
+	maxStacks       = 200
 	maxAlarmNameLen = 255
 	maxEvaluation   = 24 * time.Hour // CloudWatch: EvaluationPeriods × Period ≤ 1 day
 	minutePeriod    = time.Minute
@@ -60,11 +65,8 @@ func (c *Config) setDefaults() {
 		if len(e.Variants) == 0 {
 			e.Variants = []Variant{{}}
 		}
-		for j := range e.Variants {
-			v := &e.Variants[j]
-			if v.Name == "" {
-				v.Name = DefaultVariant
-			}
+		if len(e.Variants) == 1 && e.Variants[0].Name == "" {
+			e.Variants[0].Name = DefaultVariant
 		}
 		if e.SLO.Percentile.Value == "" {
 			e.SLO.Percentile.Value = "p99"
@@ -142,6 +144,9 @@ func (c *Config) Validate() error {
 	}
 
 	validateEvaluation("alarmDefaults", c.Alarm, add)
+	if c.Sharding.Stacks < 0 || c.Sharding.Stacks > maxStacks {
+		add("sharding.stacks", "must be between 1 and %d, or 0 to let sagesize choose, got %d", maxStacks, c.Sharding.Stacks)
+	}
 
 	cat, err := catalog.New().WithPrices(c.Prices)
 	if err != nil {
@@ -190,16 +195,23 @@ func (c *Config) Validate() error {
 }
 
 func (c *Config) validateEndpoint(p string, e *Endpoint, add func(path, format string, args ...any)) {
+	if len(e.Variants) > maxVariants {
+		add(p+".variants", "has %d variants; a SageMaker endpoint has at most %d production variants", len(e.Variants), maxVariants)
+	}
 	vseen := make(map[string]int)
 	anyGPU, allKnown := false, true
 	for j, v := range e.Variants {
 		vp := fmt.Sprintf("%s.variants[%d]", p, j)
-		if !sageMakerNameRE.MatchString(v.Name) {
+		switch k, dup := vseen[v.Name]; {
+		case v.Name == "":
+			add(vp+".name", "is required when an endpoint has several variants (only a single variant defaults to %s)", DefaultVariant)
+		case !sageMakerNameRE.MatchString(v.Name):
 			add(vp+".name", "SageMaker would reject %q: variant names are 1-63 letters, digits and hyphens, starting and ending with a letter or digit", v.Name)
-		} else if k, dup := vseen[v.Name]; dup {
+		case dup:
 			add(vp+".name", "duplicates %s.variants[%d].name %q", p, k, v.Name)
+		default:
+			vseen[v.Name] = j
 		}
-		vseen[v.Name] = j
 		if v.Count() < 1 {
 			add(vp+".instanceCount", "must be at least 1, got %d", v.Count())
 		}

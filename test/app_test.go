@@ -8,6 +8,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -41,8 +42,11 @@ var examples = map[string]string{
 type synthesized struct {
 	cfg    *config.Config
 	stacks *app.Stacks
+	// tmpl and json are the core stack's template; others are every
+	// other stack's (shards, overview), by stack name.
 	tmpl   assertions.Template
 	json   map[string]any
+	others map[string]map[string]any
 }
 
 var (
@@ -64,10 +68,20 @@ func synth(t *testing.T, name string) *synthesized {
 		t.Fatal(err)
 	}
 	a := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
-	stacks := app.New(a, cfg)
+	stacks, err := app.New(a, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
 	awscdk.Aspects_Of(a).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 	tmpl := assertions.Template_FromStack(stacks.Monitoring, nil)
-	s := &synthesized{cfg: cfg, stacks: stacks, tmpl: tmpl, json: *tmpl.ToJSON()}
+	s := &synthesized{cfg: cfg, stacks: stacks, tmpl: tmpl, json: *tmpl.ToJSON(), others: map[string]map[string]any{}}
+	extra := stacks.Shards[1:]
+	if stacks.Overview != nil {
+		extra = append(extra, stacks.Overview)
+	}
+	for _, st := range extra {
+		s.others[*st.StackName()] = *assertions.Template_FromStack(st, nil).ToJSON()
+	}
 	synths[name] = s
 	return s
 }
@@ -115,11 +129,38 @@ func (s *synthesized) alarm(t *testing.T, name string) map[string]any {
 	return nil
 }
 
-// dashboards returns each dashboard's body, parsed, by dashboard name.
+// allResources returns the resources of type typ in every stack.
+func (s *synthesized) allResources(typ string) []map[string]any {
+	var out []map[string]any
+	for _, tmpl := range append([]map[string]any{s.json}, values(s.others)...) {
+		for _, r := range tmpl["Resources"].(map[string]any) {
+			if r := r.(map[string]any); r["Type"] == typ {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
+func values[V any](m map[string]V) []V {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]V, len(keys))
+	for i, k := range keys {
+		out[i] = m[k]
+	}
+	return out
+}
+
+// dashboards returns each dashboard's body of every stack, parsed, by
+// dashboard name.
 func (s *synthesized) dashboards(t *testing.T) map[string]map[string]any {
 	t.Helper()
 	out := map[string]map[string]any{}
-	for _, r := range s.resources("AWS::CloudWatch::Dashboard") {
+	for _, r := range s.allResources("AWS::CloudWatch::Dashboard") {
 		p := r["Properties"].(map[string]any)
 		sub, ok := p["DashboardBody"].(map[string]any)["Fn::Sub"].(string)
 		if !ok {
@@ -147,6 +188,13 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkGolden(t, filepath.Join("testdata", name+".template.golden.json"), tmpl)
+			for stack, j := range s.others {
+				other, err := json.MarshalIndent(j, "", "  ")
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkGolden(t, filepath.Join("testdata", name+"."+stack+".template.golden.json"), other)
+			}
 			checkGolden(t, filepath.Join("testdata", name+".dashboards.golden.json"), dash)
 		})
 	}
@@ -196,14 +244,20 @@ func TestCdkNag_AwsSolutionsHasNoErrors(t *testing.T) {
 	for name := range examples {
 		t.Run(name, func(t *testing.T) {
 			s := synth(t, name)
-			ann := assertions.Annotations_FromStack(s.stacks.Monitoring)
-			errs := ann.FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*")))
-			for _, e := range *errs {
-				t.Errorf("cdk-nag: %s: %v", *e.Id, e.Entry.Data)
+			stacks := append([]awscdk.Stack{}, s.stacks.Shards...)
+			if s.stacks.Overview != nil {
+				stacks = append(stacks, s.stacks.Overview)
 			}
-			warns := ann.FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*")))
-			for _, w := range *warns {
-				t.Errorf("cdk-nag warning: %s: %v", *w.Id, w.Entry.Data)
+			for _, st := range stacks {
+				ann := assertions.Annotations_FromStack(st)
+				errs := ann.FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*")))
+				for _, e := range *errs {
+					t.Errorf("cdk-nag: %s: %s: %v", *st.StackName(), *e.Id, e.Entry.Data)
+				}
+				warns := ann.FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*")))
+				for _, w := range *warns {
+					t.Errorf("cdk-nag warning: %s: %s: %v", *st.StackName(), *w.Id, w.Entry.Data)
+				}
 			}
 		})
 	}
@@ -374,11 +428,11 @@ func TestAlarmActions(t *testing.T) {
 
 func TestCompositeAlarmGathersEveryCriticalAlarm(t *testing.T) {
 	s := synth(t, "sagesize")
-	var critical []string
+	critical := map[string]string{} // logical id -> alarm name
 	for id, r := range s.resources("AWS::CloudWatch::Alarm") {
 		name := r["Properties"].(map[string]any)["AlarmName"].(string)
 		if strings.HasPrefix(name, "churn-churn-xgb-") && strings.HasSuffix(name, "-Critical") {
-			critical = append(critical, id)
+			critical[id] = name
 		}
 	}
 	for _, r := range s.resources("AWS::CloudWatch::CompositeAlarm") {
@@ -386,13 +440,18 @@ func TestCompositeAlarmGathersEveryCriticalAlarm(t *testing.T) {
 		if p["AlarmName"] != "churn-churn-xgb-AnyCritical" {
 			continue
 		}
-		rule, _ := json.Marshal(p["AlarmRule"])
-		for _, id := range critical {
-			if !strings.Contains(string(rule), `"Fn::GetAtt":["`+id+`","Arn"]`) {
-				t.Errorf("composite rule lacks critical alarm %s: %s", id, rule)
+		rule := p["AlarmRule"].(string)
+		deps, _ := json.Marshal(r["DependsOn"])
+		for id, name := range critical {
+			if !strings.Contains(rule, `ALARM("`+name+`")`) {
+				t.Errorf("composite rule lacks critical alarm %s: %s", name, rule)
+			}
+			// The composite is created after the alarms it names.
+			if !strings.Contains(string(deps), `"`+id+`"`) {
+				t.Errorf("composite does not depend on %s: DependsOn %s", id, deps)
 			}
 		}
-		if got, want := strings.Count(string(rule), "ALARM("), len(critical); got != want || want != 7 {
+		if got, want := strings.Count(rule, "ALARM("), len(critical); got != want || want != 7 {
 			t.Errorf("composite rule has %d terms; want %d (= 7 critical alarms)", got, want)
 		}
 		return

@@ -68,13 +68,52 @@ type Alarm struct {
 	Annotation dashboard.Horizontal
 }
 
-// alarmFactory creates alarms with the naming, defaults and actions of one
-// segment, so that callers pass only what differs: metric and threshold.
+// alarmFactory plans the alarms of one segment with its naming, defaults
+// and actions, so that callers pass only what differs: metric and threshold.
+// Planning needs no jsii runtime (a segment's footprint is known before any
+// stack exists); materialize then creates the CloudFormation resources.
 type alarmFactory struct {
-	scope   constructs.Construct
-	eval    Evaluation
-	actions Actions
+	eval     Evaluation
+	actions  Actions
+	creators []func(scope constructs.Construct)
+	// composite, when planned, creates the composite alarm under scope,
+	// depending on every alarm under alarms.
+	compositeCreator func(scope, alarms constructs.Construct)
+	// bytes estimates what the planned resources add to a template.
+	bytes int
 }
+
+// materialize creates every planned resource: the alarms under a child
+// construct "Alarms" of scope, the composite alarm under scope.
+func (f *alarmFactory) materialize(scope constructs.Construct) {
+	if len(f.creators) == 0 {
+		return
+	}
+	alarms := constructs.NewConstruct(scope, jsii.String("Alarms"))
+	for _, create := range f.creators {
+		create(alarms)
+	}
+	if f.compositeCreator != nil {
+		f.compositeCreator(scope, alarms)
+	}
+}
+
+// resources is the number of CloudFormation resources planned.
+func (f *alarmFactory) resources() int {
+	n := len(f.creators)
+	if f.compositeCreator != nil {
+		n++
+	}
+	return n
+}
+
+// Template size estimates per resource: a CfnAlarm renders to about 700
+// bytes of indented JSON besides its name and description.
+const (
+	alarmBytes          = 700
+	compositeBytes      = 400
+	compositeMemberSize = 110
+)
 
 func (f *alarmFactory) add(s alarmSpec) *Alarm {
 	published := s.fam.toPublished(s.display)
@@ -112,37 +151,48 @@ func (f *alarmFactory) add(s alarmSpec) *Alarm {
 		props.AlarmActions = anyStrings(acts)
 		props.OkActions = anyStrings(acts)
 	}
-	res := awscloudwatch.NewCfnAlarm(f.scope, jsii.String(s.id), props)
 	color := colorWarning
 	if s.severity == Critical {
 		color = colorCritical
 	}
-	return &Alarm{
+	a := &Alarm{
 		Name:       s.name,
 		Severity:   s.severity,
-		Resource:   res,
 		Threshold:  published,
 		Annotation: dashboard.Horizontal{Label: s.severity + ": " + s.what + " > " + num(s.display) + " " + s.fam.unit, Value: s.display, Color: color},
 	}
+	f.creators = append(f.creators, func(scope constructs.Construct) {
+		a.Resource = awscloudwatch.NewCfnAlarm(scope, jsii.String(s.id), props)
+	})
+	f.bytes += alarmBytes + 2*len(s.name) + len(s.description)
+	return a
 }
 
-// composite creates one alarm that is in ALARM while any of alarms is.
-func (f *alarmFactory) composite(id, name, description string, alarms []*Alarm) awscloudwatch.CfnCompositeAlarm {
+// composite plans one alarm that is in ALARM while any of alarms is; out
+// receives it when the plan is materialized. The rule names the alarms, and
+// one construct dependency makes CloudFormation create them first: cheaper
+// at synth than an ARN attribute per alarm.
+func (f *alarmFactory) composite(id, name, description string, alarms []*Alarm, out *awscloudwatch.CfnCompositeAlarm) {
 	terms := make([]string, len(alarms))
 	for i, a := range alarms {
-		// The ARN attribute makes CloudFormation create the children first.
-		terms[i] = fmt.Sprintf("ALARM(%s)", *a.Resource.AttrArn())
+		terms[i] = fmt.Sprintf("ALARM(%q)", a.Name)
 	}
-	props := &awscloudwatch.CfnCompositeAlarmProps{
-		AlarmName:        jsii.String(name),
-		AlarmDescription: jsii.String(description),
-		AlarmRule:        jsii.String(strings.Join(terms, " OR ")),
+	rule := strings.Join(terms, " OR ")
+	f.compositeCreator = func(scope, children constructs.Construct) {
+		props := &awscloudwatch.CfnCompositeAlarmProps{
+			AlarmName:        jsii.String(name),
+			AlarmDescription: jsii.String(description),
+			AlarmRule:        jsii.String(rule),
+		}
+		if len(f.actions.CompositeActions) > 0 {
+			props.AlarmActions = anyStrings(f.actions.CompositeActions)
+			props.OkActions = anyStrings(f.actions.CompositeActions)
+		}
+		c := awscloudwatch.NewCfnCompositeAlarm(scope, jsii.String(id), props)
+		c.Node().AddDependency(children)
+		*out = c
 	}
-	if len(f.actions.CompositeActions) > 0 {
-		props.AlarmActions = anyStrings(f.actions.CompositeActions)
-		props.OkActions = anyStrings(f.actions.CompositeActions)
-	}
-	return awscloudwatch.NewCfnCompositeAlarm(f.scope, jsii.String(id), props)
+	f.bytes += compositeBytes + len(name) + len(description) + compositeMemberSize*len(alarms)
 }
 
 func anyStrings(ss []string) *[]any {
@@ -201,11 +251,15 @@ func (f *alarmFactory) addRatio(s ratioSpec) *Alarm {
 		props.AlarmActions = anyStrings(acts)
 		props.OkActions = anyStrings(acts)
 	}
-	return &Alarm{
+	a := &Alarm{
 		Name:       s.name,
 		Severity:   s.severity,
-		Resource:   awscloudwatch.NewCfnAlarm(f.scope, jsii.String(s.id), props),
 		Threshold:  s.display,
 		Annotation: dashboard.Horizontal{Label: s.severity + ": " + s.what + " > " + num(s.display) + " %", Value: s.display, Color: color},
 	}
+	f.creators = append(f.creators, func(scope constructs.Construct) {
+		a.Resource = awscloudwatch.NewCfnAlarm(scope, jsii.String(s.id), props)
+	})
+	f.bytes += 2*alarmBytes + 2*len(s.name) + len(s.description)
+	return a
 }

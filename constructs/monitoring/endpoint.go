@@ -52,13 +52,24 @@ type EndpointMonitor struct {
 	props *EndpointMonitorProps
 	names func(parts ...string) string
 	rows  [][]dashboard.Cell
+	af    *alarmFactory
 }
 
 // newEndpointMonitor creates the alarms for props under a new construct and
 // builds the dashboard rows. Facade.AddEndpoint is the public entry.
 func newEndpointMonitor(scope constructs.Construct, id *string, props *EndpointMonitorProps, names func(...string) string, actions Actions) *EndpointMonitor {
-	m := &EndpointMonitor{Construct: constructs.NewConstruct(scope, id), props: props, names: names}
-	af := &alarmFactory{scope: m.Construct, eval: props.Evaluation, actions: actions}
+	m := planEndpoint(props, names, actions)
+	m.Construct = constructs.NewConstruct(scope, id)
+	m.af.materialize(m.Construct)
+	return m
+}
+
+// planEndpoint computes an endpoint's alarms and dashboard rows without
+// creating anything (no jsii runtime needed).
+func planEndpoint(props *EndpointMonitorProps, names func(...string) string, actions Actions) *EndpointMonitor {
+	m := &EndpointMonitor{props: props, names: names}
+	af := &alarmFactory{eval: props.Evaluation, actions: actions}
+	m.af = af
 
 	var header [][]dashboard.Cell
 	var body [][]dashboard.Cell
@@ -73,9 +84,9 @@ func newEndpointMonitor(scope constructs.Construct, id *string, props *EndpointM
 	arns := make([]string, 0, len(m.Alarms)+1)
 	if len(gather) > 0 {
 		m.CompositeName = names(props.EndpointName, "AnyCritical")
-		m.Composite = af.composite("AnyCritical", m.CompositeName,
+		af.composite("AnyCritical", m.CompositeName,
 			fmt.Sprintf("SageMaker endpoint %s breaks a critical threshold (latency SLO %s ≤ %v). See the dashboard %s.",
-				props.EndpointName, props.SLOPercentile, props.SLOLatency, m.DashboardName()), gather)
+				props.EndpointName, props.SLOPercentile, props.SLOLatency, m.DashboardName()), gather, &m.Composite)
 		arns = append(arns, dashboard.AlarmARN(m.CompositeName))
 	}
 	for _, a := range m.Alarms {

@@ -53,8 +53,49 @@ func NewFacade(scope constructs.Construct, id *string, props *FacadeProps) *Faca
 }
 
 // names joins the prefix and parts with hyphens.
-func (f *Facade) names(parts ...string) string {
-	return strings.Join(append([]string{f.props.Prefix}, parts...), "-")
+func (f *Facade) names(parts ...string) string { return namer(f.props.Prefix)(parts...) }
+
+// namer returns the naming function of a prefix: prefix-part-part...
+func namer(prefix string) func(parts ...string) string {
+	return func(parts ...string) string {
+		return strings.Join(append([]string{prefix}, parts...), "-")
+	}
+}
+
+// Footprint is what one monitored resource adds to its stack and dashboard.
+type Footprint struct {
+	// Resources is the number of CloudFormation resources: alarms, the
+	// composite alarm and the dashboard.
+	Resources int
+	// TemplateBytes estimates what those resources add to the template.
+	TemplateBytes int
+	// Widgets and Metrics are the counts of its dashboard.
+	Widgets, Metrics int
+}
+
+// EndpointFootprint plans the monitoring of one endpoint without creating
+// anything, so that the app can decide which stack it goes to before any
+// stack exists.
+func EndpointFootprint(prefix string, props *EndpointMonitorProps) (Footprint, error) {
+	m := planEndpoint(props, namer(prefix), Actions{})
+	body := dashboardBody(m.Rows())
+	s, err := body.Render()
+	if err != nil {
+		return Footprint{}, err
+	}
+	return Footprint{
+		Resources:     m.af.resources() + 1,
+		TemplateBytes: m.af.bytes + dashboardTemplateBytes(s),
+		Widgets:       len(body.Widgets),
+		Metrics:       body.MetricCount(),
+	}, nil
+}
+
+// dashboardTemplateBytes estimates the template bytes of a dashboard whose
+// body is s: the body is a JSON string inside the template, so every quote
+// and backslash is escaped once more, plus the resource's own keys.
+func dashboardTemplateBytes(s string) int {
+	return len(s) + strings.Count(s, `"`) + strings.Count(s, `\`) + 300
 }
 
 // AddEndpoint monitors one SageMaker real-time endpoint: it creates the

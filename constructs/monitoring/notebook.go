@@ -46,6 +46,7 @@ type NotebookMonitor struct {
 	props *NotebookMonitorProps
 	names func(parts ...string) string
 	rows  [][]dashboard.Cell
+	af    *alarmFactory
 }
 
 // notebookMetrics builds the graph lines of one notebook: the metric names
@@ -77,8 +78,9 @@ func newNotebookMonitor(scope constructs.Construct, id *string, props *NotebookM
 	if s := int(props.Interval.Seconds()); s > 0 && s < period {
 		period = s
 	}
-	m := &NotebookMonitor{Construct: constructs.NewConstruct(scope, id), props: props, names: names}
-	af := &alarmFactory{scope: m.Construct, eval: props.Evaluation, actions: actions}
+	m := &NotebookMonitor{props: props, names: names}
+	af := &alarmFactory{eval: props.Evaluation, actions: actions}
+	m.af = af
 	nm := notebookMetrics{namespace: ns, notebook: props.NotebookName, period: period}
 	a := props.Alarms
 	name := props.NotebookName
@@ -170,8 +172,8 @@ func newNotebookMonitor(scope constructs.Construct, id *string, props *NotebookM
 	var arns []string
 	if gather := gatherForComposite(m.Alarms); len(gather) > 0 {
 		compositeName := names(name, "AnyCritical")
-		m.Composite = af.composite("AnyCritical", compositeName,
-			fmt.Sprintf("SageMaker notebook instance %s breaks a critical threshold. See the dashboard %s.", name, m.DashboardName()), gather)
+		af.composite("AnyCritical", compositeName,
+			fmt.Sprintf("SageMaker notebook instance %s breaks a critical threshold. See the dashboard %s.", name, m.DashboardName()), gather, &m.Composite)
 		arns = append(arns, dashboard.AlarmARN(compositeName))
 	}
 	for _, al := range m.Alarms {
@@ -182,6 +184,8 @@ func newNotebookMonitor(scope constructs.Construct, id *string, props *NotebookM
 		top = append(top, dashboard.AlarmStatusCell(thirdWidth, headerHeight, "Alarms", arns))
 	}
 	m.rows = append([][]dashboard.Cell{top}, rows...)
+	m.Construct = constructs.NewConstruct(scope, id)
+	af.materialize(m.Construct)
 	return m
 }
 

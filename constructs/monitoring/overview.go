@@ -1,0 +1,220 @@
+package monitoring
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/sagesize/sagesize/dashboard"
+)
+
+// Overview sizes: variants per graph and per dashboard, alarms per alarm
+// status widget (CloudWatch shows at most 100), table rows per text widget.
+const (
+	overviewVariantsPerGraph     = 50
+	overviewVariantsPerDashboard = 150
+	overviewAlarmsPerWidget      = 100
+	overviewRowsPerText          = 50
+)
+
+// OverviewEndpoint is one endpoint as the fleet overview shows it.
+type OverviewEndpoint struct {
+	Name          string
+	Variants      []Variant
+	SLOPercentile string
+	SLOLatency    time.Duration
+	// DashboardName and CompositeName are the endpoint's own dashboard and
+	// composite alarm ("" when it has none); Stack is its stack number.
+	DashboardName, CompositeName string
+	Stack                        int
+}
+
+// OverviewProps describes the whole fleet.
+type OverviewProps struct {
+	// Prefix names the dashboards: <prefix>-overview, <prefix>-overview-2, ...
+	Prefix string
+	// Endpoints in display order; Stacks is the number of endpoint stacks.
+	Endpoints []OverviewEndpoint
+	Stacks    int
+}
+
+// Overview is the fleet's overview dashboards.
+type Overview struct {
+	constructs.Construct
+	// Dashboards are the overview dashboards, in order.
+	Dashboards []awscloudwatch.CfnDashboard
+	// Names are their names.
+	Names []string
+}
+
+// overviewVariant is one line of the fleet graphs.
+type overviewVariant struct {
+	ep *OverviewEndpoint
+	v  Variant
+}
+
+// OverviewBodies plans the overview dashboards without creating them: one
+// line per endpoint variant for latency as % of its SLO, 5XX rate and CPU
+// (and GPU) as % of the instance, split so that no graph or dashboard
+// exceeds CloudWatch's metric limits, plus a table linking every endpoint's
+// dashboard and an alarm status widget per stack.
+func OverviewBodies(props *OverviewProps) (names []string, bodies []dashboard.Body) {
+	var lines []overviewVariant
+	for i := range props.Endpoints {
+		e := &props.Endpoints[i]
+		for _, v := range e.Variants {
+			lines = append(lines, overviewVariant{ep: e, v: v})
+		}
+	}
+	pages := chunk(lines, overviewVariantsPerDashboard)
+	if len(pages) == 0 {
+		pages = [][]overviewVariant{nil}
+	}
+	for pi, page := range pages {
+		name := props.Prefix + "-overview"
+		if pi > 0 {
+			name += fmt.Sprintf("-%d", pi+1)
+		}
+		var rows [][]dashboard.Cell
+		if pi == 0 {
+			rows = append(rows, overviewHeader(props, len(pages))...)
+		} else {
+			rows = append(rows, []dashboard.Cell{dashboard.TextCell(fullWidth, 2, fmt.Sprintf("# Fleet overview, page %d of %d\nVariants %d to %d. Page 1 is %s-overview.", pi+1, len(pages), pi*overviewVariantsPerDashboard+1, pi*overviewVariantsPerDashboard+len(page), props.Prefix))})
+		}
+		for gi, group := range chunk(page, overviewVariantsPerGraph) {
+			rows = append(rows, overviewGraphs(pi*overviewVariantsPerDashboard+gi*overviewVariantsPerGraph, group))
+		}
+		names = append(names, name)
+		bodies = append(bodies, dashboardBody(rows))
+	}
+	return names, bodies
+}
+
+func overviewHeader(props *OverviewProps, pages int) [][]dashboard.Cell {
+	var rows [][]dashboard.Cell
+	intro := fmt.Sprintf("# Fleet overview: %d endpoints in %s\n", len(props.Endpoints), plural(props.Stacks, "stack"))
+	intro += "Latency is ModelLatency at each endpoint's SLO percentile as % of its SLO (100 % = on the SLO line); CPU and GPU are % of the whole instance."
+	if pages > 1 {
+		intro += fmt.Sprintf(" The graphs continue on %d more pages: %s-overview-2 and on.", pages-1, props.Prefix)
+	}
+	rows = append(rows, []dashboard.Cell{dashboard.TextCell(fullWidth, 2, intro)})
+
+	// An alarm status widget per stack, listing its endpoints' composites.
+	var alarmRow []dashboard.Cell
+	for s := range props.Stacks {
+		var arns []string
+		for _, e := range props.Endpoints {
+			if e.Stack == s && e.CompositeName != "" {
+				arns = append(arns, dashboard.AlarmARN(e.CompositeName))
+			}
+		}
+		for ci, c := range chunk(arns, overviewAlarmsPerWidget) {
+			title := fmt.Sprintf("Stack %d: endpoints in alarm", s)
+			if ci > 0 {
+				title += fmt.Sprintf(" (%d)", ci+1)
+			}
+			alarmRow = append(alarmRow, dashboard.AlarmStatusCell(thirdWidth, graphHeight, title, c))
+		}
+	}
+	if len(alarmRow) > 0 {
+		rows = append(rows, alarmRow)
+	}
+
+	// A table linking every endpoint's dashboard.
+	var cells []dashboard.Cell
+	for _, part := range chunk(props.Endpoints, overviewRowsPerText) {
+		var b strings.Builder
+		b.WriteString("| Endpoint | Variants | SLO | Stack |\n|---|---|---|---|\n")
+		for _, e := range part {
+			types := make([]string, len(e.Variants))
+			for i, v := range e.Variants {
+				types[i] = fmt.Sprintf("%s: %d× %s", v.Name, v.Count, v.Instance.Type)
+			}
+			fmt.Fprintf(&b, "| [%s](#dashboards:name=%s) | %s | %s ≤ %v | %d |\n", e.Name, e.DashboardName, strings.Join(types, ", "), e.SLOPercentile, e.SLOLatency, e.Stack)
+		}
+		cells = append(cells, dashboard.TextCell(halfWidth, min(2+len(part), 24), b.String()))
+	}
+	rows = append(rows, cells)
+	return rows
+}
+
+// overviewGraphs draws one row of fleet graphs for a group of variants;
+// first is the group's first line number, for unique titles and ids.
+func overviewGraphs(first int, group []overviewVariant) []dashboard.Cell {
+	var lat, errs, cpu, gpu []dashboard.Line
+	for i, ov := range group {
+		e, v := ov.ep, ov.v
+		vm := variantMetrics{endpoint: e.Name, variant: v.Name, instance: v.Instance, period: 60}
+		label := e.Name + "/" + v.Name
+		raw := vm.raw(modelLatency(), e.SLOPercentile, lineID("l", i, "raw"), true)
+		lat = append(lat, raw, dashboard.Expr{
+			Expression: fmt.Sprintf("100*%s/%s", raw.ID, num(float64(e.SLOLatency.Microseconds()))),
+			Label:      label + " (" + e.SLOPercentile + ")", ID: lineID("l", i),
+		})
+		errs = append(errs, vm.display(invocation5XXRate(), "Average", lineID("e", i), label, "")...)
+		cpu = append(cpu, vm.display(cpuUtilization(v.Instance), "Average", lineID("c", i), label, "")...)
+		if v.Instance.GPUs() > 0 {
+			gpu = append(gpu, vm.display(gpuUtilization(v.Instance), "Average", lineID("g", i), label, "")...)
+		}
+	}
+	span := fmt.Sprintf(" (%d–%d)", first+1, first+len(group))
+	slo := []dashboard.Horizontal{{Label: "SLO", Value: 100, Color: colorSLO}}
+	row := []dashboard.Cell{
+		graphCell(thirdWidth, "Latency, % of SLO"+span, lat, dashboard.FromZeroAxis("% of SLO"), slo),
+		graphCell(thirdWidth, "5XX errors (%)"+span, errs, dashboard.FromZeroAxis("%"), nil),
+		graphCell(thirdWidth, "CPU (% of instance)"+span, cpu, dashboard.PercentAxis(), nil),
+	}
+	if len(gpu) > 0 {
+		row = append(row, graphCell(thirdWidth, "GPU (% of instance)"+span, gpu, dashboard.PercentAxis(), nil))
+	}
+	return row
+}
+
+// NewOverview creates the overview dashboards under scope.
+func NewOverview(scope constructs.Construct, id *string, props *OverviewProps) *Overview {
+	o := &Overview{Construct: constructs.NewConstruct(scope, id)}
+	names, bodies := OverviewBodies(props)
+	for i, body := range bodies {
+		s, err := body.Render()
+		if err != nil {
+			panic(err) // only unmarshalable types fail; a programmer error
+		}
+		o.Dashboards = append(o.Dashboards, awscloudwatch.NewCfnDashboard(o.Construct, jsii.String(fmt.Sprintf("Dashboard%d", i+1)), &awscloudwatch.CfnDashboardProps{
+			DashboardName: jsii.String(names[i]),
+			DashboardBody: awscdk.Fn_Sub(jsii.String(s), nil),
+		}))
+	}
+	o.Names = names
+	return o
+}
+
+// OverviewTemplateBytes estimates what the overview dashboards add to a template.
+func OverviewTemplateBytes(props *OverviewProps) (int, error) {
+	_, bodies := OverviewBodies(props)
+	total := 0
+	for _, b := range bodies {
+		s, err := b.Render()
+		if err != nil {
+			return 0, err
+		}
+		total += dashboardTemplateBytes(s)
+	}
+	return total, nil
+}
+
+// chunk splits s into parts of at most n.
+func chunk[T any](s []T, n int) [][]T {
+	var out [][]T
+	for len(s) > n {
+		out = append(out, s[:n])
+		s = s[n:]
+	}
+	if len(s) > 0 {
+		out = append(out, s)
+	}
+	return out
+}
