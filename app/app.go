@@ -42,7 +42,7 @@ type Stacks struct {
 
 // Core stack contents that are not endpoints, as the shard plan counts them.
 const (
-	coreResources     = 6  // key, topic, topic policy, metadata, outputs' slack
+	coreResources     = 6 // key, topic, topic policy, metadata, outputs' slack
 	coreBytes         = 20_000
 	notebookResources = 16 // lifecycle config, alarms, composite, dashboard, key, instance
 	notebookBytes     = 60_000
