@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"net/mail"
 	"regexp"
@@ -332,13 +331,6 @@ func validateEvaluation(p string, e Evaluation, add func(path, format string, ar
 // AlarmName is <project>[-<release>]-<endpoint>-<variant>-<metric>-<severity>.
 func (c *Config) AlarmName(endpoint, variant, metric, severity string) string {
 	return strings.Join([]string{c.Prefix(), endpoint, variant, metric, severity}, "-")
-}
-
-// errProblems reports whether err holds config Problems.
-func errProblems(err error) (Problems, bool) {
-	var ps Problems
-	ok := errors.As(err, &ps)
-	return ps, ok
 }
 
 // Notebook rules: SageMaker's NotebookInstanceName and lifecycle config names
