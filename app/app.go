@@ -33,8 +33,9 @@ type Stacks struct {
 	// <prefix>-monitoring-1, -2, ...; Facades are their facades.
 	Shards  []awscdk.Stack
 	Facades []*monitoring.Facade
-	// Overview is <prefix>-overview with the fleet dashboards; nil with
-	// fewer than two endpoints.
+	// Overview is <prefix>-overview with the fleet dashboards when there
+	// are several endpoint stacks; with one, the overview dashboards are in
+	// Monitoring; with fewer than two endpoints there is none.
 	Overview awscdk.Stack
 	// Plan is the assignment of endpoints to shards.
 	Plan *shard.Plan
@@ -124,12 +125,20 @@ func New(scope constructs.Construct, cfg *config.Config) (*Stacks, error) {
 		if limit := shard.Hard().TemplateBytes; bytes > limit {
 			return nil, fmt.Errorf("the overview of %d endpoints needs about %d template bytes, more than the %d one stack may hold: split the endpoints into several configs (projects)", len(overview), bytes, limit)
 		}
-		st.Overview = newStack(scope, cfg, prefix+"-overview", fmt.Sprintf("fleet overview of %d endpoints", len(overview)))
-		st.Overview.AddStackDependency(st.Shards[len(st.Shards)-1], jsii.String("the overview lists every stack's alarms"))
-		o := monitoring.NewOverview(st.Overview, jsii.String("Overview"), op)
+		// With one endpoint stack the overview lives in it; a fleet gets an
+		// overview stack that deploys last. When a fleet outgrows one stack
+		// the overview moves safely: the core stack deletes its dashboards
+		// before the overview stack, deployed after it, creates them again.
+		home := core
+		if plan.Stacks > 1 {
+			st.Overview = newStack(scope, cfg, prefix+"-overview", fmt.Sprintf("fleet overview of %d endpoints", len(overview)))
+			st.Overview.AddStackDependency(st.Shards[len(st.Shards)-1], jsii.String("the overview lists every stack's alarms"))
+			home = st.Overview
+		}
+		o := monitoring.NewOverview(home, jsii.String("Overview"), op)
 		for i, name := range o.Names {
-			awscdk.NewCfnOutput(st.Overview, jsii.String(fmt.Sprintf("Overview%d", i+1)), &awscdk.CfnOutputProps{
-				Value:       awscdk.Fn_Sub(jsii.String(monitoring.DashboardURL(name)), nil),
+			awscdk.NewCfnOutput(home, jsii.String(fmt.Sprintf("Overview%d", i+1)), &awscdk.CfnOutputProps{
+				Value:       jsii.String(strings.Replace(monitoring.DashboardURL(name), dashboard.Region, region, 1)),
 				Description: jsii.String("Fleet overview dashboard"),
 			})
 		}

@@ -269,14 +269,15 @@ func TestResourceCounts(t *testing.T) {
 		alarms, composites, dashboards, topics, keys, subs int
 	}{
 		// churn-xgb: 12 alarms; sentiment-bert: cpu variant 6, gpu variant 9;
-		// notebook churn-research: 9.
-		{"sagesize", 36, 3, 3, 1, 1, 1},
+		// notebook churn-research: 9. Dashboards: 2 endpoints, 1 notebook and
+		// the fleet overview (in the core stack: one endpoint stack).
+		{"sagesize", 36, 3, 4, 1, 1, 1},
 		// The SLO alone makes one critical ModelLatency alarm.
 		{"minimal", 1, 1, 1, 1, 1, 0},
 		// An existing topic: no topic, key or subscription of ours. 3 variants:
 		// model latency 2, overhead 1, model errors 2, disk 2 each = 21, plus
 		// GPU 1 + GPU memory 2 on the g6 variant only.
-		{"existing-topic", 24, 1, 1, 0, 0, 0},
+		{"existing-topic", 24, 1, 1, 0, 0, 0}, // one endpoint: no overview
 		// ds-sandbox: memory 2, disk 1; llm-finetune: GPU 1, GPU memory 1,
 		// CPU 1. Keys: the topic's and the created notebook's volume key.
 		{"notebooks", 6, 2, 2, 1, 2, 0},
