@@ -1,0 +1,165 @@
+package loadgen
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// attack is one running test: it sends requests and streams their results.
+type attack struct {
+	target      Target
+	timeout     time.Duration
+	maxInFlight int
+	workers     int
+	maxRequests uint64 // 0: no limit
+	start       time.Time
+
+	// stopCtx is cancelled when the grace period after the end of
+	// scheduling runs out: requests still in flight are then cancelled.
+	stopCtx context.Context
+	results chan Result
+	sent    atomic.Uint64 // requests handed to the target
+}
+
+// job is one request handed from the scheduler to a worker.
+type job struct {
+	seq     uint64
+	due     time.Time // carries a monotonic clock reading
+	payload *Payload
+}
+
+// invoke sends one request and returns its result. Latency is measured from
+// due, so a request that was sent late (the generator or the connection pool
+// could not keep up) carries its lateness in its latency.
+func (a *attack) invoke(seq uint64, due time.Time, p *Payload) Result {
+	sent := time.Now()
+	a.sent.Add(1)
+	ctx, cancel := context.WithTimeout(a.stopCtx, a.timeout)
+	err := a.target.Invoke(ctx, p)
+	end := time.Now()
+	class := classify(err, ctx, a.stopCtx)
+	cancel()
+	r := Result{Seq: seq, Due: due.Sub(a.start), Sent: sent.Sub(a.start), Latency: end.Sub(due), Class: class}
+	if class != OK {
+		r.Err = err
+	}
+	return r
+}
+
+func (a *attack) worker(work <-chan job, wg *sync.WaitGroup) {
+	defer wg.Done()
+	for j := range work {
+		a.results <- a.invoke(j.seq, j.due, j.payload)
+	}
+}
+
+// runOpen schedules requests by p until p ends, maxRequests were scheduled or
+// ctx is done. It starts a.workers workers and grows the pool, one worker per
+// request that finds every worker busy, up to maxInFlight. A request that is
+// due when maxInFlight requests are already in flight is not sent: it is
+// reported as dropped, immediately, with its due time. The alternative,
+// queueing it until a worker is free, would silently lower the offered load
+// exactly as a closed-loop tool does.
+//
+// runOpen closes scheduled when it stops scheduling, and returns after every
+// worker has finished; it closes a.results.
+func (a *attack) runOpen(ctx context.Context, p Pacer, pk *picker, scheduled chan<- struct{}) {
+	work := make(chan job)
+	var wg sync.WaitGroup
+	workers := 0
+	spawn := func() {
+		workers++
+		wg.Add(1)
+		go a.worker(work, &wg)
+	}
+	for range min(a.workers, a.maxInFlight) {
+		spawn()
+	}
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	defer timer.Stop()
+loop:
+	for n := uint64(0); a.maxRequests == 0 || n < a.maxRequests; n++ {
+		off, ok := p.Due(n)
+		if !ok {
+			break
+		}
+		due := a.start.Add(off)
+		if wait := time.Until(due); wait > 0 {
+			timer.Reset(wait)
+			select {
+			case <-ctx.Done():
+				break loop
+			case <-timer.C:
+			}
+		} else if ctx.Err() != nil {
+			break loop
+		}
+		j := job{seq: n, due: due, payload: pk.pick()}
+		select {
+		case work <- j:
+		default:
+			if workers < a.maxInFlight {
+				spawn()
+				work <- j
+			} else {
+				a.results <- Result{Seq: n, Due: off, Sent: time.Since(a.start), Dropped: true}
+			}
+		}
+	}
+	close(scheduled)
+	close(work)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-done:
+		}
+		close(scheduled)
+	}()
+	wg.Wait()
+	close(done)
+	close(a.results)
+}
+
+// runClosed runs a.workers workers, each sending its next request as soon as
+// the previous one has returned, until ctx is done or maxRequests were sent.
+// Each request's latency is measured from the moment it was sent, because
+// that is all a closed loop knows: when the server stalls, the requests that
+// would have been sent meanwhile are never sent nor measured (coordinated
+// omission). It closes scheduled when ctx is done or every worker has
+// finished, and closes a.results when every worker has finished.
+func (a *attack) runClosed(ctx context.Context, pk *picker, scheduled chan<- struct{}) {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var next atomic.Uint64
+	for range a.workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				n := next.Add(1) - 1
+				if a.maxRequests != 0 && n >= a.maxRequests {
+					return
+				}
+				mu.Lock()
+				p := pk.pick()
+				mu.Unlock()
+				a.results <- a.invoke(n, time.Now(), p)
+			}
+		}()
+	}
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-done:
+		}
+		close(scheduled)
+	}()
+	wg.Wait()
+	close(done)
+	close(a.results)
+}
