@@ -111,16 +111,7 @@ loop:
 	}
 	close(scheduled)
 	close(work)
-	done := make(chan struct{})
-	go func() {
-		select {
-		case <-ctx.Done():
-		case <-done:
-		}
-		close(scheduled)
-	}()
 	wg.Wait()
-	close(done)
 	close(a.results)
 }
 
