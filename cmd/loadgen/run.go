@@ -56,6 +56,9 @@ type config struct {
 	cloudwatch         bool
 	namespace, testID  string
 	cloudwatchEndpoint string
+
+	// set holds the flags given on the command line or in the environment.
+	set map[string]bool
 }
 
 const usageHeader = `loadgen: load test a SageMaker endpoint (or a SageMaker-contract container)
@@ -136,17 +139,18 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments %q (every option is a flag; see -h)", fs.Args())
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	c.set = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { c.set[f.Name] = true })
 	var errs []error
 	fs.VisitAll(func(f *flag.Flag) {
-		if set[f.Name] {
+		if c.set[f.Name] {
 			return
 		}
 		if v, ok := os.LookupEnv(envName(f.Name)); ok {
 			if err := fs.Set(f.Name, v); err != nil {
 				errs = append(errs, fmt.Errorf("%s=%q: %w", envName(f.Name), v, err))
 			}
+			c.set[f.Name] = true
 		}
 	})
 	return c, errors.Join(errs...)
@@ -155,7 +159,7 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 // plan builds the load plan from the flags.
 func (c *config) plan() (loadgen.Pacer, error) {
 	n := 0
-	for _, set := range []bool{c.rate != 0, c.steps != "", c.ramp != "", c.concurrency != 0} {
+	for _, set := range []bool{c.set["rate"], c.set["steps"], c.set["ramp"], c.set["concurrency"]} {
 		if set {
 			n++
 		}
@@ -165,7 +169,7 @@ func (c *config) plan() (loadgen.Pacer, error) {
 		return nil, errors.New("no load plan: give -rate, -steps, -ramp or -concurrency")
 	case n > 1:
 		return nil, errors.New("-rate, -steps, -ramp and -concurrency are mutually exclusive")
-	case c.concurrency < 0:
+	case c.set["concurrency"] && c.concurrency <= 0:
 		return nil, fmt.Errorf("-concurrency %d: must be positive", c.concurrency)
 	case c.concurrency > 0:
 		return nil, nil
