@@ -9,10 +9,17 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
 func main() {
+	// A load generator allocates per request and keeps little: trading a
+	// few MiB of heap for a quarter of the GC work leaves more CPU for
+	// requests. GOGC in the environment still wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	// After the first signal, restore the default behaviour so that a
 	// second one kills the process at once.

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +37,7 @@ func envName(flagName string) string {
 type config struct {
 	endpoint, container, region, variant, contentType, accept, customAttributes string
 	endpointURL, client                                                         string
+	signCache                                                                   bool
 
 	rate                 float64
 	duration             time.Duration
@@ -52,6 +54,7 @@ type config struct {
 	seed    uint64
 
 	output, summary, hlog, progress string
+	cpuProfile                      string
 
 	cloudwatch         bool
 	namespace, testID  string
@@ -93,6 +96,7 @@ func newFlagSet(c *config, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.customAttributes, "custom-attributes", "", "X-Amzn-SageMaker-Custom-Attributes value, e.g. -custom-attributes 'trace=1'")
 	fs.StringVar(&c.endpointURL, "endpoint-url", "", "SageMaker Runtime base `URL` instead of the region's (tests, VPC endpoints), e.g. -endpoint-url https://runtime.sagemaker.eu-west-1.amazonaws.com")
 	fs.StringVar(&c.client, "client", "fast", "how to call InvokeEndpoint: fast (SDK SigV4 signer and credentials over a tuned HTTP client) or sdk (the full sagemakerruntime client, ~3x the CPU per request), e.g. -client sdk")
+	fs.BoolVar(&c.signCache, "sign-cache", true, "with -client fast, reuse a payload's SigV4 signature for identical requests within the same second (every request is still validly signed by the SDK signer); -sign-cache=false signs each request, e.g. -sign-cache=false")
 	// Plan.
 	fs.Float64Var(&c.rate, "rate", 0, "constant rate in requests per `second` (open model), e.g. -rate 50")
 	fs.DurationVar(&c.duration, "duration", 0, "length of a -rate, -ramp or -concurrency test (0 with -rate: until stopped), e.g. -duration 5m")
@@ -115,6 +119,7 @@ func newFlagSet(c *config, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.summary, "summary", "", "also write the summary, indented, to this `file`, e.g. -summary summary.json")
 	fs.StringVar(&c.hlog, "hlog", "", "write interval histograms (µs) in HdrHistogram log format to this `file`, e.g. -hlog latency.hlog")
 	fs.StringVar(&c.progress, "progress", "auto", "one progress line per interval on stderr: auto (when stderr is a terminal), on or off, e.g. -progress on")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a Go CPU profile of the generator to this `file` (to find its own bottleneck), e.g. -cpuprofile cpu.pprof")
 	// CloudWatch.
 	fs.BoolVar(&c.cloudwatch, "cloudwatch", false, "publish each interval's latency distribution and counts to CloudWatch, e.g. -cloudwatch")
 	fs.StringVar(&c.namespace, "namespace", loadgen.DefaultNamespace, "CloudWatch namespace, e.g. -namespace SageSize/LoadTest")
@@ -293,6 +298,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return failEarly(err)
 		}
+		signed.SignEveryRequest = !c.signCache
 		if err := signed.CheckCredentials(ctx); err != nil {
 			return failEarly(err)
 		}
@@ -339,6 +345,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		opts.Publisher = loadgen.NewPublisher(cw, c.namespace, dimName, dimVariant, c.testID)
 	}
 
+	if c.cpuProfile != "" {
+		f, err := os.Create(c.cpuProfile)
+		if err != nil {
+			return failEarly(err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return failEarly(fmt.Errorf("start CPU profile: %w", err))
+		}
+		defer pprof.StopCPUProfile()
+	}
 	sum, runErr := loadgen.Run(ctx, target, opts)
 	if sum != nil && c.summary != "" {
 		if err := writeSummary(c.summary, sum); err != nil {

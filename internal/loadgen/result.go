@@ -137,7 +137,7 @@ func classify(err error, reqCtx, stopCtx context.Context) Class {
 			return Server5xx
 		}
 	}
-	if errors.Is(err, context.DeadlineExceeded) || reqCtx.Err() == context.DeadlineExceeded {
+	if context.Cause(reqCtx) == errRequestTimeout || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errRequestTimeout) {
 		return Timeout
 	}
 	var ne net.Error

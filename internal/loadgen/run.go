@@ -306,6 +306,26 @@ func Run(ctx context.Context, t Target, opts Options) (*Summary, error) {
 	var okSeen bool
 	var failures int
 	var firstFailure error
+	handle := func(r *Result) {
+		rec.add(r)
+		if r.Dropped {
+			return
+		}
+		if r.Class == OK {
+			okSeen = true
+			return
+		}
+		if firstFailure == nil {
+			firstFailure = r.Err
+		}
+		if isAuthError(r.Err) {
+			abort(&FatalError{Reason: "the endpoint rejected the request's credentials (SigV4)", Err: r.Err})
+		}
+		failures++
+		if !okSeen && opts.FailFast > 0 && failures == opts.FailFast && r.Class != Cancelled {
+			abort(&FatalError{Reason: fmt.Sprintf("the first %d requests all failed (last: %s)", failures, r.Class), Err: firstFailure})
+		}
+	}
 loop:
 	for {
 		select {
@@ -313,23 +333,15 @@ loop:
 			if !ok {
 				break loop
 			}
-			rec.add(&r)
-			if r.Dropped {
-				continue
-			}
-			if r.Class == OK {
-				okSeen = true
-				continue
-			}
-			if firstFailure == nil {
-				firstFailure = r.Err
-			}
-			if isAuthError(r.Err) {
-				abort(&FatalError{Reason: "the endpoint rejected the request's credentials (SigV4)", Err: r.Err})
-			}
-			failures++
-			if !okSeen && opts.FailFast > 0 && failures == opts.FailFast && r.Class != Cancelled {
-				abort(&FatalError{Reason: fmt.Sprintf("the first %d requests all failed (last: %s)", failures, r.Class), Err: firstFailure})
+			handle(&r)
+			// Drain what is already queued without going through
+			// select for each result.
+			for n := len(a.results); n > 0; n-- {
+				r, ok := <-a.results
+				if !ok {
+					break loop
+				}
+				handle(&r)
 			}
 		case now := <-ticker.C:
 			emit(now)

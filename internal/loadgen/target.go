@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -60,14 +62,35 @@ func NewHTTPClient(maxConns int) *http.Client {
 // itself with the SDK's SigV4 signer and credential provider. It sends the same
 // bytes as sagemakerruntime.Client.InvokeEndpoint at about a third of the CPU
 // cost (design §5), which is what lets one generator task reach high rates.
+//
+// Requests are identical for a given payload, so their signatures are too
+// within one second (X-Amz-Date has a resolution of one second): the target
+// keeps the last signature of each payload and reuses it within the same
+// second for the same credentials, unless SignEveryRequest is set. Every
+// request still carries a valid SigV4 signature computed by the SDK's signer.
 type SignedTarget struct {
 	client  *http.Client
-	url     string
+	url     *url.URL
+	host    string
 	header  http.Header
 	creds   aws.CredentialsProvider
 	signer  *v4.Signer
 	region  string
 	service string
+
+	// SignEveryRequest disables the signature cache.
+	SignEveryRequest bool
+	// sigs maps a *Payload to its last signature (an
+	// *atomic.Pointer[signature]).
+	sigs sync.Map
+}
+
+// signature is the part of a signed request that depends on the time and
+// the credentials.
+type signature struct {
+	second            int64
+	accessKey, token  string
+	date, authz, sess []string // header values, shared read-only
 }
 
 var _ Target = (*SignedTarget)(nil)
@@ -119,7 +142,8 @@ func NewSignedTarget(ctx context.Context, cfg aws.Config, client *http.Client, e
 	h.Set("User-Agent", "sagesize-loadgen")
 	return &SignedTarget{
 		client:  client,
-		url:     u.String(),
+		url:     &u,
+		host:    u.Host,
 		header:  h,
 		creds:   aws.NewCredentialsCache(cfg.Credentials),
 		signer:  v4.NewSigner(),
@@ -138,7 +162,19 @@ func (t *SignedTarget) CheckCredentials(ctx context.Context) error {
 }
 
 // URL returns the invocation URL.
-func (t *SignedTarget) URL() string { return t.url }
+func (t *SignedTarget) URL() string { return t.url.String() }
+
+// cached returns the signature cache slot of p, or nil.
+func (t *SignedTarget) cached(p *Payload) *atomic.Pointer[signature] {
+	if t.SignEveryRequest {
+		return nil
+	}
+	if v, ok := t.sigs.Load(p); ok {
+		return v.(*atomic.Pointer[signature])
+	}
+	v, _ := t.sigs.LoadOrStore(p, new(atomic.Pointer[signature]))
+	return v.(*atomic.Pointer[signature])
+}
 
 // Invoke implements [Target].
 func (t *SignedTarget) Invoke(ctx context.Context, p *Payload) error {
@@ -146,17 +182,53 @@ func (t *SignedTarget) Invoke(ctx context.Context, p *Payload) error {
 	if err != nil {
 		return fmt.Errorf("retrieve AWS credentials: %w", err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.url, bytes.NewReader(p.Body))
-	if err != nil {
-		return err
-	}
+	req := newRequest(ctx, t.url, t.host, p.Body, len(t.header)+3)
 	for k, v := range t.header {
 		req.Header[k] = v
 	}
-	if err := t.signer.SignHTTP(ctx, creds, req, p.SHA256, t.service, t.region, time.Now()); err != nil {
+	now := time.Now()
+	slot := t.cached(p)
+	if slot != nil {
+		if s := slot.Load(); s != nil && s.second == now.Unix() && s.accessKey == creds.AccessKeyID && s.token == creds.SessionToken {
+			req.Header["X-Amz-Date"] = s.date
+			req.Header["Authorization"] = s.authz
+			if s.sess != nil {
+				req.Header["X-Amz-Security-Token"] = s.sess
+			}
+			return do(t.client, req)
+		}
+	}
+	if err := t.signer.SignHTTP(ctx, creds, req, p.SHA256, t.service, t.region, now); err != nil {
 		return fmt.Errorf("sign request: %w", err)
 	}
+	if slot != nil {
+		slot.Store(&signature{
+			second: now.Unix(), accessKey: creds.AccessKeyID, token: creds.SessionToken,
+			date: req.Header["X-Amz-Date"], authz: req.Header["Authorization"], sess: req.Header["X-Amz-Security-Token"],
+		})
+	}
 	return do(t.client, req)
+}
+
+// newRequest returns a POST of body to a copy of u (the signer writes to the
+// URL), without parsing a URL.
+func newRequest(ctx context.Context, u *url.URL, host string, body []byte, headers int) *http.Request {
+	uc := *u
+	req := &http.Request{
+		Method:        http.MethodPost,
+		URL:           &uc,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        make(http.Header, headers),
+		Body:          io.NopCloser(bytes.NewReader(body)),
+		ContentLength: int64(len(body)),
+		Host:          host,
+	}
+	if len(body) == 0 {
+		req.Body = http.NoBody
+	}
+	return req.WithContext(ctx)
 }
 
 // do sends req, reads the whole response and decodes an error response.
@@ -267,6 +339,7 @@ func (t *SDKTarget) Invoke(ctx context.Context, p *Payload) error {
 type ContainerTarget struct {
 	client      *http.Client
 	base        string
+	invocations *url.URL
 	contentType string
 	accept      string
 }
@@ -280,7 +353,12 @@ func NewContainerTarget(client *http.Client, baseURL, contentType, accept string
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return nil, fmt.Errorf("container URL %q: want http://HOST:PORT", baseURL)
 	}
-	return &ContainerTarget{client: client, base: strings.TrimSuffix(baseURL, "/"), contentType: contentType, accept: accept}, nil
+	base := strings.TrimSuffix(baseURL, "/")
+	inv, err := url.Parse(base + "/invocations")
+	if err != nil {
+		return nil, fmt.Errorf("container URL %q: %w", baseURL, err)
+	}
+	return &ContainerTarget{client: client, base: base, invocations: inv, contentType: contentType, accept: accept}, nil
 }
 
 // Ping calls GET /ping and returns an error unless it answers 200.
@@ -297,10 +375,7 @@ func (t *ContainerTarget) Ping(ctx context.Context) error {
 
 // Invoke implements [Target].
 func (t *ContainerTarget) Invoke(ctx context.Context, p *Payload) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.base+"/invocations", bytes.NewReader(p.Body))
-	if err != nil {
-		return err
-	}
+	req := newRequest(ctx, t.invocations, t.invocations.Host, p.Body, 2)
 	if t.contentType != "" {
 		req.Header.Set("Content-Type", t.contentType)
 	}
