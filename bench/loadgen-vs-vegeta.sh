@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# loadgen-vs-vegeta.sh: how fast can loadgen send SigV4-signed InvokeEndpoint
+# requests through the AWS SDK's signer, compared with vegeta sending the
+# same (unsigned) requests, both against one minimal local server?
+#
+# The server (bench/minserver) is pinned to one core and the generator under
+# test to the other, one generator at a time, alternating for ROUNDS rounds:
+#   vegeta   attack -rate 0 (as fast as it can) with VEGETA_WORKERS workers
+#   loadgen  open model, offered OFFER times vegeta's rate of the round, with
+#            at most MAX requests in flight; what it cannot send in time is
+#            dropped (never queued), so its achieved rate is its ceiling
+# and prints both rates (successful responses per second of wall time) and
+# their ratio. Then it runs loadgen for RSS_REQUESTS requests under
+# /usr/bin/time -v and prints its peak RSS.
+#
+# Everything stays on 127.0.0.1. Requires: go, taskset, /usr/bin/time, jq.
+# Usage: bench/loadgen-vs-vegeta.sh            (from anywhere in the repo)
+# Env:   DURATION=10s ROUNDS=3 MAX=256 VEGETA_WORKERS=64 OFFER=1.5
+#        PORT=18080 SERVER_CPU=0 CLIENT_CPU=1
+#        RSS_REQUESTS=1000000 VEGETA=github.com/tsenart/vegeta/v12@v12.13.0
+set -euo pipefail
+
+DURATION=${DURATION:-10s}
+ROUNDS=${ROUNDS:-3}
+MAX=${MAX:-256}
+VEGETA_WORKERS=${VEGETA_WORKERS:-64}
+OFFER=${OFFER:-1.5}
+PORT=${PORT:-18080}
+SERVER_CPU=${SERVER_CPU:-0}
+CLIENT_CPU=${CLIENT_CPU:-1}
+RSS_REQUESTS=${RSS_REQUESTS:-1000000}
+VEGETA=${VEGETA:-github.com/tsenart/vegeta/v12@v12.13.0}
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+server_pid=
+cleanup() {
+	if [[ -n $server_pid ]]; then kill "$server_pid" 2>/dev/null || true; fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "building loadgen, minserver and vegeta ($VEGETA)..." >&2
+(cd "$root" && go build -o "$work/loadgen" ./cmd/loadgen && go build -o "$work/minserver" ./bench/minserver)
+GOBIN=$work go install "$VEGETA"
+
+# A 1 KiB JSON request body.
+printf '{"instances":[["%s"]]}' "$(head -c 1000 /dev/zero | tr '\0' 'x')" | head -c 1024 >"$work/payload.json"
+url=http://127.0.0.1:$PORT
+printf 'POST %s/endpoints/bench/invocations\nContent-Type: application/json\n@%s\n' "$url" "$work/payload.json" >"$work/targets.txt"
+
+taskset -c "$SERVER_CPU" "$work/minserver" -addr "127.0.0.1:$PORT" &
+server_pid=$!
+for _ in $(seq 50); do
+	if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then break; fi
+	sleep 0.1
+done
+
+# Static test credentials: the server does not check them, but loadgen signs
+# every request with them through the SDK's SigV4 signer.
+export AWS_ACCESS_KEY_ID=AKIDBENCHMARK AWS_SECRET_ACCESS_KEY=bench-secret AWS_REGION=us-east-1
+export AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+
+loadgen_args=(-endpoint bench -endpoint-url "$url" -payload "$work/payload.json" -max-in-flight "$MAX"
+	-interval 1s -timeout 10s -grace 5s -progress off -fail-fast 0)
+
+# vegeta_rate prints vegeta's successful responses per second.
+vegeta_rate() {
+	taskset -c "$CLIENT_CPU" "$work/vegeta" attack -targets "$work/targets.txt" -rate 0 -workers "$VEGETA_WORKERS" -max-workers "$VEGETA_WORKERS" -duration "$DURATION" |
+		"$work/vegeta" report -type json | jq -r '.throughput'
+}
+
+# loadgen_rate RATE [flags...] prints loadgen's successful responses per
+# second of wall time (until its last response).
+loadgen_rate() {
+	local rate=$1
+	shift
+	taskset -c "$CLIENT_CPU" "$work/loadgen" "${loadgen_args[@]}" -rate "$rate" -duration "$DURATION" "$@" -output "$work/lg.jsonl" || true
+	tail -n 1 "$work/lg.jsonl" | jq -r '(.ok / .to_s)'
+}
+
+printf '%-6s %14s %14s %7s %22s %7s\n' round "vegeta req/s" "loadgen req/s" ratio "loadgen-every-sig req/s" ratio
+ratios=()
+for round in $(seq "$ROUNDS"); do
+	v=$(vegeta_rate)
+	offered=$(jq -n "$v * $OFFER | floor")
+	l=$(loadgen_rate "$offered")
+	e=$(loadgen_rate "$offered" -sign-cache=false)
+	r=$(jq -n "$l / $v")
+	ratios+=("$r")
+	printf '%-6s %14.0f %14.0f %7.2f %22.0f %7.2f\n' "$round" "$v" "$l" "$r" "$e" "$(jq -n "$e / $v")"
+done
+median=$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+echo "median ratio loadgen/vegeta: $median (target >= 0.8)"
+
+# Peak RSS for RSS_REQUESTS requests, offered at 80% of the last measured
+# loadgen rate so that (nearly) all of them are sent.
+rss_rate=$(jq -n "($l * 0.8) | floor")
+/usr/bin/time -v taskset -c "$CLIENT_CPU" "$work/loadgen" "${loadgen_args[@]}" -rate "$rss_rate" -requests "$RSS_REQUESTS" \
+	-output "$work/rss.jsonl" 2>"$work/time.txt" || true
+sent=$(tail -n 1 "$work/rss.jsonl" | jq -r '.requests')
+rss=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$work/time.txt")
+echo "loadgen at $rss_rate req/s: $sent requests sent (of $RSS_REQUESTS scheduled), peak RSS $((rss / 1024)) MiB ($rss KiB)"
