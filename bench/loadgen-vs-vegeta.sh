@@ -15,14 +15,14 @@
 #
 # Everything stays on 127.0.0.1. Requires: go, taskset, /usr/bin/time, jq.
 # Usage: bench/loadgen-vs-vegeta.sh            (from anywhere in the repo)
-# Env:   DURATION=10s ROUNDS=3 MAX=256 VEGETA_WORKERS=64 OFFER=1.5
+# Env:   DURATION=10s ROUNDS=5 MAX=128 VEGETA_WORKERS=64 OFFER=1.5
 #        PORT=18080 SERVER_CPU=0 CLIENT_CPU=1
 #        RSS_REQUESTS=1000000 VEGETA=github.com/tsenart/vegeta/v12@v12.13.0
 set -euo pipefail
 
 DURATION=${DURATION:-10s}
-ROUNDS=${ROUNDS:-3}
-MAX=${MAX:-256}
+ROUNDS=${ROUNDS:-5}
+MAX=${MAX:-128}
 VEGETA_WORKERS=${VEGETA_WORKERS:-64}
 OFFER=${OFFER:-1.5}
 PORT=${PORT:-18080}

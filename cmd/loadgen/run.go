@@ -337,6 +337,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		dimVariant = "AllVariants"
 	}
 	if c.cloudwatch {
+		if awsCfg.Region == "" {
+			return failEarly(errors.New("-cloudwatch: no AWS region (set -region or AWS_REGION)"))
+		}
 		cw := cloudwatch.NewFromConfig(awsCfg, func(o *cloudwatch.Options) {
 			if c.cloudwatchEndpoint != "" {
 				o.BaseEndpoint = aws.String(c.cloudwatchEndpoint)

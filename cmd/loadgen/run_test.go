@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+
 	"github.com/sagesize/sagesize/internal/awstest"
 	"github.com/sagesize/sagesize/internal/loadgen"
 )
@@ -182,10 +184,31 @@ func TestEnvironmentConfiguresARun(t *testing.T) {
 	if got := srv.Invocations()[0].ContentType; got != "application/json" {
 		t.Errorf("content type %q; the flag should win over LOADGEN_CONTENT_TYPE", got)
 	}
-	for _, f := range []string{"summary.json", "latency.hlog"} {
-		if fi, err := os.Stat(filepath.Join(dir, f)); err != nil || fi.Size() == 0 {
-			t.Errorf("%s not written: %v", f, err)
+	var indented loadgen.Summary
+	if b, err := os.ReadFile(filepath.Join(dir, "summary.json")); err != nil || json.Unmarshal(b, &indented) != nil || indented.Requests != 30 {
+		t.Errorf("summary.json: %v, %+v", err, indented.Stats)
+	}
+	// The .hlog reads back with HdrHistogram's own reader and holds every
+	// latency.
+	f, err := os.Open(filepath.Join(dir, "latency.hlog"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := hdrhistogram.NewHistogramLogReader(f)
+	var n int64
+	for {
+		h, err := r.NextIntervalHistogram()
+		if err != nil {
+			t.Fatalf("read hlog: %v", err)
 		}
+		if h == nil {
+			break
+		}
+		n += h.TotalCount()
+	}
+	if n != 30 {
+		t.Errorf(".hlog holds %d latencies; want 30", n)
 	}
 }
 

@@ -21,13 +21,17 @@ const (
 	// MetricLatency is the client-side latency distribution of an interval,
 	// in microseconds, as Values/Counts: CloudWatch computes exact-enough
 	// percentiles (p99 etc.) over any set of generators and periods from it.
-	MetricLatency     = "Latency"
-	MetricRequests    = "Requests"    // requests that ended, any class (Count)
-	MetricErrors      = "Errors"      // failed requests, any class (Count)
-	MetricThrottles   = "Throttles"   // throttled requests (Count)
-	MetricModelErrors = "ModelErrors" // SageMaker ModelError responses (Count)
-	MetricTimeouts    = "Timeouts"    // requests that timed out (Count)
-	MetricDropped     = "Dropped"     // requests due but not sent (Count)
+	MetricLatency = "Latency"
+	// MetricLatencyClosedLoop replaces MetricLatency in closed-loop mode,
+	// so that its understated latencies (coordinated omission) can never
+	// be mistaken for, or merged with, open-model latencies.
+	MetricLatencyClosedLoop = "LatencyClosedLoop"
+	MetricRequests          = "Requests"    // requests that ended, any class (Count)
+	MetricErrors            = "Errors"      // failed requests, any class (Count)
+	MetricThrottles         = "Throttles"   // throttled requests (Count)
+	MetricModelErrors       = "ModelErrors" // SageMaker ModelError responses (Count)
+	MetricTimeouts          = "Timeouts"    // requests that timed out (Count)
+	MetricDropped           = "Dropped"     // requests due but not sent (Count)
 )
 
 // PutMetricData limits (CloudWatch API reference).
@@ -100,10 +104,14 @@ func (p *Publisher) Datums(s *Stats, h *hdrhistogram.Histogram) []types.MetricDa
 		}
 	}
 	var out []types.MetricDatum
+	latency := MetricLatency
+	if s.Mode == ModeClosedLoop {
+		latency = MetricLatencyClosedLoop
+	}
 	values, counts := Distribution(h)
 	for i := 0; i < len(values); i += maxValuesPerDatum {
 		j := min(i+maxValuesPerDatum, len(values))
-		d := datum(MetricLatency, types.StandardUnitMicroseconds)
+		d := datum(latency, types.StandardUnitMicroseconds)
 		d.Values, d.Counts = values[i:j], counts[i:j]
 		out = append(out, d)
 	}

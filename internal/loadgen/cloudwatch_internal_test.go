@@ -36,6 +36,13 @@ func TestDatumsSplitDistributions(t *testing.T) {
 	if int64(total) != h.TotalCount() {
 		t.Errorf("published counts add up to %v; want %d", total, h.TotalCount())
 	}
+	if got := *datums[0].MetricName; got != MetricLatency {
+		t.Errorf("open-model latency published as %q", got)
+	}
+	closed := p.Datums(&Stats{Mode: ModeClosedLoop}, h)
+	if got := *closed[0].MetricName; got != MetricLatencyClosedLoop {
+		t.Errorf("closed-loop latency published as %q; want %q", got, MetricLatencyClosedLoop)
+	}
 }
 
 func TestBatchesRespectLimits(t *testing.T) {
