@@ -3,6 +3,7 @@ package loadgen
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,6 +23,9 @@ type attack struct {
 	stopCtx context.Context
 	results chan Result
 	sent    atomic.Uint64 // requests handed to the target
+
+	// inFlight counts the open model's requests queued or in flight.
+	inFlight atomic.Int64
 }
 
 // job is one request handed from the scheduler to a worker.
@@ -98,24 +102,29 @@ func (a *attack) worker(work <-chan job, wg *sync.WaitGroup) {
 	w := a.newWorker()
 	defer w.close()
 	for j := range work {
-		a.results <- w.invoke(j.seq, j.due, j.payload)
+		r := w.invoke(j.seq, j.due, j.payload)
+		a.inFlight.Add(-1)
+		a.results <- r
 	}
 }
 
 // runOpen schedules requests by p until p ends, maxRequests were scheduled or
-// ctx is done. It starts a.workers workers and grows the pool, one worker per
-// request that finds every worker busy, up to maxInFlight. A request that is
-// due when maxInFlight requests are already in flight is not sent: it is
-// reported as dropped, immediately, with its due time. The alternative,
-// queueing it until a worker is free, would silently lower the offered load
-// exactly as a closed-loop tool does.
+// ctx is done. A request that is due when fewer than maxInFlight requests are
+// in flight is queued to the workers at once; the pool starts with a.workers
+// workers and grows, one worker per request that would otherwise wait, up to
+// maxInFlight. A request that is due when maxInFlight requests are already in
+// flight is not sent: it is reported as dropped, immediately, with its due
+// time. The alternative, waiting until a request ends, would silently lower
+// the offered load exactly as a closed-loop tool does.
 //
 // runOpen closes scheduled when it stops scheduling, and returns after every
 // worker has finished; it closes a.results.
 func (a *attack) runOpen(ctx context.Context, p Pacer, pk *picker, scheduled chan<- struct{}) {
-	work := make(chan job)
+	// Admission is decided by a.inFlight, so the queue never holds more
+	// than maxInFlight jobs and sending to it never blocks.
+	work := make(chan job, a.maxInFlight)
 	var wg sync.WaitGroup
-	workers := 0
+	workers := int64(0)
 	spawn := func() {
 		workers++
 		wg.Add(1)
@@ -127,6 +136,7 @@ func (a *attack) runOpen(ctx context.Context, p Pacer, pk *picker, scheduled cha
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	defer timer.Stop()
+	limit := int64(a.maxInFlight)
 loop:
 	for n := uint64(0); a.maxRequests == 0 || n < a.maxRequests; n++ {
 		off, ok := p.Due(n)
@@ -144,17 +154,18 @@ loop:
 		} else if ctx.Err() != nil {
 			break loop
 		}
-		j := job{seq: n, due: due, payload: pk.pick()}
-		select {
-		case work <- j:
-		default:
-			if workers < a.maxInFlight {
-				spawn()
-				work <- j
-			} else {
-				a.results <- Result{Seq: n, Due: off, Sent: time.Since(a.start), Dropped: true}
-			}
+		if a.inFlight.Load() >= limit {
+			a.results <- Result{Seq: n, Due: off, Sent: time.Since(a.start), Dropped: true}
+			// Let the workers run: with one CPU, a scheduler that
+			// is behind would otherwise keep the responses that
+			// free the slots from being read.
+			runtime.Gosched()
+			continue
 		}
+		if in := a.inFlight.Add(1); in > workers && workers < limit {
+			spawn()
+		}
+		work <- job{seq: n, due: due, payload: pk.pick()}
 	}
 	close(scheduled)
 	close(work)

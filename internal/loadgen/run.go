@@ -326,24 +326,36 @@ func Run(ctx context.Context, t Target, opts Options) (*Summary, error) {
 			abort(&FatalError{Reason: fmt.Sprintf("the first %d requests all failed (last: %s)", failures, r.Class), Err: firstFailure})
 		}
 	}
+	// Results are drained every millisecond rather than received one by
+	// one: a receive that parks and wakes this goroutine for each result
+	// costs more CPU than the recording itself. The buffer of a.results
+	// holds far more than a millisecond of results.
+	poll := time.NewTicker(time.Millisecond)
+	defer poll.Stop()
+	drain := func() (open bool) {
+		for {
+			select {
+			case r, ok := <-a.results:
+				if !ok {
+					return false
+				}
+				handle(&r)
+			default:
+				return true
+			}
+		}
+	}
 loop:
 	for {
 		select {
-		case r, ok := <-a.results:
-			if !ok {
+		case <-poll.C:
+			if !drain() {
 				break loop
 			}
-			handle(&r)
-			// Drain what is already queued without going through
-			// select for each result.
-			for n := len(a.results); n > 0; n-- {
-				r, ok := <-a.results
-				if !ok {
-					break loop
-				}
-				handle(&r)
-			}
 		case now := <-ticker.C:
+			if !drain() {
+				break loop
+			}
 			emit(now)
 		}
 	}
