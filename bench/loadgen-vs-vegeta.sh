@@ -9,8 +9,9 @@
 #   loadgen  open model, offered OFFER times vegeta's rate of the round, with
 #            at most MAX requests in flight; what it cannot send in time is
 #            dropped (never queued), so its achieved rate is its ceiling
-# and prints both rates (successful responses per second of wall time) and
-# their ratio. Then it runs loadgen for RSS_REQUESTS requests under
+# and prints both rates (successful responses per second of wall time, and
+# per CPU-second of the generator) and their ratios, with the medians over
+# the rounds. Then it runs loadgen for RSS_REQUESTS requests under
 # /usr/bin/time -v and prints its peak RSS.
 #
 # Everything stays on 127.0.0.1. Requires: go, taskset, /usr/bin/time, jq.
@@ -64,38 +65,53 @@ export AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDE
 loadgen_args=(-endpoint bench -endpoint-url "$url" -payload "$work/payload.json" -max-in-flight "$MAX"
 	-interval 1s -timeout 10s -grace 5s -progress off -fail-fast 0)
 
-# vegeta_rate prints vegeta's successful responses per second.
-vegeta_rate() {
-	taskset -c "$CLIENT_CPU" "$work/vegeta" attack -targets "$work/targets.txt" -rate 0 -workers "$VEGETA_WORKERS" -max-workers "$VEGETA_WORKERS" -duration "$DURATION" |
-		"$work/vegeta" report -type json | jq -r '.throughput'
+# Each run prints "RATE CPU_RATE": successful responses per second of wall
+# time, and per second of CPU time (user+sys) the generator used. The second
+# is the generator's efficiency; it is far less sensitive than the first to
+# other processes competing for the machine.
+
+# vegeta_run prints vegeta's rates.
+vegeta_run() {
+	/usr/bin/time -f '%U %S' -o "$work/cpu.txt" taskset -c "$CLIENT_CPU" "$work/vegeta" attack -targets "$work/targets.txt" \
+		-rate 0 -workers "$VEGETA_WORKERS" -max-workers "$VEGETA_WORKERS" -duration "$DURATION" >"$work/vegeta.bin"
+	"$work/vegeta" report -type json <"$work/vegeta.bin" |
+		jq -r --argjson cpu "$(awk '{print $1 + $2}' "$work/cpu.txt")" '"\(.throughput) \(.throughput * .duration / 1e9 / $cpu)"'
 }
 
-# loadgen_rate RATE [flags...] prints loadgen's successful responses per
-# second of wall time (until its last response).
-loadgen_rate() {
+# loadgen_run RATE [flags...] prints loadgen's rates (until its last
+# response).
+loadgen_run() {
 	local rate=$1
 	shift
-	taskset -c "$CLIENT_CPU" "$work/loadgen" "${loadgen_args[@]}" -rate "$rate" -duration "$DURATION" "$@" -output "$work/lg.jsonl" || true
-	tail -n 1 "$work/lg.jsonl" | jq -r '(.ok / .to_s)'
+	/usr/bin/time -f '%U %S' -o "$work/cpu.txt" taskset -c "$CLIENT_CPU" "$work/loadgen" "${loadgen_args[@]}" \
+		-rate "$rate" -duration "$DURATION" "$@" -output "$work/lg.jsonl" || true
+	tail -n 1 "$work/lg.jsonl" | jq -r --argjson cpu "$(awk '{print $1 + $2}' "$work/cpu.txt")" '"\(.ok / .to_s) \(.ok / $cpu)"'
 }
 
-printf '%-6s %14s %14s %7s %22s %7s\n' round "vegeta req/s" "loadgen req/s" ratio "loadgen-every-sig req/s" ratio
-ratios=()
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+echo "requests per second of wall time (and per CPU-second of the generator), $ROUNDS rounds of $DURATION each:"
+printf '%-5s %18s %18s %12s %22s\n' round "vegeta" "loadgen" "ratio" "loadgen -sign-cache=false"
+wall=() cpu=() wall_every=() cpu_every=()
 for round in $(seq "$ROUNDS"); do
-	v=$(vegeta_rate)
+	read -r v vc < <(vegeta_run)
 	offered=$(jq -n "$v * $OFFER | floor")
-	l=$(loadgen_rate "$offered")
-	e=$(loadgen_rate "$offered" -sign-cache=false)
-	r=$(jq -n "$l / $v")
-	ratios+=("$r")
-	printf '%-6s %14.0f %14.0f %7.2f %22.0f %7.2f\n' "$round" "$v" "$l" "$r" "$e" "$(jq -n "$e / $v")"
+	read -r l lc < <(loadgen_run "$offered")
+	read -r e ec < <(loadgen_run "$offered" -sign-cache=false)
+	wall+=("$(jq -n "$l / $v")") cpu+=("$(jq -n "$lc / $vc")")
+	wall_every+=("$(jq -n "$e / $v")") cpu_every+=("$(jq -n "$ec / $vc")")
+	printf '%-5s %8.0f (%7.0f) %8.0f (%7.0f) %5.2f (%4.2f) %10.0f (%7.0f)\n' "$round" "$v" "$vc" "$l" "$lc" \
+		"${wall[-1]}" "${cpu[-1]}" "$e" "$ec"
 done
-median=$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-echo "median ratio loadgen/vegeta: $median (target >= 0.8)"
+printf 'median ratio loadgen/vegeta: %.2f by wall-clock rate, %.2f per CPU-second (target >= 0.8)\n' \
+	"$(printf '%s\n' "${wall[@]}" | median)" "$(printf '%s\n' "${cpu[@]}" | median)"
+printf 'median ratio with -sign-cache=false: %.2f by wall-clock rate, %.2f per CPU-second\n' \
+	"$(printf '%s\n' "${wall_every[@]}" | median)" "$(printf '%s\n' "${cpu_every[@]}" | median)"
 
 # Peak RSS for RSS_REQUESTS requests, offered at 80% of the last measured
 # loadgen rate so that (nearly) all of them are sent.
-rss_rate=$(jq -n "($l * 0.8) | floor")
+rss_rate=$(printf '%s\n' "${wall[@]}" | median)
+rss_rate=$(jq -n "($rss_rate * $v * 0.8) | floor")
 /usr/bin/time -v taskset -c "$CLIENT_CPU" "$work/loadgen" "${loadgen_args[@]}" -rate "$rss_rate" -requests "$RSS_REQUESTS" \
 	-output "$work/rss.jsonl" 2>"$work/time.txt" || true
 sent=$(tail -n 1 "$work/rss.jsonl" | jq -r '.requests')

@@ -21,7 +21,7 @@ const (
 // Defaults of Options.
 const (
 	DefaultTimeout     = 60 * time.Second // SageMaker's own invocation timeout
-	DefaultGrace       = 20 * time.Second // leaves time to flush within ECS's 30 s stop timeout
+	DefaultGrace       = 15 * time.Second // + one publish (<= 10 s) fits ECS's default 30 s stop timeout
 	DefaultInterval    = 10 * time.Second
 	DefaultMaxInFlight = 1000
 	DefaultWorkers     = 16

@@ -140,13 +140,17 @@ func NewSignedTarget(ctx context.Context, cfg aws.Config, client *http.Client, e
 		h.Set("X-Amzn-Sagemaker-Target-Variant", inv.TargetVariant)
 	}
 	h.Set("User-Agent", "sagesize-loadgen")
+	// SigV4 URI-encodes each path segment of the canonical URI (twice for
+	// services other than S3); a path made only of unreserved characters
+	// encodes to itself, so the signer's escaping can be skipped.
+	unreserved := strings.Trim(u.EscapedPath(), "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/") == ""
 	return &SignedTarget{
 		client:  client,
 		url:     &u,
 		host:    u.Host,
 		header:  h,
 		creds:   aws.NewCredentialsCache(cfg.Credentials),
-		signer:  v4.NewSigner(),
+		signer:  v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = unreserved }),
 		region:  cfg.Region,
 		service: "sagemaker",
 	}, nil
