@@ -16,9 +16,10 @@
 #
 # Everything stays on 127.0.0.1. Requires: go, taskset, /usr/bin/time, jq.
 # Usage: bench/loadgen-vs-vegeta.sh            (from anywhere in the repo)
+#        ROUNDS=0 bench/loadgen-vs-vegeta.sh   (peak RSS only)
 # Env:   DURATION=10s ROUNDS=5 MAX=128 VEGETA_WORKERS=64 OFFER=1.5
 #        PORT=18080 SERVER_CPU=0 CLIENT_CPU=1
-#        RSS_REQUESTS=1000000 VEGETA=github.com/tsenart/vegeta/v12@v12.13.0
+#        RSS_REQUESTS=1000000 RSS_RATE=(measured) VEGETA=github.com/tsenart/vegeta/v12@v12.13.0
 set -euo pipefail
 
 DURATION=${DURATION:-10s}
@@ -90,6 +91,7 @@ loadgen_run() {
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
+if ((ROUNDS > 0)); then
 echo "requests per second of wall time (and per CPU-second of the generator), $ROUNDS rounds of $DURATION each:"
 printf '%-5s %18s %18s %12s %22s\n' round "vegeta" "loadgen" "ratio" "loadgen -sign-cache=false"
 wall=() cpu=() wall_every=() cpu_every=()
@@ -107,11 +109,19 @@ printf 'median ratio loadgen/vegeta: %.2f by wall-clock rate, %.2f per CPU-secon
 	"$(printf '%s\n' "${wall[@]}" | median)" "$(printf '%s\n' "${cpu[@]}" | median)"
 printf 'median ratio with -sign-cache=false: %.2f by wall-clock rate, %.2f per CPU-second\n' \
 	"$(printf '%s\n' "${wall_every[@]}" | median)" "$(printf '%s\n' "${cpu_every[@]}" | median)"
+fi
 
-# Peak RSS for RSS_REQUESTS requests, offered at 80% of the last measured
-# loadgen rate so that (nearly) all of them are sent.
-rss_rate=$(printf '%s\n' "${wall[@]}" | median)
-rss_rate=$(jq -n "($rss_rate * $v * 0.8) | floor")
+# Peak RSS for RSS_REQUESTS requests, offered at RSS_RATE (default: half of
+# loadgen's median rate, at most 20000/s) so that (nearly) all are sent even
+# when other processes compete for the CPU.
+if [[ -z ${RSS_RATE:-} ]]; then
+	if ((ROUNDS > 0)); then
+		RSS_RATE=$(jq -n "[($(printf '%s\n' "${wall[@]}" | median) * $v * 0.5), 20000] | min | floor")
+	else
+		RSS_RATE=15000
+	fi
+fi
+rss_rate=$RSS_RATE
 /usr/bin/time -v taskset -c "$CLIENT_CPU" "$work/loadgen" "${loadgen_args[@]}" -rate "$rss_rate" -requests "$RSS_REQUESTS" \
 	-output "$work/rss.jsonl" 2>"$work/time.txt" || true
 sent=$(tail -n 1 "$work/rss.jsonl" | jq -r '.requests')
