@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 CONFIG ?= sagesize.yaml
 OUT    ?= cdk.out
 
-.PHONY: setup synth test bench-synth bench-scale clean
+.PHONY: setup synth test bench-synth bench-scale bench-loadgen clean
 
 # npm ci only when package.json or the lock file changed.
 node_modules/.installed: package.json package-lock.json
@@ -37,6 +37,9 @@ bench-synth: setup
 
 bench-scale: setup
 	scripts/bench-scale
+
+bench-loadgen:
+	bench/loadgen-vs-vegeta.sh
 
 clean:
 	rm -rf $(OUT) node_modules

@@ -1,0 +1,282 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/sagesize/sagesize/internal/awstest"
+	"github.com/sagesize/sagesize/internal/loadgen"
+)
+
+// TestMain lets the test binary act as the loadgen command, configured by
+// LOADGEN_* variables only, for the signal test.
+func TestMain(m *testing.M) {
+	if os.Getenv("LOADGEN_TEST_BE_MAIN") == "1" {
+		os.Args = []string{"loadgen"}
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+const (
+	testKey    = "AKIDLOADGENCMD"
+	testSecret = "cmd-secret"
+)
+
+// awsEnv points the SDK at static test credentials and nothing else.
+func awsEnv(t *testing.T, secret string) {
+	t.Setenv("AWS_ACCESS_KEY_ID", testKey)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", secret)
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	// Should a test forget -endpoint-url, it fails on loopback instead of
+	// reaching AWS.
+	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+}
+
+func payloadFile(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "req.json")
+	if err := os.WriteFile(p, []byte(`{"instances":[[1,2,3]]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func summaryOf(t *testing.T, out []byte) loadgen.Summary {
+	t.Helper()
+	ls := strings.Split(strings.TrimSpace(string(out)), "\n")
+	var s loadgen.Summary
+	if err := json.Unmarshal([]byte(ls[len(ls)-1]), &s); err != nil || s.Type != "summary" {
+		t.Fatalf("last output line is not a summary (%v):\n%s", err, out)
+	}
+	return s
+}
+
+func TestHelpDocumentsEveryFlag(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"-h"}, &stdout, &stderr); err != nil {
+		t.Fatalf("run -h: %v", err)
+	}
+	fs := newFlagSet(&config{}, &bytes.Buffer{})
+	for _, name := range []string{"rate", "steps", "ramp", "concurrency", "endpoint", "container", "payload", "cloudwatch", "max-in-flight", "hlog"} {
+		f := fs.Lookup(name)
+		if f == nil {
+			t.Fatalf("no flag -%s", name)
+		}
+		if !strings.Contains(f.Usage, "e.g. -"+name) || !strings.Contains(stderr.String(), envName(name)) {
+			t.Errorf("-%s: usage %q lacks an example or -h lacks %s", name, f.Usage, envName(name))
+		}
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	awsEnv(t, testSecret)
+	payload := payloadFile(t)
+	empty := filepath.Join(t.TempDir(), "empty.json")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A path below a regular file cannot be read, even by root.
+	unreadable := filepath.Join(payload, "req.json")
+	sick := awstest.NewSageMakerRuntime(awstest.SageMakerOptions{})
+	defer sick.Close()
+	sick.SetPingStatus(503)
+	guarded := awstest.NewSageMakerRuntime(awstest.SageMakerOptions{Auth: &awstest.SigV4Check{Keys: map[string]string{testKey: "the-real-secret"}, Region: "us-east-1", Service: "sagemaker"}})
+	defer guarded.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	ln.Close()
+
+	// Every case names a loopback endpoint, so that none can reach AWS.
+	ep := []string{"-endpoint", "ep", "-payload", payload, "-endpoint-url", closed}
+	for _, tt := range []struct {
+		name     string
+		args     []string
+		want     string // in the error
+		summary  bool   // a summary line is written
+		measured bool   // and it counts requests
+	}{
+		{"missing payload", append(ep, "-rate", "1", "-payload", "/nonexistent/req.json"), "no such file", false, false},
+		{"unreadable payload", append(ep, "-rate", "1", "-payload", unreadable), "not a directory", false, false},
+		{"empty payload", append(ep, "-rate", "1", "-payload", empty), "empty payload", false, false},
+		{"no payload", []string{"-endpoint", "ep", "-endpoint-url", closed, "-rate", "1"}, "no payload", false, false},
+		{"zero rate", append([]string{"-rate", "0"}, ep...), "rate must be a positive number", false, false},
+		{"negative rate", append([]string{"-rate", "-3"}, ep...), "rate must be a positive number", false, false},
+		{"bad steps", append([]string{"-steps", "10@30s,20"}, ep...), `step 2 "20": want RATE@DURATION`, false, false},
+		{"bad step duration", append([]string{"-steps", "10@30"}, ep...), "missing unit in duration", false, false},
+		{"bad ramp", append([]string{"-ramp", "fast", "-duration", "1m"}, ep...), "-ramp \"fast\": want FROM:TO", false, false},
+		{"two plans", append([]string{"-rate", "5", "-concurrency", "2"}, ep...), "mutually exclusive", false, false},
+		{"no plan", ep, "no load plan", false, false},
+		{"no target", []string{"-rate", "1", "-payload", payload}, "exactly one target", false, false},
+		{"bad flag", []string{"-rate", "fast"}, "invalid value", false, false},
+		{"failing ping", []string{"-container", sick.URL, "-rate", "10", "-duration", "1s", "-payload", payload}, "container health check GET " + sick.URL + "/ping: HTTP 503", true, false},
+		{"unreachable endpoint", append([]string{"-rate", "50", "-duration", "10s"}, ep...), "connection refused", true, true},
+		{"SigV4 rejection", append(append([]string{"-rate", "50", "-duration", "10s"}, ep...), "-endpoint-url", guarded.URL), "InvalidSignatureException", true, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), tt.args, &stdout, &stderr)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("run(%q) = %v; want an error containing %q", tt.args, err, tt.want)
+			}
+			if !tt.summary {
+				if stdout.Len() != 0 {
+					t.Errorf("stdout = %q; want nothing", stdout.String())
+				}
+				return
+			}
+			s := summaryOf(t, stdout.Bytes())
+			if !strings.Contains(s.Error, tt.want) {
+				t.Errorf("summary error = %q; want it to contain %q", s.Error, tt.want)
+			}
+			if tt.measured && (s.Requests == 0 || s.Errors != s.Requests) {
+				t.Errorf("summary counts %d requests, %d errors; want the failed requests reported", s.Requests, s.Errors)
+			}
+		})
+	}
+}
+
+func TestEnvironmentConfiguresARun(t *testing.T) {
+	srv := awstest.NewSageMakerRuntime(awstest.SageMakerOptions{KeepInvocations: true})
+	defer srv.Close()
+	dir := t.TempDir()
+	t.Setenv("LOADGEN_CONTAINER", srv.URL)
+	t.Setenv("LOADGEN_PAYLOAD", payloadFile(t))
+	t.Setenv("LOADGEN_STEPS", "20@500ms,40@500ms")
+	t.Setenv("LOADGEN_CONTENT_TYPE", "text/csv")
+	t.Setenv("LOADGEN_OUTPUT", filepath.Join(dir, "out.jsonl"))
+	t.Setenv("LOADGEN_SUMMARY", filepath.Join(dir, "summary.json"))
+	t.Setenv("LOADGEN_HLOG", filepath.Join(dir, "latency.hlog"))
+	t.Setenv("LOADGEN_INTERVAL", "250ms")
+	t.Setenv("LOADGEN_TEST_ID", "from-env")
+	var stdout, stderr bytes.Buffer
+	// The command line wins over the environment.
+	if err := run(context.Background(), []string{"-content-type", "application/json"}, &stdout, &stderr); err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr.String())
+	}
+	out, err := os.ReadFile(filepath.Join(dir, "out.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := summaryOf(t, out)
+	if s.Requests != 30 || s.OK != 30 || s.TestID != "from-env" || !strings.HasPrefix(s.Plan, "steps 20@500ms,40@500ms") || srv.Requests() != 30 {
+		t.Errorf("summary %+v; server saw %d", s, srv.Requests())
+	}
+	if got := srv.Invocations()[0].ContentType; got != "application/json" {
+		t.Errorf("content type %q; the flag should win over LOADGEN_CONTENT_TYPE", got)
+	}
+	var indented loadgen.Summary
+	if b, err := os.ReadFile(filepath.Join(dir, "summary.json")); err != nil || json.Unmarshal(b, &indented) != nil || indented.Requests != 30 {
+		t.Errorf("summary.json: %v, %+v", err, indented.Stats)
+	}
+	// The .hlog reads back with HdrHistogram's own reader and holds every
+	// latency.
+	f, err := os.Open(filepath.Join(dir, "latency.hlog"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := hdrhistogram.NewHistogramLogReader(f)
+	var n int64
+	for {
+		h, err := r.NextIntervalHistogram()
+		if err != nil {
+			t.Fatalf("read hlog: %v", err)
+		}
+		if h == nil {
+			break
+		}
+		n += h.TotalCount()
+	}
+	if n != 30 {
+		t.Errorf(".hlog holds %d latencies; want 30", n)
+	}
+}
+
+func TestCancelledRunReportsEverything(t *testing.T) {
+	awsEnv(t, testSecret)
+	srv := awstest.NewSageMakerRuntime(awstest.SageMakerOptions{Behavior: awstest.Fixed(30 * time.Millisecond)})
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(time.Second, cancel)
+	var stdout, stderr bytes.Buffer
+	err := run(ctx, []string{"-endpoint", "ep", "-endpoint-url", srv.URL, "-payload", payloadFile(t), "-rate", "200", "-interval", "300ms"}, &stdout, &stderr)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("run = %v; want an error wrapping context.Canceled", err)
+	}
+	s := summaryOf(t, stdout.Bytes())
+	if s.Requests == 0 || s.Requests != srv.Requests() || s.OK != s.Requests {
+		t.Errorf("summary: %d requests (%d ok); server saw %d", s.Requests, s.OK, srv.Requests())
+	}
+}
+
+// TestSIGTERMMidRun runs the real command in a subprocess, sends it SIGTERM
+// and checks that its summary counts exactly the requests the server saw.
+func TestSIGTERMMidRun(t *testing.T) {
+	awsEnv(t, testSecret)
+	srv := awstest.NewSageMakerRuntime(awstest.SageMakerOptions{Behavior: awstest.LogNormal(40*time.Millisecond, 0.5, 3)})
+	defer srv.Close()
+	cw := awstest.NewCloudWatch()
+	defer cw.Close()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(),
+		"LOADGEN_TEST_BE_MAIN=1",
+		"LOADGEN_ENDPOINT=sigterm-ep", "LOADGEN_ENDPOINT_URL="+srv.URL, "LOADGEN_PAYLOAD="+payloadFile(t),
+		"LOADGEN_RATE=150", "LOADGEN_INTERVAL=400ms", "LOADGEN_GRACE=5s",
+		"LOADGEN_CLOUDWATCH=true", "LOADGEN_CLOUDWATCH_ENDPOINT_URL="+cw.URL, "LOADGEN_TEST_ID=sigterm",
+	)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Wait for the load to be under way, then stop it as ECS does.
+	deadline := time.Now().Add(10 * time.Second)
+	for srv.Requests() < 100 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Errorf("exit: %v; want status 1 (stopped before the end of the plan)", err)
+	}
+	if !strings.Contains(stderr.String(), "context canceled") {
+		t.Errorf("stderr %q does not say why it stopped", stderr.String())
+	}
+	s := summaryOf(t, stdout.Bytes())
+	if s.Requests < 100 || s.Requests != srv.Requests() || s.OK != s.Requests {
+		t.Errorf("summary: %d requests (%d ok); server saw %d", s.Requests, s.OK, srv.Requests())
+	}
+	// The last, partial interval reached CloudWatch too.
+	var published float64
+	for _, d := range cw.Datums() {
+		if d.MetricName == loadgen.MetricRequests {
+			published += *d.Value
+		}
+	}
+	if published != float64(s.Requests) {
+		t.Errorf("CloudWatch got %v requests; the summary counts %d", published, s.Requests)
+	}
+}

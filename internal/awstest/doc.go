@@ -1,0 +1,14 @@
+// Package awstest provides local servers that speak the wire protocols of the
+// AWS services sagesize uses, for tests that drive the real AWS SDK clients
+// (with a BaseEndpoint override and static credentials) instead of mocks:
+//
+//   - [SageMakerRuntime] serves InvokeEndpoint (REST-JSON), with injectable
+//     latency distributions, stalls, ThrottlingException, ModelError and
+//     other error responses, hung requests and broken connections, and an
+//     optional SigV4 check; it also serves a container's /ping and
+//     /invocations.
+//   - [CloudWatch] serves PutMetricData in the SDK's default protocol,
+//     Smithy RPCv2-CBOR, checks the API's limits and records what it got.
+//
+// Every server listens on 127.0.0.1 only. Servers are safe for concurrent use.
+package awstest

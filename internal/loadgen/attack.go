@@ -1,0 +1,216 @@
+package loadgen
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// attack is one running test: it sends requests and streams their results.
+type attack struct {
+	target      Target
+	timeout     time.Duration
+	maxInFlight int
+	workers     int
+	maxRequests uint64 // 0: no limit
+	start       time.Time
+
+	// stopCtx is cancelled when the grace period after the end of
+	// scheduling runs out: requests still in flight are then cancelled.
+	stopCtx context.Context
+	results chan Result
+	sent    atomic.Uint64 // requests handed to the target
+
+	// inFlight counts the open model's requests queued or in flight.
+	inFlight atomic.Int64
+}
+
+// job is one request handed from the scheduler to a worker.
+type job struct {
+	seq     uint64
+	due     time.Time // carries a monotonic clock reading
+	payload *Payload
+}
+
+// errRequestTimeout is the cause of a request context cancelled by the
+// request timeout.
+var errRequestTimeout = errors.New("request timeout")
+
+// worker sends one request at a time. Its request context is reused from one
+// request to the next, with a timer that cancels it after the timeout: this
+// costs far less than a context.WithTimeout per request, and a new context
+// is made only after a timeout.
+type worker struct {
+	a      *attack
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	timer  *time.Timer
+}
+
+func (a *attack) newWorker() *worker {
+	w := &worker{a: a}
+	w.renew()
+	return w
+}
+
+// renew makes a fresh request context and timer.
+func (w *worker) renew() {
+	ctx, cancel := context.WithCancelCause(w.a.stopCtx)
+	w.ctx, w.cancel = ctx, cancel
+	w.timer = time.AfterFunc(w.a.timeout, func() { cancel(errRequestTimeout) })
+	w.timer.Stop()
+}
+
+func (w *worker) close() {
+	w.timer.Stop()
+	w.cancel(nil)
+}
+
+// invoke sends one request and returns its result. Latency is measured from
+// due, so a request that was sent late (the generator or the connection pool
+// could not keep up) carries its lateness in its latency.
+func (w *worker) invoke(seq uint64, due time.Time, p *Payload) Result {
+	a := w.a
+	sent := time.Now()
+	a.sent.Add(1)
+	w.timer.Reset(a.timeout)
+	err := a.target.Invoke(w.ctx, p)
+	end := time.Now()
+	if !w.timer.Stop() || w.ctx.Err() != nil {
+		// The timer fired (or is firing): this context is spent.
+		class := classify(err, w.ctx, a.stopCtx)
+		w.cancel(nil)
+		w.renew()
+		return a.result(seq, due, sent, end, class, err)
+	}
+	return a.result(seq, due, sent, end, classify(err, w.ctx, a.stopCtx), err)
+}
+
+func (a *attack) result(seq uint64, due, sent, end time.Time, class Class, err error) Result {
+	r := Result{Seq: seq, Due: due.Sub(a.start), Sent: sent.Sub(a.start), Latency: end.Sub(due), Class: class}
+	if class != OK {
+		r.Err = err
+	}
+	return r
+}
+
+func (a *attack) worker(work <-chan job, wg *sync.WaitGroup) {
+	defer wg.Done()
+	w := a.newWorker()
+	defer w.close()
+	for j := range work {
+		r := w.invoke(j.seq, j.due, j.payload)
+		a.inFlight.Add(-1)
+		a.results <- r
+	}
+}
+
+// runOpen schedules requests by p until p ends, maxRequests were scheduled or
+// ctx is done. A request that is due when fewer than maxInFlight requests are
+// in flight is queued to the workers at once; the pool starts with a.workers
+// workers and grows, one worker per request that would otherwise wait, up to
+// maxInFlight. A request that is due when maxInFlight requests are already in
+// flight is not sent: it is reported as dropped, immediately, with its due
+// time. The alternative, waiting until a request ends, would silently lower
+// the offered load exactly as a closed-loop tool does.
+//
+// runOpen closes scheduled when it stops scheduling, and returns after every
+// worker has finished; it closes a.results.
+func (a *attack) runOpen(ctx context.Context, p Pacer, pk *picker, scheduled chan<- struct{}) {
+	// Admission is decided by a.inFlight, so the queue never holds more
+	// than maxInFlight jobs and sending to it never blocks.
+	work := make(chan job, a.maxInFlight)
+	var wg sync.WaitGroup
+	workers := int64(0)
+	spawn := func() {
+		workers++
+		wg.Add(1)
+		go a.worker(work, &wg)
+	}
+	for range min(a.workers, a.maxInFlight) {
+		spawn()
+	}
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	defer timer.Stop()
+	limit := int64(a.maxInFlight)
+loop:
+	for n := uint64(0); a.maxRequests == 0 || n < a.maxRequests; n++ {
+		off, ok := p.Due(n)
+		if !ok {
+			break
+		}
+		due := a.start.Add(off)
+		if wait := time.Until(due); wait > 0 {
+			timer.Reset(wait)
+			select {
+			case <-ctx.Done():
+				break loop
+			case <-timer.C:
+			}
+		} else if ctx.Err() != nil {
+			break loop
+		}
+		if a.inFlight.Load() >= limit {
+			a.results <- Result{Seq: n, Due: off, Sent: time.Since(a.start), Dropped: true}
+			// Let the workers run: with one CPU, a scheduler that
+			// is behind would otherwise keep the responses that
+			// free the slots from being read.
+			runtime.Gosched()
+			continue
+		}
+		if in := a.inFlight.Add(1); in > workers && workers < limit {
+			spawn()
+		}
+		work <- job{seq: n, due: due, payload: pk.pick()}
+	}
+	close(scheduled)
+	close(work)
+	wg.Wait()
+	close(a.results)
+}
+
+// runClosed runs a.workers workers, each sending its next request as soon as
+// the previous one has returned, until ctx is done or maxRequests were sent.
+// Each request's latency is measured from the moment it was sent, because
+// that is all a closed loop knows: when the server stalls, the requests that
+// would have been sent meanwhile are never sent nor measured (coordinated
+// omission). It closes scheduled when ctx is done or every worker has
+// finished, and closes a.results when every worker has finished.
+func (a *attack) runClosed(ctx context.Context, pk *picker, scheduled chan<- struct{}) {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var next atomic.Uint64
+	for range a.workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := a.newWorker()
+			defer w.close()
+			for ctx.Err() == nil {
+				n := next.Add(1) - 1
+				if a.maxRequests != 0 && n >= a.maxRequests {
+					return
+				}
+				mu.Lock()
+				p := pk.pick()
+				mu.Unlock()
+				a.results <- w.invoke(n, time.Now(), p)
+			}
+		}()
+	}
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-done:
+		}
+		close(scheduled)
+	}()
+	wg.Wait()
+	close(done)
+	close(a.results)
+}

@@ -1,0 +1,184 @@
+package loadgen
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+)
+
+// DefaultNamespace is the CloudWatch namespace of load-test metrics.
+const DefaultNamespace = "SageSize/LoadTest"
+
+// Names of the metrics the publisher writes. Every metric carries the
+// dimensions EndpointName, VariantName and TestId.
+const (
+	// MetricLatency is the client-side latency distribution of an interval,
+	// in microseconds, as Values/Counts: CloudWatch computes exact-enough
+	// percentiles (p99 etc.) over any set of generators and periods from it.
+	MetricLatency = "Latency"
+	// MetricLatencyClosedLoop replaces MetricLatency in closed-loop mode,
+	// so that its understated latencies (coordinated omission) can never
+	// be mistaken for, or merged with, open-model latencies.
+	MetricLatencyClosedLoop = "LatencyClosedLoop"
+	MetricRequests          = "Requests"    // requests that ended, any class (Count)
+	MetricErrors            = "Errors"      // failed requests, any class (Count)
+	MetricThrottles         = "Throttles"   // throttled requests (Count)
+	MetricModelErrors       = "ModelErrors" // SageMaker ModelError responses (Count)
+	MetricTimeouts          = "Timeouts"    // requests that timed out (Count)
+	MetricDropped           = "Dropped"     // requests due but not sent (Count)
+)
+
+// PutMetricData limits (CloudWatch API reference).
+const (
+	maxValuesPerDatum     = 150
+	maxDatumsPerRequest   = 1000
+	maxRequestBytes       = 1 << 20
+	requestBytesBudget    = 900 << 10 // leave room for the envelope
+	datumOverheadBytes    = 256       // names, dimensions, unit, timestamp
+	bytesPerValueAndCount = 18        // two CBOR float64
+)
+
+// PutMetricDataAPI is the part of *cloudwatch.Client that Publisher uses.
+type PutMetricDataAPI interface {
+	PutMetricData(ctx context.Context, in *cloudwatch.PutMetricDataInput, optFns ...func(*cloudwatch.Options)) (*cloudwatch.PutMetricDataOutput, error)
+}
+
+// Publisher writes interval statistics to CloudWatch.
+type Publisher struct {
+	api        PutMetricDataAPI
+	namespace  string
+	dimensions []types.Dimension
+}
+
+// NewPublisher returns a Publisher writing to namespace with the dimensions
+// EndpointName, VariantName and TestId. Empty values are replaced by "-":
+// CloudWatch rejects empty dimension values.
+func NewPublisher(api PutMetricDataAPI, namespace, endpointName, variantName, testID string) *Publisher {
+	dim := func(name, value string) types.Dimension {
+		if value == "" {
+			value = "-"
+		}
+		return types.Dimension{Name: aws.String(name), Value: aws.String(value)}
+	}
+	return &Publisher{
+		api:       api,
+		namespace: namespace,
+		dimensions: []types.Dimension{
+			dim("EndpointName", endpointName), dim("VariantName", variantName), dim("TestId", testID),
+		},
+	}
+}
+
+// Distribution returns the non-empty buckets of h as CloudWatch Values and
+// Counts. Each value is the middle of its HdrHistogram bucket, so recording
+// the values back into a histogram of the same geometry rebuilds h exactly.
+func Distribution(h *hdrhistogram.Histogram) (values, counts []float64) {
+	for _, b := range h.Distribution() {
+		if b.Count == 0 {
+			continue
+		}
+		values = append(values, float64(b.From+(b.To-b.From)/2))
+		counts = append(counts, float64(b.Count))
+	}
+	return values, counts
+}
+
+// Datums returns the metric data for one interval: its latency distribution,
+// split into datums of at most 150 values, and its counts. All carry the
+// interval's end as timestamp and a storage resolution of 1 second.
+func (p *Publisher) Datums(s *Stats, h *hdrhistogram.Histogram) []types.MetricDatum {
+	ts := s.End
+	datum := func(name string, unit types.StandardUnit) types.MetricDatum {
+		return types.MetricDatum{
+			MetricName:        aws.String(name),
+			Dimensions:        p.dimensions,
+			Timestamp:         aws.Time(ts),
+			StorageResolution: aws.Int32(1),
+			Unit:              unit,
+		}
+	}
+	var out []types.MetricDatum
+	latency := MetricLatency
+	if s.Mode == ModeClosedLoop {
+		latency = MetricLatencyClosedLoop
+	}
+	values, counts := Distribution(h)
+	for i := 0; i < len(values); i += maxValuesPerDatum {
+		j := min(i+maxValuesPerDatum, len(values))
+		d := datum(latency, types.StandardUnitMicroseconds)
+		d.Values, d.Counts = values[i:j], counts[i:j]
+		out = append(out, d)
+	}
+	for _, c := range []struct {
+		name string
+		n    uint64
+	}{
+		{MetricRequests, s.Requests}, {MetricErrors, s.Errors}, {MetricThrottles, s.ByClass.Throttled},
+		{MetricModelErrors, s.ByClass.ModelError}, {MetricTimeouts, s.ByClass.Timeout}, {MetricDropped, s.Dropped},
+	} {
+		d := datum(c.name, types.StandardUnitCount)
+		d.Value = aws.Float64(float64(c.n))
+		out = append(out, d)
+	}
+	return out
+}
+
+// batches splits datums into PutMetricData requests within the limits of
+// 1,000 datums and 1 MB per request.
+func batches(datums []types.MetricDatum) [][]types.MetricDatum {
+	var out [][]types.MetricDatum
+	start, size := 0, 0
+	for i, d := range datums {
+		n := datumOverheadBytes + bytesPerValueAndCount*len(d.Values)
+		if i > start && (i-start == maxDatumsPerRequest || size+n > requestBytesBudget) {
+			out = append(out, datums[start:i])
+			start, size = i, 0
+		}
+		size += n
+	}
+	if start < len(datums) {
+		out = append(out, datums[start:])
+	}
+	return out
+}
+
+// Put sends datums in as many PutMetricData requests as the limits require.
+// It sends every batch even when one fails, and returns the failures joined.
+func (p *Publisher) Put(ctx context.Context, datums []types.MetricDatum) error {
+	var errs []error
+	for i, b := range batches(datums) {
+		_, err := p.api.PutMetricData(ctx, &cloudwatch.PutMetricDataInput{Namespace: aws.String(p.namespace), MetricData: b})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("put metric data (batch %d, %d datums): %w", i+1, len(b), err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// publishItem is one interval waiting to be published.
+type publishItem struct {
+	stats Stats
+	hist  *hdrhistogram.Histogram
+}
+
+// publishLoop publishes items until in is closed. Failures are logged and
+// counted, never fatal: the local results are the record of the test.
+func (p *Publisher) publishLoop(ctx context.Context, in <-chan publishItem, timeout time.Duration, logf func(string, ...any), failed *int, published *int) {
+	for it := range in {
+		pctx, cancel := context.WithTimeout(ctx, timeout)
+		err := p.Put(pctx, p.Datums(&it.stats, it.hist))
+		cancel()
+		if err != nil {
+			*failed++
+			logf("cloudwatch: interval ending %s not published: %v", it.stats.End.Format(time.RFC3339), err)
+			continue
+		}
+		*published++
+	}
+}

@@ -1,0 +1,81 @@
+package loadgen
+
+import (
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+)
+
+func TestDatumsSplitDistributions(t *testing.T) {
+	h := NewHistogram(time.Minute)
+	for v := int64(1); v <= 2_000_000; v = v*1001/1000 + 1 {
+		_ = h.RecordValue(v)
+	}
+	values, _ := Distribution(h)
+	p := NewPublisher(nil, DefaultNamespace, "ep", "v", "id")
+	s := &Stats{End: time.Unix(1e9, 0), Requests: 7}
+	datums := p.Datums(s, h)
+	wantLatency := (len(values) + 149) / 150
+	if got := len(datums) - 6; got != wantLatency {
+		t.Errorf("%d latency datums for %d values; want %d", got, len(values), wantLatency)
+	}
+	var total float64
+	for _, d := range datums {
+		if len(d.Values) > maxValuesPerDatum || len(d.Values) != len(d.Counts) {
+			t.Errorf("datum with %d values and %d counts", len(d.Values), len(d.Counts))
+		}
+		for _, c := range d.Counts {
+			total += c
+		}
+		if *d.StorageResolution != 1 || !d.Timestamp.Equal(s.End) {
+			t.Errorf("datum resolution %d, timestamp %v", *d.StorageResolution, d.Timestamp)
+		}
+	}
+	if int64(total) != h.TotalCount() {
+		t.Errorf("published counts add up to %v; want %d", total, h.TotalCount())
+	}
+	if got := *datums[0].MetricName; got != MetricLatency {
+		t.Errorf("open-model latency published as %q", got)
+	}
+	closed := p.Datums(&Stats{Mode: ModeClosedLoop}, h)
+	if got := *closed[0].MetricName; got != MetricLatencyClosedLoop {
+		t.Errorf("closed-loop latency published as %q; want %q", got, MetricLatencyClosedLoop)
+	}
+}
+
+func TestBatchesRespectLimits(t *testing.T) {
+	small := make([]types.MetricDatum, 2500)
+	for i := range small {
+		small[i] = types.MetricDatum{MetricName: aws.String("Requests"), Value: aws.Float64(1)}
+	}
+	full := make([]types.MetricDatum, 400)
+	for i := range full {
+		full[i] = types.MetricDatum{MetricName: aws.String("Latency"), Values: make([]float64, 150), Counts: make([]float64, 150)}
+	}
+	for _, tt := range []struct {
+		name  string
+		in    []types.MetricDatum
+		sizes []int
+	}{
+		{"1000 datums per request", small, []int{1000, 1000, 500}},
+		{"under 1 MB per request", full, []int{311, 89}},
+		{"none", nil, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var sizes []int
+			for _, b := range batches(tt.in) {
+				sizes = append(sizes, len(b))
+			}
+			if len(sizes) != len(tt.sizes) {
+				t.Fatalf("batch sizes %v; want %v", sizes, tt.sizes)
+			}
+			for i := range sizes {
+				if sizes[i] != tt.sizes[i] {
+					t.Fatalf("batch sizes %v; want %v", sizes, tt.sizes)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,256 @@
+package loadgen_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sagemakerruntime"
+
+	"github.com/sagesize/sagesize/internal/awstest"
+	"github.com/sagesize/sagesize/internal/loadgen"
+)
+
+const (
+	testRegion = "us-east-1"
+	testKey    = "AKIDLOADGENTEST"
+	testSecret = "loadgen-test-secret"
+)
+
+func awsConfig(secret string) aws.Config {
+	return aws.Config{
+		Region:      testRegion,
+		Credentials: credentials.NewStaticCredentialsProvider(testKey, secret, ""),
+	}
+}
+
+// sigv4 makes the server check signatures made with testKey/testSecret.
+func sigv4() *awstest.SigV4Check {
+	return &awstest.SigV4Check{Keys: map[string]string{testKey: testSecret}, Region: testRegion, Service: "sagemaker"}
+}
+
+var invocation = loadgen.Invocation{EndpointName: "test-ep", ContentType: "application/json", Accept: "application/json", CustomAttributes: "trace=1"}
+
+// targets returns the two SageMaker targets, through our signed fast path
+// and through the full SDK client (retries off), pointed at url.
+func targets(t *testing.T, url, secret string) map[string]loadgen.Target {
+	t.Helper()
+	cfg := awsConfig(secret)
+	fast, err := loadgen.NewSignedTarget(context.Background(), cfg, loadgen.NewHTTPClient(100), url, invocation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sdk := loadgen.NewSDKTarget(sagemakerruntime.NewFromConfig(cfg, func(o *sagemakerruntime.Options) {
+		o.BaseEndpoint = aws.String(url)
+		o.Retryer = aws.NopRetryer{}
+		o.RetryMaxAttempts = 1
+	}), invocation)
+	return map[string]loadgen.Target{"fast": fast, "sdk": sdk}
+}
+
+func payloads(t *testing.T) *loadgen.Payloads {
+	t.Helper()
+	p, err := loadgen.NewPayloads("test", loadgen.NewPayload("a", []byte(`{"instances":[1,2,3]}`)), loadgen.NewPayload("b", []byte(`{"instances":[4]}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func constant(t *testing.T, rate float64, d time.Duration) loadgen.Pacer {
+	t.Helper()
+	p, err := loadgen.NewConstantPacer(rate, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// lines decodes the JSON lines written by Run.
+func lines(t *testing.T, out *bytes.Buffer) (intervals []loadgen.Stats, summary loadgen.Summary) {
+	t.Helper()
+	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var probe struct{ Type string }
+		if err := json.Unmarshal([]byte(l), &probe); err != nil {
+			t.Fatalf("bad JSON line %q: %v", l, err)
+		}
+		switch probe.Type {
+		case "interval":
+			var s loadgen.Stats
+			if err := json.Unmarshal([]byte(l), &s); err != nil {
+				t.Fatal(err)
+			}
+			intervals = append(intervals, s)
+		case "summary":
+			if err := json.Unmarshal([]byte(l), &summary); err != nil {
+				t.Fatal(err)
+			}
+		default:
+			t.Fatalf("line of unknown type: %s", l)
+		}
+	}
+	if summary.Type != "summary" {
+		t.Fatalf("no summary line in:\n%s", out)
+	}
+	return intervals, summary
+}
+
+func TestAchievedRateWithinOnePercent(t *testing.T) {
+	t.Parallel()
+	srv := awstest.NewSageMakerRuntime(awstest.SageMakerOptions{Behavior: awstest.Fixed(2 * time.Millisecond), Auth: sigv4(), KeepInvocations: true})
+	defer srv.Close()
+	var out bytes.Buffer
+	const rate = 400.0
+	sum, err := loadgen.Run(context.Background(), targets(t, srv.URL, testSecret)["fast"], loadgen.Options{
+		Pacer: constant(t, rate, 2500*time.Millisecond), Payloads: payloads(t), Output: &out, Interval: time.Second, TestID: "rate",
+	})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if got := math.Abs(sum.Rate-rate) / rate; got > 0.01 {
+		t.Errorf("achieved rate %.2f/s is %.2f%% off the target %v/s", sum.Rate, 100*got, rate)
+	}
+	if sum.Requests != 1000 || sum.OK != 1000 || sum.Dropped != 0 {
+		t.Errorf("summary requests/ok/dropped = %d/%d/%d; want 1000/1000/0 (first errors %v)", sum.Requests, sum.OK, sum.Dropped, sum.FirstErrors)
+	}
+	if got := srv.Requests(); got != sum.Requests {
+		t.Errorf("server saw %d requests; summary says %d", got, sum.Requests)
+	}
+	intervals, js := lines(t, &out)
+	if js.Requests != sum.Requests || js.Latency != sum.Latency {
+		t.Errorf("summary line %+v differs from the returned summary %+v", js.Stats, sum.Stats)
+	}
+	var total uint64
+	for _, iv := range intervals {
+		total += iv.Requests
+	}
+	if len(intervals) < 2 || total != sum.Requests {
+		t.Errorf("%d intervals hold %d requests; want >= 2 intervals holding %d", len(intervals), total, sum.Requests)
+	}
+	// The headers the SDK would send reach the server.
+	inv := srv.Invocations()[0]
+	if inv.EndpointName != "test-ep" || inv.ContentType != "application/json" || inv.Accept != "application/json" || inv.CustomAttributes != "trace=1" {
+		t.Errorf("server got %+v", inv)
+	}
+}
+
+// TestStallsOpenModelVersusClosedLoop runs the server that stalls for 1 s
+// every 5 s (10 ms otherwise) against both modes for one 5 s period.
+//
+// Open model at R req/s: the requests due during the stall (1/5 of them) are
+// held until it ends, so their latencies spread evenly over (10 ms, 1010 ms];
+// the other 4/5 take 10 ms. The slowest 1% of all requests is the slowest 5%
+// of the stalled ones: p99 = 10 ms + (1 - 0.01/0.2) * 1000 ms = 960 ms.
+//
+// Closed loop with C workers: each worker is stuck in the stall once, so only
+// C requests of about C * 4 s / 10 ms see it: p99 stays at about 10 ms.
+func TestStallsOpenModelVersusClosedLoop(t *testing.T) {
+	t.Parallel()
+	const (
+		base   = 10 * time.Millisecond
+		period = 5 * time.Second
+		stall  = time.Second
+		offset = 2 * time.Second // the stall is [2 s, 3 s) into the period
+		rate   = 100.0
+	)
+	stalledFraction := float64(stall) / float64(period)
+	wantP99 := base + time.Duration((1-0.01/stalledFraction)*float64(stall))
+
+	run := func(t *testing.T, opts loadgen.Options) *loadgen.Summary {
+		srv := awstest.NewSageMakerRuntime(awstest.SageMakerOptions{Behavior: awstest.Stalls(time.Now(), base, period, offset, stall)})
+		defer srv.Close()
+		var out bytes.Buffer
+		opts.Payloads, opts.Output, opts.Interval = payloads(t), &out, time.Second
+		sum, err := loadgen.Run(context.Background(), targets(t, srv.URL, testSecret)["fast"], opts)
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		if got := srv.Requests(); got != sum.Requests {
+			t.Errorf("server saw %d requests; summary says %d", got, sum.Requests)
+		}
+		return sum
+	}
+	t.Run("open", func(t *testing.T) {
+		t.Parallel()
+		sum := run(t, loadgen.Options{Pacer: constant(t, rate, period)})
+		got := time.Duration(sum.Latency.P99) * time.Microsecond
+		t.Logf("open model: %d requests, p50 %dµs p90 %dµs p99 %v (want %v) max %dµs", sum.Requests, sum.Latency.P50, sum.Latency.P90, got, wantP99, sum.Latency.Max)
+		// The server's real base latency (p50) replaces the nominal one;
+		// the tolerance (5% of the stall) covers the burst of responses
+		// released together when a stall ends.
+		want := wantP99 - base + time.Duration(sum.Latency.P50)*time.Microsecond
+		if d := (got - want).Abs(); d > stall/20 {
+			t.Errorf("open model p99 = %v; want %v ± %v (summary %+v)", got, want, stall/20, sum.Latency)
+		}
+		if sum.Mode != loadgen.ModeOpen || sum.Dropped != 0 {
+			t.Errorf("mode %q, dropped %d", sum.Mode, sum.Dropped)
+		}
+	})
+	t.Run("closed", func(t *testing.T) {
+		t.Parallel()
+		sum := run(t, loadgen.Options{Concurrency: 4, Duration: period})
+		got := time.Duration(sum.Latency.P99) * time.Microsecond
+		t.Logf("closed loop: %d requests, p50 %dµs p99 %v max %dµs", sum.Requests, sum.Latency.P50, got, sum.Latency.Max)
+		if got > 10*base {
+			t.Errorf("closed-loop p99 = %v; want about %v, the stall hidden by coordinated omission", got, base)
+		}
+		if max := time.Duration(sum.Latency.Max) * time.Microsecond; max < stall/2 {
+			t.Errorf("closed-loop max = %v; the stall did not happen during the test", max)
+		}
+		if sum.Mode != loadgen.ModeClosedLoop || !strings.Contains(sum.Mode, "coordinated omission") {
+			t.Errorf("closed-loop summary labelled %q", sum.Mode)
+		}
+	})
+}
+
+func TestErrorClassesCountedExactly(t *testing.T) {
+	t.Parallel()
+	fault := func(f awstest.Fault) awstest.Response { return awstest.Response{Fault: &f} }
+	notReady := awstest.Fault{Status: 429, Code: "ModelNotReadyException", Message: "not ready"}
+	behavior := awstest.Cycle(
+		awstest.Response{},                          // ok
+		fault(awstest.Throttling),                   // throttled
+		fault(notReady),                             // throttled (429)
+		fault(awstest.ModelErrorFault),              // model error
+		fault(awstest.Validation),                   // client 4xx
+		fault(awstest.InternalFailure),              // server 5xx
+		fault(awstest.ServiceUnavailable),           // server 5xx
+		awstest.Response{Hang: true},                // timeout
+		awstest.Response{Drop: true},                // connection
+		awstest.Response{Latency: time.Millisecond}, // ok
+	)
+	const cycles = 8
+	want := loadgen.ErrorCounts{Throttled: 2 * cycles, ModelError: cycles, Client4xx: cycles, Server5xx: 2 * cycles, Timeout: cycles, Connection: cycles}
+	for _, client := range []string{"fast", "sdk"} {
+		t.Run(client, func(t *testing.T) {
+			t.Parallel()
+			srv := awstest.NewSageMakerRuntime(awstest.SageMakerOptions{Behavior: behavior, Auth: sigv4()})
+			defer srv.Close()
+			var out bytes.Buffer
+			sum, err := loadgen.Run(context.Background(), targets(t, srv.URL, testSecret)[client], loadgen.Options{
+				// The server answers its i-th arrival with the i%10-th
+				// response, so the counts hold whatever the order.
+				Pacer: constant(t, 200, 0), MaxRequests: 10 * cycles, Timeout: 300 * time.Millisecond,
+				Payloads: payloads(t), Output: &out, Interval: time.Second,
+			})
+			if err != nil {
+				t.Fatalf("Run: %v", err)
+			}
+			if sum.ByClass != want || sum.OK != 2*cycles {
+				t.Errorf("errors by class = %+v, ok %d; want %+v, ok %d\nfirst errors: %v", sum.ByClass, sum.OK, want, 2*cycles, sum.FirstErrors)
+			}
+			if sum.Requests+sum.Dropped != 10*cycles {
+				t.Errorf("requests %d + dropped %d; want %d", sum.Requests, sum.Dropped, 10*cycles)
+			}
+			if got := srv.Requests(); got != sum.Requests {
+				t.Errorf("server saw %d requests; summary says %d", got, sum.Requests)
+			}
+		})
+	}
+}
