@@ -52,6 +52,9 @@ type Config struct {
 	Notebooks []Notebook `yaml:"notebooks"`
 	// Sharding controls how endpoints are spread across stacks.
 	Sharding Sharding `yaml:"sharding"`
+	// LoadTest configures the load-test infrastructure; it defaults when an
+	// endpoint has a loadTest.
+	LoadTest *LoadTestInfra `yaml:"loadTest"`
 
 	// Catalog is the instance catalogue with Prices applied; set by Load.
 	Catalog *catalog.Catalog `yaml:"-"`
@@ -94,6 +97,8 @@ type Endpoint struct {
 	Alarms Alarms `yaml:"alarms"`
 	// Evaluation overrides the alarmDefaults for this endpoint's alarms.
 	Evaluation *Evaluation `yaml:"evaluation"`
+	// LoadTest is the endpoint's load-test plan, run by `sagesize run`.
+	LoadTest *EndpointLoadTest `yaml:"loadTest"`
 }
 
 // Variant is one production variant of an endpoint.

@@ -30,6 +30,10 @@ endpoints:
     alarms:
       modelLatency: {warning: 300ms, critical: 400ms}
       gpuUtilization: {critical: 95%}
+    loadTest:
+      tasks: 2
+      steps: "10@1m,20@1m,40@1m"
+      payload: s3://sentiment-models/payloads/request.json
 notebooks:
   - name: ds-sandbox
     instanceType: ml.t3.medium
@@ -45,6 +49,7 @@ notebooks:
       securityGroupIds: [sg-0123456789abcdef0]
     alarms:
       gpuUtilization: {critical: 95%}
+loadTest: {cpu: 1024, memoryMiB: 2048}
 `
 
 func writeConfig(t *testing.T, content string) string {
@@ -168,8 +173,8 @@ func TestLoad_BadConfigs(t *testing.T) {
 		},
 		{
 			name: "every unknown key at once", old: "project: churn\n", new: "projet: churn\nendpoint: []\n",
-			want: "sagesize.yaml: projet (line 1): unknown field; valid fields here: project, release, account, region, notifications, alarmDefaults, prices, endpoints, notebooks, sharding (did you mean project?)\n" +
-				"sagesize.yaml: endpoint (line 2): unknown field; valid fields here: project, release, account, region, notifications, alarmDefaults, prices, endpoints, notebooks, sharding (did you mean endpoints?)",
+			want: "sagesize.yaml: projet (line 1): unknown field; valid fields here: project, release, account, region, notifications, alarmDefaults, prices, endpoints, notebooks, sharding, loadTest (did you mean project?)\n" +
+				"sagesize.yaml: endpoint (line 2): unknown field; valid fields here: project, release, account, region, notifications, alarmDefaults, prices, endpoints, notebooks, sharding, loadTest (did you mean endpoints?)",
 		},
 		{
 			name: "wrong type", old: "instanceCount: 2", new: "instanceCount: two",
@@ -301,6 +306,38 @@ func TestLoad_BadConfigs(t *testing.T) {
 		{
 			name: "sharding stacks", old: "project: churn\n", new: "project: churn\nsharding: {stacks: -1}\n",
 			want: "sagesize.yaml: sharding.stacks: must be between 1 and 200, or 0 to let sagesize choose, got -1",
+		},
+		{
+			name: "Fargate size", old: "{cpu: 1024, memoryMiB: 2048}", new: "{cpu: 1024, memoryMiB: 1024}",
+			want: "sagesize.yaml: loadTest: memoryMiB 1024 is not a Fargate size for cpu 1024: use 2048 to 8192 in steps of 1024",
+		},
+		{
+			name: "plan beyond one task", old: `steps: "10@1m,20@1m,40@1m"`, new: `steps: "1000@1m,5000@1m"`,
+			want: "sagesize.yaml: endpoints[1].loadTest: plans 2500 requests per second per task (peak 5000 over 2 tasks); one task of 1 vCPU is planned for at most 2000: raise tasks to 3 or loadTest.cpu",
+		},
+		{
+			name: "load test without a plan", old: `steps: "10@1m,20@1m,40@1m"`, new: "",
+			want: `sagesize.yaml: endpoints[1].loadTest: needs a plan: rate (with duration), steps such as "10@1m,20@1m", or ramp such as "0:200" (with duration)`,
+		},
+		{
+			name: "steps that do not parse", old: `steps: "10@1m,20@1m,40@1m"`, new: `steps: "10@1m,fast"`,
+			want: `sagesize.yaml: endpoints[1].loadTest.steps: steps "10@1m,fast": step 2 "fast": want RATE@DURATION, e.g. 10@30s`,
+		},
+		{
+			name: "rate without duration", old: `steps: "10@1m,20@1m,40@1m"`, new: "rate: 50",
+			want: "sagesize.yaml: endpoints[1].loadTest.duration: is required with rate and must be positive, e.g. 10m",
+		},
+		{
+			name: "payload not on S3", old: "payload: s3://sentiment-models/payloads/request.json", new: "payload: request.json",
+			want: `sagesize.yaml: endpoints[1].loadTest.payload: must be an S3 object URI such as s3://my-bucket/payloads/request.json, got "request.json"`,
+		},
+		{
+			name: "unknown target variant", old: "      tasks: 2\n", new: "      tasks: 2\n      variants: [gpu]\n",
+			want: `sagesize.yaml: endpoints[1].loadTest.variants[0]: names no variant of endpoint sentiment: "gpu"`,
+		},
+		{
+			name: "vpc without subnets", old: "{cpu: 1024, memoryMiB: 2048}", new: "{vpcId: vpc-0123456789abcdef0}",
+			want: "sagesize.yaml: loadTest.subnetIds: vpcId and subnetIds go together: name the VPC and its subnets, or neither to let the stack create a VPC",
 		},
 		{
 			name: "every problem at once", old: "project: churn", new: "project: 9lives\nrelease: v1.0",

@@ -83,6 +83,7 @@ func (c *Config) setDefaults() {
 			a.OverheadLatency.Statistic.Value = "Average"
 		}
 	}
+	c.setLoadTestDefaults()
 }
 
 // fillEvaluation completes a partial per-resource evaluation from alarmDefaults.
@@ -173,7 +174,9 @@ func (c *Config) Validate() error {
 			seen[strings.ToLower(e.Name)] = i
 		}
 		c.validateEndpoint(p, e, add)
+		c.validateEndpointLoadTest(p, e, add)
 	}
+	c.validateLoadTest(add)
 	nseen := make(map[string]int)
 	for i := range c.Notebooks {
 		n := &c.Notebooks[i]

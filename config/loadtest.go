@@ -1,0 +1,294 @@
+package config
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sagesize/sagesize/internal/loadgen"
+)
+
+// LoadTestInfra is the load-test infrastructure: one ECS cluster and Fargate
+// task definition that runs loadgen, shared by every endpoint's load test.
+// It is created when any endpoint has a loadTest.
+type LoadTestInfra struct {
+	// VpcID and SubnetIDs place the tasks in an existing VPC (preferred);
+	// the subnets need a route to SageMaker Runtime and CloudWatch (NAT or
+	// VPC endpoints). Without them the stack creates a small VPC with public
+	// subnets only (no NAT gateway to pay for) and gives tasks public IPs.
+	VpcID     string   `yaml:"vpcId"`
+	SubnetIDs []string `yaml:"subnetIds"`
+	// AssignPublicIP gives tasks in an existing VPC public IPs (public
+	// subnets without NAT); default false.
+	AssignPublicIP bool `yaml:"assignPublicIp"`
+	// CPU (units, 1024 = 1 vCPU) and MemoryMiB of one task: a valid Fargate
+	// combination. Default 1024 and 2048.
+	CPU       int `yaml:"cpu"`
+	MemoryMiB int `yaml:"memoryMiB"`
+	// Architecture is arm64 (default, cheaper) or x86_64.
+	Architecture string `yaml:"architecture"`
+	// Image is a prebuilt loadgen image URI; default: built from the
+	// repository's Dockerfile as a CDK image asset.
+	Image string `yaml:"image"`
+	// ContainerInsights turns on ECS Container Insights for the cluster.
+	ContainerInsights bool `yaml:"containerInsights"`
+	// LogRetentionDays of the task log group; default 30.
+	LogRetentionDays int `yaml:"logRetentionDays"`
+}
+
+// EndpointLoadTest is one endpoint's load-test plan, run by `sagesize run`.
+type EndpointLoadTest struct {
+	// Tasks is the number of Fargate tasks that share the load; default 1.
+	Tasks int `yaml:"tasks"`
+	// MaxInFlight bounds the requests in flight per task; default loadgen's.
+	MaxInFlight int `yaml:"maxInFlight"`
+	// The plan, in total requests per second across all tasks: Rate for
+	// Duration, Steps ("10@1m,20@1m"), or Ramp ("0:200") over Duration.
+	Rate     float64   `yaml:"rate"`
+	Steps    string    `yaml:"steps"`
+	Ramp     string    `yaml:"ramp"`
+	Duration *Duration `yaml:"duration"`
+	// Variants are the production variants to drive, one after another
+	// (TargetVariant); default all of the endpoint's variants.
+	Variants []string `yaml:"variants"`
+	// Payload is the request body: an S3 object (s3://bucket/key, read-only
+	// access is granted to that object) that loadgen reads at start.
+	Payload string `yaml:"payload"`
+	// ContentType of the requests; default application/json.
+	ContentType string `yaml:"contentType"`
+}
+
+// Load-test defaults and the capacity rule.
+const (
+	DefaultLoadTestCPU       = 1024
+	DefaultLoadTestMemoryMiB = 2048
+	DefaultLogRetentionDays  = 30
+	// RatePerVCPU is the most requests per second sagesize plans per vCPU
+	// of a task. loadgen's signed path costs about 25 µs of CPU per request
+	// against a local server (bench/loadgen-vs-vegeta.sh, about 40,000
+	// req/s on one core); TLS to a real endpoint and response bodies cost
+	// several times that, so the plan keeps a 20-fold margin.
+	RatePerVCPU = 2000
+	// maxTasks bounds tasks per test (ECS RunTask starts 10 per call; the
+	// runner splits calls, this keeps a test reviewable).
+	maxTasks = 100
+)
+
+var s3URIRE = regexp.MustCompile(`^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$`)
+
+// validFargate reports whether cpu/memory (MiB) is a Fargate task size,
+// and if not what would be valid.
+func validFargate(cpu, mem int) string {
+	type sizes struct{ lo, hi, step int }
+	table := map[int]sizes{512: {1024, 4096, 1024}, 1024: {2048, 8192, 1024}, 2048: {4096, 16384, 1024},
+		4096: {8192, 30720, 1024}, 8192: {16384, 61440, 4096}, 16384: {32768, 122880, 8192}}
+	if cpu == 256 {
+		if mem == 512 || mem == 1024 || mem == 2048 {
+			return ""
+		}
+		return fmt.Sprintf("memoryMiB %d is not a Fargate size for cpu 256: use 512, 1024 or 2048", mem)
+	}
+	s, ok := table[cpu]
+	if !ok {
+		return fmt.Sprintf("cpu must be one of 256, 512, 1024, 2048, 4096, 8192, 16384, got %d", cpu)
+	}
+	if mem < s.lo || mem > s.hi || (mem-s.lo)%s.step != 0 {
+		return fmt.Sprintf("memoryMiB %d is not a Fargate size for cpu %d: use %d to %d in steps of %d", mem, cpu, s.lo, s.hi, s.step)
+	}
+	return ""
+}
+
+// VCPUs is the task's vCPU count.
+func (l *LoadTestInfra) VCPUs() float64 { return float64(l.CPU) / 1024 }
+
+// NeedsLoadTest reports whether any endpoint has a load test.
+func (c *Config) NeedsLoadTest() bool {
+	for _, e := range c.Endpoints {
+		if e.LoadTest != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// PeakRate is the plan's highest total rate in requests per second.
+func (t *EndpointLoadTest) PeakRate() float64 {
+	switch {
+	case t.Steps != "":
+		p, err := loadgen.ParseSteps(t.Steps)
+		if err != nil {
+			return 0
+		}
+		peak := 0.0
+		for _, s := range p.Steps() {
+			peak = math.Max(peak, s.Rate)
+		}
+		return peak
+	case t.Ramp != "":
+		a, b, _ := parseRamp(t.Ramp)
+		return math.Max(a, b)
+	}
+	return t.Rate
+}
+
+func parseRamp(s string) (from, to float64, err error) {
+	a, b, ok := strings.Cut(s, ":")
+	if ok {
+		if from, err = strconv.ParseFloat(strings.TrimSpace(a), 64); err == nil {
+			to, err = strconv.ParseFloat(strings.TrimSpace(b), 64)
+		}
+	}
+	if !ok || err != nil || from < 0 || to < 0 || from == to {
+		return 0, 0, fmt.Errorf("must be FROM:TO requests per second with FROM != TO, e.g. 0:200, got %q", s)
+	}
+	return from, to, nil
+}
+
+func (c *Config) setLoadTestDefaults() {
+	if !c.NeedsLoadTest() {
+		return
+	}
+	if c.LoadTest == nil {
+		c.LoadTest = &LoadTestInfra{}
+	}
+	l := c.LoadTest
+	if l.CPU == 0 {
+		l.CPU = DefaultLoadTestCPU
+	}
+	if l.MemoryMiB == 0 {
+		l.MemoryMiB = max(DefaultLoadTestMemoryMiB, 2*l.CPU)
+	}
+	if l.Architecture == "" {
+		l.Architecture = "arm64"
+	}
+	if l.LogRetentionDays == 0 {
+		l.LogRetentionDays = DefaultLogRetentionDays
+	}
+	for i := range c.Endpoints {
+		t := c.Endpoints[i].LoadTest
+		if t == nil {
+			continue
+		}
+		if t.Tasks == 0 {
+			t.Tasks = 1
+		}
+		if t.ContentType == "" {
+			t.ContentType = "application/json"
+		}
+		if len(t.Variants) == 0 {
+			for _, v := range c.Endpoints[i].Variants {
+				t.Variants = append(t.Variants, v.Name)
+			}
+		}
+	}
+}
+
+// validLogRetention lists CloudWatch Logs' retention periods in days.
+var validLogRetention = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+func (c *Config) validateLoadTest(add func(path, format string, args ...any)) {
+	l := c.LoadTest
+	if l == nil {
+		return
+	}
+	if why := validFargate(l.CPU, l.MemoryMiB); why != "" {
+		add("loadTest", "%s", why)
+	}
+	if l.Architecture != "arm64" && l.Architecture != "x86_64" {
+		add("loadTest.architecture", "must be arm64 or x86_64, got %q", l.Architecture)
+	}
+	if l.VpcID != "" && !regexp.MustCompile(`^vpc-[0-9a-f]{8,17}$`).MatchString(l.VpcID) {
+		add("loadTest.vpcId", "must be a VPC id such as vpc-0123456789abcdef0, got %q", l.VpcID)
+	}
+	if (l.VpcID == "") != (len(l.SubnetIDs) == 0) {
+		add("loadTest.subnetIds", "vpcId and subnetIds go together: name the VPC and its subnets, or neither to let the stack create a VPC")
+	}
+	for i, s := range l.SubnetIDs {
+		if !subnetRE.MatchString(s) {
+			add(fmt.Sprintf("loadTest.subnetIds[%d]", i), "must be a subnet id such as subnet-0123456789abcdef0, got %q", s)
+		}
+	}
+	ok := false
+	for _, d := range validLogRetention {
+		ok = ok || d == l.LogRetentionDays
+	}
+	if !ok {
+		add("loadTest.logRetentionDays", "must be one of CloudWatch Logs' periods (1, 3, 5, 7, 14, 30, 60, 90, 180, 365, ...), got %d", l.LogRetentionDays)
+	}
+}
+
+func (c *Config) validateEndpointLoadTest(p string, e *Endpoint, add func(path, format string, args ...any)) {
+	t := e.LoadTest
+	if t == nil {
+		return
+	}
+	p += ".loadTest"
+	plans := 0
+	for _, set := range []bool{t.Rate != 0, t.Steps != "", t.Ramp != ""} {
+		if set {
+			plans++
+		}
+	}
+	switch {
+	case plans == 0:
+		add(p, "needs a plan: rate (with duration), steps such as \"10@1m,20@1m\", or ramp such as \"0:200\" (with duration)")
+	case plans > 1:
+		add(p, "rate, steps and ramp are alternatives: give one")
+	}
+	d := time.Duration(0)
+	if t.Duration != nil {
+		d = t.Duration.Duration
+	}
+	switch {
+	case t.Rate < 0:
+		add(p+".rate", "must be a positive number of requests per second, got %v", t.Rate)
+	case t.Rate > 0 && d <= 0:
+		add(p+".duration", "is required with rate and must be positive, e.g. 10m")
+	}
+	if t.Steps != "" {
+		if _, err := loadgen.ParseSteps(t.Steps); err != nil {
+			add(p+".steps", "%v", err)
+		}
+		if t.Duration != nil {
+			add(p+".duration", "goes with rate or ramp; steps carry their own durations")
+		}
+	}
+	if t.Ramp != "" {
+		if _, _, err := parseRamp(t.Ramp); err != nil {
+			add(p+".ramp", "%v", err)
+		} else if d <= 0 {
+			add(p+".duration", "is required with ramp and must be positive, e.g. 10m")
+		}
+	}
+	if t.Tasks < 1 || t.Tasks > maxTasks {
+		add(p+".tasks", "must be between 1 and %d, got %d", maxTasks, t.Tasks)
+	}
+	if t.MaxInFlight < 0 {
+		add(p+".maxInFlight", "must be positive, got %d", t.MaxInFlight)
+	}
+	if t.Payload == "" {
+		add(p+".payload", "is required: the S3 object holding a request body, e.g. s3://my-bucket/payloads/request.json")
+	} else if !s3URIRE.MatchString(t.Payload) {
+		add(p+".payload", "must be an S3 object URI such as s3://my-bucket/payloads/request.json, got %q", t.Payload)
+	}
+	names := map[string]bool{}
+	for _, v := range e.Variants {
+		names[v.Name] = true
+	}
+	for i, v := range t.Variants {
+		if !names[v] {
+			add(fmt.Sprintf("%s.variants[%d]", p, i), "names no variant of endpoint %s: %q", e.Name, v)
+		}
+	}
+	if c.LoadTest != nil && t.Tasks >= 1 {
+		perTask := t.PeakRate() / float64(t.Tasks)
+		limit := RatePerVCPU * c.LoadTest.VCPUs()
+		if perTask > limit {
+			add(p, "plans %.0f requests per second per task (peak %.0f over %d tasks); one task of %.2g vCPU is planned for at most %.0f: raise tasks to %d or loadTest.cpu",
+				perTask, t.PeakRate(), t.Tasks, c.LoadTest.VCPUs(), limit, int(math.Ceil(t.PeakRate()/limit)))
+		}
+	}
+}
