@@ -30,13 +30,20 @@ import (
 
 // Limits of a dashboard body, from the CloudWatch API reference.
 const (
-	GridColumns            = 24
-	MaxWidgets             = 500
-	MaxWidgetHeight        = 1000
-	MaxMetricsPerWidget    = 500
+	// GridColumns is the width of the grid: x is 0–23, width 1–24.
+	GridColumns = 24
+	// MaxWidgets is the most widgets a dashboard holds.
+	MaxWidgets = 500
+	// MaxWidgetHeight is the tallest a widget may be, in grid rows.
+	MaxWidgetHeight = 1000
+	// MaxMetricsPerWidget is the most metrics and expressions one graph holds.
+	MaxMetricsPerWidget = 500
+	// MaxMetricsPerDashboard is the most metrics all graphs hold together.
 	MaxMetricsPerDashboard = 2500
-	MaxAlarmsPerWidget     = 100
-	MaxDimensions          = 30
+	// MaxAlarmsPerWidget is the most alarms an alarm status widget lists.
+	MaxAlarmsPerWidget = 100
+	// MaxDimensions is the most dimensions a metric has.
+	MaxDimensions = 30
 )
 
 // Options configure a validation.
