@@ -54,7 +54,8 @@ func TestDeploy_Moto(t *testing.T) {
 	}
 	python := needTool(t, "python3")
 	if out, err := exec.Command(python, "-c", "import moto.server, boto3, werkzeug").CombinedOutput(); err != nil {
-		missing(t, fmt.Sprintf("the Python package moto[server] is missing (%v: %s)", err, bytes.TrimSpace(out)))
+		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		missing(t, fmt.Sprintf("the Python package moto[server] cannot be imported (%v: %s)", err, lines[len(lines)-1]))
 	}
 	root, err := filepath.Abs("..")
 	if err != nil {
