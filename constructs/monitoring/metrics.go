@@ -6,16 +6,19 @@ import (
 
 	"github.com/sagesize/sagesize/catalog"
 	"github.com/sagesize/sagesize/dashboard"
+	"github.com/sagesize/sagesize/internal/dashcheck"
 )
 
-// The only place that knows SageMaker's namespaces, metric names, statistics
-// and units. Everything SageMaker publishes is per endpoint and production
-// variant (dimensions EndpointName, VariantName).
+// The only place that knows which of SageMaker's metrics sagesize shows and
+// alarms on, with their statistics and units. Everything it reads is per
+// endpoint and production variant (dimensions EndpointName, VariantName);
+// the catalogue of what SageMaker publishes, which the tests check every
+// dashboard and alarm against, is dashcheck.SageMakerMetrics.
 const (
 	// NamespaceInvocations holds invocation, error and latency metrics.
-	NamespaceInvocations = "AWS/SageMaker"
+	NamespaceInvocations = dashcheck.NamespaceInvocations
 	// NamespaceInstances holds per-variant instance utilization metrics.
-	NamespaceInstances = "/aws/sagemaker/Endpoints"
+	NamespaceInstances = dashcheck.NamespaceInstances
 )
 
 // family is one SageMaker metric as sagesize shows and alarms on it. The

@@ -1,0 +1,212 @@
+package dashcheck
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/sagesize/sagesize/internal/cwagent"
+)
+
+// Metric is one metric as CloudWatch stores it: namespace, name and the
+// exact set of dimension names (a metric published with dimensions A and B
+// is a different metric from the same name with A alone).
+type Metric struct {
+	Namespace  string
+	Name       string
+	Dimensions []string
+}
+
+// String renders m as "namespace name{dim1,dim2}" with sorted dimensions.
+func (m Metric) String() string {
+	d := slices.Clone(m.Dimensions)
+	sort.Strings(d)
+	return m.Namespace + " " + m.Name + "{" + strings.Join(d, ",") + "}"
+}
+
+// SageMaker namespaces.
+const (
+	// NamespaceInvocations holds the invocation, error and latency metrics
+	// of real-time endpoints.
+	NamespaceInvocations = "AWS/SageMaker"
+	// NamespaceInstances holds the per-variant instance utilization metrics.
+	NamespaceInstances = "/aws/sagemaker/Endpoints"
+)
+
+// SageMakerMetrics is the catalogue of the endpoint metrics SageMaker
+// publishes for classic (non inference-component) endpoints: every metric
+// name with every dimension set it is published under. It is the reference
+// the validator checks dashboards and alarms against; the names sagesize
+// graphs are in constructs/monitoring/metrics.go and must all be here.
+//
+// Sources: the SageMaker developer guide "Amazon SageMaker AI metrics in
+// Amazon CloudWatch" (endpoint invocation, multi-model, asynchronous and
+// instance metrics) as summarized in design.md §3. The ...Normalized metrics
+// exist only for endpoints with inference components, which carry an
+// InferenceComponentName dimension; they are deliberately absent.
+func SageMakerMetrics() []Metric {
+	variant := []string{"EndpointName", "VariantName"}
+	endpoint := []string{"EndpointName"}
+	var ms []Metric
+	add := func(ns string, dims []string, names ...string) {
+		for _, n := range names {
+			ms = append(ms, Metric{Namespace: ns, Name: n, Dimensions: slices.Clone(dims)})
+		}
+	}
+	// Real-time endpoint invocations, per production variant.
+	add(NamespaceInvocations, variant,
+		"Invocations", "InvocationsPerInstance",
+		"Invocation4XXErrors", "Invocation5XXErrors", "InvocationModelErrors",
+		"ModelLatency", "OverheadLatency",
+		"ModelSetupTime", "ConcurrentRequestsPerModel",
+		// Multi-model endpoints.
+		"ModelLoadingWaitTime", "ModelUnloadingTime", "ModelDownloadingTime",
+		"ModelLoadingTime", "ModelCacheHit", "LoadedModelCount")
+	// Asynchronous endpoints publish their backlog per endpoint only.
+	add(NamespaceInvocations, endpoint,
+		"ApproximateBacklogSize", "ApproximateBacklogSizePerInstance",
+		"ApproximateAgeOfOldestRequest", "HasBacklogWithoutCapacity")
+	// Instance utilization, per production variant. CPUUtilization is the sum
+	// over vCPUs and the GPU metrics the sum over GPUs.
+	add(NamespaceInstances, variant,
+		"CPUUtilization", "MemoryUtilization", "DiskUtilization",
+		"GPUUtilization", "GPUMemoryUtilization")
+	return ms
+}
+
+// NotebookAgentMetrics returns every metric the CloudWatch agent config of
+// internal/cwagent publishes into namespace (empty: cwagent.DefaultNamespace),
+// for CPU and GPU notebook instances alike, as cwagent.Published derives it
+// from the agent config itself.
+func NotebookAgentMetrics(namespace string) ([]Metric, error) {
+	if namespace == "" {
+		namespace = cwagent.DefaultNamespace
+	}
+	var ms []Metric
+	for _, gpu := range []bool{false, true} {
+		cfg, err := cwagent.AgentConfig(cwagent.Options{Namespace: namespace, GPU: gpu})
+		if err != nil {
+			return nil, fmt.Errorf("dashcheck: notebook agent config (gpu %v): %w", gpu, err)
+		}
+		pub, err := cwagent.Published(cfg)
+		if err != nil {
+			return nil, fmt.Errorf("dashcheck: notebook agent metrics (gpu %v): %w", gpu, err)
+		}
+		for _, p := range pub {
+			ms = append(ms, Metric{Namespace: namespace, Name: p.Name, Dimensions: p.Dimensions})
+		}
+	}
+	return ms, nil
+}
+
+// Catalogue is a set of metrics that a validator accepts. Its zero value
+// accepts nothing.
+type Catalogue struct {
+	// sets maps namespace, then metric name, to the accepted dimension sets
+	// (sorted names joined by commas).
+	sets map[string]map[string][]string
+}
+
+// NewCatalogue returns a catalogue of ms.
+func NewCatalogue(ms ...Metric) *Catalogue {
+	c := &Catalogue{sets: map[string]map[string][]string{}}
+	for _, m := range ms {
+		byName := c.sets[m.Namespace]
+		if byName == nil {
+			byName = map[string][]string{}
+			c.sets[m.Namespace] = byName
+		}
+		key := dimKey(m.Dimensions)
+		if !slices.Contains(byName[m.Name], key) {
+			byName[m.Name] = append(byName[m.Name], key)
+		}
+	}
+	return c
+}
+
+// DefaultCatalogue is SageMakerMetrics plus the notebook agent's metrics in
+// cwagent.DefaultNamespace: everything sagesize's dashboards and alarms may
+// read.
+func DefaultCatalogue() (*Catalogue, error) {
+	nb, err := NotebookAgentMetrics("")
+	if err != nil {
+		return nil, err
+	}
+	return NewCatalogue(append(SageMakerMetrics(), nb...)...), nil
+}
+
+func dimKey(dims []string) string {
+	d := slices.Clone(dims)
+	sort.Strings(d)
+	return strings.Join(d, ",")
+}
+
+// Check reports whether the metric name in namespace with exactly the
+// dimension names dims is in the catalogue, and if not, what is wrong:
+// the namespace, the name (with the closest known names) or the dimension
+// set (with the sets the metric is published under).
+func (c *Catalogue) Check(namespace, name string, dims []string) error {
+	byName, ok := c.sets[namespace]
+	if !ok {
+		return fmt.Errorf("namespace %q is not in the metric catalogue", namespace)
+	}
+	sets, ok := byName[name]
+	if !ok {
+		return fmt.Errorf("%s publishes no metric %q%s", namespace, name, closest(name, byName))
+	}
+	key := dimKey(dims)
+	if slices.Contains(sets, key) {
+		return nil
+	}
+	want := make([]string, len(sets))
+	for i, s := range sets {
+		want[i] = "{" + s + "}"
+	}
+	return fmt.Errorf("%s %s is not published with dimensions {%s}; it is published with %s",
+		namespace, name, key, strings.Join(want, " or "))
+}
+
+// closest suggests up to three known names within a small edit distance.
+func closest(name string, byName map[string][]string) string {
+	type cand struct {
+		name string
+		d    int
+	}
+	var cs []cand
+	for n := range byName {
+		if d := distance(strings.ToLower(name), strings.ToLower(n)); d <= max(2, len(name)/4) {
+			cs = append(cs, cand{n, d})
+		}
+	}
+	if len(cs) == 0 {
+		return ""
+	}
+	sort.Slice(cs, func(i, j int) bool { return cs[i].d < cs[j].d || cs[i].d == cs[j].d && cs[i].name < cs[j].name })
+	var names []string
+	for i := range min(3, len(cs)) {
+		names = append(names, cs[i].name)
+	}
+	return " (did you mean " + strings.Join(names, ", ") + "?)"
+}
+
+// distance is the Levenshtein distance between a and b.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
