@@ -8,6 +8,8 @@ import (
 	"os"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsecrassets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 	"github.com/sagesize/sagesize/app"
@@ -31,7 +33,16 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	if _, err := app.New(a, cfg); err != nil {
+	opts := &app.Options{}
+	if cfg.NeedsLoadTest() && cfg.LoadTest.Image == "" {
+		// Built by `cdk deploy` from the Dockerfile, for the task's architecture.
+		platform := awsecrassets.Platform_LINUX_ARM64()
+		if cfg.LoadTest.Architecture == "x86_64" {
+			platform = awsecrassets.Platform_LINUX_AMD64()
+		}
+		opts.LoadgenImage = awsecs.ContainerImage_FromAsset(jsii.String("."), &awsecs.AssetImageProps{Platform: platform})
+	}
+	if _, err := app.New(a, cfg, opts); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	if contextString(a, "nag", "") == "true" {

@@ -4,10 +4,12 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
@@ -15,10 +17,12 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/sagesize/sagesize/config"
+	"github.com/sagesize/sagesize/constructs/loadtest"
 	"github.com/sagesize/sagesize/constructs/monitoring"
 	"github.com/sagesize/sagesize/constructs/notebook"
 	"github.com/sagesize/sagesize/dashboard"
 	"github.com/sagesize/sagesize/internal/cwagent"
+	"github.com/sagesize/sagesize/internal/loadgen"
 	"github.com/sagesize/sagesize/shard"
 )
 
@@ -39,6 +43,9 @@ type Stacks struct {
 	Overview awscdk.Stack
 	// Plan is the assignment of endpoints to shards.
 	Plan *shard.Plan
+	// LoadTest is <prefix>-loadtest, the load-test cluster and task; nil
+	// when no endpoint has a load test.
+	LoadTest awscdk.Stack
 }
 
 // Core stack contents that are not endpoints, as the shard plan counts them.
@@ -49,11 +56,20 @@ const (
 	notebookBytes     = 60_000
 )
 
+// Options are what the app needs besides the config.
+type Options struct {
+	// LoadgenImage is the loadgen container image of the load-test task
+	// (main builds it from the Dockerfile; tests pass a registry image). A
+	// config's loadTest.image wins over it.
+	LoadgenImage awsecs.ContainerImage
+}
+
 // New adds the sagesize stacks for cfg to scope (normally the CDK App).
-// cfg must have been validated by config.Load or config.Parse. It fails
-// when the endpoints cannot be spread within CloudFormation's limits (for
-// example with too few pinned stacks).
-func New(scope constructs.Construct, cfg *config.Config) (*Stacks, error) {
+// cfg must have been validated by config.Load or config.Parse; o may be
+// nil when no endpoint has a load test. It fails when the endpoints cannot
+// be spread within CloudFormation's limits (for example with too few
+// pinned stacks).
+func New(scope constructs.Construct, cfg *config.Config, o *Options) (*Stacks, error) {
 	prefix := cfg.Prefix()
 	props, plan, err := PlanShards(cfg)
 	if err != nil {
@@ -143,7 +159,84 @@ func New(scope constructs.Construct, cfg *config.Config) (*Stacks, error) {
 			})
 		}
 	}
+	if cfg.NeedsLoadTest() {
+		if err := addLoadTest(scope, cfg, o, st); err != nil {
+			return nil, err
+		}
+	}
 	return st, nil
+}
+
+// LoadTestStackName is the name of the load-test stack `sagesize run` reads.
+func LoadTestStackName(cfg *config.Config) string { return cfg.Prefix() + "-loadtest" }
+
+// addLoadTest creates the load-test stack and its outputs, which `sagesize
+// run` reads to start tasks.
+func addLoadTest(scope constructs.Construct, cfg *config.Config, o *Options, st *Stacks) error {
+	lt := cfg.LoadTest
+	var image awsecs.ContainerImage
+	switch {
+	case lt.Image != "":
+		image = awsecs.ContainerImage_FromRegistry(jsii.String(lt.Image), nil)
+	case o != nil && o.LoadgenImage != nil:
+		image = o.LoadgenImage
+	default:
+		return errors.New("a load test needs the loadgen image: set loadTest.image or build it from the Dockerfile (app.Options.LoadgenImage)")
+	}
+	var endpoints, payloads []string
+	seen := map[string]bool{}
+	for _, e := range cfg.Endpoints {
+		if e.LoadTest == nil {
+			continue
+		}
+		endpoints = append(endpoints, e.Name)
+		if !seen[e.LoadTest.Payload] {
+			seen[e.LoadTest.Payload] = true
+			payloads = append(payloads, e.LoadTest.Payload)
+		}
+	}
+	name := LoadTestStackName(cfg)
+	stack := newStack(scope, cfg, name, fmt.Sprintf("load-test cluster and loadgen task for %d endpoint(s)", len(endpoints)))
+	st.LoadTest = stack
+	l := loadtest.New(stack, jsii.String("LoadTest"), &loadtest.Props{
+		Endpoints: endpoints, Payloads: payloads, Namespace: loadgen.DefaultNamespace, Image: image,
+		CPU: lt.CPU, MemoryMiB: lt.MemoryMiB, Architecture: lt.Architecture,
+		VpcID: lt.VpcID, SubnetIDs: lt.SubnetIDs, AssignPublicIP: lt.AssignPublicIP,
+		ContainerInsights: lt.ContainerInsights, LogRetentionDays: lt.LogRetentionDays,
+	})
+	public := "DISABLED"
+	if l.AssignPublicIP {
+		public = "ENABLED"
+	}
+	subnets := awscdk.Fn_Join(jsii.String(","), jsii.Strings(l.Subnets...))
+	out := func(id, desc string, v *string) {
+		awscdk.NewCfnOutput(stack, jsii.String(id), &awscdk.CfnOutputProps{Value: v, Description: jsii.String(desc)})
+	}
+	out("Cluster", "ECS cluster that runs the load-test tasks", l.Cluster.Ref())
+	out("TaskDefinition", "Fargate task definition of loadgen", l.TaskDefinition.TaskDefinitionArn())
+	out("Subnets", "Subnets the tasks run in", subnets)
+	out("SecurityGroup", "Security group of the tasks (no inbound rules)", l.SecurityGroup.AttrGroupId())
+	out("AssignPublicIp", "Whether tasks need a public IP to reach AWS", jsii.String(public))
+	out("ContainerName", "loadgen's container name, for overrides", jsii.String(loadtest.ContainerName))
+	out("LogGroup", "Log group of the tasks (JSON lines of intervals and the summary)", l.LogGroup.LogGroupName())
+	e := cfg.Endpoints[0]
+	for _, c := range cfg.Endpoints {
+		if c.LoadTest != nil {
+			e = c
+			break
+		}
+	}
+	cmd := awscdk.Fn_Join(jsii.String(""), &[]*string{
+		jsii.String("aws ecs run-task --launch-type FARGATE --count 1 --started-by sagesize --cluster "), l.Cluster.Ref(),
+		jsii.String(" --task-definition "), l.TaskDefinition.TaskDefinitionArn(),
+		jsii.String(" --network-configuration 'awsvpcConfiguration={subnets=["), subnets,
+		jsii.String("],securityGroups=["), l.SecurityGroup.AttrGroupId(),
+		jsii.String("],assignPublicIp=" + public + "}' --overrides '{\"containerOverrides\":[{\"name\":\"" + loadtest.ContainerName +
+			"\",\"environment\":[{\"name\":\"LOADGEN_ENDPOINT\",\"value\":\"" + e.Name + "\"},{\"name\":\"LOADGEN_PAYLOAD\",\"value\":\"" + e.LoadTest.Payload +
+			"\"},{\"name\":\"LOADGEN_RATE\",\"value\":\"10\"},{\"name\":\"LOADGEN_DURATION\",\"value\":\"5m\"}]}]}'"),
+	})
+	out("RunTaskCommand", "One loadgen task without the sagesize CLI (10 req/s for 5 minutes; see README)", cmd)
+	return nil
 }
 
 // PlanShards plans the monitoring of every endpoint and assigns each to a
@@ -199,12 +292,17 @@ func endpointProps(cfg *config.Config, e *config.Endpoint) *monitoring.EndpointM
 		}
 		variants[j] = monitoring.Variant{Name: v.Name, Count: v.Count(), Instance: inst}
 	}
+	ns := ""
+	if e.LoadTest != nil {
+		ns = loadgen.DefaultNamespace
+	}
 	return &monitoring.EndpointMonitorProps{
-		EndpointName:  e.Name,
-		Variants:      variants,
-		SLOPercentile: e.SLO.Percentile.String(),
-		SLOLatency:    e.SLO.Latency.Duration,
-		Alarms:        e.Alarms,
+		LoadTestNamespace: ns,
+		EndpointName:      e.Name,
+		Variants:          variants,
+		SLOPercentile:     e.SLO.Percentile.String(),
+		SLOLatency:        e.SLO.Latency.Duration,
+		Alarms:            e.Alarms,
 		Evaluation: monitoring.Evaluation{
 			Period:            ev.Period.Duration,
 			EvaluationPeriods: ev.EvaluationPeriods,

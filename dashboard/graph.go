@@ -137,6 +137,8 @@ type Expr struct {
 	ID         string
 	Color      string
 	Period     int
+	// Hidden expressions feed other expressions and are not drawn.
+	Hidden bool
 }
 
 // LineID implements Line.
@@ -144,5 +146,10 @@ func (e Expr) LineID() string { return e.ID }
 
 // MarshalJSON renders [{expression, label, id}].
 func (e Expr) MarshalJSON() ([]byte, error) {
-	return json.Marshal([]any{lineOptions{Expr: e.Expression, Label: e.Label, ID: e.ID, Color: e.Color, Period: e.Period}})
+	o := lineOptions{Expr: e.Expression, Label: e.Label, ID: e.ID, Color: e.Color, Period: e.Period}
+	if e.Hidden {
+		f := false
+		o.Visible = &f
+	}
+	return json.Marshal([]any{o})
 }

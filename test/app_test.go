@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 	"github.com/sagesize/sagesize/app"
@@ -36,6 +37,7 @@ var examples = map[string]string{
 	"minimal":        "../config/examples/minimal.yaml",
 	"existing-topic": "../config/examples/existing-topic.yaml",
 	"notebooks":      "../config/examples/notebooks.yaml",
+	"loadtest":       "../config/examples/loadtest.yaml",
 }
 
 // synthesized is one example's synthesized app.
@@ -68,7 +70,7 @@ func synth(t *testing.T, name string) *synthesized {
 		t.Fatal(err)
 	}
 	a := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
-	stacks, err := app.New(a, cfg)
+	stacks, err := app.New(a, cfg, &app.Options{LoadgenImage: awsecs.ContainerImage_FromRegistry(jsii.String("sagesize/loadgen:test"), nil)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,8 +78,10 @@ func synth(t *testing.T, name string) *synthesized {
 	tmpl := assertions.Template_FromStack(stacks.Monitoring, nil)
 	s := &synthesized{cfg: cfg, stacks: stacks, tmpl: tmpl, json: *tmpl.ToJSON(), others: map[string]map[string]any{}}
 	extra := stacks.Shards[1:]
-	if stacks.Overview != nil {
-		extra = append(extra, stacks.Overview)
+	for _, st := range []awscdk.Stack{stacks.Overview, stacks.LoadTest} {
+		if st != nil {
+			extra = append(extra, st)
+		}
 	}
 	for _, st := range extra {
 		s.others[*st.StackName()] = *assertions.Template_FromStack(st, nil).ToJSON()
@@ -245,8 +249,10 @@ func TestCdkNag_AwsSolutionsHasNoErrors(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := synth(t, name)
 			stacks := append([]awscdk.Stack{}, s.stacks.Shards...)
-			if s.stacks.Overview != nil {
-				stacks = append(stacks, s.stacks.Overview)
+			for _, st := range []awscdk.Stack{s.stacks.Overview, s.stacks.LoadTest} {
+				if st != nil {
+					stacks = append(stacks, st)
+				}
 			}
 			for _, st := range stacks {
 				ann := assertions.Annotations_FromStack(st)

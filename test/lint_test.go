@@ -48,17 +48,31 @@ func missing(t *testing.T, what string) {
 	t.Skipf("%s: skipping; install it with %s", what, installHint)
 }
 
-// writeTemplates synthesizes every example and writes its template to
-// dir/<example>.template.json; it returns the paths by example name.
+// writeTemplates synthesizes every example and writes the template of
+// each of its stacks to dir: the core stack's as <example>.template.json,
+// the others' as <example>.<stack>.template.json. It returns the paths, the
+// core ones by example name, the others by "<example>/<stack>".
 func writeTemplates(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	paths := map[string]string{}
 	for name := range examples {
+		s := synth(t, name)
 		p := filepath.Join(dir, name+".template.json")
-		writeJSON(t, p, synth(t, name).json)
+		writeJSON(t, p, s.json)
 		paths[name] = p
+		for stack, tmpl := range s.others {
+			p := filepath.Join(dir, name+"."+stack+".template.json")
+			writeJSON(t, p, tmpl)
+			paths[name+"/"+stack] = p
+		}
 	}
 	return paths
+}
+
+// exampleOf is the example name of a writeTemplates key.
+func exampleOf(key string) string {
+	name, _, _ := strings.Cut(key, "/")
+	return name
 }
 
 func writeJSON(t *testing.T, path string, v any) {
@@ -357,6 +371,22 @@ type guardExemption struct {
 func guardExemptions() []guardExemption {
 	return []guardExemption{
 		{
+			rule: "ecs_container_insights_enabled_check", // CT.ECS.PR.1
+			reason: "Container Insights is opt-in (loadTest.containerInsights): load-test tasks are " +
+				"short-lived and loadgen publishes its own client metrics; exempt only clusters of a config that leaves it off",
+			applies: func(s *synthesized, id string) bool {
+				return s.cfg.LoadTest != nil && !s.cfg.LoadTest.ContainerInsights && strings.HasPrefix(id, "LoadTestCluster")
+			},
+		},
+		{
+			rule: "cloudwatch_log_group_retention_period_check", // CT.CLOUDWATCH.PR.2
+			reason: "load-test logs (loadgen's JSON lines) are kept loadTest.logRetentionDays, 30 by default, " +
+				"not the rule's year: set 365 or more to satisfy it; exempt only load-test log groups below a year",
+			applies: func(s *synthesized, id string) bool {
+				return s.cfg.LoadTest != nil && s.cfg.LoadTest.LogRetentionDays < 365 && strings.HasPrefix(id, "LoadTest")
+			},
+		},
+		{
 			rule: "cloudwatch_alarm_action_check", // CT.CLOUDWATCH.PR.1
 			reason: "critical threshold alarms notify through their segment's composite alarm " +
 				"(AnyCritical), so that one incident pages once; exempt only alarms without actions " +
@@ -380,12 +410,17 @@ func guardExemptions() []guardExemption {
 		},
 		{
 			rule: "kms_create_grant_aws_service_check", // CT.KMS.PR.3
-			reason: "the keys' policies (the alarm topic's key, a created notebook's volume key) give " +
+			reason: "the keys' policies (the alarm topic's key, a created notebook's volume key, the load-test logs' key) give " +
 				"kms:* to the account root, as the CDK does by default, and no explicit Deny of " +
 				"kms:CreateGrant for non-AWS-service callers; adding that statement changes the key " +
 				"policies and needs its own review (follow-up), the account's IAM still governs who may create grants",
 			applies: func(s *synthesized, id string) bool {
-				return resourceType(s.json, id) == "AWS::KMS::Key"
+				for _, tmpl := range append([]map[string]any{s.json}, values(s.others)...) {
+					if resourceType(tmpl, id) == "AWS::KMS::Key" {
+						return true
+					}
+				}
+				return false
 			},
 		},
 	}
@@ -445,7 +480,7 @@ func TestCfnGuard_ControlTowerRules(t *testing.T) {
 	used := make([]int, len(exemptions))
 	for _, f := range runCfnGuard(t, files...) {
 		name := byFile[f.file]
-		s := synth(t, name)
+		s := synth(t, exampleOf(name))
 		i := slices.IndexFunc(exemptions, func(e guardExemption) bool {
 			return e.rule == f.rule && f.resource != "" && e.applies(s, f.resource)
 		})
@@ -523,6 +558,11 @@ func TestDashboards_ValidateEveryExample(t *testing.T) {
 	for name := range examples {
 		t.Run(name, func(t *testing.T) {
 			s := synth(t, name)
+			for stack, tmpl := range s.others {
+				if _, err := dashcheck.CheckTemplate(tmpl, dashcheck.DefaultEnv(), dashcheck.Options{Catalogue: cat}); err != nil {
+					t.Errorf("stack %s: %v", stack, err)
+				}
+			}
 			rep, err := dashcheck.CheckTemplate(s.json, dashcheck.DefaultEnv(), dashcheck.Options{Catalogue: cat})
 			if err != nil {
 				t.Errorf("%v", err)

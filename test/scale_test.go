@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/sagesize/sagesize/app"
 	"github.com/sagesize/sagesize/config"
@@ -39,7 +40,7 @@ func TestScale_300EndpointsStayWithinEveryLimit(t *testing.T) {
 	cfg := fleetConfig(t, 300)
 	out := t.TempDir()
 	a := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false), Outdir: jsii.String(out)})
-	stacks, err := app.New(a, cfg)
+	stacks, err := app.New(a, cfg, &app.Options{LoadgenImage: awsecs.ContainerImage_FromRegistry(jsii.String("sagesize/loadgen:test"), nil)})
 	if err != nil {
 		t.Fatal(err)
 	}

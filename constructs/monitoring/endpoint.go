@@ -37,6 +37,9 @@ type EndpointMonitorProps struct {
 	Evaluation Evaluation
 	// Description is extra markdown for the dashboard header (optional).
 	Description string
+	// LoadTestNamespace, when set, adds the load-test rows: the client-side
+	// metrics loadgen publishes there, beside the endpoint's own.
+	LoadTestNamespace string
 }
 
 // EndpointMonitor is the alarms and dashboard segment of one endpoint.
@@ -97,6 +100,9 @@ func planEndpoint(props *EndpointMonitorProps, names func(...string) string, act
 		top = append(top, dashboard.AlarmStatusCell(thirdWidth, headerHeight, "Alarms", arns))
 	}
 	header = append(header, top)
+	if props.LoadTestNamespace != "" {
+		header = append(header, m.loadTestRows()...)
+	}
 	m.rows = append(header, body...)
 	return m
 }

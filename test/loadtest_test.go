@@ -1,0 +1,179 @@
+package test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+	"github.com/sagesize/sagesize/app"
+	"github.com/sagesize/sagesize/config"
+)
+
+// loadTestTemplate returns the load-test stack's template of the example.
+func loadTestTemplate(t *testing.T) map[string]any {
+	t.Helper()
+	s := synth(t, "loadtest")
+	tmpl, ok := s.others[app.LoadTestStackName(s.cfg)]
+	if !ok {
+		t.Fatalf("no stack %s among %v", app.LoadTestStackName(s.cfg), values(s.others))
+	}
+	return tmpl
+}
+
+func resourcesOf(tmpl map[string]any, typ string) []map[string]any {
+	var out []map[string]any
+	for _, r := range tmpl["Resources"].(map[string]any) {
+		if r := r.(map[string]any); r["Type"] == typ {
+			out = append(out, r["Properties"].(map[string]any))
+		}
+	}
+	return out
+}
+
+// The task role may invoke only the configured endpoint, publish only to
+// the load-test namespace and read only the payload object.
+func TestLoadTest_TaskRoleIsLeastPrivilege(t *testing.T) {
+	tmpl := loadTestTemplate(t)
+	var task map[string]any
+	for _, p := range resourcesOf(tmpl, "AWS::IAM::Policy") {
+		if strings.Contains(p["PolicyName"].(string), "TaskRole") {
+			task = p
+		}
+	}
+	if task == nil {
+		t.Fatal("no task role policy")
+	}
+	stmts := task["PolicyDocument"].(map[string]any)["Statement"].([]any)
+	got := map[string]string{}
+	for _, st := range stmts {
+		st := st.(map[string]any)
+		res, _ := json.Marshal(st["Resource"])
+		cond, _ := json.Marshal(st["Condition"])
+		got[st["Action"].(string)] = string(res) + " " + string(cond)
+		if st["Resource"] == "*" && st["Action"] != "cloudwatch:PutMetricData" {
+			t.Errorf("%v is allowed on every resource", st["Action"])
+		}
+	}
+	for action, want := range map[string]string{
+		"sagemaker:InvokeEndpoint": `:endpoint/churn-xgb"]]}`,
+		"cloudwatch:PutMetricData": `"*" {"StringEquals":{"cloudwatch:namespace":"SageSize/LoadTest"}}`,
+		"s3:GetObject":             `s3:::sagesize-demo-payloads/churn/request.json"}`,
+	} {
+		if !strings.Contains(got[action], want) {
+			t.Errorf("%s: resource and condition %s; want them to contain %s", action, got[action], want)
+		}
+	}
+	if len(got) != 3 {
+		t.Errorf("task role allows %v; want exactly InvokeEndpoint, PutMetricData and GetObject", got)
+	}
+}
+
+func TestLoadTest_TaskDefinitionAndNetwork(t *testing.T) {
+	tmpl := loadTestTemplate(t)
+	td := resourcesOf(tmpl, "AWS::ECS::TaskDefinition")[0]
+	if td["Cpu"] != "2048" || td["Memory"] != "4096" {
+		t.Errorf("task size %v/%v; want the configured 2048/4096", td["Cpu"], td["Memory"])
+	}
+	if rp, _ := json.Marshal(td["RuntimePlatform"]); !strings.Contains(string(rp), `"CpuArchitecture":"ARM64"`) {
+		t.Errorf("runtime platform %s; want ARM64 by default", rp)
+	}
+	c := td["ContainerDefinitions"].([]any)[0].(map[string]any)
+	if c["ReadonlyRootFilesystem"] != true || c["User"] != "65532" || c["Name"] != "loadgen" {
+		t.Errorf("container %v/%v/%v; want loadgen, read-only root, non-root user", c["Name"], c["ReadonlyRootFilesystem"], c["User"])
+	}
+	sg := resourcesOf(tmpl, "AWS::EC2::SecurityGroup")[0]
+	if _, ok := sg["SecurityGroupIngress"]; ok {
+		t.Errorf("security group has inbound rules: %v", sg["SecurityGroupIngress"])
+	}
+	if eg, _ := json.Marshal(sg["SecurityGroupEgress"]); !strings.Contains(string(eg), `"FromPort":443`) || strings.Count(string(eg), "IpProtocol") != 1 {
+		t.Errorf("egress %s; want HTTPS only", eg)
+	}
+	lg := resourcesOf(tmpl, "AWS::Logs::LogGroup")[0]
+	if lg["RetentionInDays"] != 30.0 || lg["KmsKeyId"] == nil {
+		t.Errorf("log group retention %v, key %v; want 30 days and a KMS key", lg["RetentionInDays"], lg["KmsKeyId"])
+	}
+	for _, out := range []string{"Cluster", "TaskDefinition", "Subnets", "SecurityGroup", "AssignPublicIp", "ContainerName", "LogGroup", "RunTaskCommand"} {
+		if _, ok := tmpl["Outputs"].(map[string]any)[out]; !ok {
+			t.Errorf("load-test stack lacks output %s", out)
+		}
+	}
+	if v := tmpl["Outputs"].(map[string]any)["AssignPublicIp"].(map[string]any)["Value"]; v != "DISABLED" {
+		t.Errorf("AssignPublicIp = %v; want DISABLED in an existing VPC", v)
+	}
+}
+
+// Without a VPC in the config, the stack creates one with public subnets
+// (no NAT gateway), flow logs, and tasks that get public IPs.
+func TestLoadTest_CreatedVPC(t *testing.T) {
+	cfg, err := config.Parse([]byte(`project: lt
+endpoints:
+  - name: model
+    variants: [{instanceType: ml.m5.large}]
+    slo: {latency: 100ms}
+    loadTest: {rate: 10, duration: 1m, payload: s3://bucket/request.json}
+`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	stacks, err := app.New(a, cfg, &app.Options{LoadgenImage: awsecs.ContainerImage_FromRegistry(jsii.String("sagesize/loadgen:test"), nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	awscdk.Aspects_Of(a).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+	tmpl := assertions.Template_FromStack(stacks.LoadTest, nil)
+	ann := assertions.Annotations_FromStack(stacks.LoadTest)
+	for _, e := range *ann.FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {
+		t.Errorf("cdk-nag: %s: %v", *e.Id, e.Entry.Data)
+	}
+	for _, w := range *ann.FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {
+		t.Errorf("cdk-nag warning: %s: %v", *w.Id, w.Entry.Data)
+	}
+	check(t, func() { tmpl.ResourceCountIs(jsii.String("AWS::EC2::VPC"), jsii.Number(1)) })
+	check(t, func() { tmpl.ResourceCountIs(jsii.String("AWS::EC2::NatGateway"), jsii.Number(0)) })
+	check(t, func() { tmpl.ResourceCountIs(jsii.String("AWS::EC2::FlowLog"), jsii.Number(1)) })
+	check(t, func() {
+		tmpl.HasOutput(jsii.String("AssignPublicIp"), &map[string]any{"Value": "ENABLED"})
+	})
+	if cfg.LoadTest.CPU != config.DefaultLoadTestCPU || cfg.LoadTest.Architecture != "arm64" {
+		t.Errorf("defaults %+v; want 1024 CPU units on arm64", cfg.LoadTest)
+	}
+}
+
+// The endpoint dashboard's first rows put client latency beside the
+// endpoint's latency and utilization, from SEARCH over every test id.
+func TestLoadTest_DashboardRows(t *testing.T) {
+	s := synth(t, "loadtest")
+	body := s.dashboards(t)["sagesize-demo-churn-xgb"]
+	widgets := body["widgets"].([]any)
+	row := map[float64][]string{}
+	for _, w := range widgets {
+		w := w.(map[string]any)
+		if title, ok := w["properties"].(map[string]any)["title"].(string); ok {
+			row[w["y"].(float64)] = append(row[w["y"].(float64)], title)
+		}
+	}
+	g := findGraph(t, body, "Client latency (ms)")
+	b, _ := json.Marshal(g["metrics"])
+	if !strings.Contains(string(b), `SEARCH('{SageSize/LoadTest,EndpointName,TestId,VariantName} EndpointName=\"churn-xgb\" MetricName=\"Latency\"', 'p99', 10)/1000`) {
+		t.Errorf("client latency lines %s; want p99 by CloudWatch over a SEARCH of every test, in ms", b)
+	}
+	var screen []string
+	for _, titles := range row {
+		for _, title := range titles {
+			if title == "Client latency (ms)" {
+				screen = titles
+			}
+		}
+	}
+	if strings.Join(screen, "|") != "Client latency (ms)|Endpoint latency (ms)|Utilization (% of instance)" {
+		t.Errorf("the client latency row holds %v; want client latency beside endpoint latency and utilization", screen)
+	}
+	findGraph(t, body, "Request rate: achieved vs planned (req/s)")
+	findGraph(t, body, "Client errors (per 10 s)")
+}
