@@ -10,10 +10,8 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/sagesize/sagesize/config"
@@ -81,7 +79,7 @@ func New(scope constructs.Construct, cfg *config.Config, o *Options) (*Stacks, e
 	topicArn := cfg.Notifications.TopicArn
 	coreTopic := topicArn
 	if topicArn == "" {
-		coreTopic = *newTopic(core, cfg).TopicArn()
+		coreTopic = *newTopic(core, cfg)
 		// Other stacks name the topic by ARN, so that no stack exports a
 		// value that would pin the topic.
 		topicArn = "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:" + topicName(cfg)
@@ -334,7 +332,7 @@ func addNotebooks(stack awscdk.Stack, f *monitoring.Facade, cfg *config.Config) 
 		Namespace: cwagent.DefaultNamespace, RoleNames: roleNames, RoleArns: roleArns,
 	})
 	awscdk.NewCfnOutput(stack, jsii.String("NotebookMetricsPolicyArn"), &awscdk.CfnOutputProps{
-		Value:       policy.ManagedPolicyArn(),
+		Value:       policy.Ref(),
 		Description: jsii.String("Attach to each notebook instance's execution role so that its CloudWatch agent can publish"),
 	})
 	for i := range cfg.Notebooks {
@@ -384,41 +382,66 @@ func addNotebooks(stack awscdk.Stack, f *monitoring.Facade, cfg *config.Config) 
 	}
 }
 
-// newTopic creates the alarm topic: encrypted with a customer managed key
-// (CloudWatch cannot publish to a topic under the AWS managed SNS key),
-// reachable over TLS only, and open to CloudWatch alarms of this account.
-func newTopic(stack awscdk.Stack, cfg *config.Config) awssns.Topic {
-	key := awskms.NewKey(stack, jsii.String("AlarmTopicKey"), &awskms.KeyProps{
+// newTopic creates the alarm topic and returns its ARN: encrypted with a
+// customer managed key (CloudWatch cannot publish to a topic under the AWS
+// managed SNS key), reachable over TLS only, and open to this account's
+// CloudWatch alarms of this prefix. Plain CloudFormation resources with
+// policy documents written out: a handful of jsii calls instead of the
+// dozens the L2 Key, Topic and PolicyStatement classes make.
+func newTopic(stack awscdk.Stack, cfg *config.Config) *string {
+	account := map[string]any{"Ref": "AWS::AccountId"}
+	key := awskms.NewCfnKey(stack, jsii.String("AlarmTopicKey"), &awskms.CfnKeyProps{
 		Description:       jsii.String("Encrypts the sagesize alarm topic of " + cfg.Prefix()),
 		EnableKeyRotation: jsii.Bool(true),
-	})
-	cloudwatch := awsiam.NewServicePrincipal(jsii.String("cloudwatch.amazonaws.com"), nil)
-	key.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:        jsii.String("AllowCloudWatchAlarmsToUseTheKey"),
-		Principals: &[]awsiam.IPrincipal{cloudwatch},
-		Actions:    jsii.Strings("kms:Decrypt", "kms:GenerateDataKey*"),
-		Resources:  jsii.Strings("*"), // in a key policy "*" means this key
-		Conditions: &map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": awscdk.Aws_ACCOUNT_ID()}},
-	}), jsii.Bool(false))
-
-	topic := awssns.NewTopic(stack, jsii.String("AlarmTopic"), &awssns.TopicProps{
-		TopicName:   jsii.String(topicName(cfg)),
-		DisplayName: jsii.String("sagesize alarms " + cfg.Prefix()),
-		MasterKey:   key,
-		EnforceSSL:  jsii.Bool(true),
-	})
-	topic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Sid:        jsii.String("AllowCloudWatchAlarmsToPublish"),
-		Principals: &[]awsiam.IPrincipal{cloudwatch},
-		Actions:    jsii.Strings("sns:Publish"),
-		Resources:  &[]*string{topic.TopicArn()},
-		Conditions: &map[string]any{
-			"StringEquals": map[string]any{"aws:SourceAccount": awscdk.Aws_ACCOUNT_ID()},
-			"ArnLike":      map[string]any{"aws:SourceArn": awscdk.Fn_Sub(jsii.String("arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:"+cfg.Prefix()+"-*"), nil)},
+		KeyPolicy: map[string]any{
+			"Version": "2012-10-17",
+			"Statement": []any{
+				map[string]any{
+					"Sid": "AccountAdministers", "Effect": "Allow", "Action": "kms:*", "Resource": "*",
+					"Principal": map[string]any{"AWS": map[string]any{"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
+				},
+				map[string]any{
+					"Sid": "AllowCloudWatchAlarmsToUseTheKey", "Effect": "Allow",
+					"Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"},
+					"Action":    []any{"kms:Decrypt", "kms:GenerateDataKey*"},
+					"Resource":  "*", // in a key policy "*" means this key
+					"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": account}},
+				},
+			},
 		},
-	}))
-	for _, e := range cfg.Notifications.Emails {
-		topic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(e), nil))
+	})
+	key.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN, nil)
+	topic := awssns.NewCfnTopic(stack, jsii.String("AlarmTopic"), &awssns.CfnTopicProps{
+		TopicName:      jsii.String(topicName(cfg)),
+		DisplayName:    jsii.String("sagesize alarms " + cfg.Prefix()),
+		KmsMasterKeyId: key.AttrArn(),
+	})
+	arn := topic.Ref()
+	awssns.NewCfnTopicPolicy(stack, jsii.String("AlarmTopicPolicy"), &awssns.CfnTopicPolicyProps{
+		Topics: &[]*string{arn},
+		PolicyDocument: map[string]any{
+			"Version": "2012-10-17",
+			"Statement": []any{
+				map[string]any{
+					"Sid": "AllowPublishThroughSSLOnly", "Effect": "Deny", "Principal": "*", "Action": "sns:Publish", "Resource": arn,
+					"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
+				},
+				map[string]any{
+					"Sid": "AllowCloudWatchAlarmsToPublish", "Effect": "Allow",
+					"Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"},
+					"Action":    "sns:Publish", "Resource": arn,
+					"Condition": map[string]any{
+						"StringEquals": map[string]any{"aws:SourceAccount": account},
+						"ArnLike":      map[string]any{"aws:SourceArn": map[string]any{"Fn::Sub": "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:" + cfg.Prefix() + "-*"}},
+					},
+				},
+			},
+		},
+	})
+	for i, e := range cfg.Notifications.Emails {
+		awssns.NewCfnSubscription(stack, jsii.String(fmt.Sprintf("AlarmTopicEmail%d", i)), &awssns.CfnSubscriptionProps{
+			TopicArn: arn, Protocol: jsii.String("email"), Endpoint: jsii.String(e),
+		})
 	}
-	return topic
+	return arn
 }

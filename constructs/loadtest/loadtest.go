@@ -17,7 +17,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+	"github.com/sagesize/sagesize/internal/nagsuppress"
 )
 
 // ContainerName is the loadgen container's name in the task definition.
@@ -133,10 +133,10 @@ func New(scope constructs.Construct, id *string, p *Props) *LoadTest {
 		ClusterSettings: &[]any{&awsecs.CfnCluster_ClusterSettingsProperty{Name: jsii.String("containerInsights"), Value: jsii.String(insights)}},
 	})
 	if !p.ContainerInsights {
-		cdknag.NagSuppressions_AddResourceSuppressions(l.Cluster, &[]*cdknag.NagPackSuppression{{
-			Id:     jsii.String("AwsSolutions-ECS4"),
-			Reason: jsii.String("Container Insights is opt-in (loadTest.containerInsights): load-test tasks are short-lived and loadgen publishes its own client metrics"),
-		}}, jsii.Bool(false))
+		nagsuppress.On(l.Cluster, nagsuppress.Rule{
+			ID:     "AwsSolutions-ECS4",
+			Reason: "Container Insights is opt-in (loadTest.containerInsights): load-test tasks are short-lived and loadgen publishes its own client metrics",
+		})
 	}
 
 	l.TaskRole = awsiam.NewRole(c, jsii.String("TaskRole"), &awsiam.RoleProps{
@@ -164,11 +164,11 @@ func New(scope constructs.Construct, id *string, p *Props) *LoadTest {
 			Sid: jsii.String("ReadPayloads"), Actions: jsii.Strings("s3:GetObject"), Resources: &objects,
 		}))
 	}
-	cdknag.NagSuppressions_AddResourceSuppressions(l.TaskRole, &[]*cdknag.NagPackSuppression{{
-		Id:        jsii.String("AwsSolutions-IAM5"),
-		Reason:    jsii.String("cloudwatch:PutMetricData supports no resource-level permissions; the statement is limited to the load-test namespace by the cloudwatch:namespace condition"),
-		AppliesTo: &[]any{jsii.String("Resource::*")},
-	}}, jsii.Bool(true))
+	nagsuppress.On(l.TaskRole.Node().FindChild(jsii.String("DefaultPolicy")), nagsuppress.Rule{
+		ID:        "AwsSolutions-IAM5",
+		Reason:    "cloudwatch:PutMetricData supports no resource-level permissions; the statement is limited to the load-test namespace by the cloudwatch:namespace condition",
+		AppliesTo: []string{"Resource::*"},
+	})
 
 	arch := awsecs.CpuArchitecture_ARM64()
 	if p.Architecture == "x86_64" {
@@ -198,11 +198,17 @@ func New(scope constructs.Construct, id *string, p *Props) *LoadTest {
 			"LOADGEN_PROGRESS":   jsii.String("off"),
 		},
 	})
-	cdknag.NagSuppressions_AddResourceSuppressions(l.TaskDefinition, &[]*cdknag.NagPackSuppression{
-		{Id: jsii.String("AwsSolutions-ECS2"), Reason: jsii.String("the environment holds only non-secret settings (namespace, region, switches); the runner adds the test plan per task")},
-		{Id: jsii.String("AwsSolutions-IAM5"), Reason: jsii.String("the execution role's ecr:GetAuthorizationToken takes no resource; the CDK scopes every other ECR and Logs action to the image repository and the log group"),
-			AppliesTo: &[]any{jsii.String("Resource::*")}},
-	}, jsii.Bool(true))
+	nagsuppress.On(l.TaskDefinition, nagsuppress.Rule{
+		ID:     "AwsSolutions-ECS2",
+		Reason: "the environment holds only non-secret settings (namespace, region, switches); the runner adds the test plan per task",
+	})
+	if execPolicy := l.TaskDefinition.ExecutionRole().Node().TryFindChild(jsii.String("DefaultPolicy")); execPolicy != nil {
+		nagsuppress.On(execPolicy, nagsuppress.Rule{
+			ID:        "AwsSolutions-IAM5",
+			Reason:    "the execution role's ecr:GetAuthorizationToken takes no resource; the CDK scopes every other ECR and Logs action to the image repository and the log group",
+			AppliesTo: []string{"Resource::*"},
+		})
+	}
 	return l
 }
 

@@ -16,8 +16,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssagemaker"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 	"github.com/sagesize/sagesize/internal/cwagent"
+	"github.com/sagesize/sagesize/internal/nagsuppress"
 )
 
 // AgentProps configures the CloudWatch agent of one notebook instance.
@@ -76,29 +76,37 @@ type PolicyProps struct {
 
 // NewMetricsPolicy creates the managed policy a notebook's execution role
 // needs so that the agent can publish: cloudwatch:PutMetricData, which IAM
-// cannot scope to a resource, limited to one namespace by condition.
-func NewMetricsPolicy(scope constructs.Construct, id *string, props *PolicyProps) awsiam.ManagedPolicy {
+// cannot scope to a resource, limited to one namespace by condition, and
+// attached to the named roles.
+func NewMetricsPolicy(scope constructs.Construct, id *string, props *PolicyProps) awsiam.CfnManagedPolicy {
 	ns := props.Namespace
 	if ns == "" {
 		ns = cwagent.DefaultNamespace
 	}
-	p := awsiam.NewManagedPolicy(scope, id, &awsiam.ManagedPolicyProps{
+	pp := &awsiam.CfnManagedPolicyProps{
 		Description: jsii.String("Lets the sagesize CloudWatch agent on SageMaker notebook instances publish metrics to " + ns),
-		Statements: &[]awsiam.PolicyStatement{awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Sid:        jsii.String("PublishNotebookMetrics"),
-			Actions:    jsii.Strings("cloudwatch:PutMetricData"),
-			Resources:  jsii.Strings("*"),
-			Conditions: &map[string]any{"StringEquals": map[string]any{"cloudwatch:namespace": ns}},
-		})},
-	})
-	for i, name := range roleNames(props.RoleNames, props.RoleArns) {
-		p.AttachToRole(awsiam.Role_FromRoleName(scope, jsii.String(fmt.Sprintf("%sRole%d", *id, i)), jsii.String(name), nil))
+		Path:        jsii.String("/"),
+		PolicyDocument: map[string]any{
+			"Version": "2012-10-17",
+			"Statement": []any{map[string]any{
+				"Sid": "PublishNotebookMetrics", "Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*",
+				"Condition": map[string]any{"StringEquals": map[string]any{"cloudwatch:namespace": ns}},
+			}},
+		},
 	}
-	cdknag.NagSuppressions_AddResourceSuppressions(p, &[]*cdknag.NagPackSuppression{{
-		Id:        jsii.String("AwsSolutions-IAM5"),
-		Reason:    jsii.String("cloudwatch:PutMetricData supports no resource-level permissions; the statement is limited to the sagesize namespace by the cloudwatch:namespace condition"),
-		AppliesTo: &[]any{jsii.String("Resource::*")},
-	}}, jsii.Bool(false))
+	if names := roleNames(props.RoleNames, props.RoleArns); len(names) > 0 {
+		roles := make([]any, len(names))
+		for i, n := range names {
+			roles[i] = n
+		}
+		pp.Roles = &roles
+	}
+	p := awsiam.NewCfnManagedPolicy(scope, id, pp)
+	nagsuppress.On(p, nagsuppress.Rule{
+		ID:        "AwsSolutions-IAM5",
+		Reason:    "cloudwatch:PutMetricData supports no resource-level permissions; the statement is limited to the sagesize namespace by the cloudwatch:namespace condition",
+		AppliesTo: []string{"Resource::*"},
+	})
 	return p
 }
 
