@@ -12,17 +12,34 @@ import (
 
 // No image builder runs on our machines, so the container is checked by
 // parts: the binary builds static for both Fargate architectures, exactly
-// as the Dockerfile builds it, and the Dockerfile copies only files that
-// exist and runs as a non-root user.
+// as the Dockerfile builds it and from only the files the Dockerfile copies
+// into the build stage, and the Dockerfile copies only files that exist and
+// runs as a non-root user.
 func TestImage_StaticBinaryForBothArchitectures(t *testing.T) {
 	if testing.Short() {
 		t.Skip("cross-compiles loadgen twice")
 	}
+	// The build context as the Dockerfile's build stage sees it.
+	ctx := t.TempDir()
+	root := filepath.Join("..", "..")
+	for _, src := range dockerfileCopies(t, filepath.Join(root, "Dockerfile")) {
+		if err := os.CopyFS(filepath.Join(ctx, src), os.DirFS(filepath.Join(root, src))); err != nil {
+			// A single file rather than a directory.
+			data, rerr := os.ReadFile(filepath.Join(root, src))
+			if rerr != nil {
+				t.Fatalf("copy %s: %v", src, err)
+			}
+			if err := os.WriteFile(filepath.Join(ctx, src), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	for _, arch := range []string{"arm64", "amd64"} {
 		t.Run(arch, func(t *testing.T) {
 			bin := filepath.Join(t.TempDir(), "loadgen")
-			cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, ".")
-			cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+arch)
+			cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, "./cmd/loadgen")
+			cmd.Dir = ctx
+			cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+arch, "GOFLAGS=-mod=readonly")
 			if out, err := cmd.CombinedOutput(); err != nil {
 				t.Fatalf("go build for linux/%s: %v\n%s", arch, err, out)
 			}
@@ -42,6 +59,23 @@ func TestImage_StaticBinaryForBothArchitectures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// dockerfileCopies lists the build-context sources of the Dockerfile's COPY lines.
+func dockerfileCopies(t *testing.T, path string) []string {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var srcs []string
+	for _, line := range strings.Split(string(raw), "\n") {
+		f := strings.Fields(line)
+		if len(f) > 2 && f[0] == "COPY" && !strings.HasPrefix(f[1], "--from=") {
+			srcs = append(srcs, f[1:len(f)-1]...)
+		}
+	}
+	return srcs
 }
 
 func TestImage_DockerfileCopiesOnlyWhatExists(t *testing.T) {
