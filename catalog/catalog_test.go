@@ -427,34 +427,6 @@ func TestSuggest(t *testing.T) {
 	}
 }
 
-func TestEditDistance(t *testing.T) {
-	tests := []struct {
-		a, b string
-		want int
-	}{
-		{"", "", 0},
-		{"abc", "", 3},
-		{"", "abc", 3},
-		{"xlarge", "xlarge", 0},
-		{"xlrge", "xlarge", 1},   // insertion
-		{"xlaarge", "xlarge", 1}, // deletion
-		{"xlerge", "xlarge", 1},  // substitution
-		{"xlagre", "xlarge", 1},  // adjacent transposition
-		{"kitten", "sitting", 3},
-		{"g5.2xlarge", "g5.xlarge", 1},
-		{"ml.g4dn.xlarge", "ml.g5.xlarge", 3},
-		{"héllo", "hello", 1}, // runes, not bytes
-	}
-	for _, tt := range tests {
-		if got := editDistance(tt.a, tt.b); got != tt.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
-		}
-		if got := editDistance(tt.b, tt.a); got != tt.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d (symmetry)", tt.b, tt.a, got, tt.want)
-		}
-	}
-}
-
 func TestTypesSortedAndCopied(t *testing.T) {
 	c := New()
 	types := c.Types()

@@ -1,6 +1,8 @@
 package catalog
 
 import (
+	"github.com/sagesize/sagesize/internal/editdist"
+
 	"sort"
 	"strings"
 )
@@ -34,7 +36,7 @@ func (c *Catalog) Suggest(typ string, n int) []string {
 	}
 	var cands []candidate
 	for _, t := range c.types {
-		d := editDistance(norm, t)
+		d := editdist.Distance(norm, t)
 		inst := c.byType[t]
 		// Plausible: a name within maxTypoDistance edits, a size of the
 		// family norm names, or a name norm abbreviates ("ml.p5.48xl").
@@ -110,33 +112,4 @@ func familyOf(norm string) string {
 		return ""
 	}
 	return parts[1]
-}
-
-// editDistance returns the optimal-string-alignment distance between a and
-// b: the number of single-character insertions, deletions, substitutions
-// and adjacent transpositions that turn one into the other.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	// d[i][j] is the distance between ra[:i] and rb[:j]; three rows suffice.
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(rb)]
 }

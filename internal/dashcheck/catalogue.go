@@ -1,6 +1,8 @@
 package dashcheck
 
 import (
+	"github.com/sagesize/sagesize/internal/editdist"
+
 	"fmt"
 	"slices"
 	"sort"
@@ -175,7 +177,7 @@ func closest(name string, byName map[string][]string) string {
 	}
 	var cs []cand
 	for n := range byName {
-		if d := distance(strings.ToLower(name), strings.ToLower(n)); d <= max(2, len(name)/4) {
+		if d := editdist.Distance(strings.ToLower(name), strings.ToLower(n)); d <= max(2, len(name)/4) {
 			cs = append(cs, cand{n, d})
 		}
 	}
@@ -188,25 +190,4 @@ func closest(name string, byName map[string][]string) string {
 		names = append(names, cs[i].name)
 	}
 	return " (did you mean " + strings.Join(names, ", ") + "?)"
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
