@@ -62,7 +62,7 @@ func runCommand(ctx context.Context, f *runFlags, args []string, stdout io.Write
 	}
 
 	var opts []func(*awsconfig.LoadOptions) error
-	if r := cmp(f.region, cfg.Region); r != "" {
+	if r := firstNonEmpty(f.region, cfg.Region); r != "" {
 		opts = append(opts, awsconfig.WithRegion(r))
 	}
 	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
@@ -89,7 +89,7 @@ func runCommand(ctx context.Context, f *runFlags, args []string, stdout io.Write
 	return nil
 }
 
-func cmp(a, b string) string {
+func firstNonEmpty(a, b string) string {
 	if a != "" {
 		return a
 	}

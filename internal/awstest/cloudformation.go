@@ -46,7 +46,7 @@ type cfnOutput struct {
 }
 
 type cfnStack struct {
-	StackId      string
+	StackID      string `xml:"StackId"`
 	StackName    string
 	CreationTime string
 	StackStatus  string
@@ -76,7 +76,7 @@ func (c *CloudFormation) serve(w http.ResponseWriter, r *http.Request) {
 		queryFault(w, 400, "ValidationError", fmt.Sprintf("Stack with id %s does not exist", name))
 		return
 	}
-	s := cfnStack{StackId: "arn:aws:cloudformation:us-east-1:123456789012:stack/" + name + "/1", StackName: name,
+	s := cfnStack{StackID: "arn:aws:cloudformation:us-east-1:123456789012:stack/" + name + "/1", StackName: name,
 		CreationTime: "2026-11-26T00:00:00Z", StackStatus: "CREATE_COMPLETE"}
 	for k, v := range outs {
 		s.Outputs = append(s.Outputs, cfnOutput{OutputKey: k, OutputValue: v})

@@ -56,7 +56,7 @@ type taskState struct {
 // stopped, and returns an error naming each task that failed. When ctx is
 // cancelled it stops every task it started and returns an error.
 func (r *Runner) Run(ctx context.Context, p Plan) error {
-	poll := cmp(r.Poll, 10*time.Second)
+	poll := orDefault(r.Poll, 10*time.Second)
 	env, err := p.Environment()
 	if err != nil {
 		return err
@@ -143,7 +143,7 @@ func (r *Runner) Run(ctx context.Context, p Plan) error {
 	}
 }
 
-func cmp(d, def time.Duration) time.Duration {
+func orDefault(d, def time.Duration) time.Duration {
 	if d <= 0 {
 		return def
 	}
@@ -211,7 +211,7 @@ func (r *Runner) describe(ctx context.Context, arns []string) (map[string]taskSt
 // waits up to StopWait for them to reach STOPPED. It keeps going when ctx
 // is cancelled: stopping is what an interruption asks for.
 func (r *Runner) stopAll(ctx context.Context, arns []string, reason string) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cmp(r.StopWait, time.Minute))
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), orDefault(r.StopWait, time.Minute))
 	defer cancel()
 	var errs []error
 	for _, arn := range arns {
@@ -219,7 +219,7 @@ func (r *Runner) stopAll(ctx context.Context, arns []string, reason string) erro
 			errs = append(errs, fmt.Errorf("stop task %s: %w", taskID(arn), err))
 		}
 	}
-	poll := min(cmp(r.Poll, 10*time.Second), 5*time.Second)
+	poll := min(orDefault(r.Poll, 10*time.Second), 5*time.Second)
 	for {
 		states, err := r.describe(ctx, arns)
 		left := 0
@@ -233,7 +233,7 @@ func (r *Runner) stopAll(ctx context.Context, arns []string, reason string) erro
 		}
 		select {
 		case <-ctx.Done():
-			return errors.Join(append(errs, fmt.Errorf("%d task(s) not yet STOPPED after %v; check cluster %s", left, cmp(r.StopWait, time.Minute), r.Stack.Cluster))...)
+			return errors.Join(append(errs, fmt.Errorf("%d task(s) not yet STOPPED after %v; check cluster %s", left, orDefault(r.StopWait, time.Minute), r.Stack.Cluster))...)
 		case <-time.After(poll):
 		}
 	}
