@@ -19,6 +19,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sagemakerruntime"
 
 	"github.com/sagesize/sagesize/internal/loadgen"
@@ -59,6 +60,7 @@ type config struct {
 	cloudwatch         bool
 	namespace, testID  string
 	cloudwatchEndpoint string
+	s3Endpoint         string
 
 	// set holds the flags given on the command line or in the environment.
 	set map[string]bool
@@ -111,7 +113,8 @@ func newFlagSet(c *config, stderr io.Writer) *flag.FlagSet {
 	fs.DurationVar(&c.interval, "interval", loadgen.DefaultInterval, "reporting and publishing interval, e.g. -interval 5s")
 	fs.IntVar(&c.failFast, "fail-fast", loadgen.DefaultFailFast, "stop when this many requests ended and none succeeded (0: never), e.g. -fail-fast 50")
 	// Payloads.
-	fs.StringVar(&c.payload, "payload", "", "request body: a file, a .jsonl/.ndjson file (one body per line) or a directory (one body per file), e.g. -payload testdata/request.json")
+	fs.StringVar(&c.payload, "payload", "", "request body: a file, a .jsonl/.ndjson file (one body per line), a directory (one body per file) or an S3 object s3://BUCKET/KEY read once at start (.jsonl/.ndjson keys split by line), e.g. -payload testdata/request.json")
+	fs.StringVar(&c.s3Endpoint, "s3-endpoint-url", "", "S3 base `URL` instead of the region's, with path-style addressing (tests), e.g. -s3-endpoint-url http://127.0.0.1:9000")
 	fs.BoolVar(&c.sample, "sample", false, "pick payloads at random (seeded by -seed) instead of cycling through them, e.g. -sample")
 	fs.Uint64Var(&c.seed, "seed", 1, "random seed for -sample, e.g. -seed 42")
 	// Outputs.
@@ -227,9 +230,40 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("-client %q: want fast or sdk", c.client)
 	}
 	if c.payload == "" {
-		return errors.New("no payload: give -payload FILE|DIR")
+		return errors.New("no payload: give -payload FILE|DIR|s3://BUCKET/KEY")
 	}
-	payloads, err := loadgen.LoadPayloads(c.payload)
+	var awsCfg aws.Config
+	awsLoaded := false
+	loadAWS := func() error {
+		if awsLoaded {
+			return nil
+		}
+		var loadOpts []func(*awsconfig.LoadOptions) error
+		if c.region != "" {
+			loadOpts = append(loadOpts, awsconfig.WithRegion(c.region))
+		}
+		var err error
+		if awsCfg, err = awsconfig.LoadDefaultConfig(ctx, loadOpts...); err != nil {
+			return fmt.Errorf("load AWS configuration: %w", err)
+		}
+		awsLoaded = true
+		return nil
+	}
+	var payloads *loadgen.Payloads
+	if strings.HasPrefix(c.payload, "s3://") {
+		if err := loadAWS(); err != nil {
+			return err
+		}
+		client := s3.NewFromConfig(awsCfg, func(o *s3.Options) {
+			if c.s3Endpoint != "" {
+				o.BaseEndpoint = aws.String(c.s3Endpoint)
+				o.UsePathStyle = true
+			}
+		})
+		payloads, err = loadgen.LoadS3Payloads(ctx, client, c.payload)
+	} else {
+		payloads, err = loadgen.LoadPayloads(c.payload)
+	}
 	if err != nil {
 		return err
 	}
@@ -280,16 +314,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	httpClient := loadgen.NewHTTPClient(maxConns)
 	var target loadgen.Target
-	var awsCfg aws.Config
 	dimName, dimVariant := c.endpoint, c.variant
 	if c.endpoint != "" || c.cloudwatch {
-		var loadOpts []func(*awsconfig.LoadOptions) error
-		if c.region != "" {
-			loadOpts = append(loadOpts, awsconfig.WithRegion(c.region))
-		}
-		awsCfg, err = awsconfig.LoadDefaultConfig(ctx, loadOpts...)
-		if err != nil {
-			return failEarly(fmt.Errorf("load AWS configuration: %w", err))
+		if err := loadAWS(); err != nil {
+			return failEarly(err)
 		}
 	}
 	if c.endpoint != "" {

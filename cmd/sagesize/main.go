@@ -2,6 +2,7 @@
 // `cdk deploy`. Subcommands:
 //
 //	sagesize summary [DIR]   summarize a synthesized cloud assembly (default cdk.out)
+//	sagesize run -endpoint NAME [flags]   run the endpoint's load test on Fargate (see README.md)
 package main
 
 import (
@@ -21,6 +22,9 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// After the first signal (which makes run stop its tasks), restore the
+	// default behaviour so that a second one kills the process at once.
+	go func() { <-ctx.Done(); stop() }()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "sagesize:", err)
 		stop()
@@ -38,7 +42,15 @@ type command struct {
 func commands(stderr io.Writer) map[string]command {
 	summary := flag.NewFlagSet("sagesize summary", flag.ContinueOnError)
 	summary.SetOutput(stderr)
+	rf := &runFlags{}
 	return map[string]command{
+		"run": {
+			fs:  runFlagSet(rf, stderr),
+			doc: "run -endpoint NAME [-config F] [-release ID] [-variant V] [-tasks N] [-test-id ID] [-region R] [-poll 10s]: run the endpoint's loadTest plan on the <prefix>-loadtest stack's Fargate tasks, with a live view; Ctrl-C stops every task",
+			run: func(ctx context.Context, args []string, stdout io.Writer) error {
+				return runCommand(ctx, rf, args, stdout)
+			},
+		},
 		"summary": {
 			fs:  summary,
 			doc: "summary [DIR]: list the stacks, dashboards and alarms of a synthesized cloud assembly (default cdk.out)",
@@ -81,6 +93,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("unknown command %q", args[0])
 	}
 	if err := c.fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
 		return err
 	}
 	return c.run(ctx, c.fs.Args(), stdout)

@@ -40,6 +40,7 @@ type PutMetricDataCall struct {
 // enforces the API's limits (1 MB and 1,000 datums per request, 150 values
 // per datum, 30 dimensions, Values and Counts of equal length) with
 // InvalidParameterValue errors, and records every accepted request.
+// GetMetricData answers each query with what SetMetricData returns.
 // Requests for other operations get an UnknownOperationException; later
 // issues extend the server with more operations.
 type CloudWatch struct {
@@ -51,6 +52,8 @@ type CloudWatch struct {
 	calls    []PutMetricDataCall
 	failNext int
 	fault    string
+	answer   func(q MetricQuery) MetricResult
+	gmd      []GetMetricDataCall
 }
 
 // NewCloudWatch starts a server on 127.0.0.1. Close it when done.
@@ -99,6 +102,10 @@ const servicePath = "/service/GraniteServiceVersion20100801/operation/"
 func (c *CloudWatch) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost || r.Header.Get("Smithy-Protocol") != "rpc-v2-cbor" {
 		cborFault(w, 400, "InvalidRequest", "want POST with Smithy-Protocol: rpc-v2-cbor")
+		return
+	}
+	if r.URL.Path == servicePath+"GetMetricData" {
+		c.getMetricData(w, r)
 		return
 	}
 	if r.URL.Path != servicePath+"PutMetricData" {

@@ -8,7 +8,13 @@
 //     optional SigV4 check; it also serves a container's /ping and
 //     /invocations.
 //   - [CloudWatch] serves PutMetricData in the SDK's default protocol,
-//     Smithy RPCv2-CBOR, checks the API's limits and records what it got.
+//     Smithy RPCv2-CBOR, checks the API's limits and records what it got;
+//     it also answers GetMetricData with figures the test sets.
+//   - [CloudFormation] serves DescribeStacks (awsquery: form-encoded
+//     request, XML response), with ValidationError for a missing stack.
+//   - [ECS] serves RunTask, DescribeTasks and StopTask (awsJson1_1) with the
+//     API's batch limits, Fargate capacity failures and scripted task ends.
+//   - [S3] serves path-style GetObject with a CRC32 checksum header.
 //
 // Every server listens on 127.0.0.1 only. Servers are safe for concurrent use.
 package awstest

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"time"
+
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+
+	"github.com/sagesize/sagesize/config"
+	"github.com/sagesize/sagesize/internal/runner"
+)
+
+// runFlags are the flags of `sagesize run`.
+type runFlags struct {
+	config, release, endpoint, variant, testID, region string
+	tasks                                              int
+	poll                                               time.Duration
+}
+
+func runFlagSet(f *runFlags, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("sagesize run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.config, "config", "sagesize.yaml", "config `file`, e.g. -config sagesize.yaml")
+	fs.StringVar(&f.release, "release", "", "release `ID`, as -c release=ID of cdk deploy (default: the config's)")
+	fs.StringVar(&f.endpoint, "endpoint", "", "endpoint `name` whose loadTest plan to run (required)")
+	fs.StringVar(&f.variant, "variant", "", "run only this `variant` (default: the plan's variants, one after another)")
+	fs.IntVar(&f.tasks, "tasks", 0, "number of Fargate tasks sharing the load (default: the plan's)")
+	fs.StringVar(&f.testID, "test-id", "", "test `id`, the TestId dimension (default: ENDPOINT-VARIANT-<UTC yyyymmddThhmmss>)")
+	fs.StringVar(&f.region, "region", "", "AWS `region` (default: the config's, then the SDK's, e.g. AWS_REGION)")
+	fs.DurationVar(&f.poll, "poll", 10*time.Second, "live view interval")
+	return fs
+}
+
+// runCommand is `sagesize run`: plans from the config, then one
+// runner.Run per variant.
+func runCommand(ctx context.Context, f *runFlags, args []string, stdout io.Writer) error {
+	if len(args) > 0 {
+		return fmt.Errorf("unexpected arguments %q (every option is a flag; see run -h)", args)
+	}
+	if f.endpoint == "" {
+		return errors.New("run: -endpoint NAME is required")
+	}
+	if f.poll <= 0 {
+		return fmt.Errorf("-poll %v: must be positive", f.poll)
+	}
+	cfg, err := config.Load(f.config, &config.Overrides{Release: f.release})
+	if err != nil {
+		return err
+	}
+	plans, err := plansFor(cfg, f, time.Now())
+	if err != nil {
+		return err
+	}
+
+	var opts []func(*awsconfig.LoadOptions) error
+	if r := firstNonEmpty(f.region, cfg.Region); r != "" {
+		opts = append(opts, awsconfig.WithRegion(r))
+	}
+	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return fmt.Errorf("load AWS configuration: %w", err)
+	}
+	if awsCfg.Region == "" {
+		return errors.New("no AWS region: give -region, set region: in the config, or set AWS_REGION")
+	}
+	if _, err := awsCfg.Credentials.Retrieve(ctx); err != nil {
+		return fmt.Errorf("no AWS credentials (set AWS_PROFILE, run aws sso login, or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY): %w", err)
+	}
+	stack, err := runner.ReadStack(ctx, cloudformation.NewFromConfig(awsCfg), cfg.Prefix()+"-loadtest")
+	if err != nil {
+		return err
+	}
+	r := &runner.Runner{ECS: ecs.NewFromConfig(awsCfg), CloudWatch: cloudwatch.NewFromConfig(awsCfg), Stack: stack, Out: stdout, Poll: f.poll}
+	for _, p := range plans {
+		fmt.Fprintf(stdout, "load test %s variant %s in %s: %d task(s), test id %s\n", p.Endpoint, p.Variant, awsCfg.Region, p.Tasks, p.TestID)
+		if err := r.Run(ctx, p); err != nil {
+			return fmt.Errorf("%s variant %s: %w", p.Endpoint, p.Variant, err)
+		}
+	}
+	return nil
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// plansFor turns the endpoint's loadTest into one plan per target variant.
+func plansFor(cfg *config.Config, f *runFlags, now time.Time) ([]runner.Plan, error) {
+	var ep *config.Endpoint
+	var names []string
+	for i := range cfg.Endpoints {
+		names = append(names, cfg.Endpoints[i].Name)
+		if cfg.Endpoints[i].Name == f.endpoint {
+			ep = &cfg.Endpoints[i]
+		}
+	}
+	if ep == nil {
+		return nil, fmt.Errorf("endpoint %q is not in %s (endpoints: %v)", f.endpoint, f.config, names)
+	}
+	lt := ep.LoadTest
+	if lt == nil {
+		return nil, fmt.Errorf("endpoint %s has no loadTest in %s: add a plan under endpoints[].loadTest", ep.Name, f.config)
+	}
+	tasks := lt.Tasks
+	if f.tasks != 0 {
+		tasks = f.tasks
+	}
+	if tasks < 1 || tasks > 100 {
+		return nil, fmt.Errorf("-tasks %d: must be between 1 and 100", tasks)
+	}
+	if limit := config.RatePerVCPU * cfg.LoadTest.VCPUs(); lt.PeakRate()/float64(tasks) > limit {
+		return nil, fmt.Errorf("-tasks %d: %.0f requests per second per task is more than one task of %.2g vCPU is planned for (%.0f): use at least %d tasks",
+			tasks, lt.PeakRate()/float64(tasks), cfg.LoadTest.VCPUs(), limit, int(math.Ceil(lt.PeakRate()/limit)))
+	}
+	variants := lt.Variants
+	if f.variant != "" {
+		var all []string
+		for _, v := range ep.Variants {
+			all = append(all, v.Name)
+		}
+		if !slices.Contains(all, f.variant) {
+			return nil, fmt.Errorf("-variant %q: endpoint %s has the variants %v", f.variant, ep.Name, all)
+		}
+		variants = []string{f.variant}
+	}
+	var plans []runner.Plan
+	for _, v := range variants {
+		p := runner.Plan{Endpoint: ep.Name, Variant: v, Tasks: tasks, MaxInFlight: lt.MaxInFlight,
+			Rate: lt.Rate, Steps: lt.Steps, Ramp: lt.Ramp, Payload: lt.Payload, ContentType: lt.ContentType, TestID: f.testID}
+		if lt.Duration != nil {
+			p.Duration = lt.Duration.Duration
+		}
+		if p.TestID == "" {
+			p.TestID = ep.Name + "-" + v + "-" + now.UTC().Format("20060102T150405")
+		}
+		plans = append(plans, p)
+	}
+	return plans, nil
+}
+
+// check that the SDK clients satisfy the runner's interfaces.
+var (
+	_ runner.CloudFormationAPI = (*cloudformation.Client)(nil)
+	_ runner.ECSAPI            = (*ecs.Client)(nil)
+	_ runner.CloudWatchAPI     = (*cloudwatch.Client)(nil)
+)

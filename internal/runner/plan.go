@@ -1,0 +1,92 @@
+package runner
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sagesize/sagesize/internal/loadgen"
+)
+
+// Plan is one variant's load test: the total plan across all tasks.
+type Plan struct {
+	Endpoint, Variant string
+	Tasks             int
+	MaxInFlight       int // 0: loadgen's default
+	// One of: Rate for Duration, Steps ("10@1m,20@1m"), Ramp ("0:200") over Duration.
+	Rate     float64
+	Steps    string
+	Ramp     string
+	Duration time.Duration
+	// Payload is the s3:// URI of the request body.
+	Payload, ContentType string
+	// TestID is shared by every task (the TestId dimension).
+	TestID string
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// pacer returns the total plan as a loadgen pacer (for the planned rate).
+func (p Plan) pacer() (loadgen.Pacer, error) {
+	switch {
+	case p.Steps != "":
+		return loadgen.ParseSteps(p.Steps)
+	case p.Ramp != "":
+		from, to, err := parseRamp(p.Ramp)
+		if err != nil {
+			return nil, err
+		}
+		return loadgen.NewLinearPacer(from, to, p.Duration)
+	}
+	return loadgen.NewConstantPacer(p.Rate, p.Duration)
+}
+
+func parseRamp(s string) (from, to float64, err error) {
+	a, b, ok := strings.Cut(s, ":")
+	from, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
+	to, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
+	if !ok || err1 != nil || err2 != nil {
+		return 0, 0, fmt.Errorf("ramp %q: want FROM:TO requests per second, e.g. 0:200", s)
+	}
+	return from, to, nil
+}
+
+// Environment returns the LOADGEN_* variables of one task: the plan divided
+// evenly across p.Tasks.
+func (p Plan) Environment() ([][2]string, error) {
+	if p.Tasks < 1 {
+		return nil, fmt.Errorf("tasks must be at least 1, got %d", p.Tasks)
+	}
+	n := float64(p.Tasks)
+	env := [][2]string{{"LOADGEN_ENDPOINT", p.Endpoint}, {"LOADGEN_VARIANT", p.Variant}}
+	switch {
+	case p.Steps != "":
+		sp, err := loadgen.ParseSteps(p.Steps)
+		if err != nil {
+			return nil, err
+		}
+		var parts []string
+		for _, s := range sp.Steps() {
+			parts = append(parts, num(s.Rate/n)+"@"+s.Duration.String())
+		}
+		env = append(env, [2]string{"LOADGEN_STEPS", strings.Join(parts, ",")})
+	case p.Ramp != "":
+		from, to, err := parseRamp(p.Ramp)
+		if err != nil {
+			return nil, err
+		}
+		env = append(env, [2]string{"LOADGEN_RAMP", num(from/n) + ":" + num(to/n)}, [2]string{"LOADGEN_DURATION", p.Duration.String()})
+	default:
+		if !(p.Rate > 0) || p.Duration <= 0 {
+			return nil, fmt.Errorf("plan needs rate and duration, steps, or ramp and duration")
+		}
+		env = append(env, [2]string{"LOADGEN_RATE", num(p.Rate / n)}, [2]string{"LOADGEN_DURATION", p.Duration.String()})
+	}
+	if p.MaxInFlight > 0 {
+		env = append(env, [2]string{"LOADGEN_MAX_IN_FLIGHT", strconv.Itoa(p.MaxInFlight)})
+	}
+	env = append(env, [2]string{"LOADGEN_PAYLOAD", p.Payload}, [2]string{"LOADGEN_CONTENT_TYPE", p.ContentType},
+		[2]string{"LOADGEN_TEST_ID", p.TestID})
+	return env, nil
+}

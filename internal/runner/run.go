@@ -1,0 +1,356 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/sagesize/sagesize/internal/loadgen"
+)
+
+// API limits of ECS.
+const (
+	maxRunTaskCount = 10  // RunTask count
+	maxDescribe     = 100 // DescribeTasks tasks
+)
+
+// StopReason is the reason given to StopTask when a run is interrupted.
+const StopReason = "stopped by sagesize run"
+
+// StartedBy is RunTask's startedBy of every task the runner starts.
+const StartedBy = "sagesize"
+
+// Runner runs load tests on the tasks of one load-test stack.
+type Runner struct {
+	ECS        ECSAPI
+	CloudWatch CloudWatchAPI
+	Stack      *Stack
+	// Out receives the live view.
+	Out io.Writer
+	// Poll is the live view's interval (default 10s).
+	Poll time.Duration
+	// StopWait is how long to wait for stopped tasks to reach STOPPED after
+	// an interruption or a failed start (default 60s).
+	StopWait time.Duration
+	// Namespace of the loadgen metrics (default loadgen.DefaultNamespace).
+	Namespace string
+}
+
+// taskState is what DescribeTasks last said about a task.
+type taskState struct {
+	lastStatus, stopCode, stoppedReason, containerReason string
+	exitCode                                             *int32
+}
+
+// Run starts p.Tasks tasks, shows their progress until every one has
+// stopped, and returns an error naming each task that failed. When ctx is
+// cancelled it stops every task it started and returns an error.
+func (r *Runner) Run(ctx context.Context, p Plan) error {
+	poll := orDefault(r.Poll, 10*time.Second)
+	env, err := p.Environment()
+	if err != nil {
+		return err
+	}
+	pacer, err := p.pacer()
+	if err != nil {
+		return err
+	}
+	var kv []ecstypes.KeyValuePair
+	for _, e := range env {
+		kv = append(kv, ecstypes.KeyValuePair{Name: aws.String(e[0]), Value: aws.String(e[1])})
+	}
+	in := &ecs.RunTaskInput{
+		Cluster: aws.String(r.Stack.Cluster), TaskDefinition: aws.String(r.Stack.TaskDefinition),
+		LaunchType: ecstypes.LaunchTypeFargate, StartedBy: aws.String(StartedBy),
+		NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{
+			Subnets: r.Stack.Subnets, SecurityGroups: []string{r.Stack.SecurityGroup},
+			AssignPublicIp: ecstypes.AssignPublicIp(r.Stack.AssignPublicIP),
+		}},
+		Overrides: &ecstypes.TaskOverride{ContainerOverrides: []ecstypes.ContainerOverride{{Name: aws.String(r.Stack.ContainerName), Environment: kv}}},
+	}
+	start := time.Now()
+	var started []string
+	for len(started) < p.Tasks {
+		in.Count = aws.Int32(int32(min(maxRunTaskCount, p.Tasks-len(started))))
+		out, err := r.ECS.RunTask(ctx, in)
+		if out != nil {
+			for _, t := range out.Tasks {
+				started = append(started, aws.ToString(t.TaskArn))
+			}
+		}
+		if err == nil && len(out.Failures) > 0 {
+			var reasons []string
+			for _, f := range out.Failures {
+				reasons = append(reasons, failureText(f))
+			}
+			err = fmt.Errorf("ECS could not start %d of %d tasks: %s", len(out.Failures), p.Tasks, strings.Join(reasons, "; "))
+		} else if err != nil {
+			err = fmt.Errorf("run task on cluster %s: %w", r.Stack.Cluster, err)
+		}
+		if err != nil {
+			if len(started) > 0 {
+				fmt.Fprintf(r.Out, "stopping the %d task(s) already started\n", len(started))
+				err = errors.Join(err, r.stopAll(ctx, started, "sagesize run: not every task could start"))
+			}
+			return err
+		}
+	}
+	fmt.Fprintf(r.Out, "started %d task(s) on cluster %s for %s variant %s, test id %s (logs: log group %s)\n",
+		len(started), r.Stack.Cluster, p.Endpoint, p.Variant, p.TestID, r.Stack.LogGroup)
+
+	tick := time.NewTicker(poll)
+	defer tick.Stop()
+	var running time.Time // when a task was first seen RUNNING
+	for {
+		select {
+		case <-ctx.Done():
+			fmt.Fprintf(r.Out, "interrupted: stopping %d task(s)\n", len(started))
+			err := r.stopAll(ctx, started, StopReason)
+			states, _ := r.describe(context.WithoutCancel(ctx), started)
+			r.view(context.WithoutCancel(ctx), p, pacer, start, running, states)
+			return errors.Join(fmt.Errorf("interrupted (%w): stopped the %d task(s) of test %s", context.Cause(ctx), len(started), p.TestID), err)
+		case <-tick.C:
+		}
+		states, err := r.describe(ctx, started)
+		if err != nil {
+			if ctx.Err() != nil {
+				continue
+			}
+			fmt.Fprintf(r.Out, "describe tasks: %v\n", err)
+			continue
+		}
+		if running.IsZero() {
+			for _, s := range states {
+				if s.lastStatus == "RUNNING" || s.lastStatus == "STOPPED" {
+					running = time.Now()
+					break
+				}
+			}
+		}
+		if done := r.view(ctx, p, pacer, start, running, states); done {
+			return r.failures(started, states)
+		}
+	}
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+func failureText(f ecstypes.Failure) string {
+	s := aws.ToString(f.Reason)
+	if d := aws.ToString(f.Detail); d != "" {
+		s += " (" + d + ")"
+	}
+	if a := aws.ToString(f.Arn); a != "" {
+		s += " [" + a + "]"
+	}
+	return s
+}
+
+// taskID is the last part of a task ARN.
+func taskID(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }
+
+// failures returns an error naming every task that did not end normally.
+func (r *Runner) failures(started []string, states map[string]taskState) error {
+	var errs []error
+	for _, arn := range started {
+		s := states[arn]
+		reason := s.containerReason
+		if reason == "" {
+			reason = s.stoppedReason
+		}
+		switch {
+		case s.exitCode != nil && *s.exitCode != 0:
+			errs = append(errs, fmt.Errorf("task %s failed: exit code %d: %s (stop code %s; logs in %s)", taskID(arn), *s.exitCode, reason, s.stopCode, r.Stack.LogGroup))
+		case s.exitCode == nil || s.stopCode != string(ecstypes.TaskStopCodeEssentialContainerExited):
+			errs = append(errs, fmt.Errorf("task %s failed: %s: %s", taskID(arn), s.stopCode, reason))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// describe returns the state of every task, in batches of at most 100.
+func (r *Runner) describe(ctx context.Context, arns []string) (map[string]taskState, error) {
+	out := map[string]taskState{}
+	for i := 0; i < len(arns); i += maxDescribe {
+		res, err := r.ECS.DescribeTasks(ctx, &ecs.DescribeTasksInput{Cluster: aws.String(r.Stack.Cluster), Tasks: arns[i:min(i+maxDescribe, len(arns))]})
+		if err != nil {
+			return out, fmt.Errorf("describe tasks on cluster %s: %w", r.Stack.Cluster, err)
+		}
+		for _, t := range res.Tasks {
+			s := taskState{lastStatus: aws.ToString(t.LastStatus), stopCode: string(t.StopCode), stoppedReason: aws.ToString(t.StoppedReason)}
+			for _, c := range t.Containers {
+				if aws.ToString(c.Name) == r.Stack.ContainerName {
+					s.exitCode, s.containerReason = c.ExitCode, aws.ToString(c.Reason)
+				}
+			}
+			out[aws.ToString(t.TaskArn)] = s
+		}
+		for _, f := range res.Failures {
+			out[aws.ToString(f.Arn)] = taskState{lastStatus: "STOPPED", stopCode: "Missing", stoppedReason: "ECS does not know the task: " + aws.ToString(f.Reason)}
+		}
+	}
+	return out, nil
+}
+
+// stopAll stops every task in arns that is not known to have stopped, then
+// waits up to StopWait for them to reach STOPPED. It keeps going when ctx
+// is cancelled: stopping is what an interruption asks for.
+func (r *Runner) stopAll(ctx context.Context, arns []string, reason string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), orDefault(r.StopWait, time.Minute))
+	defer cancel()
+	var errs []error
+	for _, arn := range arns {
+		if _, err := r.ECS.StopTask(ctx, &ecs.StopTaskInput{Cluster: aws.String(r.Stack.Cluster), Task: aws.String(arn), Reason: aws.String(reason)}); err != nil {
+			errs = append(errs, fmt.Errorf("stop task %s: %w", taskID(arn), err))
+		}
+	}
+	poll := min(orDefault(r.Poll, 10*time.Second), 5*time.Second)
+	for {
+		states, err := r.describe(ctx, arns)
+		left := 0
+		for _, arn := range arns {
+			if states[arn].lastStatus != "STOPPED" {
+				left++
+			}
+		}
+		if err == nil && left == 0 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return errors.Join(append(errs, fmt.Errorf("%d task(s) not yet STOPPED after %v; check cluster %s", left, orDefault(r.StopWait, time.Minute), r.Stack.Cluster))...)
+		case <-time.After(poll):
+		}
+	}
+	if len(errs) == 0 {
+		fmt.Fprintf(r.Out, "stopped %d task(s)\n", len(arns))
+	}
+	return errors.Join(errs...)
+}
+
+// view prints one line of the live view and reports whether every task
+// has stopped.
+func (r *Runner) view(ctx context.Context, p Plan, pacer loadgen.Pacer, start, running time.Time, states map[string]taskState) bool {
+	var pending, run, stopped int
+	for _, s := range states {
+		switch s.lastStatus {
+		case "RUNNING":
+			run++
+		case "STOPPED":
+			stopped++
+		default:
+			pending++
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "[%s] tasks: %d pending, %d running, %d stopped (of %d)", time.Since(start).Round(time.Second), pending, run, stopped, p.Tasks)
+	m, err := r.metrics(ctx, p, start)
+	switch {
+	case err != nil:
+		fmt.Fprintf(&b, " | metrics unavailable: %v", err)
+	case m.recentRequests == nil:
+		b.WriteString(" | last 30s: no data yet")
+	default:
+		fmt.Fprintf(&b, " | last 30s: %.1f req/s", *m.recentRequests/recentPeriod.Seconds())
+		if !running.IsZero() {
+			fmt.Fprintf(&b, " of %.1f planned", pacer.Rate(time.Since(running)))
+		}
+		fmt.Fprintf(&b, ", p50 %s, p99 %s, %s errors", ms(m.recentP50), ms(m.recentP99), count(m.recentErrors))
+	}
+	if err == nil && m.totalRequests != nil {
+		fmt.Fprintf(&b, " | total: %s requests, %s errors, %s throttles, p99 %s", count(m.totalRequests), count(m.totalErrors), count(m.totalThrottles), ms(m.totalP99))
+	}
+	fmt.Fprintln(r.Out, b.String())
+	return stopped == p.Tasks
+}
+
+func ms(us *float64) string {
+	if us == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f ms", *us/1000)
+}
+
+func count(v *float64) string {
+	if v == nil {
+		return "0"
+	}
+	return fmt.Sprintf("%.0f", *v)
+}
+
+// recentPeriod is the live view's "last" window.
+const recentPeriod = 30 * time.Second
+
+type figures struct {
+	recentRequests, recentErrors, recentP50, recentP99   *float64
+	totalRequests, totalErrors, totalThrottles, totalP99 *float64
+}
+
+// metrics reads the test's figures from CloudWatch: the last complete 30 s
+// (loadgen publishes at high resolution) and the whole test so far. Every
+// percentile is computed by CloudWatch over the distributions every task
+// published; nothing is averaged here.
+func (r *Runner) metrics(ctx context.Context, p Plan, start time.Time) (figures, error) {
+	var f figures
+	if r.CloudWatch == nil {
+		return f, errors.New("no CloudWatch client")
+	}
+	ns := r.Namespace
+	if ns == "" {
+		ns = loadgen.DefaultNamespace
+	}
+	dims := []cwtypes.Dimension{{Name: aws.String("EndpointName"), Value: aws.String(p.Endpoint)},
+		{Name: aws.String("VariantName"), Value: aws.String(p.Variant)}, {Name: aws.String("TestId"), Value: aws.String(p.TestID)}}
+	q := func(id, metric, stat string, period time.Duration) cwtypes.MetricDataQuery {
+		return cwtypes.MetricDataQuery{Id: aws.String(id), MetricStat: &cwtypes.MetricStat{
+			Metric: &cwtypes.Metric{Namespace: aws.String(ns), MetricName: aws.String(metric), Dimensions: dims},
+			Period: aws.Int32(int32(period.Seconds())), Stat: aws.String(stat)}}
+	}
+	get := func(s, e time.Time, qs []cwtypes.MetricDataQuery) (map[string]*float64, error) {
+		out, err := r.CloudWatch.GetMetricData(ctx, &cloudwatch.GetMetricDataInput{StartTime: aws.Time(s), EndTime: aws.Time(e), MetricDataQueries: qs})
+		if err != nil {
+			return nil, fmt.Errorf("get metric data: %w", err)
+		}
+		res := map[string]*float64{}
+		for _, d := range out.MetricDataResults {
+			if len(d.Values) > 0 { // newest first (the default ScanBy)
+				res[aws.ToString(d.Id)] = aws.Float64(d.Values[0])
+			}
+		}
+		return res, nil
+	}
+	now := time.Now()
+	end := now.Add(-15 * time.Second).Truncate(recentPeriod) // the last window loadgen has published
+	recent, err := get(end.Add(-recentPeriod), end, []cwtypes.MetricDataQuery{
+		q("requests", loadgen.MetricRequests, "Sum", recentPeriod), q("errors", loadgen.MetricErrors, "Sum", recentPeriod),
+		q("p50", loadgen.MetricLatency, "p50", recentPeriod), q("p99", loadgen.MetricLatency, "p99", recentPeriod)})
+	if err != nil {
+		return f, err
+	}
+	f.recentRequests, f.recentErrors, f.recentP50, f.recentP99 = recent["requests"], recent["errors"], recent["p50"], recent["p99"]
+	ts := start.Truncate(time.Minute)
+	period := time.Duration(math.Ceil(now.Sub(ts).Minutes())) * time.Minute
+	total, err := get(ts, ts.Add(period), []cwtypes.MetricDataQuery{
+		q("requests", loadgen.MetricRequests, "Sum", period), q("errors", loadgen.MetricErrors, "Sum", period),
+		q("throttles", loadgen.MetricThrottles, "Sum", period), q("p99", loadgen.MetricLatency, "p99", period)})
+	if err != nil {
+		return f, err
+	}
+	f.totalRequests, f.totalErrors, f.totalThrottles, f.totalP99 = total["requests"], total["errors"], total["throttles"], total["p99"]
+	return f, nil
+}

@@ -1,0 +1,260 @@
+package runner_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+
+	"github.com/sagesize/sagesize/internal/awstest"
+	"github.com/sagesize/sagesize/internal/runner"
+)
+
+func awsCfg() aws.Config {
+	return aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDAWSTEST", "secret", ""), RetryMaxAttempts: 1}
+}
+
+var outputs = map[string]string{
+	"Cluster": "sg-loadtest", "TaskDefinition": "arn:aws:ecs:us-east-1:123456789012:task-definition/loadgen:3",
+	"Subnets": "subnet-0a,subnet-0b", "SecurityGroup": "sg-0123", "AssignPublicIp": "ENABLED",
+	"ContainerName": "loadgen", "LogGroup": "/sagesize/loadtest",
+}
+
+// syncBuffer is a bytes.Buffer safe to read while the runner writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+type env struct {
+	ecs *awstest.ECS
+	cw  *awstest.CloudWatch
+	out *syncBuffer
+	r   *runner.Runner
+}
+
+func newEnv(t *testing.T, opts awstest.ECSOptions) *env {
+	t.Helper()
+	opts.Cluster = outputs["Cluster"]
+	e := &env{ecs: awstest.NewECS(opts), cw: awstest.NewCloudWatch(), out: &syncBuffer{}}
+	t.Cleanup(e.ecs.Close)
+	t.Cleanup(e.cw.Close)
+	cfn := awstest.NewCloudFormation()
+	t.Cleanup(cfn.Close)
+	cfn.SetStack("sg-loadtest", outputs)
+	cf := cloudformation.NewFromConfig(awsCfg(), func(o *cloudformation.Options) { o.BaseEndpoint = aws.String(cfn.URL) })
+	st, err := runner.ReadStack(context.Background(), cf, "sg-loadtest")
+	if err != nil {
+		t.Fatalf("ReadStack: %v", err)
+	}
+	e.r = &runner.Runner{
+		ECS:        ecs.NewFromConfig(awsCfg(), func(o *ecs.Options) { o.BaseEndpoint = aws.String(e.ecs.URL) }),
+		CloudWatch: cloudwatch.NewFromConfig(awsCfg(), func(o *cloudwatch.Options) { o.BaseEndpoint = aws.String(e.cw.URL) }),
+		Stack:      st, Out: e.out, Poll: 5 * time.Millisecond, StopWait: 5 * time.Second,
+	}
+	return e
+}
+
+func plan(tasks int) runner.Plan {
+	return runner.Plan{Endpoint: "churn-xgb", Variant: "AllTraffic", Tasks: tasks, MaxInFlight: 200, Rate: 250, Duration: 10 * time.Minute,
+		Payload: "s3://bucket/req.json", ContentType: "text/csv", TestID: "churn-xgb-AllTraffic-20261127T000000"}
+}
+
+func TestReadStackNotDeployed(t *testing.T) {
+	t.Parallel()
+	cfn := awstest.NewCloudFormation()
+	defer cfn.Close()
+	cf := cloudformation.NewFromConfig(awsCfg(), func(o *cloudformation.Options) { o.BaseEndpoint = aws.String(cfn.URL) })
+	_, err := runner.ReadStack(context.Background(), cf, "nope-loadtest")
+	if !errors.Is(err, runner.ErrStackNotDeployed) || !strings.Contains(err.Error(), "deploy it first with cdk deploy --all") || !strings.Contains(err.Error(), "nope-loadtest") {
+		t.Errorf("ReadStack(missing) = %v; want ErrStackNotDeployed naming the stack", err)
+	}
+	cfn.SetStack("half-loadtest", map[string]string{"Cluster": "c"})
+	if _, err := runner.ReadStack(context.Background(), cf, "half-loadtest"); err == nil || !strings.Contains(err.Error(), "TaskDefinition") {
+		t.Errorf("ReadStack(no outputs) = %v; want the missing outputs named", err)
+	}
+}
+
+func TestRunStartsTasksInBatchesWithOverrides(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, awstest.ECSOptions{})
+	e.cw.SetMetricData(func(q awstest.MetricQuery) awstest.MetricResult {
+		v := map[string]float64{"requests": 7470, "errors": 3, "p50": 12345, "p99": 48100, "throttles": 2}[q.ID]
+		return awstest.MetricResult{Timestamps: []time.Time{time.Now()}, Values: []float64{v}}
+	})
+	if err := e.r.Run(context.Background(), plan(25)); err != nil {
+		t.Fatalf("Run: %v\n%s", err, e.out)
+	}
+	calls := e.ecs.RunTaskCalls()
+	if len(calls) != 3 || calls[0].Count != 10 || calls[1].Count != 10 || calls[2].Count != 5 {
+		t.Fatalf("RunTask calls %+v; want counts 10, 10, 5", calls)
+	}
+	want := map[string]string{"LOADGEN_ENDPOINT": "churn-xgb", "LOADGEN_VARIANT": "AllTraffic", "LOADGEN_RATE": "10", "LOADGEN_DURATION": "10m0s",
+		"LOADGEN_MAX_IN_FLIGHT": "200", "LOADGEN_PAYLOAD": "s3://bucket/req.json", "LOADGEN_CONTENT_TYPE": "text/csv",
+		"LOADGEN_TEST_ID": "churn-xgb-AllTraffic-20261127T000000"}
+	for i, c := range calls {
+		got := c.Env("loadgen")
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("call %d: %s = %q; want %q", i, k, got[k], v)
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("call %d: environment %v; want exactly %v", i, got, want)
+		}
+		n := c.NetworkConfiguration.AwsvpcConfiguration
+		if c.LaunchType != "FARGATE" || c.StartedBy != "sagesize" || c.TaskDefinition != outputs["TaskDefinition"] ||
+			strings.Join(n.Subnets, ",") != "subnet-0a,subnet-0b" || len(n.SecurityGroups) != 1 || n.SecurityGroups[0] != "sg-0123" || n.AssignPublicIP != "ENABLED" {
+			t.Errorf("call %d: %+v", i, c)
+		}
+	}
+	for _, n := range e.ecs.DescribeSizes() {
+		if n != 25 {
+			t.Errorf("DescribeTasks named %d tasks; want 25 in one call", n)
+		}
+	}
+	out := e.out.String()
+	for _, s := range []string{"started 25 task(s)", "249.0 req/s of 250.0 planned", "p50 12.3 ms", "p99 48.1 ms", "total: 7470 requests, 3 errors, 2 throttles", "0 pending, 0 running, 25 stopped (of 25)"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("live view lacks %q:\n%s", s, out)
+		}
+	}
+	q := e.cw.GetMetricDataCalls()[0].Queries[0]
+	if q.Namespace != "SageSize/LoadTest" || q.Dimensions["TestId"] != "churn-xgb-AllTraffic-20261127T000000" || q.Dimensions["VariantName"] != "AllTraffic" || q.Dimensions["EndpointName"] != "churn-xgb" {
+		t.Errorf("GetMetricData query %+v", q)
+	}
+}
+
+func TestRunDescribesInBatchesOf100(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, awstest.ECSOptions{})
+	if err := e.r.Run(context.Background(), plan(150)); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if n := len(e.ecs.RunTaskCalls()); n != 15 {
+		t.Errorf("%d RunTask calls; want 15", n)
+	}
+	sizes := e.ecs.DescribeSizes()
+	if len(sizes) < 2 || sizes[0] != 100 || sizes[1] != 50 {
+		t.Errorf("DescribeTasks sizes %v; want 100, 50, ...", sizes)
+	}
+}
+
+func TestRunPlanDivision(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		p    runner.Plan
+		want map[string]string
+	}{
+		{"steps", runner.Plan{Tasks: 4, Steps: "40@30s,80@1m"}, map[string]string{"LOADGEN_STEPS": "10@30s,20@1m0s"}},
+		{"ramp", runner.Plan{Tasks: 4, Ramp: "0:200", Duration: 5 * time.Minute}, map[string]string{"LOADGEN_RAMP": "0:50", "LOADGEN_DURATION": "5m0s"}},
+		{"rate", runner.Plan{Tasks: 3, Rate: 10, Duration: time.Minute}, map[string]string{"LOADGEN_RATE": "3.3333333333333335"}},
+	} {
+		env, err := tt.p.Environment()
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		got := map[string]string{}
+		for _, kv := range env {
+			got[kv[0]] = kv[1]
+		}
+		for k, v := range tt.want {
+			if got[k] != v {
+				t.Errorf("%s: %s = %q; want %q", tt.name, k, got[k], v)
+			}
+		}
+	}
+}
+
+func TestRunReportsCapacityFailuresAndStopsStarted(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, awstest.ECSOptions{Capacity: 12, End: func(int) awstest.TaskEnd { return awstest.TaskEnd{RunningPolls: -1} }})
+	err := e.r.Run(context.Background(), plan(25))
+	if err == nil || !strings.Contains(err.Error(), "could not start 8 of 25") || !strings.Contains(err.Error(), awstest.CapacityReason) {
+		t.Fatalf("Run = %v; want the capacity failure", err)
+	}
+	if got := len(e.ecs.StoppedByRequest()); got != 12 {
+		t.Errorf("%d tasks stopped; want the 12 started", got)
+	}
+	if n := e.ecs.Running(); n != 0 {
+		t.Errorf("%d tasks left running", n)
+	}
+}
+
+func TestRunReportsFailedTask(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, awstest.ECSOptions{End: func(i int) awstest.TaskEnd {
+		if i == 1 {
+			return awstest.TaskEnd{RunningPolls: 2, ExitCode: 1, Reason: "loadgen: payload s3://bucket/req.json: NoSuchKey"}
+		}
+		return awstest.TaskEnd{RunningPolls: 2}
+	}})
+	err := e.r.Run(context.Background(), plan(3))
+	if err == nil {
+		t.Fatal("Run succeeded; want the failed task")
+	}
+	id := e.ecs.Started()[1]
+	id = id[strings.LastIndex(id, "/")+1:]
+	for _, s := range []string{id, "exit code 1", "NoSuchKey"} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error %q lacks %q", err, s)
+		}
+	}
+	if strings.Count(err.Error(), "failed") != 1 {
+		t.Errorf("error %q names more than the one failed task", err)
+	}
+}
+
+func TestRunCancelStopsEveryTask(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, awstest.ECSOptions{End: func(int) awstest.TaskEnd { return awstest.TaskEnd{RunningPolls: -1} }})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for !strings.Contains(e.out.String(), "13 running") {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	err := e.r.Run(ctx, plan(13))
+	if err == nil || !strings.Contains(err.Error(), "interrupted") {
+		t.Fatalf("Run = %v; want interrupted", err)
+	}
+	stopped := e.ecs.StoppedByRequest()
+	if len(stopped) != 13 || e.ecs.Running() != 0 {
+		t.Errorf("stopped %d of 13 tasks, %d left running", len(stopped), e.ecs.Running())
+	}
+	if !strings.Contains(e.out.String(), "13 stopped (of 13)") {
+		t.Errorf("final view missing:\n%s", e.out)
+	}
+}
+
+func TestRunTaskErrorStopsStarted(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, awstest.ECSOptions{})
+	e.r.Stack.Cluster = "gone"
+	err := e.r.Run(context.Background(), plan(2))
+	if err == nil || !strings.Contains(err.Error(), "ClusterNotFoundException") {
+		t.Errorf("Run = %v; want ClusterNotFoundException", err)
+	}
+}
