@@ -227,6 +227,7 @@ type NoRecommendationError struct {
 	Reasons []string
 }
 
+// Error joins the reasons.
 func (e *NoRecommendationError) Error() string {
 	return "sizing: " + strings.Join(e.Reasons, "; ")
 }

@@ -98,7 +98,11 @@ func TestDecide(t *testing.T) {
 		{"recovers after a failure is flagged", baseTest(recovers), want{recommended: "flaky", rates: map[string]float64{"flaky": 10}, recovered: "flaky"}},
 		{"SLO not defined", func() Test { tt := baseTest(cpu); tt.SLO = SLO{Percentile: "p95"}; return tt }(),
 			want{rates: map[string]float64{"cpu": 0}, problems: []string{`percentile "p95" is not supported`, "SLO latency is not defined"}}},
-		{"p50 SLO uses ClientP50", func() Test { tt := baseTest(cpu); tt.SLO = SLO{Percentile: P50, Latency: 200 * time.Millisecond}; return tt }(),
+		{"p50 SLO uses ClientP50", func() Test {
+			tt := baseTest(cpu)
+			tt.SLO = SLO{Percentile: P50, Latency: 200 * time.Millisecond}
+			return tt
+		}(),
 			want{recommended: "cpu", rates: map[string]float64{"cpu": 20}}}, // 40 req/s has p50 450ms
 	}
 	for _, tc := range tests {
