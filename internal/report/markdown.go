@@ -1,0 +1,94 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/sagesize/sagesize/internal/sizing"
+)
+
+// Markdown writes r as a Markdown report: summary, recommendation with
+// reasons, problems, a comparison table and a step table per candidate.
+func Markdown(w io.Writer, r *sizing.Result) error {
+	b := bufio.NewWriter(w)
+	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
+	p("# Sizing report: %s\n\n", r.Endpoint)
+	p("- SLO: client %s ≤ %s ms (field `%s`)\n", r.SLO.Percentile, sizing.FormatMillis(r.SLO.Latency), r.LatencyField)
+	p("- Max error rate: %s\n", sizing.FormatPercent(r.MaxErrorRate))
+	p("- Target: %s req/s with %s headroom\n", sizing.FormatRate(r.TargetRate), sizing.FormatPercent(r.Headroom))
+	p("- Candidates: %d\n\n", len(r.Candidates))
+
+	p("## Recommendation\n\n")
+	if r.Recommended != "" {
+		rc := r.Recommendation()
+		p("**%s** (%s): %d instances, %s/h.\n\n", rc.Variant, rc.InstanceType, rc.InstancesForTarget, sizing.FormatUSD(rc.FleetCostPerHour))
+	} else {
+		p("**None.**\n\n")
+	}
+	for _, s := range r.Reasons {
+		p("- %s\n", s)
+	}
+	p("\n")
+	if len(r.Problems) > 0 {
+		p("## Problems\n\n")
+		for _, s := range r.Problems {
+			p("- %s\n", s)
+		}
+		p("\n")
+	}
+
+	p("## Comparison\n\n")
+	p("| variant | instance | count | sustainable req/s | per instance | CPU | memory | GPU | GPU memory | $/h | $ per million | instances for target | fleet $/h |\n")
+	p("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	for _, c := range r.Candidates {
+		mark := ""
+		if c.Variant == r.Recommended {
+			mark = " ✅"
+		}
+		if !c.Sustains {
+			p("| %s | %s | %d | none | – | – | – | – | – | %s | – | – | – |\n", c.Variant, c.InstanceType, c.InstanceCount, sizing.FormatUSD(c.CostPerHour))
+			continue
+		}
+		p("| %s%s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %d | %s |\n",
+			c.Variant, mark, c.InstanceType, c.InstanceCount, sizing.FormatRate(c.SustainableRate), sizing.FormatRate(c.SustainablePerInstance),
+			sizing.FormatUtil(c.CPU), sizing.FormatUtil(c.Memory), sizing.FormatUtil(c.GPU), sizing.FormatUtil(c.GPUMemory),
+			sizing.FormatUSD(c.CostPerHour), sizing.FormatUSD(c.CostPerMillion), c.InstancesForTarget, sizing.FormatUSD(c.FleetCostPerHour))
+	}
+	p("\n")
+
+	for _, c := range r.Candidates {
+		p("## %s (%s × %d)\n\n", c.Variant, c.InstanceType, c.InstanceCount)
+		for _, n := range c.Notes {
+			p("- %s\n", n)
+		}
+		if len(c.Notes) > 0 {
+			p("\n")
+		}
+		p("| planned req/s | achieved req/s | client p50 ms | client p99 ms | model p99 ms | requests | errors | throttles | error rate | CPU | memory | GPU | GPU memory | holds | why not |\n")
+		p("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|\n")
+		for _, s := range c.Steps {
+			p("| %s | %s | %s | %s | %s | %d | %d | %d | %s | %s | %s | %s | %s | %s | %s |\n",
+				sizing.FormatRate(s.PlannedRate), sizing.FormatRate(s.AchievedRate),
+				sizing.FormatMillis(s.ClientP50), sizing.FormatMillis(s.ClientP99), sizing.FormatMillis(s.ModelP99),
+				s.Requests, s.Errors, s.Throttles, sizing.FormatPercent(s.ErrorRate()),
+				sizing.FormatUtil(s.CPU), sizing.FormatUtil(s.Memory), sizing.FormatUtil(s.GPU), sizing.FormatUtil(s.GPUMemory),
+				yesNo(s.Holds), mdEscape(strings.Join(s.Why, "; ")))
+		}
+		p("\n")
+	}
+	if err := b.Flush(); err != nil {
+		return fmt.Errorf("report: writing Markdown: %w", err)
+	}
+	return nil
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func mdEscape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }

@@ -1,0 +1,140 @@
+// Package report renders a sizing.Result as Markdown (CI logs, pull
+// requests), JSON (pipelines) and an HTML page with charts drawn by
+// gonum/plot. The three show the same numbers, formatted by the sizing
+// package's Format* helpers.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/sagesize/sagesize/internal/sizing"
+)
+
+// Document is the JSON form of a sizing.Result. Its field names are stable:
+// pipelines depend on them. Latencies are milliseconds, rates req/s, costs USD,
+// utilizations 0-100 % (null when not published), error rates fractions.
+type Document struct {
+	Endpoint      string      `json:"endpoint"`
+	SLOPercentile string      `json:"slo_percentile"`
+	SLOLatencyMs  float64     `json:"slo_latency_ms"`
+	LatencyField  string      `json:"latency_field"`
+	MaxErrorRate  float64     `json:"max_error_rate"`
+	TargetRate    float64     `json:"target_rate"`
+	Headroom      float64     `json:"headroom"`
+	Recommended   string      `json:"recommended"`
+	Reasons       []string    `json:"reasons"`
+	Problems      []string    `json:"problems"`
+	OK            bool        `json:"ok"`
+	Candidates    []Candidate `json:"candidates"`
+}
+
+// Candidate is the JSON form of a sizing.CandidateResult.
+type Candidate struct {
+	Variant                string   `json:"variant"`
+	InstanceType           string   `json:"instance_type"`
+	InstanceCount          int      `json:"instance_count"`
+	PricePerHour           float64  `json:"price_per_hour"`
+	Sustains               bool     `json:"sustains"`
+	SustainableRate        float64  `json:"sustainable_rate"`
+	SustainablePerInstance float64  `json:"sustainable_rate_per_instance"`
+	CPU                    *float64 `json:"cpu_pct"`
+	Memory                 *float64 `json:"memory_pct"`
+	GPU                    *float64 `json:"gpu_pct"`
+	GPUMemory              *float64 `json:"gpu_memory_pct"`
+	CostPerHour            float64  `json:"cost_per_hour"`
+	CostPerMillion         float64  `json:"cost_per_million"`
+	InstancesForTarget     int      `json:"instances_for_target"`
+	FleetCostPerHour       float64  `json:"fleet_cost_per_hour"`
+	Recovered              bool     `json:"recovered"`
+	NeverBroke             bool     `json:"never_broke"`
+	Notes                  []string `json:"notes"`
+	Steps                  []Step   `json:"steps"`
+}
+
+// Step is the JSON form of a sizing.StepResult.
+type Step struct {
+	PlannedRate  float64  `json:"planned_rate"`
+	AchievedRate float64  `json:"achieved_rate"`
+	Start        string   `json:"start"`
+	End          string   `json:"end"`
+	ClientP50Ms  float64  `json:"client_p50_ms"`
+	ClientP99Ms  float64  `json:"client_p99_ms"`
+	ModelP99Ms   float64  `json:"model_p99_ms"`
+	Requests     int64    `json:"requests"`
+	Errors       int64    `json:"errors"`
+	Throttles    int64    `json:"throttles"`
+	ErrorRate    float64  `json:"error_rate"`
+	CPU          *float64 `json:"cpu_pct"`
+	Memory       *float64 `json:"memory_pct"`
+	GPU          *float64 `json:"gpu_pct"`
+	GPUMemory    *float64 `json:"gpu_memory_pct"`
+	Missing      []string `json:"missing"`
+	NoData       bool     `json:"no_data"`
+	KeptUp       bool     `json:"kept_up"`
+	LatencyOK    bool     `json:"latency_ok"`
+	ErrorsOK     bool     `json:"errors_ok"`
+	Holds        bool     `json:"holds"`
+	Why          []string `json:"why"`
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func timeString(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// NewDocument converts r into its JSON form.
+func NewDocument(r *sizing.Result) Document {
+	d := Document{
+		Endpoint: r.Endpoint, SLOPercentile: r.SLO.Percentile, SLOLatencyMs: ms(r.SLO.Latency),
+		LatencyField: r.LatencyField, MaxErrorRate: r.MaxErrorRate, TargetRate: r.TargetRate,
+		Headroom: r.Headroom, Recommended: r.Recommended, Reasons: nonNil(r.Reasons),
+		Problems: nonNil(r.Problems), OK: r.Err() == nil, Candidates: []Candidate{},
+	}
+	for _, c := range r.Candidates {
+		jc := Candidate{
+			Variant: c.Variant, InstanceType: c.InstanceType, InstanceCount: c.InstanceCount,
+			PricePerHour: c.PricePerHour, Sustains: c.Sustains, SustainableRate: c.SustainableRate,
+			SustainablePerInstance: c.SustainablePerInstance, CPU: c.CPU, Memory: c.Memory, GPU: c.GPU,
+			GPUMemory: c.GPUMemory, CostPerHour: c.CostPerHour, CostPerMillion: c.CostPerMillion,
+			InstancesForTarget: c.InstancesForTarget, FleetCostPerHour: c.FleetCostPerHour,
+			Recovered: c.Recovered, NeverBroke: c.NeverBroke, Notes: nonNil(c.Notes), Steps: []Step{},
+		}
+		for _, s := range c.Steps {
+			jc.Steps = append(jc.Steps, Step{
+				PlannedRate: s.PlannedRate, AchievedRate: s.AchievedRate,
+				Start: timeString(s.Start), End: timeString(s.End),
+				ClientP50Ms: ms(s.ClientP50), ClientP99Ms: ms(s.ClientP99), ModelP99Ms: ms(s.ModelP99),
+				Requests: s.Requests, Errors: s.Errors, Throttles: s.Throttles, ErrorRate: s.ErrorRate(),
+				CPU: s.CPU, Memory: s.Memory, GPU: s.GPU, GPUMemory: s.GPUMemory, Missing: nonNil(s.Missing),
+				NoData: s.NoData(), KeptUp: s.KeptUp, LatencyOK: s.LatencyOK, ErrorsOK: s.ErrorsOK,
+				Holds: s.Holds, Why: nonNil(s.Why),
+			})
+		}
+		d.Candidates = append(d.Candidates, jc)
+	}
+	return d
+}
+
+// JSON writes r as indented JSON (see Document).
+func JSON(w io.Writer, r *sizing.Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(NewDocument(r)); err != nil {
+		return fmt.Errorf("report: writing JSON: %w", err)
+	}
+	return nil
+}
