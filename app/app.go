@@ -166,7 +166,7 @@ func New(scope constructs.Construct, cfg *config.Config, o *Options) (*Stacks, e
 }
 
 // LoadTestStackName is the name of the load-test stack `sagesize run` reads.
-func LoadTestStackName(cfg *config.Config) string { return cfg.Prefix() + "-loadtest" }
+func LoadTestStackName(cfg *config.Config) string { return cfg.LoadTestStackName() }
 
 // addLoadTest creates the load-test stack and its outputs, which `sagesize
 // run` reads to start tasks.

@@ -313,7 +313,7 @@ func TestLoad_BadConfigs(t *testing.T) {
 		},
 		{
 			name: "plan beyond one task", old: `steps: "10@1m,20@1m,40@1m"`, new: `steps: "1000@1m,5000@1m"`,
-			want: "sagesize.yaml: endpoints[1].loadTest: plans 2500 requests per second per task (peak 5000 over 2 tasks); one task of 1 vCPU is planned for at most 2000: raise tasks to 3 or loadTest.cpu",
+			want: "sagesize.yaml: endpoints[1].loadTest: plans 2500 requests per second per task (peak 5000 over 2 tasks); one task of 1 vCPU is planned for at most 2000, so at least 3 tasks are needed: raise tasks or loadTest.cpu",
 		},
 		{
 			name: "load test without a plan", old: `steps: "10@1m,20@1m,40@1m"`, new: "",

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"regexp"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/sagesize/sagesize/internal/loadgen"
@@ -72,9 +70,9 @@ const (
 	// req/s on one core); TLS to a real endpoint and response bodies cost
 	// several times that, so the plan keeps a 20-fold margin.
 	RatePerVCPU = 2000
-	// maxTasks bounds tasks per test (ECS RunTask starts 10 per call; the
+	// MaxTasks bounds tasks per test (ECS RunTask starts 10 per call; the
 	// runner splits calls, this keeps a test reviewable).
-	maxTasks = 100
+	MaxTasks = 100
 )
 
 var s3URIRE = regexp.MustCompile(`^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$`)
@@ -135,13 +133,8 @@ func (t *EndpointLoadTest) PeakRate() float64 {
 }
 
 func parseRamp(s string) (from, to float64, err error) {
-	a, b, ok := strings.Cut(s, ":")
-	if ok {
-		if from, err = strconv.ParseFloat(strings.TrimSpace(a), 64); err == nil {
-			to, err = strconv.ParseFloat(strings.TrimSpace(b), 64)
-		}
-	}
-	if !ok || err != nil || from < 0 || to < 0 || from == to {
+	from, to, err = loadgen.ParseRamp(s)
+	if err != nil || from < 0 || to < 0 || from == to {
 		return 0, 0, fmt.Errorf("must be FROM:TO requests per second with FROM != TO, e.g. 0:200, got %q", s)
 	}
 	return from, to, nil
@@ -263,8 +256,8 @@ func (c *Config) validateEndpointLoadTest(p string, e *Endpoint, add func(path, 
 			add(p+".duration", "is required with ramp and must be positive, e.g. 10m")
 		}
 	}
-	if t.Tasks < 1 || t.Tasks > maxTasks {
-		add(p+".tasks", "must be between 1 and %d, got %d", maxTasks, t.Tasks)
+	if t.Tasks < 1 || t.Tasks > MaxTasks {
+		add(p+".tasks", "must be between 1 and %d, got %d", MaxTasks, t.Tasks)
 	}
 	if t.MaxInFlight < 0 {
 		add(p+".maxInFlight", "must be positive, got %d", t.MaxInFlight)
@@ -284,11 +277,28 @@ func (c *Config) validateEndpointLoadTest(p string, e *Endpoint, add func(path, 
 		}
 	}
 	if c.LoadTest != nil && t.Tasks >= 1 {
-		perTask := t.PeakRate() / float64(t.Tasks)
-		limit := RatePerVCPU * c.LoadTest.VCPUs()
-		if perTask > limit {
-			add(p, "plans %.0f requests per second per task (peak %.0f over %d tasks); one task of %.2g vCPU is planned for at most %.0f: raise tasks to %d or loadTest.cpu",
-				perTask, t.PeakRate(), t.Tasks, c.LoadTest.VCPUs(), limit, int(math.Ceil(t.PeakRate()/limit)))
+		if err := c.LoadTest.CheckCapacity(t.PeakRate(), t.Tasks); err != nil {
+			add(p, "%v: raise tasks or loadTest.cpu", err)
 		}
 	}
 }
+
+// CheckCapacity reports an error when a peak total rate over tasks tasks
+// is more per task than RatePerVCPU allows for this task size; the error
+// names the number of tasks that would do.
+func (l *LoadTestInfra) CheckCapacity(peak float64, tasks int) error {
+	if tasks < 1 || tasks > MaxTasks {
+		return fmt.Errorf("tasks must be between 1 and %d, got %d", MaxTasks, tasks)
+	}
+	perTask := peak / float64(tasks)
+	limit := RatePerVCPU * l.VCPUs()
+	if perTask <= limit {
+		return nil
+	}
+	return fmt.Errorf("plans %.0f requests per second per task (peak %.0f over %d tasks); one task of %.2g vCPU is planned for at most %.0f, so at least %d tasks are needed",
+		perTask, peak, tasks, l.VCPUs(), limit, int(math.Ceil(peak/limit)))
+}
+
+// LoadTestStackName is the name of the load-test stack that `cdk deploy`
+// creates and `sagesize run` reads.
+func (c *Config) LoadTestStackName() string { return c.Prefix() + "-loadtest" }

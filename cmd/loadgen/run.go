@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"os"
 	"runtime/pprof"
-	"strconv"
 	"strings"
 	"time"
 
@@ -188,11 +187,9 @@ func (c *config) plan() (loadgen.Pacer, error) {
 		}
 		return p, nil
 	case c.ramp != "":
-		a, b, ok := strings.Cut(c.ramp, ":")
-		from, err1 := strconv.ParseFloat(a, 64)
-		to, err2 := strconv.ParseFloat(b, 64)
-		if !ok || err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("-ramp %q: want FROM:TO requests per second, e.g. 0:200", c.ramp)
+		from, to, err := loadgen.ParseRamp(c.ramp)
+		if err != nil {
+			return nil, fmt.Errorf("-%w", err)
 		}
 		p, err := loadgen.NewLinearPacer(from, to, c.duration)
 		if err != nil {

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"time"
 
@@ -75,7 +74,7 @@ func runCommand(ctx context.Context, f *runFlags, args []string, stdout io.Write
 	if _, err := awsCfg.Credentials.Retrieve(ctx); err != nil {
 		return fmt.Errorf("no AWS credentials (set AWS_PROFILE, run aws sso login, or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY): %w", err)
 	}
-	stack, err := runner.ReadStack(ctx, cloudformation.NewFromConfig(awsCfg), cfg.Prefix()+"-loadtest")
+	stack, err := runner.ReadStack(ctx, cloudformation.NewFromConfig(awsCfg), cfg.LoadTestStackName())
 	if err != nil {
 		return err
 	}
@@ -117,12 +116,8 @@ func plansFor(cfg *config.Config, f *runFlags, now time.Time) ([]runner.Plan, er
 	if f.tasks != 0 {
 		tasks = f.tasks
 	}
-	if tasks < 1 || tasks > 100 {
-		return nil, fmt.Errorf("-tasks %d: must be between 1 and 100", tasks)
-	}
-	if limit := config.RatePerVCPU * cfg.LoadTest.VCPUs(); lt.PeakRate()/float64(tasks) > limit {
-		return nil, fmt.Errorf("-tasks %d: %.0f requests per second per task is more than one task of %.2g vCPU is planned for (%.0f): use at least %d tasks",
-			tasks, lt.PeakRate()/float64(tasks), cfg.LoadTest.VCPUs(), limit, int(math.Ceil(lt.PeakRate()/limit)))
+	if err := cfg.LoadTest.CheckCapacity(lt.PeakRate(), tasks); err != nil {
+		return nil, fmt.Errorf("-tasks %d: %w", tasks, err)
 	}
 	variants := lt.Variants
 	if f.variant != "" {

@@ -246,6 +246,21 @@ func NewLinearPacer(from, to float64, length time.Duration) (LinearPacer, error)
 	return LinearPacer{From: from, To: to, Length: length}, nil
 }
 
+// ParseRamp parses a ramp "FROM:TO" in requests per second, e.g. "0:200",
+// as loadgen's -ramp flag and the config's loadTest.ramp write it.
+func ParseRamp(s string) (from, to float64, err error) {
+	a, b, ok := strings.Cut(s, ":")
+	if ok {
+		if from, err = strconv.ParseFloat(strings.TrimSpace(a), 64); err == nil {
+			to, err = strconv.ParseFloat(strings.TrimSpace(b), 64)
+		}
+	}
+	if !ok || err != nil {
+		return 0, 0, fmt.Errorf("ramp %q: want FROM:TO requests per second, e.g. 0:200", s)
+	}
+	return from, to, nil
+}
+
 func (p LinearPacer) slope() float64 { return (p.To - p.From) / p.Length.Seconds() }
 
 // Due implements [Pacer]. It solves From*t + slope*t²/2 = n for t.

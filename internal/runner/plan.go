@@ -33,23 +33,13 @@ func (p Plan) pacer() (loadgen.Pacer, error) {
 	case p.Steps != "":
 		return loadgen.ParseSteps(p.Steps)
 	case p.Ramp != "":
-		from, to, err := parseRamp(p.Ramp)
+		from, to, err := loadgen.ParseRamp(p.Ramp)
 		if err != nil {
 			return nil, err
 		}
 		return loadgen.NewLinearPacer(from, to, p.Duration)
 	}
 	return loadgen.NewConstantPacer(p.Rate, p.Duration)
-}
-
-func parseRamp(s string) (from, to float64, err error) {
-	a, b, ok := strings.Cut(s, ":")
-	from, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
-	to, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
-	if !ok || err1 != nil || err2 != nil {
-		return 0, 0, fmt.Errorf("ramp %q: want FROM:TO requests per second, e.g. 0:200", s)
-	}
-	return from, to, nil
 }
 
 // Environment returns the LOADGEN_* variables of one task: the plan divided
@@ -72,7 +62,7 @@ func (p Plan) Environment() ([][2]string, error) {
 		}
 		env = append(env, [2]string{"LOADGEN_STEPS", strings.Join(parts, ",")})
 	case p.Ramp != "":
-		from, to, err := parseRamp(p.Ramp)
+		from, to, err := loadgen.ParseRamp(p.Ramp)
 		if err != nil {
 			return nil, err
 		}
