@@ -55,6 +55,8 @@ type Config struct {
 	// LoadTest configures the load-test infrastructure; it defaults when an
 	// endpoint has a loadTest.
 	LoadTest *LoadTestInfra `yaml:"loadTest"`
+	// Sizing is a sizing test of candidate instance types (see Sizing).
+	Sizing *Sizing `yaml:"sizing"`
 
 	// Catalog is the instance catalogue with Prices applied; set by Load.
 	Catalog *catalog.Catalog `yaml:"-"`
@@ -99,6 +101,10 @@ type Endpoint struct {
 	Evaluation *Evaluation `yaml:"evaluation"`
 	// LoadTest is the endpoint's load-test plan, run by `sagesize run`.
 	LoadTest *EndpointLoadTest `yaml:"loadTest"`
+	// Sizing marks the endpoint that config sizing: describes and the
+	// stack creates. Its alarms show on the dashboard but do not notify: a
+	// sizing test breaks the SLO on purpose.
+	Sizing bool `yaml:"-"`
 }
 
 // Variant is one production variant of an endpoint.

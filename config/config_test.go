@@ -173,8 +173,8 @@ func TestLoad_BadConfigs(t *testing.T) {
 		},
 		{
 			name: "every unknown key at once", old: "project: churn\n", new: "projet: churn\nendpoint: []\n",
-			want: "sagesize.yaml: projet (line 1): unknown field; valid fields here: project, release, account, region, notifications, alarmDefaults, prices, endpoints, notebooks, sharding, loadTest (did you mean project?)\n" +
-				"sagesize.yaml: endpoint (line 2): unknown field; valid fields here: project, release, account, region, notifications, alarmDefaults, prices, endpoints, notebooks, sharding, loadTest (did you mean endpoints?)",
+			want: "sagesize.yaml: projet (line 1): unknown field; valid fields here: project, release, account, region, notifications, alarmDefaults, prices, endpoints, notebooks, sharding, loadTest, sizing (did you mean project?)\n" +
+				"sagesize.yaml: endpoint (line 2): unknown field; valid fields here: project, release, account, region, notifications, alarmDefaults, prices, endpoints, notebooks, sharding, loadTest, sizing (did you mean endpoints?)",
 		},
 		{
 			name: "wrong type", old: "instanceCount: 2", new: "instanceCount: two",
@@ -259,7 +259,7 @@ func TestLoad_BadConfigs(t *testing.T) {
 		},
 		{
 			name: "no endpoints", old: good[strings.Index(good, "endpoints:"):], new: "",
-			want: "sagesize.yaml: endpoints: is required: list at least one SageMaker endpoint (name, variants, slo) or notebook instance (notebooks:)",
+			want: "sagesize.yaml: endpoints: is required: list at least one SageMaker endpoint (name, variants, slo), notebook instance (notebooks:) or a sizing test (sizing:)",
 		},
 		{
 			name: "notebook name SageMaker rejects", old: "name: ds-sandbox", new: "name: ds_sandbox",

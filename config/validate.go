@@ -43,6 +43,7 @@ const (
 )
 
 func (c *Config) setDefaults() {
+	c.addSizingEndpoint()
 	if c.Alarm.Period.Duration == 0 {
 		c.Alarm.Period.Duration = DefaultPeriod
 	}
@@ -84,6 +85,7 @@ func (c *Config) setDefaults() {
 		}
 	}
 	c.setLoadTestDefaults()
+	c.finishSizing()
 }
 
 // fillEvaluation completes a partial per-resource evaluation from alarmDefaults.
@@ -156,11 +158,14 @@ func (c *Config) Validate() error {
 	c.Catalog = cat
 
 	if len(c.Endpoints) == 0 && len(c.Notebooks) == 0 {
-		add("endpoints", "is required: list at least one SageMaker endpoint (name, variants, slo) or notebook instance (notebooks:)")
+		add("endpoints", "is required: list at least one SageMaker endpoint (name, variants, slo), notebook instance (notebooks:) or a sizing test (sizing:)")
 	}
 	seen := make(map[string]int)
 	for i := range c.Endpoints {
 		e := &c.Endpoints[i]
+		if e.Sizing {
+			continue // validateSizing, below
+		}
 		p := fmt.Sprintf("endpoints[%d]", i)
 		switch {
 		case e.Name == "":
@@ -175,6 +180,9 @@ func (c *Config) Validate() error {
 		}
 		c.validateEndpoint(p, e, add)
 		c.validateEndpointLoadTest(p, e, add)
+	}
+	if e := c.SizingEndpoint(); e != nil {
+		c.validateSizing(e, seen, add)
 	}
 	c.validateLoadTest(add)
 	nseen := make(map[string]int)

@@ -1,0 +1,423 @@
+package config
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Sizing is a sizing test: the stack creates one endpoint that serves an
+// existing SageMaker model on every candidate instance type (one production
+// variant each), `sagesize run -sizing` drives each variant with a stepped
+// plan, and `sagesize report` picks the cheapest candidate that holds the
+// SLO at the target rate.
+type Sizing struct {
+	// Endpoint is the name of the endpoint the stack creates; default
+	// <project>[-<release>]-sizing.
+	Endpoint string `yaml:"endpoint"`
+	// Model is the name of an existing SageMaker model (CreateModel).
+	Model string `yaml:"model"`
+	// Candidates are the instance types to compare, one production variant
+	// each (at most 10, SageMaker's limit per endpoint).
+	Candidates []Candidate `yaml:"candidates"`
+	// SLO is the client-side latency objective a step must hold: percentile
+	// p50 or p99 of the latency loadgen measures.
+	SLO *SLO `yaml:"slo"`
+	// MaxErrorRate is the largest share of failed requests a step may have;
+	// default 1%.
+	MaxErrorRate *Percent `yaml:"maxErrorRate"`
+	// TargetRate is the production load in requests per second that the
+	// recommendation must hold.
+	TargetRate float64 `yaml:"targetRate"`
+	// Headroom is the share of a candidate's sustainable rate kept free in
+	// production; default 30% (instances run at 70% of what they sustain).
+	Headroom *Percent `yaml:"headroom"`
+	// Plan is the stepped load plan every candidate runs.
+	Plan SizingPlan `yaml:"plan"`
+	// Parallel runs every candidate at the same time; default one after
+	// another (the candidates share nothing but the endpoint, so parallel
+	// is faster and as exact, but needs tasks for all at once).
+	Parallel bool `yaml:"parallel"`
+}
+
+// Candidate is one instance type under test.
+type Candidate struct {
+	// Name is the production variant name; default the instance type
+	// without "ml." and with dots as hyphens (ml.c6i.xlarge: c6i-xlarge).
+	Name string `yaml:"name"`
+	// InstanceType is an ml.* hosting instance type from the catalogue.
+	InstanceType string `yaml:"instanceType"`
+	// InstanceCount is the variant's instance count during the test; default 1.
+	InstanceCount *int `yaml:"instanceCount"`
+	// StartRate and MaxRate override the plan's for this candidate
+	// (requests per second for the whole variant).
+	StartRate float64 `yaml:"startRate"`
+	MaxRate   float64 `yaml:"maxRate"`
+}
+
+// SizingPlan is the stepped plan: rates rising from StartRate by Growth
+// until MaxRate (or the explicit Rates), each held for StepDuration, of
+// which the first Warmup is not measured. A candidate stops early once a
+// step breaks the SLO or the error bound.
+type SizingPlan struct {
+	// Rates lists the steps' rates explicitly (requests per second for the
+	// whole variant), instead of StartRate/MaxRate/Growth.
+	Rates []float64 `yaml:"rates"`
+	// StartRate and MaxRate bound the geometric series of step rates.
+	StartRate float64 `yaml:"startRate"`
+	MaxRate   float64 `yaml:"maxRate"`
+	// Growth is the ratio between consecutive rates; default 1.5.
+	Growth float64 `yaml:"growth"`
+	// StepDuration is how long each rate is held; default 3m.
+	StepDuration *Duration `yaml:"stepDuration"`
+	// Warmup is the start of each step that is not measured (autoscaling
+	// of the generator, model caches, a new rate settling); default 1m.
+	// StepDuration - Warmup must be whole minutes: CloudWatch computes a
+	// window's percentiles over one period, and periods are minutes.
+	Warmup *Duration `yaml:"warmup"`
+	// Tasks is the number of Fargate tasks per candidate; default the
+	// fewest that hold the candidate's highest rate.
+	Tasks int `yaml:"tasks"`
+	// MaxInFlight bounds the requests in flight per task; default loadgen's.
+	MaxInFlight int `yaml:"maxInFlight"`
+	// Payload is the S3 object holding a request body (s3://bucket/key).
+	Payload string `yaml:"payload"`
+	// ContentType of the requests; default application/json.
+	ContentType string `yaml:"contentType"`
+}
+
+// Sizing defaults and bounds.
+const (
+	DefaultSizingGrowth       = 1.5
+	DefaultSizingStepDuration = 3 * time.Minute
+	DefaultSizingWarmup       = time.Minute
+	DefaultSizingMaxErrorRate = 1.0  // percent
+	DefaultSizingHeadroom     = 30.0 // percent
+	// maxSizingSteps bounds a candidate's plan (steps × step duration is
+	// the test's length, and the endpoint is billed meanwhile).
+	maxSizingSteps = 30
+)
+
+// defaultVariantName derives a variant name from an instance type.
+func defaultVariantName(instanceType string) string {
+	return strings.ReplaceAll(strings.TrimPrefix(instanceType, "ml."), ".", "-")
+}
+
+// Count is the candidate's instance count (1 when not given).
+func (c Candidate) Count() int {
+	if c.InstanceCount == nil {
+		return 1
+	}
+	return *c.InstanceCount
+}
+
+// SizingEndpoint returns the endpoint that config sizing: adds to
+// Endpoints, or nil when there is none.
+func (c *Config) SizingEndpoint() *Endpoint {
+	for i := range c.Endpoints {
+		if c.Endpoints[i].Sizing {
+			return &c.Endpoints[i]
+		}
+	}
+	return nil
+}
+
+// StepLength is the plan's step duration.
+func (p SizingPlan) StepLength() time.Duration {
+	if p.StepDuration == nil {
+		return DefaultSizingStepDuration
+	}
+	return p.StepDuration.Duration
+}
+
+// WarmupLength is the unmeasured start of each step.
+func (p SizingPlan) WarmupLength() time.Duration {
+	if p.Warmup == nil {
+		return DefaultSizingWarmup
+	}
+	return p.Warmup.Duration
+}
+
+// Rates returns the step rates of candidate i, lowest first: the plan's
+// explicit rates, or StartRate × Growth^k up to MaxRate (MaxRate is always
+// the last step). Rates of 10 req/s and more are rounded to whole numbers.
+func (s *Sizing) Rates(i int) []float64 {
+	if len(s.Plan.Rates) > 0 {
+		return append([]float64(nil), s.Plan.Rates...)
+	}
+	start, maxRate := s.Plan.StartRate, s.Plan.MaxRate
+	if c := s.Candidates[i]; c.StartRate > 0 {
+		start = c.StartRate
+	}
+	if c := s.Candidates[i]; c.MaxRate > 0 {
+		maxRate = c.MaxRate
+	}
+	g := s.Plan.Growth
+	if !(start > 0) || !(maxRate >= start) || !(g > 1) {
+		return nil
+	}
+	var rates []float64
+	for r := start; r < maxRate*(1-1e-9) && len(rates) < 1000; r *= g {
+		v := r
+		if v >= 10 {
+			v = math.Round(v)
+		} else {
+			v = math.Round(v*10) / 10
+		}
+		if len(rates) == 0 || v > rates[len(rates)-1] {
+			rates = append(rates, v)
+		}
+	}
+	if len(rates) == 0 || rates[len(rates)-1] < maxRate {
+		rates = append(rates, maxRate)
+	}
+	return rates
+}
+
+// Steps returns candidate i's plan in loadgen's -steps form, e.g.
+// "10@3m0s,15@3m0s".
+func (s *Sizing) Steps(i int) string {
+	var parts []string
+	for _, r := range s.Rates(i) {
+		parts = append(parts, strconv.FormatFloat(r, 'f', -1, 64)+"@"+s.Plan.StepLength().String())
+	}
+	return strings.Join(parts, ",")
+}
+
+// SizingTasks returns the number of Fargate tasks candidate i runs on: the
+// plan's, or the fewest that hold its highest rate.
+func (c *Config) SizingTasks(i int) int {
+	s := c.Sizing
+	if s.Plan.Tasks > 0 {
+		return s.Plan.Tasks
+	}
+	rates := s.Rates(i)
+	if len(rates) == 0 || c.LoadTest == nil {
+		return 1
+	}
+	peak := slicesMax(rates)
+	return max(1, int(math.Ceil(peak/(RatePerVCPU*c.LoadTest.VCPUs()))))
+}
+
+func slicesMax(v []float64) float64 {
+	m := 0.0
+	for _, x := range v {
+		m = math.Max(m, x)
+	}
+	return m
+}
+
+// SizingErrorBound is the largest accepted error rate as a fraction.
+func (s *Sizing) SizingErrorBound() float64 {
+	if s.MaxErrorRate == nil {
+		return DefaultSizingMaxErrorRate / 100
+	}
+	return s.MaxErrorRate.Value / 100
+}
+
+// HeadroomFraction is the headroom as a fraction.
+func (s *Sizing) HeadroomFraction() float64 {
+	if s.Headroom == nil {
+		return DefaultSizingHeadroom / 100
+	}
+	return s.Headroom.Value / 100
+}
+
+// addSizingEndpoint appends the endpoint that sizing: describes, before
+// defaults are filled, so that it is monitored like any other.
+func (c *Config) addSizingEndpoint() {
+	s := c.Sizing
+	if s == nil {
+		return
+	}
+	if s.Endpoint == "" {
+		s.Endpoint = c.Prefix() + "-sizing"
+	}
+	if s.Plan.Growth == 0 {
+		s.Plan.Growth = DefaultSizingGrowth
+	}
+	if s.Plan.ContentType == "" {
+		s.Plan.ContentType = "application/json"
+	}
+	e := Endpoint{Name: s.Endpoint, Sizing: true}
+	for i := range s.Candidates {
+		cd := &s.Candidates[i]
+		if cd.Name == "" {
+			cd.Name = defaultVariantName(cd.InstanceType)
+		}
+		e.Variants = append(e.Variants, Variant{Name: cd.Name, InstanceType: cd.InstanceType, InstanceCount: cd.InstanceCount})
+	}
+	if s.SLO != nil {
+		e.SLO = *s.SLO
+	}
+	// The load test the endpoint carries makes the load-test stack grant
+	// InvokeEndpoint on it and read access to the payload; the widest
+	// candidate's plan is what the dashboard shows as planned.
+	widest := 0
+	for i := range s.Candidates {
+		if slicesMax(s.Rates(i)) > slicesMax(s.Rates(widest)) {
+			widest = i
+		}
+	}
+	lt := &EndpointLoadTest{MaxInFlight: s.Plan.MaxInFlight, Payload: s.Plan.Payload, ContentType: s.Plan.ContentType}
+	if len(s.Candidates) > 0 {
+		lt.Steps = s.Steps(widest)
+	}
+	e.LoadTest = lt
+	c.Endpoints = append(c.Endpoints, e)
+}
+
+// finishSizing sets the sizing endpoint's task count once the load-test
+// infrastructure has its defaults.
+func (c *Config) finishSizing() {
+	e := c.SizingEndpoint()
+	if e == nil {
+		return
+	}
+	tasks := 1
+	for i := range c.Sizing.Candidates {
+		tasks = max(tasks, c.SizingTasks(i))
+	}
+	e.LoadTest.Tasks = tasks
+}
+
+// validateSizing checks sizing: with its own paths. The derived endpoint's
+// variants are checked by validateEndpoint, with paths rewritten to
+// sizing.candidates[i].
+func (c *Config) validateSizing(e *Endpoint, endpointIndex map[string]int, add func(path, format string, args ...any)) {
+	s := c.Sizing
+	p := "sizing"
+	rewrite := func(path, format string, args ...any) {
+		r := strings.NewReplacer(p+".variants", p+".candidates")
+		if s.SLO == nil && strings.HasPrefix(path, p+".slo") {
+			return // reported below, once
+		}
+		add(r.Replace(path), "%s", r.Replace(fmt.Sprintf(format, args...)))
+	}
+	if !sageMakerNameRE.MatchString(s.Endpoint) {
+		add(p+".endpoint", "SageMaker would reject %q: endpoint names are 1-63 letters, digits and hyphens, starting and ending with a letter or digit", s.Endpoint)
+	} else if j, dup := endpointIndex[strings.ToLower(s.Endpoint)]; dup {
+		add(p+".endpoint", "is also endpoints[%d].name %q: the sizing test creates its own endpoint, give it another name", j, s.Endpoint)
+	}
+	switch {
+	case s.Model == "":
+		add(p+".model", "is required: the name of an existing SageMaker model (aws sagemaker list-models) that every candidate serves")
+	case !sageMakerNameRE.MatchString(s.Model):
+		add(p+".model", "SageMaker would reject %q: model names are 1-63 letters, digits and hyphens", s.Model)
+	}
+	switch {
+	case len(s.Candidates) == 0:
+		add(p+".candidates", "is required: list the instance types to compare, e.g. - instanceType: ml.c6i.xlarge")
+	case len(s.Candidates) > maxVariants:
+		add(p+".candidates", "has %d candidates; one SageMaker endpoint holds at most %d production variants: split the test", len(s.Candidates), maxVariants)
+	default:
+		c.validateEndpoint(p, e, rewrite)
+	}
+	if s.SLO == nil {
+		add(p+".slo", "is required: the latency objective every candidate must hold, e.g. {percentile: p99, latency: 200ms}")
+	} else if pc := s.SLO.Percentile.Value; pc != "p50" && pc != "p99" {
+		add(p+".slo.percentile", "must be p50 or p99 (the client percentiles a sizing test measures), got %q", pc)
+	}
+	if !(s.TargetRate > 0) {
+		add(p+".targetRate", "is required: the production load in requests per second the recommendation must hold, e.g. 300")
+	}
+	if m := s.MaxErrorRate; m != nil && (m.Value < 0 || m.Value >= 100) {
+		add(p+".maxErrorRate", "must be from 0%% to below 100%%, got %s", m)
+	}
+	if h := s.Headroom; h != nil && (h.Value < 0 || h.Value >= 100) {
+		add(p+".headroom", "must be from 0%% to below 100%%, got %s", h)
+	}
+	c.validateSizingPlan(add)
+}
+
+func (c *Config) validateSizingPlan(add func(path, format string, args ...any)) {
+	s := c.Sizing
+	pl := s.Plan
+	p := "sizing.plan"
+	explicit := len(pl.Rates) > 0
+	series := pl.StartRate != 0 || pl.MaxRate != 0
+	switch {
+	case explicit && series:
+		add(p, "rates and startRate/maxRate are alternatives: give one")
+	case explicit:
+		for i, r := range pl.Rates {
+			if !(r > 0) {
+				add(fmt.Sprintf("%s.rates[%d]", p, i), "must be a positive number of requests per second, got %v", r)
+			} else if i > 0 && r <= pl.Rates[i-1] {
+				add(fmt.Sprintf("%s.rates[%d]", p, i), "must be above the rate before it (%v): steps rise", pl.Rates[i-1])
+			}
+		}
+		for i, cd := range s.Candidates {
+			if cd.StartRate != 0 || cd.MaxRate != 0 {
+				add(fmt.Sprintf("sizing.candidates[%d]", i), "startRate/maxRate override plan.startRate/maxRate; with plan.rates, remove them")
+			}
+		}
+	default:
+		for i, cd := range s.Candidates {
+			start, maxRate := pl.StartRate, pl.MaxRate
+			cp := p
+			if cd.StartRate != 0 {
+				start, cp = cd.StartRate, fmt.Sprintf("sizing.candidates[%d]", i)
+			}
+			if cd.MaxRate != 0 {
+				maxRate, cp = cd.MaxRate, fmt.Sprintf("sizing.candidates[%d]", i)
+			}
+			switch {
+			case !(start > 0) || !(maxRate > 0):
+				if cp == p && i > 0 {
+					continue // reported once for the plan
+				}
+				add(cp, "needs startRate and maxRate (requests per second for the whole variant), e.g. startRate: 10, maxRate: 400; or plan.rates: [10, 20, 40]")
+			case maxRate < start:
+				add(cp+".maxRate", "must be at least startRate (%v), got %v", start, maxRate)
+			}
+		}
+		if pl.Growth <= 1 {
+			add(p+".growth", "must be above 1 (the ratio between consecutive rates, e.g. 1.5), got %v", pl.Growth)
+		}
+	}
+	step, warm := pl.StepLength(), pl.WarmupLength()
+	measured := step - warm
+	switch {
+	case step <= 0:
+		add(p+".stepDuration", "must be positive, e.g. 3m")
+	case warm < 0:
+		add(p+".warmup", "must be zero or positive, got %v", warm)
+	case measured < time.Minute || measured%time.Minute != 0:
+		add(p+".warmup", "stepDuration (%v) minus warmup (%v) is the measured window and must be a whole number of minutes, at least 1m: CloudWatch computes a window's percentiles over one period, and periods above a minute are whole minutes", step, warm)
+	}
+	for i := range s.Candidates {
+		if n := len(s.Rates(i)); n > maxSizingSteps {
+			add(p, "candidate %s would run %d steps; at most %d: raise growth or narrow startRate..maxRate", s.Candidates[i].Name, n, maxSizingSteps)
+			break
+		}
+	}
+	if pl.Tasks < 0 || pl.Tasks > MaxTasks {
+		add(p+".tasks", "must be between 1 and %d, or 0 to use the fewest that hold the highest rate, got %d", MaxTasks, pl.Tasks)
+	} else if pl.Tasks == 0 && c.LoadTest != nil {
+		for i := range s.Candidates {
+			if n := c.SizingTasks(i); n > MaxTasks {
+				add(p, "candidate %s peaks at %v requests per second, which needs %d tasks of %.2g vCPU; at most %d: raise loadTest.cpu or lower its maxRate",
+					s.Candidates[i].Name, slicesMax(s.Rates(i)), n, c.LoadTest.VCPUs(), MaxTasks)
+				break
+			}
+		}
+	} else if pl.Tasks > 0 && c.LoadTest != nil {
+		for i := range s.Candidates {
+			if err := c.LoadTest.CheckCapacity(slicesMax(s.Rates(i)), pl.Tasks); err != nil {
+				add(p+".tasks", "candidate %s: %v", s.Candidates[i].Name, err)
+				break
+			}
+		}
+	}
+	if pl.MaxInFlight < 0 {
+		add(p+".maxInFlight", "must be positive, got %d", pl.MaxInFlight)
+	}
+	if pl.Payload == "" {
+		add(p+".payload", "is required: the S3 object holding a request body, e.g. s3://my-bucket/payloads/request.json")
+	} else if !s3URIRE.MatchString(pl.Payload) {
+		add(p+".payload", "must be an S3 object URI such as s3://my-bucket/payloads/request.json, got %q", pl.Payload)
+	}
+}

@@ -1,0 +1,188 @@
+package config
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+const goodSizing = `project: shop
+sizing:
+  model: shop-model-v3
+  candidates:
+    - instanceType: ml.c6i.xlarge
+    - {name: gpu, instanceType: ml.g5.xlarge, instanceCount: 2, maxRate: 2000}
+  slo: {percentile: p99, latency: 150ms}
+  targetRate: 300
+  plan:
+    startRate: 20
+    maxRate: 100
+    payload: s3://shop-payloads/request.json
+`
+
+func TestSizing_DerivedEndpoint(t *testing.T) {
+	c, err := Load(writeConfig(t, goodSizing), &Overrides{Release: "v3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := c.SizingEndpoint()
+	if e == nil || e.Name != "shop-v3-sizing" || !e.Sizing {
+		t.Fatalf("SizingEndpoint() = %+v; want shop-v3-sizing", e)
+	}
+	if len(c.Endpoints) != 1 {
+		t.Errorf("Endpoints = %d; want only the sizing endpoint", len(c.Endpoints))
+	}
+	var got []string
+	for _, v := range e.Variants {
+		got = append(got, v.Name+"="+v.InstanceType)
+	}
+	if want := []string{"c6i-xlarge=ml.c6i.xlarge", "gpu=ml.g5.xlarge"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("variants = %v; want %v", got, want)
+	}
+	if e.Variants[1].Count() != 2 {
+		t.Errorf("gpu count = %d; want 2", e.Variants[1].Count())
+	}
+	if e.SLO.Latency.Duration != 150*time.Millisecond || e.Alarms.ModelLatency == nil {
+		t.Errorf("SLO %v, ModelLatency alarm %v; want 150ms and the default critical alarm", e.SLO.Latency, e.Alarms.ModelLatency)
+	}
+	s := c.Sizing
+	// 20 × 1.5^k rounded, then the max rate as the last step.
+	if got, want := s.Rates(0), []float64{20, 30, 45, 68, 100}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Rates(0) = %v; want %v", got, want)
+	}
+	if got := s.Rates(1); got[0] != 20 || got[len(got)-1] != 2000 || len(got) != 13 {
+		t.Errorf("Rates(1) = %v; want 13 steps from 20 to 2000", got)
+	}
+	if got, want := s.Steps(0), "20@3m0s,30@3m0s,45@3m0s,68@3m0s,100@3m0s"; got != want {
+		t.Errorf("Steps(0) = %q; want %q", got, want)
+	}
+	// 2000 req/s on 1-vCPU tasks (2000 req/s each): one task; the plan's
+	// widest candidate decides the endpoint's load test.
+	if got := c.SizingTasks(1); got != 1 {
+		t.Errorf("SizingTasks(1) = %d; want 1", got)
+	}
+	if e.LoadTest == nil || e.LoadTest.Steps != s.Steps(1) || e.LoadTest.Payload != "s3://shop-payloads/request.json" {
+		t.Errorf("endpoint load test = %+v; want the gpu candidate's plan and the payload", e.LoadTest)
+	}
+	if s.SizingErrorBound() != 0.01 || s.HeadroomFraction() != 0.3 {
+		t.Errorf("defaults: error bound %v, headroom %v; want 0.01, 0.3", s.SizingErrorBound(), s.HeadroomFraction())
+	}
+	if c.LoadTest == nil || c.LoadTest.CPU != DefaultLoadTestCPU {
+		t.Errorf("load-test infrastructure = %+v; want the defaults", c.LoadTest)
+	}
+	if c.LoadTestStackName() != "shop-v3-loadtest" {
+		t.Errorf("LoadTestStackName() = %q", c.LoadTestStackName())
+	}
+}
+
+func TestSizing_TasksFromTheHighestRate(t *testing.T) {
+	c, err := Load(writeConfig(t, strings.Replace(goodSizing, "maxRate: 2000", "maxRate: 4500", 1)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.SizingTasks(1); got != 3 {
+		t.Errorf("SizingTasks(1) = %d for 4500 req/s on 1-vCPU tasks; want 3", got)
+	}
+	if got := c.SizingEndpoint().LoadTest.Tasks; got != 3 {
+		t.Errorf("endpoint load test tasks = %d; want 3", got)
+	}
+}
+
+func TestSizing_BadConfigs(t *testing.T) {
+	tests := []struct {
+		name, old, new, want string
+	}{
+		{
+			name: "no model", old: "  model: shop-model-v3\n", new: "",
+			want: "sagesize.yaml: sizing.model: is required: the name of an existing SageMaker model (aws sagemaker list-models) that every candidate serves",
+		},
+		{
+			name: "no slo", old: "  slo: {percentile: p99, latency: 150ms}\n", new: "",
+			want: "sagesize.yaml: sizing.slo: is required: the latency objective every candidate must hold, e.g. {percentile: p99, latency: 200ms}",
+		},
+		{
+			name: "unsupported percentile", old: "percentile: p99", new: "percentile: p90",
+			want: `sagesize.yaml: sizing.slo.percentile: must be p50 or p99 (the client percentiles a sizing test measures), got "p90"`,
+		},
+		{
+			name: "unknown instance type", old: "instanceType: ml.c6i.xlarge", new: "instanceType: ml.c6i.xlrge",
+			want: `sagesize.yaml: sizing.candidates[0].instanceType: unknown instance type "ml.c6i.xlrge" (did you mean ml.c6i.xlarge, ml.c6i.large, ml.c6i.2xlarge?)`,
+		},
+		{
+			name: "duplicate variant", old: "name: gpu, instanceType: ml.g5.xlarge", new: "name: c6i-xlarge, instanceType: ml.g5.xlarge",
+			want: `sagesize.yaml: sizing.candidates[1].name: duplicates sizing.candidates[0].name "c6i-xlarge"`,
+		},
+		{
+			name: "no target", old: "  targetRate: 300\n", new: "",
+			want: "sagesize.yaml: sizing.targetRate: is required: the production load in requests per second the recommendation must hold, e.g. 300",
+		},
+		{
+			name: "measured window not whole minutes", old: "    startRate: 20\n", new: "    startRate: 20\n    warmup: 30s\n",
+			want: "sagesize.yaml: sizing.plan.warmup: stepDuration (3m0s) minus warmup (30s) is the measured window and must be a whole number of minutes, at least 1m: CloudWatch computes a window's percentiles over one period, and periods above a minute are whole minutes",
+		},
+		{
+			name: "rates and a series", old: "    startRate: 20\n", new: "    startRate: 20\n    rates: [10, 20]\n",
+			want: "sagesize.yaml: sizing.plan: rates and startRate/maxRate are alternatives: give one",
+		},
+		{
+			name: "falling rates", old: "    startRate: 20\n    maxRate: 100\n", new: "    rates: [10, 40, 30]\n",
+			want: "sagesize.yaml: sizing.plan.rates[2]: must be above the rate before it (40): steps rise\n" +
+				"sagesize.yaml: sizing.candidates[1]: startRate/maxRate override plan.startRate/maxRate; with plan.rates, remove them",
+		},
+		{
+			name: "too many steps", old: "    startRate: 20\n", new: "    startRate: 20\n    growth: 1.1\n",
+			want: "sagesize.yaml: sizing.plan: candidate gpu would run 50 steps; at most 30: raise growth or narrow startRate..maxRate",
+		},
+		{
+			name: "tasks beyond capacity", old: "    startRate: 20\n", new: "    startRate: 20\n    tasks: 1\n    growth: 3\n", // gpu: 2000 req/s fits one task
+			want: "",
+		},
+		{
+			name: "payload not s3", old: "s3://shop-payloads/request.json", new: "request.json",
+			want: `sagesize.yaml: sizing.plan.payload: must be an S3 object URI such as s3://my-bucket/payloads/request.json, got "request.json"`,
+		},
+		{
+			name: "endpoint name taken", old: "sizing:\n", new: "endpoints:\n  - {name: shop-sizing, variants: [{instanceType: ml.m5.large}], slo: {latency: 1s}}\nsizing:\n",
+			want: `sagesize.yaml: sizing.endpoint: is also endpoints[0].name "shop-sizing": the sizing test creates its own endpoint, give it another name`,
+		},
+		{
+			name: "notebook type", old: "instanceType: ml.c6i.xlarge", new: "instanceType: ml.t3.medium",
+			want: "sagesize.yaml: sizing.candidates[0].instanceType: ml.t3.medium is a notebook instance type; SageMaker endpoints cannot run on it (try ml.m5.large or ml.c5.large)",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(goodSizing, tc.old) {
+				t.Fatalf("the good config has no %q", tc.old)
+			}
+			content := strings.Replace(goodSizing, tc.old, tc.new, 1)
+			if tc.want == "" {
+				if _, err := Load(writeConfig(t, content), nil); err != nil {
+					t.Fatalf("Load: %v", err)
+				}
+				return
+			}
+			if got := loadErr(t, content); got != tc.want {
+				t.Errorf("Load error:\n got: %s\nwant: %s", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestSizing_TooManyTasks(t *testing.T) {
+	content := strings.Replace(goodSizing, "maxRate: 2000", "maxRate: 300000", 1)
+	want := "sagesize.yaml: sizing.plan: candidate gpu peaks at 300000 requests per second, which needs 150 tasks of 1 vCPU; at most 100: raise loadTest.cpu or lower its maxRate"
+	if got := loadErr(t, content); got != want {
+		t.Errorf("Load error:\n got: %s\nwant: %s", got, want)
+	}
+}
+
+func TestSizing_TasksOverCapacity(t *testing.T) {
+	content := strings.Replace(goodSizing, "maxRate: 2000", "maxRate: 5000", 1)
+	content = strings.Replace(content, "    startRate: 20\n", "    startRate: 20\n    tasks: 2\n", 1)
+	want := "sagesize.yaml: sizing.plan.tasks: candidate gpu: plans 2500 requests per second per task (peak 5000 over 2 tasks); one task of 1 vCPU is planned for at most 2000, so at least 3 tasks are needed"
+	if got := loadErr(t, content); got != want {
+		t.Errorf("Load error:\n got: %s\nwant: %s", got, want)
+	}
+}
