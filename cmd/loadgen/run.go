@@ -48,6 +48,7 @@ type config struct {
 	timeout, grace       time.Duration
 	interval             time.Duration
 	failFast             int
+	startAt              string
 
 	payload string
 	sample  bool
@@ -125,6 +126,7 @@ func newFlagSet(c *config, stderr io.Writer) *flag.FlagSet {
 	// CloudWatch.
 	fs.BoolVar(&c.cloudwatch, "cloudwatch", false, "publish each interval's latency distribution and counts to CloudWatch, e.g. -cloudwatch")
 	fs.StringVar(&c.namespace, "namespace", loadgen.DefaultNamespace, "CloudWatch namespace, e.g. -namespace SageSize/LoadTest")
+	fs.StringVar(&c.startAt, "start-at", "", "start the schedule at this wall-clock `time` (RFC 3339), waiting until then, so that several generators step together; refused when more than 5s past, e.g. -start-at 2026-11-27T10:15:00Z")
 	fs.StringVar(&c.testID, "test-id", "", "test id: the TestId dimension and a label in every output (default: lt-<start time>), e.g. -test-id release-42-c5xl")
 	fs.StringVar(&c.cloudwatchEndpoint, "cloudwatch-endpoint-url", "", "CloudWatch base `URL` instead of the region's (tests), e.g. -cloudwatch-endpoint-url http://127.0.0.1:4566")
 	fs.VisitAll(func(f *flag.Flag) { f.Usage += " [env " + envName(f.Name) + "]" })
@@ -293,6 +295,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if c.concurrency > 0 {
 		opts.Duration = c.duration
 	}
+	if c.startAt != "" {
+		t, err := time.Parse(time.RFC3339Nano, c.startAt)
+		if err != nil {
+			return failEarly(fmt.Errorf("-start-at %q: want an RFC 3339 time such as 2026-11-27T10:15:00Z", c.startAt))
+		}
+		opts.StartAt = t
+	}
 	if showProgress(c.progress, stderr) {
 		opts.Progress = stderr
 	}
@@ -385,6 +394,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		defer pprof.StopCPUProfile()
 	}
 	sum, runErr := loadgen.Run(ctx, target, opts)
+	if sum == nil && runErr != nil {
+		return failEarly(runErr)
+	}
 	if sum != nil && c.summary != "" {
 		if err := writeSummary(c.summary, sum); err != nil {
 			runErr = errors.Join(runErr, err)

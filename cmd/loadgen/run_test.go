@@ -124,6 +124,8 @@ func TestBadInput(t *testing.T) {
 		{"bad steps", append([]string{"-steps", "10@30s,20"}, ep...), `step 2 "20": want RATE@DURATION`, false, false},
 		{"bad step duration", append([]string{"-steps", "10@30"}, ep...), "missing unit in duration", false, false},
 		{"bad ramp", append([]string{"-ramp", "fast", "-duration", "1m"}, ep...), "-ramp \"fast\": want FROM:TO", false, false},
+		{"bad start time", append([]string{"-rate", "5", "-duration", "1s", "-start-at", "tomorrow"}, ep...), "-start-at \"tomorrow\": want an RFC 3339 time", true, false},
+		{"start time long past", append([]string{"-rate", "5", "-duration", "1s", "-start-at", "2026-01-01T00:00:00Z"}, ep...), "start time 2026-01-01T00:00:00Z passed", true, false},
 		{"two plans", append([]string{"-rate", "5", "-concurrency", "2"}, ep...), "mutually exclusive", false, false},
 		{"no plan", ep, "no load plan", false, false},
 		{"no target", []string{"-rate", "1", "-payload", payload}, "exactly one target", false, false},

@@ -26,6 +26,8 @@ const (
 	DefaultMaxInFlight = 1000
 	DefaultWorkers     = 16
 	DefaultFailFast    = 10
+	// MaxStartLateness is how late after Options.StartAt Run may begin.
+	MaxStartLateness = 5 * time.Second
 )
 
 // Options configures Run. Exactly one of Pacer (open model) and Concurrency
@@ -37,6 +39,13 @@ type Options struct {
 	// running for Duration (or until MaxRequests or ctx is done).
 	Concurrency int
 	Duration    time.Duration
+
+	// StartAt, when set, is the wall-clock time at which the schedule
+	// starts: Run waits until then, so that generators on several machines
+	// step their rates at the same instants. Run refuses a StartAt more
+	// than MaxStartLateness in the past (the first requests would all be
+	// late at once).
+	StartAt time.Time
 
 	// MaxRequests stops the test after that many requests (0: no limit).
 	MaxRequests uint64
@@ -206,6 +215,19 @@ func Run(ctx context.Context, t Target, opts Options) (*Summary, error) {
 	defer stopRequests()
 
 	start := time.Now()
+	if !opts.StartAt.IsZero() {
+		if late := start.Sub(opts.StartAt); late > MaxStartLateness {
+			return nil, fmt.Errorf("load test options: start time %s passed %v ago (more than %v): give a later start time",
+				opts.StartAt.UTC().Format(time.RFC3339), late.Round(time.Millisecond), MaxStartLateness)
+		}
+		wait := time.NewTimer(time.Until(opts.StartAt))
+		select {
+		case <-wait.C:
+		case <-ctx.Done(): // schedCtx is done too: nothing is scheduled, the summary says why
+		}
+		wait.Stop()
+		start = opts.StartAt
+	}
 	a := &attack{
 		target: t, timeout: opts.Timeout, maxInFlight: opts.MaxInFlight, workers: opts.Workers,
 		maxRequests: opts.MaxRequests, start: start, stopCtx: stopCtx,

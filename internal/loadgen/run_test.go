@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -252,5 +253,54 @@ func TestErrorClassesCountedExactly(t *testing.T) {
 				t.Errorf("server saw %d requests; summary says %d", got, sum.Requests)
 			}
 		})
+	}
+}
+
+// TestStartAt checks that a start time delays the schedule to that instant
+// (generators on several tasks step together), that a start time long past
+// is refused, and that a stop while waiting still writes a summary.
+func TestStartAt(t *testing.T) {
+	t.Parallel()
+	srv := awstest.NewSageMakerRuntime(awstest.SageMakerOptions{Behavior: awstest.Fixed(time.Millisecond), Auth: sigv4(), KeepInvocations: true})
+	defer srv.Close()
+	target := targets(t, srv.URL, testSecret)["fast"]
+
+	at := time.Now().Add(400 * time.Millisecond)
+	var out bytes.Buffer
+	sum, err := loadgen.Run(context.Background(), target, loadgen.Options{
+		Pacer: constant(t, 100, 200*time.Millisecond), Payloads: payloads(t), Output: &out, TestID: "start-at", StartAt: at,
+	})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	inv := srv.Invocations()
+	if len(inv) != 20 || sum.Requests != 20 {
+		t.Fatalf("server saw %d requests, summary %d; want 20", len(inv), sum.Requests)
+	}
+	if first := inv[0].Arrived; first.Before(at) {
+		t.Errorf("first request arrived %v before the start time", at.Sub(first))
+	}
+	if !sum.Start.Equal(at) {
+		t.Errorf("summary start %v; want the start time %v", sum.Start, at)
+	}
+
+	_, err = loadgen.Run(context.Background(), target, loadgen.Options{
+		Pacer: constant(t, 100, 200*time.Millisecond), Payloads: payloads(t), Output: &out, StartAt: time.Now().Add(-time.Minute),
+	})
+	if err == nil || !strings.Contains(err.Error(), "passed 1m0s ago (more than 5s): give a later start time") {
+		t.Errorf("a start time a minute ago: err = %v; want it refused", err)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	out.Reset()
+	sum, err = loadgen.Run(ctx, target, loadgen.Options{
+		Pacer: constant(t, 100, time.Second), Payloads: payloads(t), Output: &out, StartAt: time.Now().Add(time.Hour),
+	})
+	if !errors.Is(err, context.DeadlineExceeded) || sum == nil || sum.Requests != 0 {
+		t.Errorf("stopped while waiting: summary %+v, err %v; want a summary of 0 requests and the context's error", sum, err)
+	}
+	if _, js := lines(t, &out); js.Type != "summary" {
+		t.Errorf("no summary line written when stopped while waiting:\n%s", out.String())
 	}
 }

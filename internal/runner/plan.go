@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -23,6 +24,43 @@ type Plan struct {
 	Payload, ContentType string
 	// TestID is shared by every task (the TestId dimension).
 	TestID string
+	// StartAt, when set, is the instant every task starts its schedule
+	// (loadgen -start-at), so that the tasks step their rates together and
+	// each step's window is known exactly. It must leave time for Fargate
+	// to start the tasks.
+	StartAt time.Time
+	// AfterStep, when set (with Steps and StartAt), is called once each
+	// step but the last has ended and its metrics had time to arrive
+	// (Runner.StepLag), with
+	// the step's index and window; a non-empty answer stops every task:
+	// the reason, e.g. "step 4 (68 req/s) broke the SLO".
+	AfterStep func(ctx context.Context, step int, start, end time.Time) (stop string)
+	// Label prefixes every line of the live view (parallel runs).
+	Label string
+}
+
+// DefaultStepLag is how long after a step's end AfterStep is called:
+// loadgen publishes every 10 s, and CloudWatch makes data visible within
+// about half a minute.
+const DefaultStepLag = 45 * time.Second
+
+// StepWindows returns the start and end of every step of a Steps plan that
+// starts at StartAt.
+func (p Plan) StepWindows() ([][2]time.Time, error) {
+	if p.Steps == "" || p.StartAt.IsZero() {
+		return nil, nil
+	}
+	sp, err := loadgen.ParseSteps(p.Steps)
+	if err != nil {
+		return nil, err
+	}
+	var out [][2]time.Time
+	t := p.StartAt
+	for _, s := range sp.Steps() {
+		out = append(out, [2]time.Time{t, t.Add(s.Duration)})
+		t = t.Add(s.Duration)
+	}
+	return out, nil
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
@@ -78,5 +116,8 @@ func (p Plan) Environment() ([][2]string, error) {
 	}
 	env = append(env, [2]string{"LOADGEN_PAYLOAD", p.Payload}, [2]string{"LOADGEN_CONTENT_TYPE", p.ContentType},
 		[2]string{"LOADGEN_TEST_ID", p.TestID})
+	if !p.StartAt.IsZero() {
+		env = append(env, [2]string{"LOADGEN_START_AT", p.StartAt.UTC().Format(time.RFC3339Nano)})
+	}
 	return env, nil
 }

@@ -44,6 +44,9 @@ type Runner struct {
 	StopWait time.Duration
 	// Namespace of the loadgen metrics (default loadgen.DefaultNamespace).
 	Namespace string
+	// StepLag is how long after a step's end Plan.AfterStep is called
+	// (default DefaultStepLag).
+	StepLag time.Duration
 }
 
 // taskState is what DescribeTasks last said about a task.
@@ -108,9 +111,18 @@ func (r *Runner) Run(ctx context.Context, p Plan) error {
 	fmt.Fprintf(r.Out, "started %d task(s) on cluster %s for %s variant %s, test id %s (logs: log group %s)\n",
 		len(started), r.Stack.Cluster, p.Endpoint, p.Variant, p.TestID, r.Stack.LogGroup)
 
+	windows, err := p.StepWindows()
+	if err != nil {
+		return errors.Join(err, r.stopAll(ctx, started, "sagesize run: bad plan"))
+	}
+	next := 0 // the next step AfterStep is asked about
 	tick := time.NewTicker(poll)
 	defer tick.Stop()
-	var running time.Time // when a task was first seen RUNNING
+	var running time.Time // when a task was first seen RUNNING (or the plan's start time)
+	if !p.StartAt.IsZero() {
+		running = p.StartAt
+		fmt.Fprintf(r.Out, "%sthe tasks start their schedule together at %s\n", p.prefix(), p.StartAt.UTC().Format(time.RFC3339))
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -140,7 +152,44 @@ func (r *Runner) Run(ctx context.Context, p Plan) error {
 		if done := r.view(ctx, p, pacer, start, running, states); done {
 			return r.failures(started, states)
 		}
+		for p.AfterStep != nil && next < len(windows)-1 && time.Now().After(windows[next][1].Add(orDefault(r.StepLag, DefaultStepLag))) {
+			w := windows[next]
+			why := p.AfterStep(ctx, next, w[0], w[1])
+			next++
+			if why == "" {
+				continue
+			}
+			fmt.Fprintf(r.Out, "%sstopping early: %s\n", p.prefix(), why)
+			if err := r.stopAll(ctx, started, "sagesize run: "+why); err != nil {
+				return fmt.Errorf("stop after step %d: %w", next, err)
+			}
+			states, _ := r.describe(ctx, started)
+			if err := r.failures(started, withoutStopped(states, "sagesize run: "+why)); err != nil {
+				return err
+			}
+			return nil
+		}
 	}
+}
+
+// withoutStopped drops the tasks that the runner itself stopped for
+// reason: they ended as planned.
+func withoutStopped(states map[string]taskState, reason string) map[string]taskState {
+	out := map[string]taskState{}
+	for arn, s := range states {
+		if s.stoppedReason == reason {
+			s = taskState{lastStatus: "STOPPED", stopCode: string(ecstypes.TaskStopCodeEssentialContainerExited), exitCode: new(int32)}
+		}
+		out[arn] = s
+	}
+	return out
+}
+
+func (p Plan) prefix() string {
+	if p.Label == "" {
+		return ""
+	}
+	return p.Label + ": "
 }
 
 func orDefault(d, def time.Duration) time.Duration {
@@ -258,7 +307,7 @@ func (r *Runner) view(ctx context.Context, p Plan, pacer loadgen.Pacer, start, r
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "[%s] tasks: %d pending, %d running, %d stopped (of %d)", time.Since(start).Round(time.Second), pending, run, stopped, p.Tasks)
+	fmt.Fprintf(&b, "%s[%s] tasks: %d pending, %d running, %d stopped (of %d)", p.prefix(), time.Since(start).Round(time.Second), pending, run, stopped, p.Tasks)
 	m, err := r.metrics(ctx, p, start)
 	switch {
 	case err != nil:

@@ -258,3 +258,58 @@ func TestRunTaskErrorStopsStarted(t *testing.T) {
 		t.Errorf("Run = %v; want ClusterNotFoundException", err)
 	}
 }
+
+// TestAfterStepStopsEveryTask runs a three-step plan that starts at a given
+// time: every task gets the start time, AfterStep is asked about each step
+// once its window has ended (in order, with the exact windows), and its
+// answer at the second step stops every task without counting them as
+// failed.
+func TestAfterStepStopsEveryTask(t *testing.T) {
+	e := newEnv(t, awstest.ECSOptions{End: func(int) awstest.TaskEnd { return awstest.TaskEnd{RunningPolls: -1} }})
+	e.r.StepLag = 10 * time.Millisecond
+	start := time.Now().Add(50 * time.Millisecond).Truncate(time.Millisecond)
+	p := runner.Plan{Endpoint: "churn-sizing", Variant: "c6i-xlarge", Tasks: 12, Steps: "10@100ms,20@100ms,30@100ms",
+		Payload: "s3://b/k.json", ContentType: "application/json", TestID: "sz-1", StartAt: start}
+	var mu sync.Mutex
+	var asked [][2]time.Time
+	p.AfterStep = func(_ context.Context, step int, from, to time.Time) string {
+		mu.Lock()
+		defer mu.Unlock()
+		asked = append(asked, [2]time.Time{from, to})
+		if time.Now().Before(to) {
+			t.Errorf("step %d asked about at %v, before its end %v", step, time.Now(), to)
+		}
+		if step == 1 {
+			return "step 2 (20.0 req/s) did not hold: client p99 300.0 ms > SLO 150.0 ms"
+		}
+		return ""
+	}
+	if err := e.r.Run(context.Background(), p); err != nil {
+		t.Fatalf("Run: %v\n%s", err, e.out.String())
+	}
+	want := [][2]time.Time{{start, start.Add(100 * time.Millisecond)}, {start.Add(100 * time.Millisecond), start.Add(200 * time.Millisecond)}}
+	mu.Lock()
+	if len(asked) != 2 || !asked[0][0].Equal(want[0][0]) || !asked[0][1].Equal(want[0][1]) || !asked[1][0].Equal(want[1][0]) || !asked[1][1].Equal(want[1][1]) {
+		t.Errorf("AfterStep asked about %v; want %v", asked, want)
+	}
+	mu.Unlock()
+	if got := len(e.ecs.StoppedByRequest()); got != 12 {
+		t.Errorf("%d tasks stopped by request; want all 12", got)
+	}
+	if e.ecs.Running() != 0 {
+		t.Errorf("%d tasks still running", e.ecs.Running())
+	}
+	calls := e.ecs.RunTaskCalls()
+	if len(calls) != 2 {
+		t.Fatalf("%d RunTask calls; want 2 (10 + 2)", len(calls))
+	}
+	for _, c := range calls {
+		env := c.Env("loadgen")
+		if env["LOADGEN_START_AT"] != start.UTC().Format(time.RFC3339Nano) || env["LOADGEN_STEPS"] != "0.8333333333333334@100ms,1.6666666666666667@100ms,2.5@100ms" || env["LOADGEN_TEST_ID"] != "sz-1" {
+			t.Errorf("task environment %v; want the start time, the steps divided by 12 and the test id", env)
+		}
+	}
+	if !strings.Contains(e.out.String(), "stopping early: step 2 (20.0 req/s) did not hold") {
+		t.Errorf("output does not say why it stopped:\n%s", e.out.String())
+	}
+}
