@@ -15,6 +15,8 @@ import (
 
 // Datum is one MetricDatum received by [CloudWatch].
 type Datum struct {
+	// Namespace is the namespace of the PutMetricData request that carried it.
+	Namespace         string
 	MetricName        string
 	Dimensions        map[string]string
 	Timestamp         time.Time
@@ -23,6 +25,14 @@ type Datum struct {
 	Value             *float64
 	Values            []float64
 	Counts            []float64
+	// StatisticValues is the datum's statistic set, nil when it had none.
+	StatisticValues *StatisticSet
+}
+
+// StatisticSet is a MetricDatum's StatisticValues: a summary of samples
+// published instead of the samples themselves.
+type StatisticSet struct {
+	SampleCount, Sum, Minimum, Maximum float64
 }
 
 // PutMetricDataCall is one PutMetricData request received by [CloudWatch].
@@ -40,7 +50,8 @@ type PutMetricDataCall struct {
 // enforces the API's limits (1 MB and 1,000 datums per request, 150 values
 // per datum, 30 dimensions, Values and Counts of equal length) with
 // InvalidParameterValue errors, and records every accepted request.
-// GetMetricData answers each query with what SetMetricData returns.
+// GetMetricData answers from the data it stored, as CloudWatch does (see
+// [CloudWatch.SetMetricData] to answer with chosen figures instead).
 // Requests for other operations get an UnknownOperationException; later
 // issues extend the server with more operations.
 type CloudWatch struct {
@@ -54,6 +65,10 @@ type CloudWatch struct {
 	fault    string
 	answer   func(q MetricQuery) MetricResult
 	gmd      []GetMetricDataCall
+	// stored is what GetMetricData aggregates: every accepted datum and
+	// every seeded one. It is append-only, so a copy of the slice header
+	// taken under mu can be read without it.
+	stored []sample
 }
 
 // NewCloudWatch starts a server on 127.0.0.1. Close it when done.
@@ -141,6 +156,7 @@ func (c *CloudWatch) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.calls = append(c.calls, call)
+	c.storeLocked(call.Data, time.Now())
 	c.mu.Unlock()
 	w.Header().Set("Smithy-Protocol", "rpc-v2-cbor")
 	w.Header().Set("Content-Type", "application/cbor")
@@ -185,6 +201,7 @@ func decodePutMetricData(raw []byte) (PutMetricDataCall, error) {
 		if err != nil {
 			return call, fmt.Errorf("MetricData[%d]: %w", i, err)
 		}
+		d.Namespace = call.Namespace
 		call.Data = append(call.Data, d)
 	}
 	return call, nil
@@ -255,6 +272,23 @@ func decodeDatum(v cbor.Value) (Datum, error) {
 		}
 		return out, nil
 	}
+	if sv, ok := m["StatisticValues"].(cbor.Map); ok {
+		var set StatisticSet
+		for _, f := range []struct {
+			key string
+			dst *float64
+		}{{"SampleCount", &set.SampleCount}, {"Sum", &set.Sum}, {"Minimum", &set.Minimum}, {"Maximum", &set.Maximum}} {
+			v, err := cbor.AsFloat64(sv[f.key])
+			if err != nil {
+				return d, fmt.Errorf("StatisticValues.%s: %w", f.key, err)
+			}
+			*f.dst = v
+		}
+		if set.SampleCount <= 0 || set.Minimum > set.Maximum {
+			return d, fmt.Errorf("StatisticValues: SampleCount must be > 0 and Minimum <= Maximum")
+		}
+		d.StatisticValues = &set
+	}
 	var err error
 	if d.Values, err = floats("Values"); err != nil {
 		return d, err
@@ -267,9 +301,9 @@ func decodeDatum(v cbor.Value) (Datum, error) {
 		return d, fmt.Errorf("%d values, at most 150", len(d.Values))
 	case d.Counts != nil && len(d.Counts) != len(d.Values):
 		return d, fmt.Errorf("%d counts for %d values", len(d.Counts), len(d.Values))
-	case d.Value != nil && d.Values != nil:
-		return d, fmt.Errorf("both Value and Values")
-	case d.Value == nil && d.Values == nil && m["StatisticValues"] == nil:
+	case (d.Value != nil && d.Values != nil) || (d.StatisticValues != nil && (d.Value != nil || d.Values != nil)):
+		return d, fmt.Errorf("more than one of Value, Values and StatisticValues")
+	case d.Value == nil && d.Values == nil && d.StatisticValues == nil:
 		return d, fmt.Errorf("no Value, Values or StatisticValues")
 	}
 	return d, nil

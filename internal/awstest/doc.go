@@ -9,7 +9,9 @@
 //     /invocations.
 //   - [CloudWatch] serves PutMetricData in the SDK's default protocol,
 //     Smithy RPCv2-CBOR, checks the API's limits and records what it got;
-//     it also answers GetMetricData with figures the test sets.
+//     it answers GetMetricData from that data as CloudWatch would (period
+//     buckets, Sum/Average/SampleCount/Minimum/Maximum and nearest-rank
+//     percentiles, ScanBy, pagination), or with figures the test sets.
 //   - [CloudFormation] serves DescribeStacks (awsquery: form-encoded
 //     request, XML response), with ValidationError for a missing stack.
 //   - [ECS] serves RunTask, DescribeTasks and StopTask (awsJson1_1) with the

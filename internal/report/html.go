@@ -65,8 +65,8 @@ img{display:block;margin:1em 0;border:1px solid #ddd}
 {{end}}{{end}}</table>
 {{range .R.Candidates}}<h2>{{.Variant}} ({{.InstanceType}} × {{.InstanceCount}})</h2>
 {{if .Notes}}<ul>{{range .Notes}}<li>{{.}}</li>{{end}}</ul>{{end}}
-<table><tr><th>planned req/s</th><th>achieved req/s</th><th>client p50 ms</th><th>client p99 ms</th><th>model p99 ms</th><th>requests</th><th>errors</th><th>throttles</th><th>error rate</th><th>CPU</th><th>memory</th><th>GPU</th><th>GPU memory</th><th>holds</th><th>why not</th></tr>
-{{range .Steps}}<tr><td>{{rate .PlannedRate}}</td><td>{{rate .AchievedRate}}</td><td>{{ms .ClientP50}}</td><td>{{ms .ClientP99}}</td><td>{{ms .ModelP99}}</td><td>{{.Requests}}</td><td>{{.Errors}}</td><td>{{.Throttles}}</td><td>{{pct .ErrorRate}}</td><td>{{util .CPU}}</td><td>{{util .Memory}}</td><td>{{util .GPU}}</td><td>{{util .GPUMemory}}</td><td class="{{if .Holds}}ok{{else}}bad{{end}}">{{yesno .Holds}}</td><td class="l">{{range $i, $w := .Why}}{{if $i}}; {{end}}{{$w}}{{end}}</td></tr>
+<table><tr><th>planned req/s</th><th>achieved req/s</th><th>client p50 ms</th><th>client p99 ms</th><th>model p99 ms</th><th>overhead p99 ms</th><th>requests</th><th>errors</th><th>throttles</th><th>error rate</th><th>CPU</th><th>memory</th><th>GPU</th><th>GPU memory</th><th>holds</th><th>why not</th></tr>
+{{range .Steps}}<tr><td>{{rate .PlannedRate}}</td><td>{{rate .AchievedRate}}</td><td>{{ms .ClientP50}}</td><td>{{ms .ClientP99}}</td><td>{{ms .ModelP99}}</td><td>{{ms .OverheadP99}}</td><td>{{.Requests}}</td><td>{{.Errors}}</td><td>{{.Throttles}}</td><td>{{pct .ErrorRate}}</td><td>{{util .CPU}}</td><td>{{util .Memory}}</td><td>{{util .GPU}}</td><td>{{util .GPUMemory}}</td><td class="{{if .Holds}}ok{{else}}bad{{end}}">{{yesno .Holds}}</td><td class="l">{{range $i, $w := .Why}}{{if $i}}; {{end}}{{$w}}{{end}}</td></tr>
 {{end}}</table>
 {{end}}</body></html>
 `

@@ -66,12 +66,12 @@ func Markdown(w io.Writer, r *sizing.Result) error {
 		if len(c.Notes) > 0 {
 			p("\n")
 		}
-		p("| planned req/s | achieved req/s | client p50 ms | client p99 ms | model p99 ms | requests | errors | throttles | error rate | CPU | memory | GPU | GPU memory | holds | why not |\n")
-		p("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|\n")
+		p("| planned req/s | achieved req/s | client p50 ms | client p99 ms | model p99 ms | overhead p99 ms | requests | errors | throttles | error rate | CPU | memory | GPU | GPU memory | holds | why not |\n")
+		p("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|\n")
 		for _, s := range c.Steps {
-			p("| %s | %s | %s | %s | %s | %d | %d | %d | %s | %s | %s | %s | %s | %s | %s |\n",
+			p("| %s | %s | %s | %s | %s | %s | %d | %d | %d | %s | %s | %s | %s | %s | %s | %s |\n",
 				sizing.FormatRate(s.PlannedRate), sizing.FormatRate(s.AchievedRate),
-				sizing.FormatMillis(s.ClientP50), sizing.FormatMillis(s.ClientP99), sizing.FormatMillis(s.ModelP99),
+				sizing.FormatMillis(s.ClientP50), sizing.FormatMillis(s.ClientP99), sizing.FormatMillis(s.ModelP99), sizing.FormatMillis(s.OverheadP99),
 				s.Requests, s.Errors, s.Throttles, sizing.FormatPercent(s.ErrorRate()),
 				sizing.FormatUtil(s.CPU), sizing.FormatUtil(s.Memory), sizing.FormatUtil(s.GPU), sizing.FormatUtil(s.GPUMemory),
 				yesNo(s.Holds), mdEscape(strings.Join(s.Why, "; ")))

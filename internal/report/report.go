@@ -56,28 +56,29 @@ type Candidate struct {
 
 // Step is the JSON form of a sizing.StepResult.
 type Step struct {
-	PlannedRate  float64  `json:"planned_rate"`
-	AchievedRate float64  `json:"achieved_rate"`
-	Start        string   `json:"start"`
-	End          string   `json:"end"`
-	ClientP50Ms  float64  `json:"client_p50_ms"`
-	ClientP99Ms  float64  `json:"client_p99_ms"`
-	ModelP99Ms   float64  `json:"model_p99_ms"`
-	Requests     int64    `json:"requests"`
-	Errors       int64    `json:"errors"`
-	Throttles    int64    `json:"throttles"`
-	ErrorRate    float64  `json:"error_rate"`
-	CPU          *float64 `json:"cpu_pct"`
-	Memory       *float64 `json:"memory_pct"`
-	GPU          *float64 `json:"gpu_pct"`
-	GPUMemory    *float64 `json:"gpu_memory_pct"`
-	Missing      []string `json:"missing"`
-	NoData       bool     `json:"no_data"`
-	KeptUp       bool     `json:"kept_up"`
-	LatencyOK    bool     `json:"latency_ok"`
-	ErrorsOK     bool     `json:"errors_ok"`
-	Holds        bool     `json:"holds"`
-	Why          []string `json:"why"`
+	PlannedRate   float64  `json:"planned_rate"`
+	AchievedRate  float64  `json:"achieved_rate"`
+	Start         string   `json:"start"`
+	End           string   `json:"end"`
+	ClientP50Ms   float64  `json:"client_p50_ms"`
+	ClientP99Ms   float64  `json:"client_p99_ms"`
+	ModelP99Ms    float64  `json:"model_p99_ms"`
+	OverheadP99Ms float64  `json:"overhead_p99_ms"`
+	Requests      int64    `json:"requests"`
+	Errors        int64    `json:"errors"`
+	Throttles     int64    `json:"throttles"`
+	ErrorRate     float64  `json:"error_rate"`
+	CPU           *float64 `json:"cpu_pct"`
+	Memory        *float64 `json:"memory_pct"`
+	GPU           *float64 `json:"gpu_pct"`
+	GPUMemory     *float64 `json:"gpu_memory_pct"`
+	Missing       []string `json:"missing"`
+	NoData        bool     `json:"no_data"`
+	KeptUp        bool     `json:"kept_up"`
+	LatencyOK     bool     `json:"latency_ok"`
+	ErrorsOK      bool     `json:"errors_ok"`
+	Holds         bool     `json:"holds"`
+	Why           []string `json:"why"`
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
@@ -118,7 +119,8 @@ func NewDocument(r *sizing.Result) Document {
 				PlannedRate: s.PlannedRate, AchievedRate: s.AchievedRate,
 				Start: timeString(s.Start), End: timeString(s.End),
 				ClientP50Ms: ms(s.ClientP50), ClientP99Ms: ms(s.ClientP99), ModelP99Ms: ms(s.ModelP99),
-				Requests: s.Requests, Errors: s.Errors, Throttles: s.Throttles, ErrorRate: s.ErrorRate(),
+				OverheadP99Ms: ms(s.OverheadP99),
+				Requests:      s.Requests, Errors: s.Errors, Throttles: s.Throttles, ErrorRate: s.ErrorRate(),
 				CPU: s.CPU, Memory: s.Memory, GPU: s.GPU, GPUMemory: s.GPUMemory, Missing: nonNil(s.Missing),
 				NoData: s.NoData(), KeptUp: s.KeptUp, LatencyOK: s.LatencyOK, ErrorsOK: s.ErrorsOK,
 				Holds: s.Holds, Why: nonNil(s.Why),

@@ -27,10 +27,11 @@ func mkStep(i int, rate, achieved, p99ms, cpu float64, gpu *float64) sizing.Step
 	start := t0.Add(time.Duration(i) * 6 * time.Minute)
 	return sizing.Step{
 		PlannedRate: rate, AchievedRate: achieved, Start: start, End: start.Add(5 * time.Minute),
-		ClientP50: time.Duration(p99ms * 0.4 * float64(time.Millisecond)),
-		ClientP99: time.Duration(p99ms * float64(time.Millisecond)),
-		ModelP99:  time.Duration(p99ms * 0.7 * float64(time.Millisecond)),
-		Requests:  int64(achieved * 300), CPU: pct(cpu), Memory: pct(35), GPU: gpu,
+		ClientP50:   time.Duration(p99ms * 0.4 * float64(time.Millisecond)),
+		ClientP99:   time.Duration(p99ms * float64(time.Millisecond)),
+		ModelP99:    time.Duration(p99ms * 0.7 * float64(time.Millisecond)),
+		OverheadP99: time.Duration(p99ms * 0.05 * float64(time.Millisecond)),
+		Requests:    int64(achieved * 300), CPU: pct(cpu), Memory: pct(35), GPU: gpu,
 	}
 }
 
@@ -151,6 +152,7 @@ func TestFormatsAgree(t *testing.T) {
 					sizing.FormatMillis(time.Duration(s.ClientP50Ms * float64(time.Millisecond))),
 					sizing.FormatMillis(time.Duration(s.ClientP99Ms * float64(time.Millisecond))),
 					sizing.FormatMillis(time.Duration(s.ModelP99Ms * float64(time.Millisecond))),
+					sizing.FormatMillis(time.Duration(s.OverheadP99Ms * float64(time.Millisecond))),
 					fmt.Sprint(s.Requests), fmt.Sprint(s.Errors), fmt.Sprint(s.Throttles), sizing.FormatPercent(s.ErrorRate)}, " | ")
 				if !strings.Contains(string(md), "| "+row+" |") {
 					t.Errorf("Markdown lacks step row %q", row)

@@ -83,6 +83,9 @@ type Step struct {
 	ClientP50, ClientP99 time.Duration
 	// ModelP99 is SageMaker's ModelLatency p99.
 	ModelP99 time.Duration
+	// OverheadP99 is SageMaker's OverheadLatency p99: the time SageMaker
+	// itself adds to a request, outside the model container.
+	OverheadP99 time.Duration
 	// Requests, Errors and Throttles are counts over the window.
 	Requests, Errors, Throttles int64
 	// CPU, Memory, GPU and GPUMemory are utilizations normalized to 0-100 %

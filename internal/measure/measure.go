@@ -1,0 +1,285 @@
+// Package measure reads the measurements of a load test back from
+// CloudWatch, as the sizing.Step values sizing.Decide judges: for each step
+// window, the client-side figures loadgen published (latency percentiles,
+// request, error and throttle counts) and SageMaker's own metrics for the
+// variant (ModelLatency and OverheadLatency p99, CPU, memory and GPU
+// utilization).
+//
+// Every figure of a window is one statistic that CloudWatch computes over
+// the whole window: a window is read with a single period as long as the
+// window, so a percentile is computed over every sample of every load
+// generator in the window and never averaged from sub-periods. That is why
+// a window must start on a whole minute and last a whole number of
+// minutes: CloudWatch only allows periods of 1, 5, 10 or 30 seconds or
+// multiples of 60, and it rounds StartTime down to the minute, which would
+// let data from before the window (the warm-up) in.
+//
+// SageMaker publishes its metrics once a minute and they reach CloudWatch a
+// minute or more later: measure a window only once that delay has passed,
+// or its SageMaker figures are reported missing.
+package measure
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+
+	"github.com/sagesize/sagesize/internal/loadgen"
+	"github.com/sagesize/sagesize/internal/sizing"
+)
+
+// Namespaces of the metrics SageMaker publishes for an endpoint variant,
+// both with the dimensions EndpointName and VariantName.
+const (
+	// sageMakerNamespace holds ModelLatency, OverheadLatency and Invocations.
+	sageMakerNamespace = "AWS/SageMaker"
+	// endpointNamespace holds the instance utilizations of the variant.
+	endpointNamespace = "/aws/sagemaker/Endpoints"
+)
+
+// maxQueriesPerRequest is GetMetricData's limit on MetricDataQueries.
+const maxQueriesPerRequest = 500
+
+// GetMetricDataAPI is the part of *cloudwatch.Client measure uses.
+type GetMetricDataAPI interface {
+	GetMetricData(ctx context.Context, in *cloudwatch.GetMetricDataInput, optFns ...func(*cloudwatch.Options)) (*cloudwatch.GetMetricDataOutput, error)
+}
+
+var _ GetMetricDataAPI = (*cloudwatch.Client)(nil)
+
+// Window is one step to measure.
+type Window struct {
+	// Endpoint is the SageMaker endpoint name (dimension EndpointName).
+	Endpoint string
+	// Variant is the production variant name (dimension VariantName).
+	Variant string
+	// TestID is the test id loadgen published with (dimension TestId).
+	TestID string
+	// PlannedRate is the step's planned rate in req/s, copied to the Step.
+	PlannedRate float64
+	// Start and End bound the window [Start, End), warm-up already
+	// excluded by the caller. Start must be on a whole minute (UTC) and
+	// End-Start a whole number of minutes, at least one.
+	Start, End time.Time
+	// VCPUs and GPUs are those of the variant's instance type. CPU
+	// utilization is divided by VCPUs and GPU utilizations by GPUs to give
+	// 0-100 % of the whole instance; GPU metrics are only read when GPUs > 0.
+	VCPUs, GPUs int
+	// InstanceCount is the variant's instance count, at least 1. Nothing is
+	// divided by it: the Average of SageMaker's per-variant utilization
+	// metrics already is the average over the variant's instances.
+	InstanceCount int
+}
+
+// String names the window in errors: variant, test id, planned rate and
+// bounds.
+func (w Window) String() string {
+	return fmt.Sprintf("%s/%s test %q, %s req/s step, %s to %s", w.Endpoint, w.Variant, w.TestID, sizing.FormatRate(w.PlannedRate),
+		w.Start.UTC().Format(time.RFC3339), w.End.UTC().Format(time.RFC3339))
+}
+
+// validate returns every problem with w, joined, or nil.
+func (w Window) validate() error {
+	var errs []error
+	if w.Endpoint == "" || w.Variant == "" || w.TestID == "" {
+		errs = append(errs, errors.New("endpoint, variant and test id are required"))
+	}
+	length := w.End.Sub(w.Start)
+	switch {
+	case length <= 0:
+		errs = append(errs, errors.New("end is not after start"))
+	case length < time.Minute || length%time.Minute != 0:
+		errs = append(errs, fmt.Errorf("length %v is not a whole number of minutes (at least 1): CloudWatch must compute each percentile over the whole window in one period, and periods are multiples of 60 s", length))
+	}
+	if !w.Start.Truncate(time.Minute).Equal(w.Start) {
+		errs = append(errs, fmt.Errorf("start %s is not on a whole minute: CloudWatch would round it down and count data from before the window", w.Start.UTC().Format(time.RFC3339Nano)))
+	}
+	if w.VCPUs < 1 {
+		errs = append(errs, fmt.Errorf("VCPUs %d: must be at least 1", w.VCPUs))
+	}
+	if w.GPUs < 0 {
+		errs = append(errs, fmt.Errorf("GPUs %d: must not be negative", w.GPUs))
+	}
+	if w.InstanceCount < 1 {
+		errs = append(errs, fmt.Errorf("instance count %d: must be at least 1", w.InstanceCount))
+	}
+	return errors.Join(errs...)
+}
+
+// figure is one metric read for a window: a query and the Step field it fills.
+type figure struct {
+	// id is the query Id.
+	id string
+	// field is the sizing.Step field it fills, as named in Step.Missing.
+	field string
+	// namespace is "" for the loadgen namespace.
+	namespace, metric, stat string
+	// set stores the value CloudWatch returned in s.
+	set func(s *sizing.Step, w Window, v float64)
+}
+
+// micros converts microseconds, the unit of every latency metric, to a Duration.
+func micros(v float64) time.Duration { return time.Duration(math.Round(v * float64(time.Microsecond))) }
+
+func count(v float64) int64 { return int64(math.Round(v)) }
+
+func ptr(v float64) *float64 { return &v }
+
+// figures returns what is read for w, in the order of the sizing.Step fields.
+func figures(w Window) []figure {
+	fs := []figure{
+		{"clientP50", "ClientP50", "", loadgen.MetricLatency, "p50", func(s *sizing.Step, _ Window, v float64) { s.ClientP50 = micros(v) }},
+		{"clientP99", "ClientP99", "", loadgen.MetricLatency, "p99", func(s *sizing.Step, _ Window, v float64) { s.ClientP99 = micros(v) }},
+		{"modelP99", "ModelP99", sageMakerNamespace, "ModelLatency", "p99", func(s *sizing.Step, _ Window, v float64) { s.ModelP99 = micros(v) }},
+		{"overheadP99", "OverheadP99", sageMakerNamespace, "OverheadLatency", "p99", func(s *sizing.Step, _ Window, v float64) { s.OverheadP99 = micros(v) }},
+		{"requests", "Requests", "", loadgen.MetricRequests, "Sum", func(s *sizing.Step, w Window, v float64) {
+			s.Requests = count(v)
+			s.AchievedRate = v / w.End.Sub(w.Start).Seconds()
+		}},
+		{"errors", "Errors", "", loadgen.MetricErrors, "Sum", func(s *sizing.Step, _ Window, v float64) { s.Errors = count(v) }},
+		{"throttles", "Throttles", "", loadgen.MetricThrottles, "Sum", func(s *sizing.Step, _ Window, v float64) { s.Throttles = count(v) }},
+		{"cpu", "CPU", endpointNamespace, "CPUUtilization", "Average", func(s *sizing.Step, w Window, v float64) { s.CPU = ptr(v / float64(w.VCPUs)) }},
+		{"memory", "Memory", endpointNamespace, "MemoryUtilization", "Average", func(s *sizing.Step, _ Window, v float64) { s.Memory = ptr(v) }},
+	}
+	if w.GPUs > 0 {
+		fs = append(fs,
+			figure{"gpu", "GPU", endpointNamespace, "GPUUtilization", "Average", func(s *sizing.Step, w Window, v float64) { s.GPU = ptr(v / float64(w.GPUs)) }},
+			figure{"gpuMemory", "GPUMemory", endpointNamespace, "GPUMemoryUtilization", "Average", func(s *sizing.Step, w Window, v float64) { s.GPUMemory = ptr(v / float64(w.GPUs)) }},
+		)
+	}
+	return fs
+}
+
+// Steps measures each window and returns its Step, in the order of ws.
+// namespace is loadgen's CloudWatch namespace ("" means
+// loadgen.DefaultNamespace).
+//
+// Each window is read with one GetMetricData request (paginated when
+// CloudWatch splits the answer) whose single period is the window. A
+// figure with no data in the window is listed in Step.Missing by its field
+// name and left zero (nil for utilizations). A window without any
+// Requests data, because the variant got no traffic or the test id or
+// region is wrong, has Requests 0 so that Step.NoData is true.
+//
+// Every invalid window is reported, joined, before any request is made.
+// An API error (after the SDK's own retries, e.g. of throttling) is
+// returned wrapped, naming the window, and no steps are returned.
+func Steps(ctx context.Context, api GetMetricDataAPI, namespace string, ws []Window) ([]sizing.Step, error) {
+	if namespace == "" {
+		namespace = loadgen.DefaultNamespace
+	}
+	var errs []error
+	for i, w := range ws {
+		if err := w.validate(); err != nil {
+			errs = append(errs, fmt.Errorf("measure: window %d (%s): %w", i, w, err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	steps := make([]sizing.Step, 0, len(ws))
+	for i, w := range ws {
+		s, err := step(ctx, api, namespace, w)
+		if err != nil {
+			return nil, fmt.Errorf("measure: window %d (%s): %w", i, w, err)
+		}
+		steps = append(steps, s)
+	}
+	return steps, nil
+}
+
+// step measures one valid window.
+func step(ctx context.Context, api GetMetricDataAPI, namespace string, w Window) (sizing.Step, error) {
+	s := sizing.Step{PlannedRate: w.PlannedRate, Start: w.Start, End: w.End}
+	fs := figures(w)
+	loadgenDims := []cwtypes.Dimension{dim("EndpointName", w.Endpoint), dim("VariantName", w.Variant), dim("TestId", w.TestID)}
+	variantDims := []cwtypes.Dimension{dim("EndpointName", w.Endpoint), dim("VariantName", w.Variant)}
+	period := int32(w.End.Sub(w.Start) / time.Second)
+	queries := make([]cwtypes.MetricDataQuery, len(fs))
+	for i, f := range fs {
+		ns, dims := f.namespace, variantDims
+		if ns == "" {
+			ns, dims = namespace, loadgenDims
+		}
+		queries[i] = cwtypes.MetricDataQuery{Id: aws.String(f.id), MetricStat: &cwtypes.MetricStat{
+			Metric: &cwtypes.Metric{Namespace: aws.String(ns), MetricName: aws.String(f.metric), Dimensions: dims},
+			Period: aws.Int32(period), Stat: aws.String(f.stat)}}
+	}
+	values := map[string]float64{}
+	for lo := 0; lo < len(queries); lo += maxQueriesPerRequest {
+		got, err := fetch(ctx, api, w, queries[lo:min(lo+maxQueriesPerRequest, len(queries))])
+		if err != nil {
+			return s, err
+		}
+		for id, v := range got {
+			values[id] = v
+		}
+	}
+	for _, f := range fs {
+		v, ok := values[f.id]
+		if !ok {
+			s.Missing = append(s.Missing, f.field)
+			continue
+		}
+		f.set(&s, w, v)
+	}
+	return s, nil
+}
+
+// fetch runs one GetMetricData request over w, following its pages, and
+// returns the value of each query that has one.
+func fetch(ctx context.Context, api GetMetricDataAPI, w Window, queries []cwtypes.MetricDataQuery) (map[string]float64, error) {
+	in := &cloudwatch.GetMetricDataInput{StartTime: aws.Time(w.Start), EndTime: aws.Time(w.End), MetricDataQueries: queries}
+	type series struct {
+		stamps []time.Time
+		values []float64
+	}
+	got := map[string]*series{}
+	pages := cloudwatch.NewGetMetricDataPaginator(api, in)
+	for pages.HasMorePages() {
+		out, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("get metric data: %w", err)
+		}
+		for _, r := range out.MetricDataResults {
+			id := aws.ToString(r.Id)
+			if r.StatusCode == cwtypes.StatusCodeInternalError || r.StatusCode == cwtypes.StatusCodeForbidden {
+				return nil, fmt.Errorf("get metric data: query %s: status %s%s", id, r.StatusCode, messages(r.Messages))
+			}
+			if got[id] == nil {
+				got[id] = &series{}
+			}
+			got[id].stamps = append(got[id].stamps, r.Timestamps...)
+			got[id].values = append(got[id].values, r.Values...)
+		}
+	}
+	out := map[string]float64{}
+	for id, s := range got {
+		switch {
+		case len(s.values) == 0:
+			continue
+		case len(s.values) > 1 || len(s.stamps) != 1 || !s.stamps[0].Equal(w.Start):
+			return nil, fmt.Errorf("get metric data: query %s: got %d datapoints at %v; want one, at the window start", id, len(s.values), s.stamps)
+		}
+		out[id] = s.values[0]
+	}
+	return out, nil
+}
+
+func messages(ms []cwtypes.MessageData) string {
+	var out string
+	for _, m := range ms {
+		out += fmt.Sprintf(": %s %s", aws.ToString(m.Code), aws.ToString(m.Value))
+	}
+	return out
+}
+
+func dim(name, value string) cwtypes.Dimension {
+	return cwtypes.Dimension{Name: aws.String(name), Value: aws.String(value)}
+}
