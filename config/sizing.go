@@ -74,8 +74,9 @@ type SizingPlan struct {
 	StepDuration *Duration `yaml:"stepDuration"`
 	// Warmup is the start of each step that is not measured (autoscaling
 	// of the generator, model caches, a new rate settling); default 1m.
-	// StepDuration - Warmup must be whole minutes: CloudWatch computes a
-	// window's percentiles over one period, and periods are minutes.
+	// Both are whole minutes: CloudWatch computes a window's percentiles
+	// over one period (whole minutes above one), and windows then line up
+	// with SageMaker's one-minute metrics.
 	Warmup *Duration `yaml:"warmup"`
 	// Tasks is the number of Fargate tasks per candidate; default the
 	// fewest that hold the candidate's highest rate.
@@ -385,8 +386,10 @@ func (c *Config) validateSizingPlan(add func(path, format string, args ...any)) 
 		add(p+".stepDuration", "must be positive, e.g. 3m")
 	case warm < 0:
 		add(p+".warmup", "must be zero or positive, got %v", warm)
-	case measured < time.Minute || measured%time.Minute != 0:
-		add(p+".warmup", "stepDuration (%v) minus warmup (%v) is the measured window and must be a whole number of minutes, at least 1m: CloudWatch computes a window's percentiles over one period, and periods above a minute are whole minutes", step, warm)
+	case step%time.Minute != 0 || warm%time.Minute != 0:
+		add(p, "stepDuration (%v) and warmup (%v) must be whole minutes: a step's measured window is one CloudWatch period (whole minutes above one) and lines up with SageMaker's one-minute metrics", step, warm)
+	case measured < time.Minute:
+		add(p+".warmup", "must be shorter than stepDuration (%v) by at least 1m, the measured window, got %v", step, warm)
 	}
 	for i := range s.Candidates {
 		if n := len(s.Rates(i)); n > maxSizingSteps {

@@ -118,8 +118,12 @@ func TestSizing_BadConfigs(t *testing.T) {
 			want: "sagesize.yaml: sizing.targetRate: is required: the production load in requests per second the recommendation must hold, e.g. 300",
 		},
 		{
-			name: "measured window not whole minutes", old: "    startRate: 20\n", new: "    startRate: 20\n    warmup: 30s\n",
-			want: "sagesize.yaml: sizing.plan.warmup: stepDuration (3m0s) minus warmup (30s) is the measured window and must be a whole number of minutes, at least 1m: CloudWatch computes a window's percentiles over one period, and periods above a minute are whole minutes",
+			name: "warm-up not whole minutes", old: "    startRate: 20\n", new: "    startRate: 20\n    warmup: 30s\n",
+			want: "sagesize.yaml: sizing.plan: stepDuration (3m0s) and warmup (30s) must be whole minutes: a step's measured window is one CloudWatch period (whole minutes above one) and lines up with SageMaker's one-minute metrics",
+		},
+		{
+			name: "nothing measured", old: "    startRate: 20\n", new: "    startRate: 20\n    warmup: 3m\n",
+			want: "sagesize.yaml: sizing.plan.warmup: must be shorter than stepDuration (3m0s) by at least 1m, the measured window, got 3m0s",
 		},
 		{
 			name: "rates and a series", old: "    startRate: 20\n", new: "    startRate: 20\n    rates: [10, 20]\n",

@@ -3,6 +3,8 @@
 //
 //	sagesize summary [DIR]   summarize a synthesized cloud assembly (default cdk.out)
 //	sagesize run -endpoint NAME [flags]   run the endpoint's load test on Fargate (see README.md)
+//	sagesize run -sizing [flags]          run the sizing test's candidates, one stepped plan each
+//	sagesize report [flags]               read a sizing run back from CloudWatch and recommend an instance type
 package main
 
 import (
@@ -43,10 +45,18 @@ func commands(stderr io.Writer) map[string]command {
 	summary := flag.NewFlagSet("sagesize summary", flag.ContinueOnError)
 	summary.SetOutput(stderr)
 	rf := &runFlags{}
+	pf := &reportFlags{}
 	return map[string]command{
+		"report": {
+			fs:  reportFlagSet(pf, stderr),
+			doc: "report [-config F] [-release ID] [-record sagesize-sizing.json] [-out sizing-report] [-region R]: read a sizing run back from CloudWatch, recommend the cheapest candidate that holds the SLO at the target rate, write report.md/.html/.json; exit 1 when none does or data is missing",
+			run: func(ctx context.Context, args []string, stdout io.Writer) error {
+				return reportCommand(ctx, pf, args, stdout)
+			},
+		},
 		"run": {
 			fs:  runFlagSet(rf, stderr),
-			doc: "run -endpoint NAME [-config F] [-release ID] [-variant V] [-tasks N] [-test-id ID] [-region R] [-poll 10s]: run the endpoint's loadTest plan on the <prefix>-loadtest stack's Fargate tasks, with a live view; Ctrl-C stops every task",
+			doc: "run (-endpoint NAME | -sizing [-parallel] [-record F] [-lead 2m]) [-config F] [-release ID] [-variant V] [-tasks N] [-test-id ID] [-region R] [-poll 10s]: run an endpoint's loadTest plan, or the sizing test's candidates, on the <prefix>-loadtest stack's Fargate tasks, with a live view; Ctrl-C stops every task",
 			run: func(ctx context.Context, args []string, stdout io.Writer) error {
 				return runCommand(ctx, rf, args, stdout)
 			},

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
@@ -23,6 +24,9 @@ type runFlags struct {
 	config, release, endpoint, variant, testID, region string
 	tasks                                              int
 	poll                                               time.Duration
+	sizing, parallel                                   bool
+	record                                             string
+	lead                                               time.Duration
 }
 
 func runFlagSet(f *runFlags, stderr io.Writer) *flag.FlagSet {
@@ -36,6 +40,10 @@ func runFlagSet(f *runFlags, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&f.testID, "test-id", "", "test `id`, the TestId dimension (default: ENDPOINT-VARIANT-<UTC yyyymmddThhmmss>)")
 	fs.StringVar(&f.region, "region", "", "AWS `region` (default: the config's, then the SDK's, e.g. AWS_REGION)")
 	fs.DurationVar(&f.poll, "poll", 10*time.Second, "live view interval")
+	fs.BoolVar(&f.sizing, "sizing", false, "run the config's sizing: test (every candidate's stepped plan, stopping a candidate at its first step that breaks the SLO or the error bound) instead of an endpoint's loadTest")
+	fs.BoolVar(&f.parallel, "parallel", false, "with -sizing: run the candidates at the same time (default: the config's sizing.parallel)")
+	fs.StringVar(&f.record, "record", "sagesize-sizing.json", "with -sizing: the run record `file` that sagesize report reads")
+	fs.DurationVar(&f.lead, "lead", 2*time.Minute, "with -sizing: time given to Fargate to start the tasks before they start their schedule together")
 	return fs
 }
 
@@ -45,40 +53,55 @@ func runCommand(ctx context.Context, f *runFlags, args []string, stdout io.Write
 	if len(args) > 0 {
 		return fmt.Errorf("unexpected arguments %q (every option is a flag; see run -h)", args)
 	}
-	if f.endpoint == "" {
-		return errors.New("run: -endpoint NAME is required")
+	switch {
+	case f.sizing && f.endpoint != "":
+		return errors.New("run: -sizing runs the config's sizing endpoint; -endpoint is for an endpoint's loadTest: give one")
+	case !f.sizing && f.endpoint == "":
+		return errors.New("run: -endpoint NAME (an endpoint's loadTest) or -sizing (the config's sizing test) is required")
 	}
 	if f.poll <= 0 {
 		return fmt.Errorf("-poll %v: must be positive", f.poll)
+	}
+	if f.lead < 30*time.Second {
+		return fmt.Errorf("-lead %v: Fargate needs time to start the tasks; give at least 30s", f.lead)
 	}
 	cfg, err := config.Load(f.config, &config.Overrides{Release: f.release})
 	if err != nil {
 		return err
 	}
-	plans, err := plansFor(cfg, f, time.Now())
-	if err != nil {
+	var plans []runner.Plan
+	if f.sizing {
+		if cfg.Sizing == nil {
+			return fmt.Errorf("%s has no sizing: section: add the model, candidates, slo, targetRate and plan (see config/examples/sizing.yaml)", f.config)
+		}
+	} else if plans, err = plansFor(cfg, f, time.Now()); err != nil {
 		return err
 	}
 
-	var opts []func(*awsconfig.LoadOptions) error
-	if r := firstNonEmpty(f.region, cfg.Region); r != "" {
-		opts = append(opts, awsconfig.WithRegion(r))
-	}
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	awsCfg, err := loadAWS(ctx, firstNonEmpty(f.region, cfg.Region))
 	if err != nil {
-		return fmt.Errorf("load AWS configuration: %w", err)
-	}
-	if awsCfg.Region == "" {
-		return errors.New("no AWS region: give -region, set region: in the config, or set AWS_REGION")
-	}
-	if _, err := awsCfg.Credentials.Retrieve(ctx); err != nil {
-		return fmt.Errorf("no AWS credentials (set AWS_PROFILE, run aws sso login, or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY): %w", err)
+		return err
 	}
 	stack, err := runner.ReadStack(ctx, cloudformation.NewFromConfig(awsCfg), cfg.LoadTestStackName())
 	if err != nil {
 		return err
 	}
-	r := &runner.Runner{ECS: ecs.NewFromConfig(awsCfg), CloudWatch: cloudwatch.NewFromConfig(awsCfg), Stack: stack, Out: stdout, Poll: f.poll}
+	cw := cloudwatch.NewFromConfig(awsCfg)
+	r := &runner.Runner{ECS: ecs.NewFromConfig(awsCfg), CloudWatch: cw, Stack: stack, Out: stdout, Poll: f.poll}
+	if f.sizing {
+		rec, idx, err := newSizingRecord(cfg, f, awsCfg.Region, time.Now())
+		if err != nil {
+			return err
+		}
+		sr := &sizingRun{cfg: cfg, runner: r, cw: cw, out: stdout, lead: f.lead, align: time.Minute, parallel: f.parallel || cfg.Sizing.Parallel, path: f.record, rec: rec}
+		if sr.parallel {
+			sr.out = lockedWriter{mu: &sr.mu, w: stdout}
+			r.Out = sr.out
+		}
+		err = sr.run(ctx, idx)
+		fmt.Fprintf(stdout, "run record: %s (sagesize report -config %s -record %s)\n", f.record, f.config, f.record)
+		return err
+	}
 	for _, p := range plans {
 		fmt.Fprintf(stdout, "load test %s variant %s in %s: %d task(s), test id %s\n", p.Endpoint, p.Variant, awsCfg.Region, p.Tasks, p.TestID)
 		if err := r.Run(ctx, p); err != nil {
@@ -86,6 +109,26 @@ func runCommand(ctx context.Context, f *runFlags, args []string, stdout io.Write
 		}
 	}
 	return nil
+}
+
+// loadAWS loads the SDK's default configuration in region (default: the
+// SDK's) and checks that there are credentials.
+func loadAWS(ctx context.Context, region string) (aws.Config, error) {
+	var opts []func(*awsconfig.LoadOptions) error
+	if region != "" {
+		opts = append(opts, awsconfig.WithRegion(region))
+	}
+	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	if awsCfg.Region == "" {
+		return aws.Config{}, errors.New("no AWS region: give -region, set region: in the config, or set AWS_REGION")
+	}
+	if _, err := awsCfg.Credentials.Retrieve(ctx); err != nil {
+		return aws.Config{}, fmt.Errorf("no AWS credentials (set AWS_PROFILE, run aws sso login, or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY): %w", err)
+	}
+	return awsCfg, nil
 }
 
 func firstNonEmpty(a, b string) string {

@@ -91,9 +91,11 @@ func Distribution(h *hdrhistogram.Histogram) (values, counts []float64) {
 
 // Datums returns the metric data for one interval: its latency distribution,
 // split into datums of at most 150 values, and its counts. All carry the
-// interval's end as timestamp and a storage resolution of 1 second.
+// interval's start as timestamp and a storage resolution of 1 second, so
+// that a GetMetricData window [S, E) holds exactly the intervals that ran
+// within it (sizing steps start on whole intervals).
 func (p *Publisher) Datums(s *Stats, h *hdrhistogram.Histogram) []types.MetricDatum {
-	ts := s.End
+	ts := s.Start
 	datum := func(name string, unit types.StandardUnit) types.MetricDatum {
 		return types.MetricDatum{
 			MetricName:        aws.String(name),

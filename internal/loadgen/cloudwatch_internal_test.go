@@ -15,7 +15,7 @@ func TestDatumsSplitDistributions(t *testing.T) {
 	}
 	values, _ := Distribution(h)
 	p := NewPublisher(nil, DefaultNamespace, "ep", "v", "id")
-	s := &Stats{End: time.Unix(1e9, 0), Requests: 7}
+	s := &Stats{Start: time.Unix(1e9-10, 0), End: time.Unix(1e9, 0), Requests: 7}
 	datums := p.Datums(s, h)
 	wantLatency := (len(values) + 149) / 150
 	if got := len(datums) - 6; got != wantLatency {
@@ -29,7 +29,7 @@ func TestDatumsSplitDistributions(t *testing.T) {
 		for _, c := range d.Counts {
 			total += c
 		}
-		if *d.StorageResolution != 1 || !d.Timestamp.Equal(s.End) {
+		if *d.StorageResolution != 1 || !d.Timestamp.Equal(s.Start) {
 			t.Errorf("datum resolution %d, timestamp %v", *d.StorageResolution, d.Timestamp)
 		}
 	}

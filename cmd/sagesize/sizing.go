@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sagesize/sagesize/config"
+	"github.com/sagesize/sagesize/internal/loadgen"
+	"github.com/sagesize/sagesize/internal/measure"
+	"github.com/sagesize/sagesize/internal/runner"
+	"github.com/sagesize/sagesize/internal/sizing"
+)
+
+// sizingRun is one `sagesize run -sizing`: every candidate's stepped plan,
+// judged step by step, with the run record kept up to date on disk.
+type sizingRun struct {
+	cfg      *config.Config
+	runner   *runner.Runner
+	cw       measure.GetMetricDataAPI
+	out      io.Writer
+	lead     time.Duration
+	align    time.Duration // start times are whole multiples of it (a minute)
+	parallel bool
+	path     string // of the record
+
+	mu  sync.Mutex // guards rec and out in parallel runs
+	rec *runner.Record
+}
+
+// lockedWriter serializes writes of parallel candidates' live views.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// newSizingRecord lists the candidates to run (all, or -variant's) with
+// their test ids and task counts; steps are filled when each starts.
+func newSizingRecord(cfg *config.Config, f *runFlags, region string, now time.Time) (*runner.Record, []int, error) {
+	s, ep := cfg.Sizing, cfg.SizingEndpoint()
+	rec := &runner.Record{Endpoint: ep.Name, Region: region, Config: f.config, Release: cfg.Release,
+		Warmup: runner.Seconds(s.Plan.WarmupLength().Seconds())}
+	var idx []int
+	var names []string
+	for i, c := range s.Candidates {
+		names = append(names, c.Name)
+		if f.variant == "" || f.variant == c.Name {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) == 0 {
+		return nil, nil, fmt.Errorf("-variant %q: the sizing candidates are %v", f.variant, names)
+	}
+	for _, i := range idx {
+		c := s.Candidates[i]
+		tasks := cfg.SizingTasks(i)
+		if f.tasks != 0 {
+			if err := cfg.LoadTest.CheckCapacity(maxRate(s.Rates(i)), f.tasks); err != nil {
+				return nil, nil, fmt.Errorf("-tasks %d for candidate %s: %w", f.tasks, c.Name, err)
+			}
+			tasks = f.tasks
+		}
+		id := f.testID
+		if id == "" {
+			id = ep.Name + "-" + c.Name + "-" + now.UTC().Format("20060102T150405")
+		} else if len(idx) > 1 {
+			id += "-" + c.Name
+		}
+		rec.Candidates = append(rec.Candidates, runner.RecordCandidate{Variant: c.Name, InstanceType: c.InstanceType,
+			InstanceCount: c.Count(), TestID: id, Tasks: tasks, Outcome: "pending"})
+	}
+	return rec, idx, nil
+}
+
+func maxRate(rates []float64) float64 {
+	m := 0.0
+	for _, r := range rates {
+		m = max(m, r)
+	}
+	return m
+}
+
+func (sr *sizingRun) save() error {
+	sr.mu.Lock()
+	defer sr.mu.Unlock()
+	return runner.WriteRecord(sr.path, sr.rec)
+}
+
+// run runs the candidates idx (record entries in the same order).
+func (sr *sizingRun) run(ctx context.Context, idx []int) error {
+	if err := sr.save(); err != nil {
+		return err
+	}
+	if !sr.parallel {
+		var errs []error
+		for k, i := range idx {
+			if ctx.Err() != nil {
+				sr.setOutcome(k, "not run: interrupted")
+				continue
+			}
+			errs = append(errs, sr.candidate(ctx, k, i))
+		}
+		return errors.Join(append(errs, sr.save())...)
+	}
+	errs := make([]error, len(idx))
+	var wg sync.WaitGroup
+	for k, i := range idx {
+		wg.Go(func() { errs[k] = sr.candidate(ctx, k, i) })
+	}
+	wg.Wait()
+	return errors.Join(append(errs, sr.save())...)
+}
+
+func (sr *sizingRun) setOutcome(k int, outcome string) {
+	sr.mu.Lock()
+	sr.rec.Candidates[k].Outcome = outcome
+	sr.mu.Unlock()
+}
+
+// candidate runs one candidate: record entry k, config candidate i.
+func (sr *sizingRun) candidate(ctx context.Context, k, i int) error {
+	cfg, s := sr.cfg, sr.cfg.Sizing
+	c := s.Candidates[i]
+	inst, err := cfg.Catalog.Lookup(c.InstanceType)
+	if err != nil {
+		return err
+	}
+	step, warm := s.Plan.StepLength(), s.Plan.WarmupLength()
+	// Start on a whole minute, late enough for Fargate to start the tasks:
+	// the measured windows then line up with SageMaker's one-minute metrics.
+	start := time.Now().Add(sr.lead)
+	if sr.align > 0 {
+		start = start.Truncate(sr.align).Add(sr.align)
+	}
+	sr.mu.Lock()
+	rc := &sr.rec.Candidates[k]
+	rc.StartAt, rc.Outcome, rc.Steps = start.UTC(), "running", nil
+	for j, rate := range s.Rates(i) {
+		b := start.Add(time.Duration(j) * step)
+		rc.Steps = append(rc.Steps, runner.RecordStep{Rate: rate, Start: b.UTC(), End: b.Add(step).UTC()})
+	}
+	testID, tasks := rc.TestID, rc.Tasks
+	sr.mu.Unlock()
+	if err := sr.save(); err != nil {
+		return err
+	}
+	ep := cfg.SizingEndpoint()
+	out := sr.out
+	label := ""
+	if sr.parallel {
+		label = c.Name
+	}
+	fmt.Fprintf(out, "sizing %s: candidate %s (%s × %d), %d step(s) of %v from %s req/s, %d task(s), test id %s\n",
+		ep.Name, c.Name, c.InstanceType, c.Count(), len(s.Rates(i)), step, sizing.FormatRate(s.Rates(i)[0]), tasks, testID)
+	test := sizing.Test{Endpoint: ep.Name, SLO: sizing.SLO{Percentile: s.SLO.Percentile.Value, Latency: s.SLO.Latency.Duration},
+		MaxErrorRate: s.SizingErrorBound(), TargetRate: s.TargetRate, Headroom: s.HeadroomFraction()}
+	p := runner.Plan{Endpoint: ep.Name, Variant: c.Name, Tasks: tasks, MaxInFlight: s.Plan.MaxInFlight, Steps: s.Steps(i),
+		Payload: s.Plan.Payload, ContentType: s.Plan.ContentType, TestID: testID, StartAt: start, Label: label}
+	p.AfterStep = func(ctx context.Context, j int, ws, we time.Time) string {
+		sr.mu.Lock()
+		sr.rec.Candidates[k].Steps[j].Ended = true
+		sr.mu.Unlock()
+		if err := sr.save(); err != nil {
+			fmt.Fprintf(out, "%s: %v\n", c.Name, err)
+		}
+		rate := s.Rates(i)[j]
+		steps, err := measure.Steps(ctx, sr.cw, loadgen.DefaultNamespace, []measure.Window{{Endpoint: ep.Name, Variant: c.Name, TestID: testID,
+			PlannedRate: rate, Start: ws.Add(warm), End: we, VCPUs: inst.VCPUs, GPUs: inst.GPUs(), InstanceCount: c.Count()}})
+		if err != nil {
+			fmt.Fprintf(out, "%s: step %d (%s req/s): cannot judge it, going on: %v\n", c.Name, j+1, sizing.FormatRate(rate), err)
+			return ""
+		}
+		t := test
+		t.Candidates = []sizing.Candidate{{Variant: c.Name, Instance: inst, InstanceCount: c.Count(), Steps: steps}}
+		v := sizing.Decide(t).Candidates[0].Steps[0]
+		fmt.Fprintf(out, "%s: step %d (%s req/s): achieved %s req/s, client p50 %s ms, p99 %s ms, errors %s: %s\n", c.Name, j+1,
+			sizing.FormatRate(rate), sizing.FormatRate(v.AchievedRate), sizing.FormatMillis(v.ClientP50), sizing.FormatMillis(v.ClientP99),
+			sizing.FormatPercent(v.ErrorRate()), verdict(v))
+		if v.Holds {
+			return ""
+		}
+		why := fmt.Sprintf("step %d (%s req/s) did not hold: %s", j+1, sizing.FormatRate(rate), strings.Join(v.Why, "; "))
+		sr.mu.Lock()
+		sr.rec.Candidates[k].Outcome = "stopping early: " + why
+		sr.mu.Unlock()
+		return why
+	}
+	err = sr.runner.Run(ctx, p)
+	stopped := time.Now()
+	sr.mu.Lock()
+	rc = &sr.rec.Candidates[k]
+	for j := range rc.Steps {
+		if !rc.Steps[j].End.After(stopped) {
+			rc.Steps[j].Ended = true
+		}
+	}
+	early, stopping := strings.CutPrefix(rc.Outcome, "stopping early: ")
+	switch {
+	case ctx.Err() != nil:
+		rc.Outcome = fmt.Sprintf("interrupted after %d of %d steps", len(rc.Ran()), len(rc.Steps))
+	case err != nil:
+		rc.Outcome = "failed: " + err.Error()
+	case stopping:
+		rc.Outcome = "stopped early: " + early
+	case len(rc.Ran()) < len(rc.Steps):
+		rc.Outcome = fmt.Sprintf("the tasks ended after %d of %d steps, before the plan's end (see their logs)", len(rc.Ran()), len(rc.Steps))
+	default:
+		rc.Outcome = "completed"
+	}
+	sr.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("candidate %s: %w", c.Name, err)
+	}
+	return nil
+}
+
+func verdict(v sizing.StepResult) string {
+	if v.Holds {
+		return "holds"
+	}
+	return "does not hold (" + strings.Join(v.Why, "; ") + ")"
+}

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// TestCIWorkflowUsesRealCommands parses the example CI workflow and checks
+// that every sagesize command it runs parses with this version's flags,
+// that it fails on the report, and that it destroys the stacks whatever
+// happened before.
+func TestCIWorkflowUsesRealCommands(t *testing.T) {
+	const path = "../../examples/ci/github-actions-sizing.yml"
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wf struct {
+		Jobs map[string]struct {
+			Steps []struct {
+				Name, Run, If string
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(raw, &wf); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	job, ok := wf.Jobs["sizing"]
+	if !ok {
+		t.Fatalf("%s has no sizing job", path)
+	}
+	cmdRE := regexp.MustCompile(`\./sagesize (\w+)((?: -[\w-]+(?: "[^"]*"| [^\s|-][^\s|]*)?)*)`)
+	seen := map[string]bool{}
+	var order []string
+	for _, st := range job.Steps {
+		for _, m := range cmdRE.FindAllStringSubmatch(st.Run, -1) {
+			name, args := m[1], strings.Fields(strings.ReplaceAll(m[2], `"`, ""))
+			c, ok := commands(&bytes.Buffer{})[name]
+			if !ok {
+				t.Errorf("step %q runs unknown command sagesize %s", st.Name, name)
+				continue
+			}
+			if err := c.fs.Parse(args); err != nil {
+				t.Errorf("step %q: sagesize %s %v: %v", st.Name, name, args, err)
+			}
+			seen[name] = true
+		}
+		switch {
+		case strings.Contains(st.Run, "cdk deploy"):
+			order = append(order, "deploy")
+		case strings.Contains(st.Run, "sagesize run -sizing"):
+			order = append(order, "run")
+		case strings.Contains(st.Run, "sagesize report"):
+			order = append(order, "report")
+			if st.If != "always()" {
+				t.Errorf("the report step runs only when the run succeeded (if %q): a failed run must still be reported", st.If)
+			}
+		case strings.Contains(st.Run, "cdk destroy"):
+			order = append(order, "destroy")
+			if st.If != "always()" {
+				t.Errorf("the destroy step has if %q; want always(): the endpoint must go even when the report fails", st.If)
+			}
+		}
+	}
+	if got := strings.Join(order, ","); got != "deploy,run,report,destroy" {
+		t.Errorf("steps run %s; want deploy,run,report,destroy", got)
+	}
+	if !seen["run"] || !seen["report"] {
+		t.Errorf("commands seen %v; want run and report", seen)
+	}
+}
