@@ -15,6 +15,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/sagesize/sagesize/config"
+	"github.com/sagesize/sagesize/constructs/endpoint"
 	"github.com/sagesize/sagesize/constructs/loadtest"
 	"github.com/sagesize/sagesize/constructs/monitoring"
 	"github.com/sagesize/sagesize/constructs/notebook"
@@ -44,6 +45,21 @@ type Stacks struct {
 	// LoadTest is <prefix>-loadtest, the load-test cluster and task; nil
 	// when no endpoint has a load test.
 	LoadTest awscdk.Stack
+	// Sizing is <prefix>-sizing, the endpoint that config sizing: tests;
+	// nil without sizing. The load-test stack deploys after it.
+	Sizing awscdk.Stack
+}
+
+// All returns every stack: the endpoint stacks (the core one first), then
+// the overview, sizing and load-test stacks that exist.
+func (st *Stacks) All() []awscdk.Stack {
+	all := append([]awscdk.Stack{}, st.Shards...)
+	for _, s := range []awscdk.Stack{st.Overview, st.Sizing, st.LoadTest} {
+		if s != nil {
+			all = append(all, s)
+		}
+	}
+	return all
 }
 
 // Core stack contents that are not endpoints, as the shard plan counts them.
@@ -157,12 +173,49 @@ func New(scope constructs.Construct, cfg *config.Config, o *Options) (*Stacks, e
 			})
 		}
 	}
+	if cfg.Sizing != nil {
+		st.Sizing = addSizing(scope, cfg)
+	}
 	if cfg.NeedsLoadTest() {
 		if err := addLoadTest(scope, cfg, o, st); err != nil {
 			return nil, err
 		}
+		if st.Sizing != nil {
+			// The load test drives the sizing endpoint, which must exist
+			// first; the monitoring stacks only name it and need no order.
+			st.LoadTest.AddStackDependency(st.Sizing, jsii.String("the load test drives the sizing endpoint"))
+		}
 	}
 	return st, nil
+}
+
+// SizingStackName is the name of the stack that creates the sizing
+// endpoint.
+func SizingStackName(cfg *config.Config) string { return cfg.Prefix() + "-sizing" }
+
+// addSizing creates the sizing stack: the endpoint serving cfg.Sizing.Model
+// on every candidate, and outputs naming it and its variants.
+func addSizing(scope constructs.Construct, cfg *config.Config) awscdk.Stack {
+	s := cfg.Sizing
+	variants := make([]endpoint.Variant, len(s.Candidates))
+	desc := make([]string, len(s.Candidates))
+	for i, c := range s.Candidates {
+		inst, err := cfg.Catalog.Lookup(c.InstanceType)
+		if err != nil {
+			panic(fmt.Sprintf("app: config not validated: %v", err)) // programmer error
+		}
+		variants[i] = endpoint.Variant{Name: c.Name, Instance: inst, Count: c.Count()}
+		desc[i] = fmt.Sprintf("%s:%s:%d", c.Name, c.InstanceType, c.Count())
+	}
+	stack := newStack(scope, cfg, SizingStackName(cfg), fmt.Sprintf("sizing endpoint %s, model %s on %d candidate instance type(s)", s.Endpoint, s.Model, len(variants)))
+	e := endpoint.New(stack, jsii.String("Sizing"), &endpoint.Props{EndpointName: s.Endpoint, ModelName: s.Model, Variants: variants})
+	out := func(id, d string, v *string) {
+		awscdk.NewCfnOutput(stack, jsii.String(id), &awscdk.CfnOutputProps{Value: v, Description: jsii.String(d)})
+	}
+	out("Endpoint", "SageMaker endpoint of the sizing test", e.Endpoint.AttrEndpointName())
+	out("EndpointConfig", "Its endpoint configuration", e.Config.AttrEndpointConfigName())
+	out("Variants", "Production variants as name:instanceType:count, comma-separated", jsii.String(strings.Join(desc, ",")))
+	return stack
 }
 
 // LoadTestStackName is the name of the load-test stack `sagesize run` reads.
@@ -294,7 +347,14 @@ func endpointProps(cfg *config.Config, e *config.Endpoint) *monitoring.EndpointM
 	if e.LoadTest != nil {
 		ns = loadgen.DefaultNamespace
 	}
+	desc := ""
+	if e.Sizing {
+		desc = fmt.Sprintf("Sizing test of model %s: stack %s creates this endpoint, one variant per candidate instance type; the test breaks the SLO on purpose.",
+			cfg.Sizing.Model, SizingStackName(cfg))
+	}
 	return &monitoring.EndpointMonitorProps{
+		Description:       desc,
+		Muted:             e.Sizing,
 		LoadTestNamespace: ns,
 		EndpointName:      e.Name,
 		Variants:          variants,

@@ -107,6 +107,12 @@ type Instance struct {
 	// but not for real-time endpoints (ml.t3); PricePerHour is then the
 	// notebook instance price.
 	NotebookOnly bool
+	// LocalStorage is true for types with NVMe SSD instance store (m5d,
+	// c5d, r5d, g4dn, g5, g6, g6e, p4d, p5, trn1). SageMaker encrypts it in
+	// hardware and rejects a KMS key (KmsKeyId) for an endpoint
+	// configuration with a variant on such a type; table.go names the
+	// sources.
+	LocalStorage bool
 }
 
 // GPUs returns the number of NVIDIA GPUs (SageMaker's GPUUtilization is

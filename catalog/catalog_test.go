@@ -658,3 +658,41 @@ func TestNotebookOnly(t *testing.T) {
 		}
 	}
 }
+
+// The families with NVMe instance store are exactly those of the EC2
+// instance store tables (see table.go); inf1 and inf2 are EBS only.
+func TestLocalStorage(t *testing.T) {
+	local := map[string]bool{
+		"m5d": true, "c5d": true, "r5d": true,
+		"g4dn": true, "g5": true, "g6": true, "g6e": true, "p4d": true, "p5": true, "trn1": true,
+	}
+	c := New()
+	for _, inst := range c.Instances() {
+		if got, want := inst.LocalStorage, local[inst.Family]; got != want {
+			t.Errorf("%s: LocalStorage = %v, want %v", inst.Type, got, want)
+		}
+	}
+	for _, tc := range []struct {
+		typ  string
+		want bool
+	}{
+		{"ml.g5.xlarge", true}, {"ml.trn1.2xlarge", true}, {"ml.m5d.large", true},
+		{"ml.c6i.xlarge", false}, {"ml.m5.xlarge", false}, {"ml.inf2.xlarge", false}, {"ml.c7g.large", false},
+	} {
+		inst, err := c.Lookup(tc.typ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if inst.LocalStorage != tc.want {
+			t.Errorf("%s: LocalStorage = %v, want %v", tc.typ, inst.LocalStorage, tc.want)
+		}
+	}
+	// WithPrices keeps the field.
+	priced, err := c.WithPrices(map[string]float64{"ml.g5.xlarge": 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inst, _ := priced.Lookup("ml.g5.xlarge"); !inst.LocalStorage {
+		t.Error("WithPrices lost LocalStorage")
+	}
+}

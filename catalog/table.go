@@ -36,6 +36,7 @@ type family struct {
 	accModel  string
 	estimated bool // the prices of this family are estimates
 	notebook  bool // offered for notebook instances only, not for hosting
+	local     bool // every size has NVMe SSD instance store (see localStorageSource)
 	sizes     []size
 }
 
@@ -58,6 +59,7 @@ func builtin() []Instance {
 				PricePerHour:         s.price,
 				PriceEstimated:       f.estimated,
 				NotebookOnly:         f.notebook,
+				LocalStorage:         f.local,
 			}
 			if f.acc == None {
 				inst.AcceleratorModel = ""
@@ -81,6 +83,18 @@ func builtin() []Instance {
 //
 // Hardware: vCPUs, memory and accelerators are the EC2 specifications of
 // the same instance types (inf1 memory per chip: 8 GiB of Inferentia DRAM).
+//
+// Local storage (local: true, Instance.LocalStorage): the families whose
+// every size has NVMe SSD instance store volumes, from the EC2
+// documentation's instance store tables: m5d, c5d and r5d (EC2 User Guide,
+// "Instance store volumes", doc_source/InstanceStorage.md of
+// awsdocs/amazon-ec2-user-guide); g4dn, g5, g6, g6e, p4d, p5 and trn1
+// ("Accelerated computing instances", instance store specifications,
+// docs.aws.amazon.com/ec2/latest/instancetypes/ac.html). Every other family
+// here, inf1 and inf2 included, is EBS only. SageMaker encrypts such volumes
+// in hardware and rejects an endpoint configuration's KmsKeyId when any
+// variant runs on one (CreateEndpointConfig, KmsKeyId: "You can't request a
+// KmsKeyId when using an instance type with local storage").
 //
 // Prices (USD per instance-hour, on demand, real-time inference,
 // us-east-1). The AWS pricing page was not read directly; every figure is
@@ -143,7 +157,7 @@ func builtinFamilies() []family {
 			{name: "12xlarge", vcpus: 48, memGiB: 192, price: 2.765},
 			{name: "24xlarge", vcpus: 96, memGiB: 384, price: 5.53},
 		}},
-		{name: "m5d", category: CategoryGeneralPurpose, arch: ArchX86, sizes: []size{
+		{name: "m5d", category: CategoryGeneralPurpose, arch: ArchX86, local: true, sizes: []size{
 			{name: "large", vcpus: 2, memGiB: 8, price: 0.136},
 			{name: "xlarge", vcpus: 4, memGiB: 16, price: 0.271},
 			{name: "2xlarge", vcpus: 8, memGiB: 32, price: 0.542},
@@ -192,7 +206,7 @@ func builtinFamilies() []family {
 			{name: "9xlarge", vcpus: 36, memGiB: 72, price: 1.836},
 			{name: "18xlarge", vcpus: 72, memGiB: 144, price: 3.672},
 		}},
-		{name: "c5d", category: CategoryComputeOptimized, arch: ArchX86, estimated: true, sizes: []size{
+		{name: "c5d", category: CategoryComputeOptimized, arch: ArchX86, estimated: true, local: true, sizes: []size{
 			{name: "large", vcpus: 2, memGiB: 4, price: 0.121},
 			{name: "xlarge", vcpus: 4, memGiB: 8, price: 0.241},
 			{name: "2xlarge", vcpus: 8, memGiB: 16, price: 0.483},
@@ -250,7 +264,7 @@ func builtinFamilies() []family {
 			{name: "12xlarge", vcpus: 48, memGiB: 384, price: 3.629},
 			{name: "24xlarge", vcpus: 96, memGiB: 768, price: 7.258},
 		}},
-		{name: "r5d", category: CategoryMemoryOptimized, arch: ArchX86, estimated: true, sizes: []size{
+		{name: "r5d", category: CategoryMemoryOptimized, arch: ArchX86, estimated: true, local: true, sizes: []size{
 			{name: "large", vcpus: 2, memGiB: 16, price: 0.179},
 			{name: "xlarge", vcpus: 4, memGiB: 32, price: 0.357},
 			{name: "2xlarge", vcpus: 8, memGiB: 64, price: 0.715},
@@ -282,7 +296,7 @@ func builtinFamilies() []family {
 		}},
 
 		// NVIDIA GPU.
-		{name: "g4dn", category: CategoryGPU, arch: ArchX86, acc: NvidiaGPU, accModel: "NVIDIA T4", sizes: []size{
+		{name: "g4dn", category: CategoryGPU, arch: ArchX86, acc: NvidiaGPU, accModel: "NVIDIA T4", local: true, sizes: []size{
 			{name: "xlarge", vcpus: 4, memGiB: 16, accCount: 1, accGiB: 16, price: 0.7364},
 			{name: "2xlarge", vcpus: 8, memGiB: 32, accCount: 1, accGiB: 16, price: 0.94},
 			{name: "4xlarge", vcpus: 16, memGiB: 64, accCount: 1, accGiB: 16, price: 1.505},
@@ -290,7 +304,7 @@ func builtinFamilies() []family {
 			{name: "12xlarge", vcpus: 48, memGiB: 192, accCount: 4, accGiB: 64, price: 4.89},
 			{name: "16xlarge", vcpus: 64, memGiB: 256, accCount: 1, accGiB: 16, price: 5.44},
 		}},
-		{name: "g5", category: CategoryGPU, arch: ArchX86, acc: NvidiaGPU, accModel: "NVIDIA A10G", sizes: []size{
+		{name: "g5", category: CategoryGPU, arch: ArchX86, acc: NvidiaGPU, accModel: "NVIDIA A10G", local: true, sizes: []size{
 			{name: "xlarge", vcpus: 4, memGiB: 16, accCount: 1, accGiB: 24, price: 1.4084},
 			{name: "2xlarge", vcpus: 8, memGiB: 32, accCount: 1, accGiB: 24, price: 1.515},
 			{name: "4xlarge", vcpus: 16, memGiB: 64, accCount: 1, accGiB: 24, price: 2.03},
@@ -300,7 +314,7 @@ func builtinFamilies() []family {
 			{name: "24xlarge", vcpus: 96, memGiB: 384, accCount: 4, accGiB: 96, price: 10.18},
 			{name: "48xlarge", vcpus: 192, memGiB: 768, accCount: 8, accGiB: 192, price: 20.36},
 		}},
-		{name: "g6", category: CategoryGPU, arch: ArchX86, acc: NvidiaGPU, accModel: "NVIDIA L4", sizes: []size{
+		{name: "g6", category: CategoryGPU, arch: ArchX86, acc: NvidiaGPU, accModel: "NVIDIA L4", local: true, sizes: []size{
 			{name: "xlarge", vcpus: 4, memGiB: 16, accCount: 1, accGiB: 24, price: 1.127},
 			{name: "2xlarge", vcpus: 8, memGiB: 32, accCount: 1, accGiB: 24, price: 1.222},
 			{name: "4xlarge", vcpus: 16, memGiB: 64, accCount: 1, accGiB: 24, price: 1.654},
@@ -310,7 +324,7 @@ func builtinFamilies() []family {
 			{name: "24xlarge", vcpus: 96, memGiB: 384, accCount: 4, accGiB: 96, price: 8.344},
 			{name: "48xlarge", vcpus: 192, memGiB: 768, accCount: 8, accGiB: 192, price: 16.688},
 		}},
-		{name: "g6e", category: CategoryGPU, arch: ArchX86, acc: NvidiaGPU, accModel: "NVIDIA L40S", sizes: []size{
+		{name: "g6e", category: CategoryGPU, arch: ArchX86, acc: NvidiaGPU, accModel: "NVIDIA L40S", local: true, sizes: []size{
 			{name: "xlarge", vcpus: 4, memGiB: 32, accCount: 1, accGiB: 48, price: 2.61},
 			{name: "2xlarge", vcpus: 8, memGiB: 64, accCount: 1, accGiB: 48, price: 2.8},
 			{name: "4xlarge", vcpus: 16, memGiB: 128, accCount: 1, accGiB: 48, price: 3.76},
@@ -320,10 +334,10 @@ func builtinFamilies() []family {
 			{name: "24xlarge", vcpus: 96, memGiB: 768, accCount: 4, accGiB: 192, price: 18.83},
 			{name: "48xlarge", vcpus: 192, memGiB: 1536, accCount: 8, accGiB: 384, price: 37.66},
 		}},
-		{name: "p4d", category: CategoryGPU, arch: ArchX86, acc: NvidiaGPU, accModel: "NVIDIA A100 40GB", sizes: []size{
+		{name: "p4d", category: CategoryGPU, arch: ArchX86, acc: NvidiaGPU, accModel: "NVIDIA A100 40GB", local: true, sizes: []size{
 			{name: "24xlarge", vcpus: 96, memGiB: 1152, accCount: 8, accGiB: 320, price: 25.2513},
 		}},
-		{name: "p5", category: CategoryGPU, arch: ArchX86, acc: NvidiaGPU, accModel: "NVIDIA H100 80GB", sizes: []size{
+		{name: "p5", category: CategoryGPU, arch: ArchX86, acc: NvidiaGPU, accModel: "NVIDIA H100 80GB", local: true, sizes: []size{
 			{name: "48xlarge", vcpus: 192, memGiB: 2048, accCount: 8, accGiB: 640, price: 63.296},
 		}},
 
@@ -342,7 +356,7 @@ func builtinFamilies() []family {
 		}},
 
 		// AWS Trainium.
-		{name: "trn1", category: CategoryTrainium, arch: ArchX86, acc: Trainium, accModel: "Trainium", sizes: []size{
+		{name: "trn1", category: CategoryTrainium, arch: ArchX86, acc: Trainium, accModel: "Trainium", local: true, sizes: []size{
 			{name: "2xlarge", vcpus: 8, memGiB: 32, accCount: 1, accGiB: 32, price: 1.54},
 			{name: "32xlarge", vcpus: 128, memGiB: 512, accCount: 16, accGiB: 512, price: 24.73},
 		}},

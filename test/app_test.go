@@ -38,6 +38,7 @@ var examples = map[string]string{
 	"existing-topic": "../config/examples/existing-topic.yaml",
 	"notebooks":      "../config/examples/notebooks.yaml",
 	"loadtest":       "../config/examples/loadtest.yaml",
+	"sizing":         "../config/examples/sizing.yaml",
 }
 
 // synthesized is one example's synthesized app.
@@ -69,24 +70,34 @@ func synth(t *testing.T, name string) *synthesized {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)})
+	s := synthConfig(t, cfg, "")
+	synths[name] = s
+	return s
+}
+
+// synthConfig synthesizes the app for cfg in an app of its own, with
+// cdk-nag's AwsSolutions checks and packs applied, into outdir (empty: a
+// temporary directory of the CDK's), where cdk-nag writes its reports.
+func synthConfig(t *testing.T, cfg *config.Config, outdir string, packs ...awscdk.IAspect) *synthesized {
+	t.Helper()
+	props := &awscdk.AppProps{AnalyticsReporting: jsii.Bool(false)}
+	if outdir != "" {
+		props.Outdir = jsii.String(outdir)
+	}
+	a := awscdk.NewApp(props)
 	stacks, err := app.New(a, cfg, &app.Options{LoadgenImage: awsecs.ContainerImage_FromRegistry(jsii.String("sagesize/loadgen:test"), nil)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	awscdk.Aspects_Of(a).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+	for _, p := range packs {
+		awscdk.Aspects_Of(a).Add(p, nil)
+	}
 	tmpl := assertions.Template_FromStack(stacks.Monitoring, nil)
 	s := &synthesized{cfg: cfg, stacks: stacks, tmpl: tmpl, json: *tmpl.ToJSON(), others: map[string]map[string]any{}}
-	extra := stacks.Shards[1:]
-	for _, st := range []awscdk.Stack{stacks.Overview, stacks.LoadTest} {
-		if st != nil {
-			extra = append(extra, st)
-		}
-	}
-	for _, st := range extra {
+	for _, st := range stacks.All()[1:] {
 		s.others[*st.StackName()] = *assertions.Template_FromStack(st, nil).ToJSON()
 	}
-	synths[name] = s
 	return s
 }
 
@@ -248,13 +259,7 @@ func TestCdkNag_AwsSolutionsHasNoErrors(t *testing.T) {
 	for name := range examples {
 		t.Run(name, func(t *testing.T) {
 			s := synth(t, name)
-			stacks := append([]awscdk.Stack{}, s.stacks.Shards...)
-			for _, st := range []awscdk.Stack{s.stacks.Overview, s.stacks.LoadTest} {
-				if st != nil {
-					stacks = append(stacks, st)
-				}
-			}
-			for _, st := range stacks {
+			for _, st := range s.stacks.All() {
 				ann := assertions.Annotations_FromStack(st)
 				errs := ann.FindError(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*")))
 				for _, e := range *errs {
@@ -287,6 +292,10 @@ func TestResourceCounts(t *testing.T) {
 		// ds-sandbox: memory 2, disk 1; llm-finetune: GPU 1, GPU memory 1,
 		// CPU 1. Keys: the topic's and the created notebook's volume key.
 		{"notebooks", 6, 2, 2, 1, 2, 0},
+		// The sizing endpoint: the SLO's ModelLatency alarm per candidate
+		// (4), their composite, one dashboard; the topic exists for the
+		// other endpoints a config may have.
+		{"sizing", 4, 1, 1, 1, 1, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.example, func(t *testing.T) {

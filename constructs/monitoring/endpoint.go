@@ -40,6 +40,11 @@ type EndpointMonitorProps struct {
 	// LoadTestNamespace, when set, adds the load-test rows: the client-side
 	// metrics loadgen publishes there, beside the endpoint's own.
 	LoadTestNamespace string
+	// Muted keeps every alarm of the endpoint, the composite included, off
+	// the facade's actions: the alarms exist and show on the dashboard but
+	// notify no one. A sizing test's endpoint is muted, since the test
+	// breaks the SLO on purpose.
+	Muted bool
 }
 
 // EndpointMonitor is the alarms and dashboard segment of one endpoint.
@@ -71,6 +76,9 @@ func newEndpointMonitor(scope constructs.Construct, id *string, props *EndpointM
 // creating anything (no jsii runtime needed).
 func planEndpoint(props *EndpointMonitorProps, names func(...string) string, actions Actions) *EndpointMonitor {
 	m := &EndpointMonitor{props: props, names: names}
+	if props.Muted {
+		actions = Actions{}
+	}
 	af := &alarmFactory{eval: props.Evaluation, actions: actions}
 	m.af = af
 
@@ -122,6 +130,9 @@ func (m *EndpointMonitor) headerMarkdown() string {
 		p.SLOPercentile, p.SLOLatency, dashboard.Region, p.EndpointName)
 	if p.Description != "" {
 		b.WriteString(p.Description + "\n\n")
+	}
+	if p.Muted {
+		b.WriteString("**Alarms notify no one:** they show on this dashboard only.\n\n")
 	}
 	b.WriteString("| Variant | Instance type | Count | vCPU | Memory | Accelerators | On-demand $/h each |\n|---|---|---|---|---|---|---|\n")
 	for _, v := range p.Variants {

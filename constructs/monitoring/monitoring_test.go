@@ -104,6 +104,16 @@ func synth(t *testing.T) (assertions.Template, map[string]any) {
 			Alarms:     config.Alarms{MemoryUtilization: &config.PercentThresholds{Warning: pctp(80)}},
 			Evaluation: eval,
 		})
+		facade.AddEndpoint(jsii.String("Muted"), &EndpointMonitorProps{
+			EndpointName:  "muted",
+			Variants:      []Variant{{Name: "c5-xlarge", Count: 1, Instance: mustInstance(t, "ml.c5.xlarge")}},
+			SLOPercentile: "p99", SLOLatency: 100 * time.Millisecond,
+			Alarms: config.Alarms{ModelLatency: &config.LatencyThresholds{
+				Statistic: config.Statistic{Value: "p99"}, Warning: durp(80 * time.Millisecond), Critical: durp(100 * time.Millisecond),
+			}},
+			Evaluation: eval,
+			Muted:      true,
+		})
 		tmpl = assertions.Template_FromStack(stack, nil)
 		tmplJSON = *tmpl.ToJSON()
 	})
@@ -157,6 +167,49 @@ func TestEndpointMonitor_CriticalActionsAndComposite(t *testing.T) {
 	})
 }
 
+// A muted endpoint's alarms and composite exist, and its dashboard lists
+// them, but none has an action, though the facade's every severity has.
+func TestEndpointMonitor_MutedHasNoActions(t *testing.T) {
+	_, j := synth(t)
+	var alarms, composites int
+	for id, r := range j["Resources"].(map[string]any) {
+		r := r.(map[string]any)
+		p, _ := r["Properties"].(map[string]any)
+		name, _ := p["AlarmName"].(string)
+		if !strings.HasPrefix(name, "test-muted-") {
+			continue
+		}
+		switch r["Type"] {
+		case "AWS::CloudWatch::Alarm":
+			alarms++
+		case "AWS::CloudWatch::CompositeAlarm":
+			composites++
+		}
+		for _, k := range []string{"AlarmActions", "OKActions", "InsufficientDataActions"} {
+			if v, ok := p[k]; ok {
+				t.Errorf("%s (%s) has %s %v", name, id, k, v)
+			}
+		}
+	}
+	if alarms != 2 || composites != 1 {
+		t.Errorf("muted endpoint has %d alarms and %d composites; want 2 and 1", alarms, composites)
+	}
+	for _, r := range j["Resources"].(map[string]any) {
+		p := r.(map[string]any)["Properties"].(map[string]any)
+		if p["DashboardName"] != "test-muted" {
+			continue
+		}
+		body := p["DashboardBody"].(map[string]any)["Fn::Sub"].(string)
+		for _, want := range []string{"Alarms notify no one", "test-muted-AnyCritical", "test-muted-c5-xlarge-ModelLatency-Warning"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("muted dashboard lacks %q", want)
+			}
+		}
+		return
+	}
+	t.Error("no dashboard test-muted")
+}
+
 func TestEndpointMonitor_DashboardGPUGraphs(t *testing.T) {
 	_, j := synth(t)
 	var body string
@@ -184,11 +237,11 @@ func TestEndpointMonitor_DashboardGPUGraphs(t *testing.T) {
 			t.Errorf("dashboard body lacks %s", want)
 		}
 	}
-	if got := len(facade.Alarms()); got != 3 {
-		t.Errorf("Facade.Alarms() = %d alarms; want 3", got)
+	if got := len(facade.Alarms()); got != 5 {
+		t.Errorf("Facade.Alarms() = %d alarms; want 5", got)
 	}
-	if got := len(facade.Dashboards()); got != 2 {
-		t.Errorf("Facade.Dashboards() = %d; want 2", got)
+	if got := len(facade.Dashboards()); got != 3 {
+		t.Errorf("Facade.Dashboards() = %d; want 3", got)
 	}
 }
 
