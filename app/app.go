@@ -4,6 +4,7 @@
 package app
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -241,7 +242,7 @@ func addLoadTest(scope constructs.Construct, cfg *config.Config, o *Options, st 
 			continue
 		}
 		endpoints = append(endpoints, e.Name)
-		if !seen[e.LoadTest.Payload] {
+		if e.LoadTest.Payload != "" && !seen[e.LoadTest.Payload] {
 			seen[e.LoadTest.Payload] = true
 			payloads = append(payloads, e.LoadTest.Payload)
 		}
@@ -283,11 +284,23 @@ func addLoadTest(scope constructs.Construct, cfg *config.Config, o *Options, st 
 		jsii.String(" --network-configuration 'awsvpcConfiguration={subnets=["), subnets,
 		jsii.String("],securityGroups=["), l.SecurityGroup.AttrGroupId(),
 		jsii.String("],assignPublicIp=" + public + "}' --overrides '{\"containerOverrides\":[{\"name\":\"" + loadtest.ContainerName +
-			"\",\"environment\":[{\"name\":\"LOADGEN_ENDPOINT\",\"value\":\"" + e.Name + "\"},{\"name\":\"LOADGEN_PAYLOAD\",\"value\":\"" + e.LoadTest.Payload +
-			"\"},{\"name\":\"LOADGEN_RATE\",\"value\":\"10\"},{\"name\":\"LOADGEN_DURATION\",\"value\":\"5m\"}]}]}'"),
+			"\",\"environment\":[{\"name\":\"LOADGEN_ENDPOINT\",\"value\":\"" + e.Name + "\"}," + bodyOverride(e.LoadTest) +
+			",{\"name\":\"LOADGEN_RATE\",\"value\":\"10\"},{\"name\":\"LOADGEN_DURATION\",\"value\":\"5m\"}]}]}'"),
 	})
 	out("RunTaskCommand", "One loadgen task without the sagesize CLI (10 req/s for 5 minutes; see README)", cmd)
 	return nil
+}
+
+// bodyOverride is the request body's environment override in the
+// RunTaskCommand: JSON, then quoted for the shell's single quotes.
+func bodyOverride(t *config.EndpointLoadTest) string {
+	name, value := "LOADGEN_PAYLOAD", t.Payload
+	if t.Body != "" {
+		name, value = "LOADGEN_BODY", t.Body
+	}
+	b, _ := json.Marshal(map[string]string{"name": name, "value": value}) // a map of strings always marshals
+	// encoding/json sorts keys: {"name":…,"value":…}.
+	return strings.ReplaceAll(string(b), "'", `'\''`)
 }
 
 // PlanShards plans the monitoring of every endpoint and assigns each to a

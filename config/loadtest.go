@@ -55,6 +55,9 @@ type EndpointLoadTest struct {
 	// Payload is the request body: an S3 object (s3://bucket/key, read-only
 	// access is granted to that object) that loadgen reads at start.
 	Payload string `yaml:"payload"`
+	// Body is the request body given inline instead of Payload (at most
+	// MaxInlineBody bytes: it travels in the RunTask overrides).
+	Body string `yaml:"body"`
 	// ContentType of the requests; default application/json.
 	ContentType string `yaml:"contentType"`
 }
@@ -70,6 +73,9 @@ const (
 	// req/s on one core); TLS to a real endpoint and response bodies cost
 	// several times that, so the plan keeps a 20-fold margin.
 	RatePerVCPU = 2000
+	// MaxInlineBody bounds an inline request body: ECS allows 8 KiB of
+	// RunTask overrides in all, and the plan's variables need the rest.
+	MaxInlineBody = 4096
 	// MaxTasks bounds tasks per test (ECS RunTask starts 10 per call; the
 	// runner splits calls, this keeps a test reviewable).
 	MaxTasks = 100
@@ -262,11 +268,7 @@ func (c *Config) validateEndpointLoadTest(p string, e *Endpoint, add func(path, 
 	if t.MaxInFlight < 0 {
 		add(p+".maxInFlight", "must be positive, got %d", t.MaxInFlight)
 	}
-	if t.Payload == "" {
-		add(p+".payload", "is required: the S3 object holding a request body, e.g. s3://my-bucket/payloads/request.json")
-	} else if !s3URIRE.MatchString(t.Payload) {
-		add(p+".payload", "must be an S3 object URI such as s3://my-bucket/payloads/request.json, got %q", t.Payload)
-	}
+	checkBody(p, t.Payload, t.Body, add)
 	names := map[string]bool{}
 	for _, v := range e.Variants {
 		names[v.Name] = true
@@ -302,3 +304,18 @@ func (l *LoadTestInfra) CheckCapacity(peak float64, tasks int) error {
 // LoadTestStackName is the name of the load-test stack that `cdk deploy`
 // creates and `sagesize run` reads.
 func (c *Config) LoadTestStackName() string { return c.Prefix() + "-loadtest" }
+
+// checkBody checks the request body of a plan at path p: an S3 object or an
+// inline body, one of them.
+func checkBody(p, payload, body string, add func(path, format string, args ...any)) {
+	switch {
+	case payload == "" && body == "":
+		add(p+".payload", "is required: the S3 object holding a request body, e.g. s3://my-bucket/payloads/request.json (or body: with the request inline)")
+	case payload != "" && body != "":
+		add(p, "payload and body are alternatives: give the S3 object or the inline body")
+	case payload != "" && !s3URIRE.MatchString(payload):
+		add(p+".payload", "must be an S3 object URI such as s3://my-bucket/payloads/request.json, got %q", payload)
+	case len(body) > MaxInlineBody:
+		add(p+".body", "is %d bytes; an inline body travels in the RunTask overrides and may be at most %d: put it in S3 and give payload: s3://…", len(body), MaxInlineBody)
+	}
+}

@@ -85,6 +85,8 @@ type SizingPlan struct {
 	MaxInFlight int `yaml:"maxInFlight"`
 	// Payload is the S3 object holding a request body (s3://bucket/key).
 	Payload string `yaml:"payload"`
+	// Body is the request body given inline instead of Payload.
+	Body string `yaml:"body"`
 	// ContentType of the requests; default application/json.
 	ContentType string `yaml:"contentType"`
 }
@@ -262,7 +264,7 @@ func (c *Config) addSizingEndpoint() {
 			widest = i
 		}
 	}
-	lt := &EndpointLoadTest{MaxInFlight: s.Plan.MaxInFlight, Payload: s.Plan.Payload, ContentType: s.Plan.ContentType}
+	lt := &EndpointLoadTest{MaxInFlight: s.Plan.MaxInFlight, Payload: s.Plan.Payload, Body: s.Plan.Body, ContentType: s.Plan.ContentType}
 	if len(s.Candidates) > 0 {
 		lt.Steps = s.Steps(widest)
 	}
@@ -418,9 +420,5 @@ func (c *Config) validateSizingPlan(add func(path, format string, args ...any)) 
 	if pl.MaxInFlight < 0 {
 		add(p+".maxInFlight", "must be positive, got %d", pl.MaxInFlight)
 	}
-	if pl.Payload == "" {
-		add(p+".payload", "is required: the S3 object holding a request body, e.g. s3://my-bucket/payloads/request.json")
-	} else if !s3URIRE.MatchString(pl.Payload) {
-		add(p+".payload", "must be an S3 object URI such as s3://my-bucket/payloads/request.json, got %q", pl.Payload)
-	}
+	checkBody(p, pl.Payload, pl.Body, add)
 }

@@ -147,6 +147,22 @@ func TestSizing_BadConfigs(t *testing.T) {
 			want: `sagesize.yaml: sizing.plan.payload: must be an S3 object URI such as s3://my-bucket/payloads/request.json, got "request.json"`,
 		},
 		{
+			name: "inline body", old: "payload: s3://shop-payloads/request.json", new: `body: '{"x": 1}'`,
+			want: "",
+		},
+		{
+			name: "payload and body", old: "payload: s3://shop-payloads/request.json", new: "payload: s3://shop-payloads/request.json\n    body: hello",
+			want: "sagesize.yaml: sizing.plan: payload and body are alternatives: give the S3 object or the inline body",
+		},
+		{
+			name: "body too long", old: "payload: s3://shop-payloads/request.json", new: "body: " + strings.Repeat("x", 4097),
+			want: "sagesize.yaml: sizing.plan.body: is 4097 bytes; an inline body travels in the RunTask overrides and may be at most 4096: put it in S3 and give payload: s3://…",
+		},
+		{
+			name: "no request body", old: "    payload: s3://shop-payloads/request.json\n", new: "",
+			want: "sagesize.yaml: sizing.plan.payload: is required: the S3 object holding a request body, e.g. s3://my-bucket/payloads/request.json (or body: with the request inline)",
+		},
+		{
 			name: "endpoint name taken", old: "sizing:\n", new: "endpoints:\n  - {name: shop-sizing, variants: [{instanceType: ml.m5.large}], slo: {latency: 1s}}\nsizing:\n",
 			want: `sagesize.yaml: sizing.endpoint: is also endpoints[0].name "shop-sizing": the sizing test creates its own endpoint, give it another name`,
 		},

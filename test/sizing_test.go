@@ -138,6 +138,17 @@ func TestSizing_Stack(t *testing.T) {
 	if !strings.Contains(invoke, `:endpoint/sagesize-sizing-sizing"]]}`) {
 		t.Errorf("InvokeEndpoint on %s; want the sizing endpoint's ARN", invoke)
 	}
+
+	// The example's request body is inline: no S3 grant, and the ready
+	// run-task command carries the body, quoted for the shell.
+	policies, _ := json.Marshal(resourcesOf(lt, "AWS::IAM::Policy"))
+	if strings.Contains(string(policies), "s3:") {
+		t.Errorf("task policies grant S3 access without an S3 payload: %s", policies)
+	}
+	outputs, _ := json.Marshal(lt["Outputs"].(map[string]any)["RunTaskCommand"])
+	if want := `{\"name\":\"LOADGEN_BODY\",\"value\":\"{\\\"tenure\\\": 14, \\\"plan\\\": \\\"monthly\\\"`; !strings.Contains(string(outputs), want) {
+		t.Errorf("RunTaskCommand %s lacks the inline body %s", outputs, want)
+	}
 }
 
 // A variant on an instance type with local storage (the example's

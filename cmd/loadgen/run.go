@@ -51,6 +51,7 @@ type config struct {
 	startAt              string
 
 	payload string
+	body    string
 	sample  bool
 	seed    uint64
 
@@ -113,6 +114,7 @@ func newFlagSet(c *config, stderr io.Writer) *flag.FlagSet {
 	fs.DurationVar(&c.interval, "interval", loadgen.DefaultInterval, "reporting and publishing interval, e.g. -interval 5s")
 	fs.IntVar(&c.failFast, "fail-fast", loadgen.DefaultFailFast, "stop when this many requests ended and none succeeded (0: never), e.g. -fail-fast 50")
 	// Payloads.
+	fs.StringVar(&c.body, "body", "", "request body given inline, one payload (instead of -payload), e.g. -body '{\"features\":[1,2,3]}'")
 	fs.StringVar(&c.payload, "payload", "", "request body: a file, a .jsonl/.ndjson file (one body per line), a directory (one body per file) or an S3 object s3://BUCKET/KEY read once at start (.jsonl/.ndjson keys split by line), e.g. -payload testdata/request.json")
 	fs.StringVar(&c.s3Endpoint, "s3-endpoint-url", "", "S3 base `URL` instead of the region's, with path-style addressing (tests), e.g. -s3-endpoint-url http://127.0.0.1:9000")
 	fs.BoolVar(&c.sample, "sample", false, "pick payloads at random (seeded by -seed) instead of cycling through them, e.g. -sample")
@@ -228,8 +230,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if c.client != "fast" && c.client != "sdk" {
 		return fmt.Errorf("-client %q: want fast or sdk", c.client)
 	}
-	if c.payload == "" {
-		return errors.New("no payload: give -payload FILE|DIR|s3://BUCKET/KEY")
+	switch {
+	case c.payload == "" && c.body == "":
+		return errors.New("no payload: give -payload FILE|DIR|s3://BUCKET/KEY or -body TEXT")
+	case c.payload != "" && c.body != "":
+		return errors.New("-payload and -body are alternatives: give one")
 	}
 	var awsCfg aws.Config
 	awsLoaded := false
@@ -249,7 +254,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	var payloads *loadgen.Payloads
-	if strings.HasPrefix(c.payload, "s3://") {
+	switch {
+	case c.body != "":
+		payloads, err = loadgen.NewPayloads("inline (-body)", loadgen.NewPayload("body", []byte(c.body)))
+	case strings.HasPrefix(c.payload, "s3://"):
 		if err := loadAWS(); err != nil {
 			return err
 		}
@@ -260,7 +268,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			}
 		})
 		payloads, err = loadgen.LoadS3Payloads(ctx, client, c.payload)
-	} else {
+	default:
 		payloads, err = loadgen.LoadPayloads(c.payload)
 	}
 	if err != nil {

@@ -126,6 +126,7 @@ func TestBadInput(t *testing.T) {
 		{"bad ramp", append([]string{"-ramp", "fast", "-duration", "1m"}, ep...), "-ramp \"fast\": want FROM:TO", false, false},
 		{"bad start time", append([]string{"-rate", "5", "-duration", "1s", "-start-at", "tomorrow"}, ep...), "-start-at \"tomorrow\": want an RFC 3339 time", true, false},
 		{"start time long past", append([]string{"-rate", "5", "-duration", "1s", "-start-at", "2026-01-01T00:00:00Z"}, ep...), "start time 2026-01-01T00:00:00Z passed", true, false},
+		{"payload and body", append([]string{"-rate", "5", "-body", "{}"}, ep...), "-payload and -body are alternatives", false, false},
 		{"two plans", append([]string{"-rate", "5", "-concurrency", "2"}, ep...), "mutually exclusive", false, false},
 		{"no plan", ep, "no load plan", false, false},
 		{"no target", []string{"-rate", "1", "-payload", payload}, "exactly one target", false, false},
@@ -154,6 +155,25 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("summary counts %d requests, %d errors; want the failed requests reported", s.Requests, s.Errors)
 			}
 		})
+	}
+}
+
+// TestInlineBody sends the -body given in the environment, as a task
+// started with an inline body does.
+func TestInlineBody(t *testing.T) {
+	srv := awstest.NewSageMakerRuntime(awstest.SageMakerOptions{KeepInvocations: true})
+	defer srv.Close()
+	t.Setenv("LOADGEN_BODY", `{"tenure": 14}`)
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"-container", srv.URL, "-rate", "20", "-duration", "250ms"}, &stdout, &stderr); err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr.String())
+	}
+	inv := srv.Invocations()
+	if len(inv) != 5 || string(inv[0].Body) != `{"tenure": 14}` || string(inv[4].Body) != `{"tenure": 14}` {
+		t.Errorf("server got %d requests, first body %q; want 5 with the inline body", len(inv), inv[0].Body)
+	}
+	if s := summaryOf(t, stdout.Bytes()); s.Payloads.Source != "inline (-body)" || s.Payloads.Count != 1 {
+		t.Errorf("summary payloads %+v; want one inline payload", s.Payloads)
 	}
 }
 

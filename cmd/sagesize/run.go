@@ -176,7 +176,7 @@ func plansFor(cfg *config.Config, f *runFlags, now time.Time) ([]runner.Plan, er
 	var plans []runner.Plan
 	for _, v := range variants {
 		p := runner.Plan{Endpoint: ep.Name, Variant: v, Tasks: tasks, MaxInFlight: lt.MaxInFlight,
-			Rate: lt.Rate, Steps: lt.Steps, Ramp: lt.Ramp, Payload: lt.Payload, ContentType: lt.ContentType, TestID: f.testID}
+			Rate: lt.Rate, Steps: lt.Steps, Ramp: lt.Ramp, Payload: lt.Payload, Body: lt.Body, ContentType: lt.ContentType, TestID: f.testID}
 		if lt.Duration != nil {
 			p.Duration = lt.Duration.Duration
 		}

@@ -165,7 +165,7 @@ func (sr *sizingRun) candidate(ctx context.Context, k, i int) error {
 	test := sizing.Test{Endpoint: ep.Name, SLO: sizing.SLO{Percentile: s.SLO.Percentile.Value, Latency: s.SLO.Latency.Duration},
 		MaxErrorRate: s.SizingErrorBound(), TargetRate: s.TargetRate, Headroom: s.HeadroomFraction()}
 	p := runner.Plan{Endpoint: ep.Name, Variant: c.Name, Tasks: tasks, MaxInFlight: s.Plan.MaxInFlight, Steps: s.Steps(i),
-		Payload: s.Plan.Payload, ContentType: s.Plan.ContentType, TestID: testID, StartAt: start, Label: label}
+		Payload: s.Plan.Payload, Body: s.Plan.Body, ContentType: s.Plan.ContentType, TestID: testID, StartAt: start, Label: label}
 	p.AfterStep = func(ctx context.Context, j int, ws, we time.Time) string {
 		sr.mu.Lock()
 		sr.rec.Candidates[k].Steps[j].Ended = true

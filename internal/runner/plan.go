@@ -20,8 +20,9 @@ type Plan struct {
 	Steps    string
 	Ramp     string
 	Duration time.Duration
-	// Payload is the s3:// URI of the request body.
-	Payload, ContentType string
+	// Payload is the s3:// URI of the request body; Body the body inline
+	// (one of the two).
+	Payload, Body, ContentType string
 	// TestID is shared by every task (the TestId dimension).
 	TestID string
 	// StartAt, when set, is the instant every task starts its schedule
@@ -114,8 +115,12 @@ func (p Plan) Environment() ([][2]string, error) {
 	if p.MaxInFlight > 0 {
 		env = append(env, [2]string{"LOADGEN_MAX_IN_FLIGHT", strconv.Itoa(p.MaxInFlight)})
 	}
-	env = append(env, [2]string{"LOADGEN_PAYLOAD", p.Payload}, [2]string{"LOADGEN_CONTENT_TYPE", p.ContentType},
-		[2]string{"LOADGEN_TEST_ID", p.TestID})
+	if p.Body != "" {
+		env = append(env, [2]string{"LOADGEN_BODY", p.Body})
+	} else {
+		env = append(env, [2]string{"LOADGEN_PAYLOAD", p.Payload})
+	}
+	env = append(env, [2]string{"LOADGEN_CONTENT_TYPE", p.ContentType}, [2]string{"LOADGEN_TEST_ID", p.TestID})
 	if !p.StartAt.IsZero() {
 		env = append(env, [2]string{"LOADGEN_START_AT", p.StartAt.UTC().Format(time.RFC3339Nano)})
 	}

@@ -170,6 +170,8 @@ func TestRunPlanDivision(t *testing.T) {
 		{"steps", runner.Plan{Tasks: 4, Steps: "40@30s,80@1m"}, map[string]string{"LOADGEN_STEPS": "10@30s,20@1m0s"}},
 		{"ramp", runner.Plan{Tasks: 4, Ramp: "0:200", Duration: 5 * time.Minute}, map[string]string{"LOADGEN_RAMP": "0:50", "LOADGEN_DURATION": "5m0s"}},
 		{"rate", runner.Plan{Tasks: 3, Rate: 10, Duration: time.Minute}, map[string]string{"LOADGEN_RATE": "3.3333333333333335"}},
+		{"S3 payload", runner.Plan{Tasks: 1, Rate: 1, Duration: time.Minute, Payload: "s3://b/k"}, map[string]string{"LOADGEN_PAYLOAD": "s3://b/k", "LOADGEN_BODY": ""}},
+		{"inline body", runner.Plan{Tasks: 1, Rate: 1, Duration: time.Minute, Body: `{"x": 1}`}, map[string]string{"LOADGEN_BODY": `{"x": 1}`, "LOADGEN_PAYLOAD": ""}},
 	} {
 		env, err := tt.p.Environment()
 		if err != nil {
