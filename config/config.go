@@ -247,6 +247,8 @@ func (c *Config) EvaluationForNotebook(n *Notebook) Evaluation {
 type Overrides struct {
 	// Release replaces the file's release when non-empty (-c release=ID).
 	Release string
+	// SizingSLO replaces sizing.slo when not nil (sagesize report -slo).
+	SizingSLO *SLO
 }
 
 // Load reads the YAML file at path, decodes it strictly, applies o (which may
@@ -282,6 +284,10 @@ func Parse(data []byte, o *Overrides) (*Config, error) {
 	}
 	if o != nil && o.Release != "" {
 		c.Release = o.Release
+	}
+	if o != nil && o.SizingSLO != nil && c.Sizing != nil {
+		slo := *o.SizingSLO
+		c.Sizing.SLO = &slo
 	}
 	c.setDefaults()
 	if err := c.Validate(); err != nil {

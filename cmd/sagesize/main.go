@@ -49,7 +49,7 @@ func commands(stderr io.Writer) map[string]command {
 	return map[string]command{
 		"report": {
 			fs:  reportFlagSet(pf, stderr),
-			doc: "report [-config F] [-release ID] [-record sagesize-sizing.json] [-out sizing-report] [-region R]: read a sizing run back from CloudWatch, recommend the cheapest candidate that holds the SLO at the target rate, write report.md/.html/.json; exit 1 when none does or data is missing",
+			doc: "report [-config F] [-release ID] [-record sagesize-sizing.json] [-out sizing-report] [-region R] [-slo p99:150ms]: read a sizing run back from CloudWatch, recommend the cheapest candidate that holds the SLO at the target rate, write report.md/.html/.json; exit 1 when none does or data is missing",
 			run: func(ctx context.Context, args []string, stdout io.Writer) error {
 				return reportCommand(ctx, pf, args, stdout)
 			},

@@ -24,7 +24,7 @@ import (
 
 // reportFlags are the flags of `sagesize report`.
 type reportFlags struct {
-	config, release, record, out, region, namespace string
+	config, release, record, out, region, namespace, slo string
 }
 
 func reportFlagSet(f *reportFlags, stderr io.Writer) *flag.FlagSet {
@@ -36,6 +36,7 @@ func reportFlagSet(f *reportFlags, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&f.out, "out", "sizing-report", "`directory` to write report.md, report.html and report.json into")
 	fs.StringVar(&f.region, "region", "", "AWS `region` (default: the record's, then the config's, then the SDK's)")
 	fs.StringVar(&f.namespace, "namespace", loadgen.DefaultNamespace, "CloudWatch `namespace` of loadgen's metrics")
+	fs.StringVar(&f.slo, "slo", "", "judge against this `SLO` instead of the config's sizing.slo, e.g. -slo p99:150ms (the same run, another objective)")
 	return fs
 }
 
@@ -47,12 +48,9 @@ func reportCommand(ctx context.Context, f *reportFlags, args []string, stdout io
 	if len(args) > 0 {
 		return fmt.Errorf("unexpected arguments %q (every option is a flag; see report -h)", args)
 	}
-	cfg, err := config.Load(f.config, &config.Overrides{Release: f.release})
+	cfg, sloProblem, err := loadForReport(f)
 	if err != nil {
 		return err
-	}
-	if cfg.Sizing == nil {
-		return fmt.Errorf("%s has no sizing: section: the report needs its SLO, target rate and candidates (see config/examples/sizing.yaml)", f.config)
 	}
 	rec, err := runner.ReadRecord(f.record)
 	if err != nil {
@@ -81,6 +79,10 @@ func reportCommand(ctx context.Context, f *reportFlags, args []string, stdout io
 			}
 		}
 	}
+	if sloProblem != "" {
+		test.SLO = sizing.SLO{} // Decide reports it and judges no step
+		problems = append(problems, sloProblem)
+	}
 	res := sizing.Decide(test)
 	res.Problems = append(problems, res.Problems...)
 	if noData(res) {
@@ -99,6 +101,55 @@ func reportCommand(ctx context.Context, f *reportFlags, args []string, stdout io
 	}
 	fmt.Fprintf(stdout, "\nwrote %s, %s and %s\n", filepath.Join(f.out, "report.md"), filepath.Join(f.out, "report.html"), filepath.Join(f.out, "report.json"))
 	return res.Err()
+}
+
+// loadForReport loads the config with -release and -slo. A config whose
+// only problem is a missing sizing.slo still loads (the report then shows
+// the measurements without a verdict); the returned problem says so.
+func loadForReport(f *reportFlags) (*config.Config, string, error) {
+	o := &config.Overrides{Release: f.release}
+	if f.slo != "" {
+		slo, err := parseSLO(f.slo)
+		if err != nil {
+			return nil, "", err
+		}
+		o.SizingSLO = slo
+	}
+	cfg, err := config.Load(f.config, o)
+	var ps config.Problems
+	if err != nil && o.SizingSLO == nil && errors.As(err, &ps) && onlyAbout(ps, "sizing.slo") {
+		o.SizingSLO = &config.SLO{Percentile: config.Percentile{Value: sizing.P99}, Latency: config.Duration{Duration: time.Nanosecond}}
+		if cfg, err = config.Load(f.config, o); err == nil {
+			return cfg, fmt.Sprintf("%s defines no SLO (sizing.slo): no step can be judged; add sizing.slo or give -slo p99:150ms", f.config), nil
+		}
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	if cfg.Sizing == nil {
+		return nil, "", fmt.Errorf("%s has no sizing: section: the report needs its SLO, target rate and candidates (see config/examples/sizing.yaml)", f.config)
+	}
+	return cfg, "", nil
+}
+
+// onlyAbout reports whether every problem is at path or below it.
+func onlyAbout(ps config.Problems, path string) bool {
+	for _, p := range ps {
+		if p.Path != path && !strings.HasPrefix(p.Path, path+".") {
+			return false
+		}
+	}
+	return len(ps) > 0
+}
+
+// parseSLO parses -slo PERCENTILE:LATENCY, e.g. p99:150ms.
+func parseSLO(s string) (*config.SLO, error) {
+	pc, lat, ok := strings.Cut(s, ":")
+	d, err := time.ParseDuration(lat)
+	if !ok || err != nil || d <= 0 || (pc != sizing.P50 && pc != sizing.P99) {
+		return nil, fmt.Errorf("-slo %q: want p50 or p99, a colon and a positive latency, e.g. p99:150ms", s)
+	}
+	return &config.SLO{Percentile: config.Percentile{Value: pc}, Latency: config.Duration{Duration: d}}, nil
 }
 
 // noData reports whether no step of any candidate has data.

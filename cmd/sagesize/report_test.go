@@ -329,3 +329,38 @@ func containsAll(s string, subs ...string) bool {
 	}
 	return true
 }
+
+// TestReportSLO: a config without sizing.slo still gets the measurements
+// written, with the missing SLO named and a non-zero exit; -slo judges the
+// same run against another objective.
+func TestReportSLO(t *testing.T) {
+	e := newReportEnv(t, scenario{candidates: map[string][]step{
+		"c6i-xlarge": {{rate: 50, p99: 60 * time.Millisecond, cpu: 240}},
+		"g5-xlarge": {{rate: 50, p99: 30 * time.Millisecond, gpu: 10}, {rate: 100, p99: 30 * time.Millisecond, gpu: 20},
+			{rate: 200, p99: 35 * time.Millisecond, gpu: 40}, {rate: 400, p99: 45 * time.Millisecond, gpu: 80}},
+	}})
+	err, _, doc := e.run(t, "-slo", "p99:40ms")
+	if err != nil || doc.Recommended != "g5-xlarge" || doc.SLOLatencyMs != 40 {
+		t.Fatalf("-slo p99:40ms: err %v, recommended %q, SLO %v ms", err, doc.Recommended, doc.SLOLatencyMs)
+	}
+	// 45 ms at 400 req/s breaks 40 ms: 200 req/s sustained, 600 / (200 × 0.75) = 4.
+	if g5 := candidate(t, doc, "g5-xlarge"); g5.SustainableRate != 200 || g5.InstancesForTarget != 4 {
+		t.Errorf("g5 under a 40 ms SLO sustains %v with %d instances; want 200 and 4", g5.SustainableRate, g5.InstancesForTarget)
+	}
+
+	if err := os.WriteFile(e.config, []byte(strings.Replace(sizingConfig, "  slo: {percentile: p99, latency: 100ms}\n", "", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err, _, doc = e.run(t)
+	if err == nil || !strings.Contains(err.Error(), e.config+" defines no SLO (sizing.slo): no step can be judged; add sizing.slo or give -slo p99:150ms") {
+		t.Fatalf("report without an SLO: %v", err)
+	}
+	if g5 := candidate(t, doc, "g5-xlarge"); len(g5.Steps) != 4 || g5.Steps[3].AchievedRate != 400 || g5.Steps[3].Holds || doc.Recommended != "" {
+		t.Errorf("without an SLO: g5 steps %+v, recommended %q; want the measurements, no verdict", g5.Steps, doc.Recommended)
+	}
+	for _, bad := range []string{"p90:1s", "p99", "p99:-1s"} {
+		if err := run(context.Background(), []string{"report", "-config", e.config, "-record", e.record, "-slo", bad}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "want p50 or p99, a colon and a positive latency") {
+			t.Errorf("-slo %s: %v", bad, err)
+		}
+	}
+}
