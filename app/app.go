@@ -190,10 +190,6 @@ func New(scope constructs.Construct, cfg *config.Config, o *Options) (*Stacks, e
 	return st, nil
 }
 
-// SizingStackName is the name of the stack that creates the sizing
-// endpoint.
-func SizingStackName(cfg *config.Config) string { return cfg.Prefix() + "-sizing" }
-
 // addSizing creates the sizing stack: the endpoint serving cfg.Sizing.Model
 // on every candidate, and outputs naming it and its variants.
 func addSizing(scope constructs.Construct, cfg *config.Config) awscdk.Stack {
@@ -208,7 +204,7 @@ func addSizing(scope constructs.Construct, cfg *config.Config) awscdk.Stack {
 		variants[i] = endpoint.Variant{Name: c.Name, Instance: inst, Count: c.Count()}
 		desc[i] = fmt.Sprintf("%s:%s:%d", c.Name, c.InstanceType, c.Count())
 	}
-	stack := newStack(scope, cfg, SizingStackName(cfg), fmt.Sprintf("sizing endpoint %s, model %s on %d candidate instance type(s)", s.Endpoint, s.Model, len(variants)))
+	stack := newStack(scope, cfg, cfg.SizingStackName(), fmt.Sprintf("sizing endpoint %s, model %s on %d candidate instance type(s)", s.Endpoint, s.Model, len(variants)))
 	e := endpoint.New(stack, jsii.String("Sizing"), &endpoint.Props{EndpointName: s.Endpoint, ModelName: s.Model, Variants: variants})
 	out := func(id, d string, v *string) {
 		awscdk.NewCfnOutput(stack, jsii.String(id), &awscdk.CfnOutputProps{Value: v, Description: jsii.String(d)})
@@ -218,9 +214,6 @@ func addSizing(scope constructs.Construct, cfg *config.Config) awscdk.Stack {
 	out("Variants", "Production variants as name:instanceType:count, comma-separated", jsii.String(strings.Join(desc, ",")))
 	return stack
 }
-
-// LoadTestStackName is the name of the load-test stack `sagesize run` reads.
-func LoadTestStackName(cfg *config.Config) string { return cfg.LoadTestStackName() }
 
 // addLoadTest creates the load-test stack and its outputs, which `sagesize
 // run` reads to start tasks.
@@ -247,7 +240,7 @@ func addLoadTest(scope constructs.Construct, cfg *config.Config, o *Options, st 
 			payloads = append(payloads, e.LoadTest.Payload)
 		}
 	}
-	name := LoadTestStackName(cfg)
+	name := cfg.LoadTestStackName()
 	stack := newStack(scope, cfg, name, fmt.Sprintf("load-test cluster and loadgen task for %d endpoint(s)", len(endpoints)))
 	st.LoadTest = stack
 	l := loadtest.New(stack, jsii.String("LoadTest"), &loadtest.Props{
@@ -363,7 +356,7 @@ func endpointProps(cfg *config.Config, e *config.Endpoint) *monitoring.EndpointM
 	desc := ""
 	if e.Sizing {
 		desc = fmt.Sprintf("Sizing test of model %s: stack %s creates this endpoint, one variant per candidate instance type; the test breaks the SLO on purpose.",
-			cfg.Sizing.Model, SizingStackName(cfg))
+			cfg.Sizing.Model, cfg.SizingStackName())
 	}
 	return &monitoring.EndpointMonitorProps{
 		Description:       desc,

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -116,6 +117,10 @@ func (c Candidate) Count() int {
 	return *c.InstanceCount
 }
 
+// SizingStackName is the name of the stack that creates the sizing
+// endpoint.
+func (c *Config) SizingStackName() string { return c.Prefix() + "-sizing" }
+
 // SizingEndpoint returns the endpoint that config sizing: adds to
 // Endpoints, or nil when there is none.
 func (c *Config) SizingEndpoint() *Endpoint {
@@ -196,20 +201,19 @@ func (c *Config) SizingTasks(i int) int {
 	if s.Plan.Tasks > 0 {
 		return s.Plan.Tasks
 	}
-	rates := s.Rates(i)
-	if len(rates) == 0 || c.LoadTest == nil {
+	if c.LoadTest == nil {
 		return 1
 	}
-	peak := slicesMax(rates)
-	return max(1, int(math.Ceil(peak/(RatePerVCPU*c.LoadTest.VCPUs()))))
+	return max(1, int(math.Ceil(s.PeakRate(i)/(RatePerVCPU*c.LoadTest.VCPUs()))))
 }
 
-func slicesMax(v []float64) float64 {
-	m := 0.0
-	for _, x := range v {
-		m = math.Max(m, x)
+// PeakRate is candidate i's highest step rate (0 when its plan is invalid).
+func (s *Sizing) PeakRate(i int) float64 {
+	rates := s.Rates(i)
+	if len(rates) == 0 {
+		return 0
 	}
-	return m
+	return slices.Max(rates)
 }
 
 // SizingErrorBound is the largest accepted error rate as a fraction.
@@ -260,7 +264,7 @@ func (c *Config) addSizingEndpoint() {
 	// candidate's plan is what the dashboard shows as planned.
 	widest := 0
 	for i := range s.Candidates {
-		if slicesMax(s.Rates(i)) > slicesMax(s.Rates(widest)) {
+		if s.PeakRate(i) > s.PeakRate(widest) {
 			widest = i
 		}
 	}
@@ -405,13 +409,13 @@ func (c *Config) validateSizingPlan(add func(path, format string, args ...any)) 
 		for i := range s.Candidates {
 			if n := c.SizingTasks(i); n > MaxTasks {
 				add(p, "candidate %s peaks at %v requests per second, which needs %d tasks of %.2g vCPU; at most %d: raise loadTest.cpu or lower its maxRate",
-					s.Candidates[i].Name, slicesMax(s.Rates(i)), n, c.LoadTest.VCPUs(), MaxTasks)
+					s.Candidates[i].Name, s.PeakRate(i), n, c.LoadTest.VCPUs(), MaxTasks)
 				break
 			}
 		}
 	} else if pl.Tasks > 0 && c.LoadTest != nil {
 		for i := range s.Candidates {
-			if err := c.LoadTest.CheckCapacity(slicesMax(s.Rates(i)), pl.Tasks); err != nil {
+			if err := c.LoadTest.CheckCapacity(s.PeakRate(i), pl.Tasks); err != nil {
 				add(p+".tasks", "candidate %s: %v", s.Candidates[i].Name, err)
 				break
 			}

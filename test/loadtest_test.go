@@ -18,9 +18,9 @@ import (
 func loadTestTemplate(t *testing.T) map[string]any {
 	t.Helper()
 	s := synth(t, "loadtest")
-	tmpl, ok := s.others[app.LoadTestStackName(s.cfg)]
+	tmpl, ok := s.others[s.cfg.LoadTestStackName()]
 	if !ok {
-		t.Fatalf("no stack %s among %v", app.LoadTestStackName(s.cfg), values(s.others))
+		t.Fatalf("no stack %s among %v", s.cfg.LoadTestStackName(), values(s.others))
 	}
 	return tmpl
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
-	"github.com/sagesize/sagesize/app"
 	"github.com/sagesize/sagesize/config"
 )
 
@@ -22,9 +21,9 @@ func sizingTemplate(t *testing.T, s *synthesized) map[string]any {
 	if s.stacks.Sizing == nil {
 		t.Fatal("no sizing stack")
 	}
-	tmpl, ok := s.others[app.SizingStackName(s.cfg)]
+	tmpl, ok := s.others[s.cfg.SizingStackName()]
 	if !ok {
-		t.Fatalf("no template of stack %s", app.SizingStackName(s.cfg))
+		t.Fatalf("no template of stack %s", s.cfg.SizingStackName())
 	}
 	return tmpl
 }
@@ -124,7 +123,7 @@ func TestSizing_Stack(t *testing.T) {
 	}
 
 	// The load-test task role may invoke the sizing endpoint.
-	lt := s.others[app.LoadTestStackName(s.cfg)]
+	lt := s.others[s.cfg.LoadTestStackName()]
 	var invoke string
 	for _, pol := range resourcesOf(lt, "AWS::IAM::Policy") {
 		for _, st := range anySlice(pol["PolicyDocument"].(map[string]any)["Statement"]) {
@@ -298,7 +297,7 @@ func readHipaaKMSLine(t *testing.T, outdir string, cfg *config.Config) nagLine {
 	t.Helper()
 	// cdk-nag names the file <pack>-<stage id>-<stack>-NagReport.json; the
 	// app's id is empty.
-	b, err := os.ReadFile(filepath.Join(outdir, "HIPAA.Security--"+app.SizingStackName(cfg)+"-NagReport.json"))
+	b, err := os.ReadFile(filepath.Join(outdir, "HIPAA.Security--"+cfg.SizingStackName()+"-NagReport.json"))
 	if err != nil {
 		ents, _ := os.ReadDir(outdir)
 		var names []string

@@ -65,7 +65,7 @@ func newSizingRecord(cfg *config.Config, f *runFlags, region string, now time.Ti
 		c := s.Candidates[i]
 		tasks := cfg.SizingTasks(i)
 		if f.tasks != 0 {
-			if err := cfg.LoadTest.CheckCapacity(maxRate(s.Rates(i)), f.tasks); err != nil {
+			if err := cfg.LoadTest.CheckCapacity(s.PeakRate(i), f.tasks); err != nil {
 				return nil, nil, fmt.Errorf("-tasks %d for candidate %s: %w", f.tasks, c.Name, err)
 			}
 			tasks = f.tasks
@@ -80,14 +80,6 @@ func newSizingRecord(cfg *config.Config, f *runFlags, region string, now time.Ti
 			InstanceCount: c.Count(), TestID: id, Tasks: tasks, Outcome: "pending"})
 	}
 	return rec, idx, nil
-}
-
-func maxRate(rates []float64) float64 {
-	m := 0.0
-	for _, r := range rates {
-		m = max(m, r)
-	}
-	return m
 }
 
 func (sr *sizingRun) save() error {

@@ -163,26 +163,17 @@ func (r *Runner) Run(ctx context.Context, p Plan) error {
 			if err := r.stopAll(ctx, started, "sagesize run: "+why); err != nil {
 				return fmt.Errorf("stop after step %d: %w", next, err)
 			}
+			// The tasks stopped for why ended as planned; any other failed.
 			states, _ := r.describe(ctx, started)
-			if err := r.failures(started, withoutStopped(states, "sagesize run: "+why)); err != nil {
-				return err
+			var others []string
+			for _, arn := range started {
+				if states[arn].stoppedReason != "sagesize run: "+why {
+					others = append(others, arn)
+				}
 			}
-			return nil
+			return r.failures(others, states)
 		}
 	}
-}
-
-// withoutStopped drops the tasks that the runner itself stopped for
-// reason: they ended as planned.
-func withoutStopped(states map[string]taskState, reason string) map[string]taskState {
-	out := map[string]taskState{}
-	for arn, s := range states {
-		if s.stoppedReason == reason {
-			s = taskState{lastStatus: "STOPPED", stopCode: string(ecstypes.TaskStopCodeEssentialContainerExited), exitCode: new(int32)}
-		}
-		out[arn] = s
-	}
-	return out
 }
 
 func (p Plan) prefix() string {
