@@ -10,7 +10,7 @@ ARG TARGETARCH=arm64
 WORKDIR /src
 COPY go.mod go.sum ./
 COPY cmd/loadgen ./cmd/loadgen
-COPY internal/loadgen ./internal/loadgen
+COPY loadgen ./loadgen
 RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
     go build -trimpath -ldflags='-s -w' -o /out/loadgen ./cmd/loadgen
 

@@ -22,7 +22,7 @@ import (
 	"github.com/sagesize/sagesize/constructs/notebook"
 	"github.com/sagesize/sagesize/dashboard"
 	"github.com/sagesize/sagesize/internal/cwagent"
-	"github.com/sagesize/sagesize/internal/loadgen"
+	"github.com/sagesize/sagesize/loadgen"
 	"github.com/sagesize/sagesize/shard"
 )
 

@@ -6,7 +6,7 @@ import (
 	"regexp"
 	"time"
 
-	"github.com/sagesize/sagesize/internal/loadgen"
+	"github.com/sagesize/sagesize/loadgen"
 )
 
 // LoadTestInfra is the load-test infrastructure: one ECS cluster and Fargate

@@ -27,7 +27,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
-	"github.com/sagesize/sagesize/internal/dashcheck"
+	"github.com/sagesize/sagesize/testkit/dashcheck"
 )
 
 // The deploy smoke test: the pinned CDK CLI bootstraps and deploys the

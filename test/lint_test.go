@@ -15,7 +15,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sagesize/sagesize/internal/dashcheck"
+	"github.com/sagesize/sagesize/testkit/dashcheck"
 )
 
 // The template checks of issue 7: cfn-lint, cfn-guard with the Control

@@ -14,8 +14,8 @@ import (
 	"github.com/sagesize/sagesize/config"
 	"github.com/sagesize/sagesize/dashboard"
 	"github.com/sagesize/sagesize/internal/cdkout"
-	"github.com/sagesize/sagesize/internal/fleetgen"
 	"github.com/sagesize/sagesize/shard"
+	"github.com/sagesize/sagesize/testkit/fleetgen"
 )
 
 func fleetConfig(t *testing.T, n int) *config.Config {

@@ -8,7 +8,7 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/sagesize/sagesize/internal/fleetgen"
+	"github.com/sagesize/sagesize/testkit/fleetgen"
 )
 
 func main() {

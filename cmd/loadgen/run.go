@@ -21,7 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sagemakerruntime"
 
-	"github.com/sagesize/sagesize/internal/loadgen"
+	"github.com/sagesize/sagesize/loadgen"
 )
 
 // envPrefix prefixes the environment variable of every flag: -max-in-flight

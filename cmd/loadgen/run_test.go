@@ -16,8 +16,8 @@ import (
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 
-	"github.com/sagesize/sagesize/internal/awstest"
-	"github.com/sagesize/sagesize/internal/loadgen"
+	"github.com/sagesize/sagesize/loadgen"
+	"github.com/sagesize/sagesize/testkit/awstest"
 )
 
 // TestMain lets the test binary act as the loadgen command, configured by

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sagesize/sagesize/internal/awstest"
+	"github.com/sagesize/sagesize/testkit/awstest"
 )
 
 func TestS3Payload(t *testing.T) {

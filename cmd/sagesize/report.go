@@ -15,11 +15,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 
 	"github.com/sagesize/sagesize/config"
-	"github.com/sagesize/sagesize/internal/loadgen"
-	"github.com/sagesize/sagesize/internal/measure"
-	"github.com/sagesize/sagesize/internal/report"
-	"github.com/sagesize/sagesize/internal/runner"
-	"github.com/sagesize/sagesize/internal/sizing"
+	"github.com/sagesize/sagesize/loadgen"
+	"github.com/sagesize/sagesize/sizing"
+	"github.com/sagesize/sagesize/sizing/measure"
+	"github.com/sagesize/sagesize/sizing/report"
+	"github.com/sagesize/sagesize/sizing/runner"
 )
 
 // reportFlags are the flags of `sagesize report`.

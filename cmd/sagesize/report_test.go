@@ -16,9 +16,9 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
 	"github.com/sagesize/sagesize/catalog"
-	"github.com/sagesize/sagesize/internal/awstest"
-	"github.com/sagesize/sagesize/internal/report"
-	"github.com/sagesize/sagesize/internal/runner"
+	"github.com/sagesize/sagesize/sizing/report"
+	"github.com/sagesize/sagesize/sizing/runner"
+	"github.com/sagesize/sagesize/testkit/awstest"
 )
 
 // The sizing test of every report scenario: two candidates, four steps of

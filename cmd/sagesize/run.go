@@ -16,7 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 
 	"github.com/sagesize/sagesize/config"
-	"github.com/sagesize/sagesize/internal/runner"
+	"github.com/sagesize/sagesize/sizing/runner"
 )
 
 // runFlags are the flags of `sagesize run`.

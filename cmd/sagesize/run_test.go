@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sagesize/sagesize/internal/awstest"
+	"github.com/sagesize/sagesize/testkit/awstest"
 )
 
 const testConfig = `project: churn

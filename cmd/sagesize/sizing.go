@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"github.com/sagesize/sagesize/config"
-	"github.com/sagesize/sagesize/internal/loadgen"
-	"github.com/sagesize/sagesize/internal/measure"
-	"github.com/sagesize/sagesize/internal/runner"
-	"github.com/sagesize/sagesize/internal/sizing"
+	"github.com/sagesize/sagesize/loadgen"
+	"github.com/sagesize/sagesize/sizing"
+	"github.com/sagesize/sagesize/sizing/measure"
+	"github.com/sagesize/sagesize/sizing/runner"
 )
 
 // sizingRun is one `sagesize run -sizing`: every candidate's stepped plan,

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sagesize/sagesize/internal/awstest"
-	"github.com/sagesize/sagesize/internal/runner"
+	"github.com/sagesize/sagesize/sizing/runner"
+	"github.com/sagesize/sagesize/testkit/awstest"
 )
 
 // startSizingServers serves the shop-loadtest stack of sizingConfig.

@@ -6,7 +6,7 @@ import (
 
 	"github.com/sagesize/sagesize/catalog"
 	"github.com/sagesize/sagesize/dashboard"
-	"github.com/sagesize/sagesize/internal/dashcheck"
+	"github.com/sagesize/sagesize/testkit/dashcheck"
 )
 
 // The only place that knows which of SageMaker's metrics sagesize shows and

@@ -16,7 +16,7 @@ var instanceTypes = [...]string{"ml.c5.xlarge", "ml.m5.large", "ml.g5.xlarge", "
 // endpoints is the config of n with one more endpoint at the end.
 func Config(project string, n int) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %d synthetic endpoints written by internal/fleetgen.\nproject: %s\nnotifications:\n  emails: [oncall@example.com]\nendpoints:\n", n, project)
+	fmt.Fprintf(&b, "# %d synthetic endpoints written by testkit/fleetgen.\nproject: %s\nnotifications:\n  emails: [oncall@example.com]\nendpoints:\n", n, project)
 	for i := range n {
 		Endpoint(&b, i)
 	}

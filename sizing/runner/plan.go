@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sagesize/sagesize/internal/loadgen"
+	"github.com/sagesize/sagesize/loadgen"
 )
 
 // Plan is one variant's load test: the total plan across all tasks.

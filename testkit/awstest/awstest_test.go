@@ -15,7 +15,7 @@ import (
 	smtypes "github.com/aws/aws-sdk-go-v2/service/sagemakerruntime/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/sagesize/sagesize/internal/awstest"
+	"github.com/sagesize/sagesize/testkit/awstest"
 )
 
 func cfg(secret string) aws.Config {

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sagesize/sagesize/internal/awstest"
-	"github.com/sagesize/sagesize/internal/loadgen"
+	"github.com/sagesize/sagesize/loadgen"
+	"github.com/sagesize/sagesize/testkit/awstest"
 )
 
 func TestCancelMidRunLosesNothing(t *testing.T) {

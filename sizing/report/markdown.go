@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/sagesize/sagesize/internal/sizing"
+	"github.com/sagesize/sagesize/sizing"
 )
 
 // Markdown writes r as a Markdown report: summary, recommendation with

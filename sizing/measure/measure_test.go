@@ -16,9 +16,9 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
 	"github.com/sagesize/sagesize/catalog"
-	"github.com/sagesize/sagesize/internal/awstest"
-	"github.com/sagesize/sagesize/internal/measure"
-	"github.com/sagesize/sagesize/internal/sizing"
+	"github.com/sagesize/sagesize/sizing"
+	"github.com/sagesize/sagesize/sizing/measure"
+	"github.com/sagesize/sagesize/testkit/awstest"
 )
 
 // t0 is the start of the first step of every scenario.

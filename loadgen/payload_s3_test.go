@@ -9,8 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/sagesize/sagesize/internal/awstest"
-	"github.com/sagesize/sagesize/internal/loadgen"
+	"github.com/sagesize/sagesize/loadgen"
+	"github.com/sagesize/sagesize/testkit/awstest"
 )
 
 func TestLoadS3Payloads(t *testing.T) {

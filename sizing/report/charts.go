@@ -11,7 +11,7 @@ import (
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 
-	"github.com/sagesize/sagesize/internal/sizing"
+	"github.com/sagesize/sagesize/sizing"
 )
 
 // Chart size, in the units gonum/plot renders.

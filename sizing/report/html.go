@@ -5,7 +5,7 @@ import (
 	"html/template"
 	"io"
 
-	"github.com/sagesize/sagesize/internal/sizing"
+	"github.com/sagesize/sagesize/sizing"
 )
 
 // HTML writes r as a self-contained HTML page: the Markdown report's

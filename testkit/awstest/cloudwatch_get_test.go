@@ -14,7 +14,7 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/sagesize/sagesize/internal/awstest"
+	"github.com/sagesize/sagesize/testkit/awstest"
 )
 
 // t0 is on a whole minute, as CloudWatch rounds StartTime down to one.

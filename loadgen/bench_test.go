@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sagesize/sagesize/internal/loadgen"
+	"github.com/sagesize/sagesize/loadgen"
 )
 
 // minimalServer answers every request at once, like bench/minserver.

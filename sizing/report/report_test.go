@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/sagesize/sagesize/catalog"
-	"github.com/sagesize/sagesize/internal/sizing"
+	"github.com/sagesize/sagesize/sizing"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden.*")
@@ -106,7 +106,7 @@ func TestGolden(t *testing.T) {
 					t.Fatalf("%v (run go test -update)", err)
 				}
 				if !bytes.Equal(got, want) {
-					t.Errorf("%s differs from the golden file; run go test ./internal/report -update and review the diff\n--- got:\n%s", path, got)
+					t.Errorf("%s differs from the golden file; run go test ./sizing/report -update and review the diff\n--- got:\n%s", path, got)
 				}
 			}
 		})

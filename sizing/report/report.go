@@ -10,7 +10,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/sagesize/sagesize/internal/sizing"
+	"github.com/sagesize/sagesize/sizing"
 )
 
 // Document is the JSON form of a sizing.Result. Its field names are stable:

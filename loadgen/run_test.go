@@ -14,8 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sagemakerruntime"
 
-	"github.com/sagesize/sagesize/internal/awstest"
-	"github.com/sagesize/sagesize/internal/loadgen"
+	"github.com/sagesize/sagesize/loadgen"
+	"github.com/sagesize/sagesize/testkit/awstest"
 )
 
 const (

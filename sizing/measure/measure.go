@@ -30,8 +30,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
-	"github.com/sagesize/sagesize/internal/loadgen"
-	"github.com/sagesize/sagesize/internal/sizing"
+	"github.com/sagesize/sagesize/loadgen"
+	"github.com/sagesize/sagesize/sizing"
 )
 
 // Namespaces of the metrics SageMaker publishes for an endpoint variant,

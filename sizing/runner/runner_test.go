@@ -15,8 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 
-	"github.com/sagesize/sagesize/internal/awstest"
-	"github.com/sagesize/sagesize/internal/runner"
+	"github.com/sagesize/sagesize/sizing/runner"
+	"github.com/sagesize/sagesize/testkit/awstest"
 )
 
 func awsCfg() aws.Config {

@@ -15,7 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
-	"github.com/sagesize/sagesize/internal/loadgen"
+	"github.com/sagesize/sagesize/loadgen"
 )
 
 // API limits of ECS.
