@@ -11,11 +11,10 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/sagesize/sagesize/config"
+	"github.com/sagesize/sagesize/constructs/alarmtopic"
 	"github.com/sagesize/sagesize/constructs/endpoint"
 	"github.com/sagesize/sagesize/constructs/loadtest"
 	"github.com/sagesize/sagesize/constructs/monitoring"
@@ -84,95 +83,24 @@ type Options struct {
 // nil when no endpoint has a load test. It fails when the endpoints cannot
 // be spread within CloudFormation's limits (for example with too few
 // pinned stacks).
+//
+// The steps: plan every endpoint and assign it to a stack; create the core
+// stack with the alarm topic, then the other endpoint stacks; add each
+// endpoint's monitoring to its stack, then the notebooks, the fleet
+// overview, the sizing endpoint and the load test.
 func New(scope constructs.Construct, cfg *config.Config, o *Options) (*Stacks, error) {
-	prefix := cfg.Prefix()
 	props, plan, err := PlanShards(cfg)
 	if err != nil {
 		return nil, err
 	}
 	st := &Stacks{Plan: plan}
-	core := newStack(scope, cfg, cfg.StackName(), fmt.Sprintf("alarm topic, %d notebook instance(s) and endpoint stack 0 of %d", len(cfg.Notebooks), plan.Stacks))
-	st.Monitoring = core
-	topicArn := cfg.Notifications.TopicArn
-	coreTopic := topicArn
-	if topicArn == "" {
-		coreTopic = *newTopic(core, cfg)
-		// Other stacks name the topic by ARN, so that no stack exports a
-		// value that would pin the topic.
-		topicArn = "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:" + topicName(cfg)
-	}
-	awscdk.NewCfnOutput(core, jsii.String("AlarmTopicArn"), &awscdk.CfnOutputProps{
-		Value:       jsii.String(coreTopic),
-		Description: jsii.String("SNS topic that sagesize alarms notify"),
-	})
-
-	for i := range plan.Stacks {
-		stack, arn := core, coreTopic
-		if i > 0 {
-			stack = newStack(scope, cfg, fmt.Sprintf("%s-%d", cfg.StackName(), i), fmt.Sprintf("endpoint stack %d of %d", i, plan.Stacks))
-			// Deploy in order: an endpoint that moves when the stack count
-			// grows moves into the new last stack, which then deploys after
-			// the stack that deletes its old alarms of the same names.
-			stack.AddStackDependency(st.Shards[i-1], jsii.String("endpoints move only into later stacks"))
-			arn = topicArn
-			if cfg.Notifications.TopicArn == "" {
-				arn = *awscdk.Fn_Sub(jsii.String(topicArn), nil)
-			}
-		}
-		actions := monitoring.Actions{CompositeActions: []string{arn}}
-		if cfg.Notifications.NotifyWarnings() {
-			actions.WarningActions = []string{arn}
-		}
-		st.Shards = append(st.Shards, stack)
-		st.Facades = append(st.Facades, monitoring.NewFacade(stack, jsii.String("Monitoring"), &monitoring.FacadeProps{Prefix: prefix, Actions: actions}))
-	}
-	st.Facade = st.Facades[0]
-
-	// One region token for every output, rather than one Fn::Sub call each.
-	region := *awscdk.Aws_REGION()
-	var overview []monitoring.OverviewEndpoint
-	for i := range cfg.Endpoints {
-		e := &cfg.Endpoints[i]
-		s := plan.Of[e.Name]
-		m := st.Facades[s].AddEndpoint(jsii.String("Endpoint-"+e.Name), props[i])
-		awscdk.NewCfnOutput(st.Shards[s], jsii.String("Dashboard-"+e.Name), &awscdk.CfnOutputProps{
-			Value:       jsii.String(strings.Replace(monitoring.DashboardURL(m.DashboardName()), dashboard.Region, region, 1)),
-			Description: jsii.String("CloudWatch dashboard of endpoint " + e.Name),
-		})
-		overview = append(overview, monitoring.OverviewEndpoint{
-			Name: e.Name, Variants: props[i].Variants, SLOPercentile: props[i].SLOPercentile, SLOLatency: props[i].SLOLatency,
-			DashboardName: m.DashboardName(), CompositeName: m.CompositeName, Stack: s,
-		})
-	}
+	addShardStacks(scope, cfg, st)
+	overview := addEndpoints(cfg, st, props)
 	if len(cfg.Notebooks) > 0 {
-		addNotebooks(core, st.Facade, cfg)
+		addNotebooks(st.Monitoring, st.Facade, cfg)
 	}
-	if len(overview) >= 2 {
-		op := &monitoring.OverviewProps{Prefix: prefix, Endpoints: overview, Stacks: plan.Stacks}
-		bytes, err := monitoring.OverviewTemplateBytes(op)
-		if err != nil {
-			return nil, err
-		}
-		if limit := shard.Hard().TemplateBytes; bytes > limit {
-			return nil, fmt.Errorf("the overview of %d endpoints needs about %d template bytes, more than the %d one stack may hold: split the endpoints into several configs (projects)", len(overview), bytes, limit)
-		}
-		// With one endpoint stack the overview lives in it; a fleet gets an
-		// overview stack that deploys last. When a fleet outgrows one stack
-		// the overview moves safely: the core stack deletes its dashboards
-		// before the overview stack, deployed after it, creates them again.
-		home := core
-		if plan.Stacks > 1 {
-			st.Overview = newStack(scope, cfg, prefix+"-overview", fmt.Sprintf("fleet overview of %d endpoints", len(overview)))
-			st.Overview.AddStackDependency(st.Shards[len(st.Shards)-1], jsii.String("the overview lists every stack's alarms"))
-			home = st.Overview
-		}
-		o := monitoring.NewOverview(home, jsii.String("Overview"), op)
-		for i, name := range o.Names {
-			awscdk.NewCfnOutput(home, jsii.String(fmt.Sprintf("Overview%d", i+1)), &awscdk.CfnOutputProps{
-				Value:       jsii.String(strings.Replace(monitoring.DashboardURL(name), dashboard.Region, region, 1)),
-				Description: jsii.String("Fleet overview dashboard"),
-			})
-		}
+	if err := addOverview(scope, cfg, st, overview); err != nil {
+		return nil, err
 	}
 	if cfg.Sizing != nil {
 		st.Sizing = addSizing(scope, cfg)
@@ -188,6 +116,105 @@ func New(scope constructs.Construct, cfg *config.Config, o *Options) (*Stacks, e
 		}
 	}
 	return st, nil
+}
+
+// addShardStacks creates the endpoint stacks of st.Plan, each with its
+// monitoring facade: the core stack <prefix>-monitoring first, with the
+// alarm topic unless the config names one, then <prefix>-monitoring-1, -2,
+// ... in deployment order.
+func addShardStacks(scope constructs.Construct, cfg *config.Config, st *Stacks) {
+	plan := st.Plan
+	core := newStack(scope, cfg, cfg.StackName(), fmt.Sprintf("alarm topic, %d notebook instance(s) and endpoint stack 0 of %d", len(cfg.Notebooks), plan.Stacks))
+	st.Monitoring = core
+	// The core stack refers to its topic by Ref; other stacks name it by
+	// ARN, so that no stack exports a value that would pin the topic.
+	coreTopic, otherTopic := cfg.Notifications.TopicArn, cfg.Notifications.TopicArn
+	if coreTopic == "" {
+		t := alarmtopic.New(core, jsii.String("AlarmTopic"), &alarmtopic.Props{
+			Prefix: cfg.Prefix(), TopicName: topicName(cfg), Emails: cfg.Notifications.Emails,
+		})
+		coreTopic = *t.Arn
+		otherTopic = *awscdk.Fn_Sub(jsii.String("arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:"+topicName(cfg)), nil)
+	}
+	awscdk.NewCfnOutput(core, jsii.String("AlarmTopicArn"), &awscdk.CfnOutputProps{
+		Value:       jsii.String(coreTopic),
+		Description: jsii.String("SNS topic that sagesize alarms notify"),
+	})
+	for i := range plan.Stacks {
+		stack, arn := core, coreTopic
+		if i > 0 {
+			stack = newStack(scope, cfg, fmt.Sprintf("%s-%d", cfg.StackName(), i), fmt.Sprintf("endpoint stack %d of %d", i, plan.Stacks))
+			// Deploy in order: an endpoint that moves when the stack count
+			// grows moves into the new last stack, which then deploys after
+			// the stack that deletes its old alarms of the same names.
+			stack.AddStackDependency(st.Shards[i-1], jsii.String("endpoints move only into later stacks"))
+			arn = otherTopic
+		}
+		actions := monitoring.Actions{CompositeActions: []string{arn}}
+		if cfg.Notifications.NotifyWarnings() {
+			actions.WarningActions = []string{arn}
+		}
+		st.Shards = append(st.Shards, stack)
+		st.Facades = append(st.Facades, monitoring.NewFacade(stack, jsii.String("Monitoring"), &monitoring.FacadeProps{Prefix: cfg.Prefix(), Actions: actions}))
+	}
+	st.Facade = st.Facades[0]
+}
+
+// addEndpoints adds each endpoint's dashboard and alarms to the stack the
+// plan gave it, with an output linking the dashboard, and returns what the
+// fleet overview shows of them.
+func addEndpoints(cfg *config.Config, st *Stacks, props []*monitoring.EndpointMonitorProps) []monitoring.OverviewEndpoint {
+	// One region token for every output, rather than one Fn::Sub call each.
+	region := *awscdk.Aws_REGION()
+	var overview []monitoring.OverviewEndpoint
+	for i := range cfg.Endpoints {
+		e := &cfg.Endpoints[i]
+		s := st.Plan.Of[e.Name]
+		m := st.Facades[s].AddEndpoint(jsii.String("Endpoint-"+e.Name), props[i])
+		awscdk.NewCfnOutput(st.Shards[s], jsii.String("Dashboard-"+e.Name), &awscdk.CfnOutputProps{
+			Value:       jsii.String(strings.Replace(monitoring.DashboardURL(m.DashboardName()), dashboard.Region, region, 1)),
+			Description: jsii.String("CloudWatch dashboard of endpoint " + e.Name),
+		})
+		overview = append(overview, monitoring.OverviewEndpoint{
+			Name: e.Name, Variants: props[i].Variants, SLOPercentile: props[i].SLOPercentile, SLOLatency: props[i].SLOLatency,
+			DashboardName: m.DashboardName(), CompositeName: m.CompositeName, Stack: s,
+		})
+	}
+	return overview
+}
+
+// addOverview creates the fleet overview dashboards of two or more
+// endpoints. With one endpoint stack the overview lives in it; a fleet gets
+// an overview stack that deploys last. When a fleet outgrows one stack the
+// overview moves safely: the core stack deletes its dashboards before the
+// overview stack, deployed after it, creates them again.
+func addOverview(scope constructs.Construct, cfg *config.Config, st *Stacks, endpoints []monitoring.OverviewEndpoint) error {
+	if len(endpoints) < 2 {
+		return nil
+	}
+	op := &monitoring.OverviewProps{Prefix: cfg.Prefix(), Endpoints: endpoints, Stacks: st.Plan.Stacks}
+	bytes, err := monitoring.OverviewTemplateBytes(op)
+	if err != nil {
+		return err
+	}
+	if limit := shard.Hard().TemplateBytes; bytes > limit {
+		return fmt.Errorf("the overview of %d endpoints needs about %d template bytes, more than the %d one stack may hold: split the endpoints into several configs (projects)", len(endpoints), bytes, limit)
+	}
+	home := st.Monitoring
+	if st.Plan.Stacks > 1 {
+		st.Overview = newStack(scope, cfg, cfg.Prefix()+"-overview", fmt.Sprintf("fleet overview of %d endpoints", len(endpoints)))
+		st.Overview.AddStackDependency(st.Shards[len(st.Shards)-1], jsii.String("the overview lists every stack's alarms"))
+		home = st.Overview
+	}
+	region := *awscdk.Aws_REGION()
+	o := monitoring.NewOverview(home, jsii.String("Overview"), op)
+	for i, name := range o.Names {
+		awscdk.NewCfnOutput(home, jsii.String(fmt.Sprintf("Overview%d", i+1)), &awscdk.CfnOutputProps{
+			Value:       jsii.String(strings.Replace(monitoring.DashboardURL(name), dashboard.Region, region, 1)),
+			Description: jsii.String("Fleet overview dashboard"),
+		})
+	}
+	return nil
 }
 
 // addSizing creates the sizing stack: the endpoint serving cfg.Sizing.Model
@@ -446,68 +473,4 @@ func addNotebooks(stack awscdk.Stack, f *monitoring.Facade, cfg *config.Config) 
 			Description: jsii.String("CloudWatch dashboard of notebook instance " + n.Name),
 		})
 	}
-}
-
-// newTopic creates the alarm topic and returns its ARN: encrypted with a
-// customer managed key (CloudWatch cannot publish to a topic under the AWS
-// managed SNS key), reachable over TLS only, and open to this account's
-// CloudWatch alarms of this prefix. Plain CloudFormation resources with
-// policy documents written out: a handful of jsii calls instead of the
-// dozens the L2 Key, Topic and PolicyStatement classes make.
-func newTopic(stack awscdk.Stack, cfg *config.Config) *string {
-	account := map[string]any{"Ref": "AWS::AccountId"}
-	key := awskms.NewCfnKey(stack, jsii.String("AlarmTopicKey"), &awskms.CfnKeyProps{
-		Description:       jsii.String("Encrypts the sagesize alarm topic of " + cfg.Prefix()),
-		EnableKeyRotation: jsii.Bool(true),
-		KeyPolicy: map[string]any{
-			"Version": "2012-10-17",
-			"Statement": []any{
-				map[string]any{
-					"Sid": "AccountAdministers", "Effect": "Allow", "Action": "kms:*", "Resource": "*",
-					"Principal": map[string]any{"AWS": map[string]any{"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
-				},
-				map[string]any{
-					"Sid": "AllowCloudWatchAlarmsToUseTheKey", "Effect": "Allow",
-					"Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"},
-					"Action":    []any{"kms:Decrypt", "kms:GenerateDataKey*"},
-					"Resource":  "*", // in a key policy "*" means this key
-					"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": account}},
-				},
-			},
-		},
-	})
-	key.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN, nil)
-	topic := awssns.NewCfnTopic(stack, jsii.String("AlarmTopic"), &awssns.CfnTopicProps{
-		TopicName:      jsii.String(topicName(cfg)),
-		DisplayName:    jsii.String("sagesize alarms " + cfg.Prefix()),
-		KmsMasterKeyId: key.AttrArn(),
-	})
-	arn := topic.Ref()
-	awssns.NewCfnTopicPolicy(stack, jsii.String("AlarmTopicPolicy"), &awssns.CfnTopicPolicyProps{
-		Topics: &[]*string{arn},
-		PolicyDocument: map[string]any{
-			"Version": "2012-10-17",
-			"Statement": []any{
-				map[string]any{
-					"Sid": "AllowPublishThroughSSLOnly", "Effect": "Deny", "Principal": "*", "Action": "sns:Publish", "Resource": arn,
-					"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
-				},
-				map[string]any{
-					"Sid": "AllowCloudWatchAlarmsToPublish", "Effect": "Allow",
-					"Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"},
-					"Action":    "sns:Publish", "Resource": arn,
-					"Condition": map[string]any{
-						"StringEquals": map[string]any{"aws:SourceAccount": account},
-						"ArnLike":      map[string]any{"aws:SourceArn": map[string]any{"Fn::Sub": "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:" + cfg.Prefix() + "-*"}},
-					},
-				},
-			},
-		},
-	})
-	for i, e := range cfg.Notifications.Emails {
-		awssns.NewCfnSubscription(stack, jsii.String(fmt.Sprintf("AlarmTopicEmail%d", i)), &awssns.CfnSubscriptionProps{
-			TopicArn: arn, Protocol: jsii.String("email"), Endpoint: jsii.String(e),
-		})
-	}
-	return arn
 }

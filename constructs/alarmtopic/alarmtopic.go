@@ -1,0 +1,122 @@
+// Package alarmtopic creates the SNS topic that sagesize alarms notify: encrypted
+// with a customer managed KMS key (CloudWatch cannot publish to a topic under
+// the AWS managed SNS key), reachable over TLS only, and open to this
+// account's CloudWatch alarms whose names start with the project prefix.
+//
+// The resources are plain CloudFormation (L1) resources with their policy
+// documents written out: a handful of jsii calls instead of the dozens the L2
+// Key, Topic and PolicyStatement classes make. Their logical ids are fixed
+// (AlarmTopicKey, AlarmTopic, AlarmTopicPolicy, AlarmTopicEmailN) so that a
+// stack deployed before the topic became a construct updates in place: the
+// topic has a fixed name, and CloudFormation cannot replace a named resource.
+package alarmtopic
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Props describes the topic. Values come from a validated config.
+type Props struct {
+	// Prefix is the project prefix: alarms named Prefix-* may publish.
+	Prefix string
+	// TopicName is the topic's fixed name, so that other stacks can address
+	// it by ARN.
+	TopicName string
+	// Emails are subscribed to the topic (each confirms by mail).
+	Emails []string
+}
+
+// Topic is the created alarm topic and its key.
+type Topic struct {
+	constructs.Construct
+	// Key encrypts the topic; it is retained when the stack is deleted.
+	Key awskms.CfnKey
+	// Topic is the SNS topic.
+	Topic awssns.CfnTopic
+	// Arn is the topic's ARN (a token).
+	Arn *string
+}
+
+// New creates the alarm topic, its key, its policy and the e-mail subscriptions.
+func New(scope constructs.Construct, id *string, p *Props) *Topic {
+	t := &Topic{Construct: constructs.NewConstruct(scope, id)}
+	t.Key = awskms.NewCfnKey(t, jsii.String("Key"), &awskms.CfnKeyProps{
+		Description:       jsii.String("Encrypts the sagesize alarm topic of " + p.Prefix),
+		EnableKeyRotation: jsii.Bool(true),
+		KeyPolicy:         keyPolicy(),
+	})
+	t.Key.OverrideLogicalId(jsii.String("AlarmTopicKey"))
+	t.Key.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN, nil)
+	t.Topic = awssns.NewCfnTopic(t, jsii.String("Topic"), &awssns.CfnTopicProps{
+		TopicName:      jsii.String(p.TopicName),
+		DisplayName:    jsii.String("sagesize alarms " + p.Prefix),
+		KmsMasterKeyId: t.Key.AttrArn(),
+	})
+	t.Topic.OverrideLogicalId(jsii.String("AlarmTopic"))
+	t.Arn = t.Topic.Ref()
+	policy := awssns.NewCfnTopicPolicy(t, jsii.String("Policy"), &awssns.CfnTopicPolicyProps{
+		Topics:         &[]*string{t.Arn},
+		PolicyDocument: topicPolicy(t.Arn, p.Prefix),
+	})
+	policy.OverrideLogicalId(jsii.String("AlarmTopicPolicy"))
+	for i, e := range p.Emails {
+		s := awssns.NewCfnSubscription(t, jsii.String(fmt.Sprintf("Email%d", i)), &awssns.CfnSubscriptionProps{
+			TopicArn: t.Arn, Protocol: jsii.String("email"), Endpoint: jsii.String(e),
+		})
+		s.OverrideLogicalId(jsii.String(fmt.Sprintf("AlarmTopicEmail%d", i)))
+	}
+	return t
+}
+
+// sourceAccount is this account, as the aws:SourceAccount condition wants it.
+func sourceAccount() map[string]any { return map[string]any{"Ref": "AWS::AccountId"} }
+
+// keyPolicy lets the account administer the key and CloudWatch alarms of
+// this account use it to publish encrypted messages.
+func keyPolicy() map[string]any {
+	return map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []any{
+			map[string]any{
+				"Sid": "AccountAdministers", "Effect": "Allow", "Action": "kms:*", "Resource": "*",
+				"Principal": map[string]any{"AWS": map[string]any{"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
+			},
+			map[string]any{
+				"Sid": "AllowCloudWatchAlarmsToUseTheKey", "Effect": "Allow",
+				"Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"},
+				"Action":    []any{"kms:Decrypt", "kms:GenerateDataKey*"},
+				"Resource":  "*", // in a key policy "*" means this key
+				"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": sourceAccount()}},
+			},
+		},
+	}
+}
+
+// topicPolicy denies publishing without TLS and lets this account's alarms
+// named prefix-* publish.
+func topicPolicy(arn *string, prefix string) map[string]any {
+	return map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []any{
+			map[string]any{
+				"Sid": "AllowPublishThroughSSLOnly", "Effect": "Deny", "Principal": "*", "Action": "sns:Publish", "Resource": arn,
+				"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
+			},
+			map[string]any{
+				"Sid": "AllowCloudWatchAlarmsToPublish", "Effect": "Allow",
+				"Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"},
+				"Action":    "sns:Publish", "Resource": arn,
+				"Condition": map[string]any{
+					"StringEquals": map[string]any{"aws:SourceAccount": sourceAccount()},
+					"ArnLike":      map[string]any{"aws:SourceArn": map[string]any{"Fn::Sub": "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:" + prefix + "-*"}},
+				},
+			},
+		},
+	}
+}
