@@ -234,6 +234,11 @@ func TestLoad_BadConfigs(t *testing.T) {
 			want: "sagesize.yaml: endpoints[0].alarms.gpuMemoryUtilization: no variant has an NVIDIA GPU (ml.c5.xlarge), so SageMaker publishes no GPU metrics: remove it or use a GPU instance type such as ml.g5.xlarge",
 		},
 		{
+			name: "no variants", old: "    variants:\n      - name: AllTraffic\n        instanceType: ml.c5.xlarge\n        instanceCount: 2\n", new: "",
+			// Reported where the user can add them, not at an entry they never wrote.
+			want: "sagesize.yaml: endpoints[0].variants: is required: list the endpoint's production variants with their instance types, e.g. variants: [{instanceType: ml.c5.xlarge}] (a single variant is named AllTraffic)",
+		},
+		{
 			name: "zero instances", old: "instanceCount: 2", new: "instanceCount: -1",
 			want: "sagesize.yaml: endpoints[0].variants[0].instanceCount: must be at least 1, got -1",
 		},

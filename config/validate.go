@@ -62,9 +62,6 @@ func (c *Config) setDefaults() {
 	}
 	for i := range c.Endpoints {
 		e := &c.Endpoints[i]
-		if len(e.Variants) == 0 {
-			e.Variants = []Variant{{}}
-		}
 		if len(e.Variants) == 1 && e.Variants[0].Name == "" {
 			e.Variants[0].Name = DefaultVariant
 		}
@@ -205,6 +202,9 @@ func (c *Config) Validate() error {
 }
 
 func (c *Config) validateEndpoint(p string, e *Endpoint, add func(path, format string, args ...any)) {
+	if len(e.Variants) == 0 {
+		add(p+".variants", "is required: list the endpoint's production variants with their instance types, e.g. variants: [{instanceType: ml.c5.xlarge}] (a single variant is named %s)", DefaultVariant)
+	}
 	if len(e.Variants) > maxVariants {
 		add(p+".variants", "has %d variants; a SageMaker endpoint has at most %d production variants", len(e.Variants), maxVariants)
 	}
