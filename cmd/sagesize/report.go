@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/spf13/pflag"
 
 	"github.com/sagesize/sagesize/config"
 	"github.com/sagesize/sagesize/loadgen"
@@ -27,17 +27,15 @@ type reportFlags struct {
 	config, release, record, out, region, namespace, slo string
 }
 
-func reportFlagSet(f *reportFlags, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("sagesize report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+// bindReportFlags defines the flags of `sagesize report` on fs, filling f.
+func bindReportFlags(fs *pflag.FlagSet, f *reportFlags) {
 	fs.StringVar(&f.config, "config", "sagesize.yaml", "config `file` with the sizing: section the test ran")
 	fs.StringVar(&f.release, "release", "", "release `ID`, as -c release=ID of cdk deploy (default: the config's)")
-	fs.StringVar(&f.record, "record", "sagesize-sizing.json", "the run record `file` sagesize run -sizing wrote")
+	fs.StringVar(&f.record, "record", "sagesize-sizing.json", "the run record `file` sagesize run --sizing wrote")
 	fs.StringVar(&f.out, "out", "sizing-report", "`directory` to write report.md, report.html and report.json into")
 	fs.StringVar(&f.region, "region", "", "AWS `region` (default: the record's, then the config's, then the SDK's)")
 	fs.StringVar(&f.namespace, "namespace", loadgen.DefaultNamespace, "CloudWatch `namespace` of loadgen's metrics")
-	fs.StringVar(&f.slo, "slo", "", "judge against this `SLO` instead of the config's sizing.slo, e.g. -slo p99:150ms (the same run, another objective)")
-	return fs
+	fs.StringVar(&f.slo, "slo", "", "judge against this `SLO` instead of the config's sizing.slo, e.g. --slo p99:150ms (the same run, another objective)")
 }
 
 // reportCommand is `sagesize report`: the run record's windows read back

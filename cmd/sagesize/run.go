@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"slices"
@@ -14,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/spf13/pflag"
 
 	"github.com/sagesize/sagesize/config"
 	"github.com/sagesize/sagesize/sizing/runner"
@@ -29,22 +29,20 @@ type runFlags struct {
 	lead                                               time.Duration
 }
 
-func runFlagSet(f *runFlags, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("sagesize run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&f.config, "config", "sagesize.yaml", "config `file`, e.g. -config sagesize.yaml")
+// bindRunFlags defines the flags of `sagesize run` on fs, filling f.
+func bindRunFlags(fs *pflag.FlagSet, f *runFlags) {
+	fs.StringVar(&f.config, "config", "sagesize.yaml", "config `file`, e.g. --config sagesize.yaml")
 	fs.StringVar(&f.release, "release", "", "release `ID`, as -c release=ID of cdk deploy (default: the config's)")
-	fs.StringVar(&f.endpoint, "endpoint", "", "endpoint `name` whose loadTest plan to run (required)")
+	fs.StringVar(&f.endpoint, "endpoint", "", "endpoint `name` whose loadTest plan to run (this or --sizing is required)")
 	fs.StringVar(&f.variant, "variant", "", "run only this `variant` (default: the plan's variants, one after another)")
-	fs.IntVar(&f.tasks, "tasks", 0, "number of Fargate tasks sharing the load (default: the plan's)")
+	fs.IntVar(&f.tasks, "tasks", 0, "`number` of Fargate tasks sharing the load (default: the plan's)")
 	fs.StringVar(&f.testID, "test-id", "", "test `id`, the TestId dimension (default: ENDPOINT-VARIANT-<UTC yyyymmddThhmmss>)")
 	fs.StringVar(&f.region, "region", "", "AWS `region` (default: the config's, then the SDK's, e.g. AWS_REGION)")
-	fs.DurationVar(&f.poll, "poll", 10*time.Second, "live view interval")
+	fs.DurationVar(&f.poll, "poll", 10*time.Second, "live view `interval`")
 	fs.BoolVar(&f.sizing, "sizing", false, "run the config's sizing: test (every candidate's stepped plan, stopping a candidate at its first step that breaks the SLO or the error bound) instead of an endpoint's loadTest")
-	fs.BoolVar(&f.parallel, "parallel", false, "with -sizing: run the candidates at the same time (default: the config's sizing.parallel)")
-	fs.StringVar(&f.record, "record", "sagesize-sizing.json", "with -sizing: the run record `file` that sagesize report reads")
-	fs.DurationVar(&f.lead, "lead", 2*time.Minute, "with -sizing: time given to Fargate to start the tasks before they start their schedule together")
-	return fs
+	fs.BoolVar(&f.parallel, "parallel", false, "with --sizing: run the candidates at the same time (default: the config's sizing.parallel)")
+	fs.StringVar(&f.record, "record", "sagesize-sizing.json", "with --sizing: the run record `file` that sagesize report reads")
+	fs.DurationVar(&f.lead, "lead", 2*time.Minute, "with --sizing: `time` given to Fargate to start the tasks before they start their schedule together")
 }
 
 // runCommand is `sagesize run`: plans from the config, then one

@@ -11,7 +11,8 @@ import (
 )
 
 // TestCIWorkflowUsesRealCommands parses the example CI workflow and checks
-// that every sagesize command it runs parses with this version's flags,
+// that every sagesize command it runs parses through the command tree with
+// this version's flags,
 // that it fails on the report, and that it destroys the stacks whatever
 // happened before.
 func TestCIWorkflowUsesRealCommands(t *testing.T) {
@@ -40,20 +41,24 @@ func TestCIWorkflowUsesRealCommands(t *testing.T) {
 	for _, st := range job.Steps {
 		for _, m := range cmdRE.FindAllStringSubmatch(st.Run, -1) {
 			name, args := m[1], strings.Fields(strings.ReplaceAll(m[2], `"`, ""))
-			c, ok := commands(&bytes.Buffer{})[name]
-			if !ok {
+			// The command tree parses the arguments as written, without
+			// dashLongFlags: the workflow must use the documented --flags.
+			c, rest, err := newRootCmd(&bytes.Buffer{}, &bytes.Buffer{}).Find(append([]string{name}, args...))
+			if err != nil || c.Name() != name {
 				t.Errorf("step %q runs unknown command sagesize %s", st.Name, name)
 				continue
 			}
-			if err := c.fs.Parse(args); err != nil {
+			if err := c.ParseFlags(rest); err != nil {
 				t.Errorf("step %q: sagesize %s %v: %v", st.Name, name, args, err)
+			} else if pos := c.Flags().Args(); len(pos) > 0 {
+				t.Errorf("step %q: sagesize %s %v: arguments %q are not flags", st.Name, name, args, pos)
 			}
 			seen[name] = true
 		}
 		switch {
 		case strings.Contains(st.Run, "cdk deploy"):
 			order = append(order, "deploy")
-		case strings.Contains(st.Run, "sagesize run -sizing"):
+		case strings.Contains(st.Run, "sagesize run --sizing"):
 			order = append(order, "run")
 		case strings.Contains(st.Run, "sagesize report"):
 			order = append(order, "report")

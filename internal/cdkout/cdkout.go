@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"text/tabwriter"
 )
 
 // Stack is one synthesized stack.
@@ -129,8 +130,13 @@ func Print(w io.Writer, stacks []Stack) error {
 			types = append(types, t)
 		}
 		sort.Strings(types)
+		// Columns as wide as the longest type, however long it is.
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 		for _, t := range types {
-			fmt.Fprintf(&b, "    %-40s %d\n", t, s.Resources[t])
+			fmt.Fprintf(tw, "    %s\t%d\n", t, s.Resources[t])
+		}
+		if err := tw.Flush(); err != nil {
+			return fmt.Errorf("format the resources of %s: %w", s.Name, err)
 		}
 		fmt.Fprintf(&b, "  dashboards: %d\n", len(s.Dashboards))
 		for _, d := range s.Dashboards {

@@ -67,3 +67,52 @@ func TestRead_Errors(t *testing.T) {
 		t.Errorf("Read(no stacks) = %v; want 'holds no CloudFormation stack'", err)
 	}
 }
+
+// TestPrintAlignsLongTypes checks that the resource counts stand in one
+// column after the longest type, however long the type and the logical ids.
+func TestPrintAlignsLongTypes(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "manifest.json", `{"artifacts": {
+		"s1": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "s1.template.json", "stackName": "demo-notebooks"}}}}`)
+	write(t, dir, "s1.template.json", `{"Resources": {
+		"NotebookResearchTeamDataScienceLifecycleConfigurationOnStartScript0123ABCD": {"Type": "AWS::SageMaker::NotebookInstanceLifecycleConfig", "Properties": {}},
+		"MonitoringEndpointChurnXgbProductionVariantAllTrafficAnyCriticalCompositeAlarm4567EF": {"Type": "AWS::CloudWatch::CompositeAlarm", "Properties": {"AlarmName": "demo-any-critical"}},
+		"M2": {"Type": "AWS::CloudWatch::CompositeAlarm", "Properties": {"AlarmName": "demo-any-critical-2"}},
+		"T": {"Type": "AWS::SNS::Topic", "Properties": {}}}}`)
+	stacks, err := Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := Print(&b, stacks); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{ // type: count
+		"AWS::CloudWatch::CompositeAlarm":                 "2",
+		"AWS::SNS::Topic":                                 "1",
+		"AWS::SageMaker::NotebookInstanceLifecycleConfig": "1",
+	}
+	const longest = len("AWS::SageMaker::NotebookInstanceLifecycleConfig")
+	col := -1
+	for _, line := range strings.Split(b.String(), "\n") {
+		if !strings.HasPrefix(line, "    AWS::") {
+			continue
+		}
+		fields := strings.Fields(line)
+		if len(fields) != 2 || want[fields[0]] != fields[1] {
+			t.Errorf("resource line %q; want a type of %v and its count", line, want)
+			continue
+		}
+		delete(want, fields[0])
+		at := strings.LastIndex(line, " ") + 1
+		if col == -1 {
+			col = at
+		}
+		if at != col || at <= len("    ")+longest {
+			t.Errorf("count of %s at column %d; want every count at one column after the longest type (%d):\n%s", fields[0], at, len("    ")+longest, b.String())
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("Print lists no line for %v:\n%s", want, b.String())
+	}
+}
