@@ -46,27 +46,27 @@ type Topic struct {
 // New creates the alarm topic, its key, its policy and the e-mail subscriptions.
 func New(scope constructs.Construct, id *string, p *Props) *Topic {
 	t := &Topic{Construct: constructs.NewConstruct(scope, id)}
-	t.Key = awskms.NewCfnKey(t, jsii.String("Key"), &awskms.CfnKeyProps{
+	t.Key = awskms.NewCfnKey(t.Construct, jsii.String("Key"), &awskms.CfnKeyProps{
 		Description:       jsii.String("Encrypts the sagesize alarm topic of " + p.Prefix),
 		EnableKeyRotation: jsii.Bool(true),
 		KeyPolicy:         keyPolicy(),
 	})
 	t.Key.OverrideLogicalId(jsii.String("AlarmTopicKey"))
 	t.Key.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN, nil)
-	t.Topic = awssns.NewCfnTopic(t, jsii.String("Topic"), &awssns.CfnTopicProps{
+	t.Topic = awssns.NewCfnTopic(t.Construct, jsii.String("Topic"), &awssns.CfnTopicProps{
 		TopicName:      jsii.String(p.TopicName),
 		DisplayName:    jsii.String("sagesize alarms " + p.Prefix),
 		KmsMasterKeyId: t.Key.AttrArn(),
 	})
 	t.Topic.OverrideLogicalId(jsii.String("AlarmTopic"))
 	t.Arn = t.Topic.Ref()
-	policy := awssns.NewCfnTopicPolicy(t, jsii.String("Policy"), &awssns.CfnTopicPolicyProps{
+	policy := awssns.NewCfnTopicPolicy(t.Construct, jsii.String("Policy"), &awssns.CfnTopicPolicyProps{
 		Topics:         &[]*string{t.Arn},
 		PolicyDocument: topicPolicy(t.Arn, p.Prefix),
 	})
 	policy.OverrideLogicalId(jsii.String("AlarmTopicPolicy"))
 	for i, e := range p.Emails {
-		s := awssns.NewCfnSubscription(t, jsii.String(fmt.Sprintf("Email%d", i)), &awssns.CfnSubscriptionProps{
+		s := awssns.NewCfnSubscription(t.Construct, jsii.String(fmt.Sprintf("Email%d", i)), &awssns.CfnSubscriptionProps{
 			TopicArn: t.Arn, Protocol: jsii.String("email"), Endpoint: jsii.String(e),
 		})
 		s.OverrideLogicalId(jsii.String(fmt.Sprintf("AlarmTopicEmail%d", i)))
