@@ -20,8 +20,7 @@ import (
 	"github.com/sagesize/sagesize/constructs/monitoring"
 	"github.com/sagesize/sagesize/constructs/notebook"
 	"github.com/sagesize/sagesize/dashboard"
-	"github.com/sagesize/sagesize/internal/cwagent"
-	"github.com/sagesize/sagesize/loadgen"
+	"github.com/sagesize/sagesize/metrics"
 	"github.com/sagesize/sagesize/shard"
 )
 
@@ -85,17 +84,17 @@ type Options struct {
 // pinned stacks).
 //
 // The steps: plan every endpoint and assign it to a stack; create the core
-// stack with the alarm topic, then the other endpoint stacks; add each
-// endpoint's monitoring to its stack, then the notebooks, the fleet
+// stack with the alarm topic, then the other endpoint stacks; build each
+// endpoint's planned monitoring in its stack, then the notebooks, the fleet
 // overview, the sizing endpoint and the load test.
 func New(scope constructs.Construct, cfg *config.Config, o *Options) (*Stacks, error) {
-	props, plan, err := PlanShards(cfg)
+	plans, shards, err := PlanShards(cfg)
 	if err != nil {
 		return nil, err
 	}
-	st := &Stacks{Plan: plan}
+	st := &Stacks{Plan: shards}
 	addShardStacks(scope, cfg, st)
-	overview := addEndpoints(cfg, st, props)
+	overview := addEndpoints(cfg, st, plans)
 	if len(cfg.Notebooks) > 0 {
 		addNotebooks(st.Monitoring, st.Facade, cfg)
 	}
@@ -160,25 +159,22 @@ func addShardStacks(scope constructs.Construct, cfg *config.Config, st *Stacks) 
 	st.Facade = st.Facades[0]
 }
 
-// addEndpoints adds each endpoint's dashboard and alarms to the stack the
-// plan gave it, with an output linking the dashboard, and returns what the
-// fleet overview shows of them.
-func addEndpoints(cfg *config.Config, st *Stacks, props []*monitoring.EndpointMonitorProps) []monitoring.OverviewEndpoint {
+// addEndpoints builds each endpoint's planned dashboard and alarms in the
+// stack the shard plan gave it, with an output linking the dashboard, and
+// returns what the fleet overview shows of them.
+func addEndpoints(cfg *config.Config, st *Stacks, plans []*monitoring.EndpointPlan) []monitoring.OverviewEndpoint {
 	// One region token for every output, rather than one Fn::Sub call each.
 	region := *awscdk.Aws_REGION()
 	var overview []monitoring.OverviewEndpoint
 	for i := range cfg.Endpoints {
 		e := &cfg.Endpoints[i]
 		s := st.Plan.Of[e.Name]
-		m := st.Facades[s].AddEndpoint(jsii.String("Endpoint-"+e.Name), props[i])
+		m := st.Facades[s].AddEndpoint(jsii.String("Endpoint-"+e.Name), plans[i])
 		awscdk.NewCfnOutput(st.Shards[s], jsii.String("Dashboard-"+e.Name), &awscdk.CfnOutputProps{
 			Value:       jsii.String(strings.Replace(monitoring.DashboardURL(m.DashboardName()), dashboard.Region, region, 1)),
 			Description: jsii.String("CloudWatch dashboard of endpoint " + e.Name),
 		})
-		overview = append(overview, monitoring.OverviewEndpoint{
-			Name: e.Name, Variants: props[i].Variants, SLOPercentile: props[i].SLOPercentile, SLOLatency: props[i].SLOLatency,
-			DashboardName: m.DashboardName(), CompositeName: m.CompositeName, Stack: s,
-		})
+		overview = append(overview, plans[i].Overview(s))
 	}
 	return overview
 }
@@ -192,12 +188,11 @@ func addOverview(scope constructs.Construct, cfg *config.Config, st *Stacks, end
 	if len(endpoints) < 2 {
 		return nil
 	}
-	op := &monitoring.OverviewProps{Prefix: cfg.Prefix(), Endpoints: endpoints, Stacks: st.Plan.Stacks}
-	bytes, err := monitoring.OverviewTemplateBytes(op)
+	plan, err := monitoring.PlanOverview(&monitoring.OverviewProps{Prefix: cfg.Prefix(), Endpoints: endpoints, Stacks: st.Plan.Stacks})
 	if err != nil {
 		return err
 	}
-	if limit := shard.Hard().TemplateBytes; bytes > limit {
+	if bytes, limit := plan.TemplateBytes(), shard.Hard().TemplateBytes; bytes > limit {
 		return fmt.Errorf("the overview of %d endpoints needs about %d template bytes, more than the %d one stack may hold: split the endpoints into several configs (projects)", len(endpoints), bytes, limit)
 	}
 	home := st.Monitoring
@@ -207,7 +202,7 @@ func addOverview(scope constructs.Construct, cfg *config.Config, st *Stacks, end
 		home = st.Overview
 	}
 	region := *awscdk.Aws_REGION()
-	o := monitoring.NewOverview(home, jsii.String("Overview"), op)
+	o := monitoring.NewOverview(home, jsii.String("Overview"), plan)
 	for i, name := range o.Names {
 		awscdk.NewCfnOutput(home, jsii.String(fmt.Sprintf("Overview%d", i+1)), &awscdk.CfnOutputProps{
 			Value:       jsii.String(strings.Replace(monitoring.DashboardURL(name), dashboard.Region, region, 1)),
@@ -224,11 +219,7 @@ func addSizing(scope constructs.Construct, cfg *config.Config) awscdk.Stack {
 	variants := make([]endpoint.Variant, len(s.Candidates))
 	desc := make([]string, len(s.Candidates))
 	for i, c := range s.Candidates {
-		inst, err := cfg.Catalog.Lookup(c.InstanceType)
-		if err != nil {
-			panic(fmt.Sprintf("app: config not validated: %v", err)) // programmer error
-		}
-		variants[i] = endpoint.Variant{Name: c.Name, Instance: inst, Count: c.Count()}
+		variants[i] = endpoint.Variant{Name: c.Name, Instance: c.Instance, Count: c.Count()}
 		desc[i] = fmt.Sprintf("%s:%s:%d", c.Name, c.InstanceType, c.Count())
 	}
 	stack := newStack(scope, cfg, cfg.SizingStackName(), fmt.Sprintf("sizing endpoint %s, model %s on %d candidate instance type(s)", s.Endpoint, s.Model, len(variants)))
@@ -271,7 +262,7 @@ func addLoadTest(scope constructs.Construct, cfg *config.Config, o *Options, st 
 	stack := newStack(scope, cfg, name, fmt.Sprintf("load-test cluster and loadgen task for %d endpoint(s)", len(endpoints)))
 	st.LoadTest = stack
 	l := loadtest.New(stack, jsii.String("LoadTest"), &loadtest.Props{
-		Endpoints: endpoints, Payloads: payloads, Namespace: loadgen.DefaultNamespace, Image: image,
+		Endpoints: endpoints, Payloads: payloads, Namespace: metrics.NamespaceLoadTest, Image: image,
 		CPU: lt.CPU, MemoryMiB: lt.MemoryMiB, Architecture: lt.Architecture,
 		VpcID: lt.VpcID, SubnetIDs: lt.SubnetIDs, AssignPublicIP: lt.AssignPublicIP,
 		ContainerInsights: lt.ContainerInsights, LogRetentionDays: lt.LogRetentionDays,
@@ -324,17 +315,19 @@ func bodyOverride(t *config.EndpointLoadTest) string {
 }
 
 // PlanShards plans the monitoring of every endpoint and assigns each to a
-// stack, without creating anything (no jsii runtime is needed). It returns
-// the endpoints' monitoring props in config order and the plan.
-func PlanShards(cfg *config.Config) ([]*monitoring.EndpointMonitorProps, *shard.Plan, error) {
-	props := make([]*monitoring.EndpointMonitorProps, len(cfg.Endpoints))
+// stack by the plans' footprints, without creating anything (no jsii
+// runtime is needed). It returns the endpoints' monitoring plans in config
+// order, which New then builds as they were measured, and the shard plan.
+func PlanShards(cfg *config.Config) ([]*monitoring.EndpointPlan, *shard.Plan, error) {
+	plans := make([]*monitoring.EndpointPlan, len(cfg.Endpoints))
 	items := make([]shard.Item, len(cfg.Endpoints))
 	for i := range cfg.Endpoints {
-		props[i] = endpointProps(cfg, &cfg.Endpoints[i])
-		fp, err := monitoring.EndpointFootprint(cfg.Prefix(), props[i])
+		p, err := monitoring.PlanEndpoint(cfg.Prefix(), endpointProps(cfg, &cfg.Endpoints[i]))
 		if err != nil {
 			return nil, nil, fmt.Errorf("plan endpoint %s: %w", cfg.Endpoints[i].Name, err)
 		}
+		plans[i] = p
+		fp := p.Footprint()
 		items[i] = shard.Item{Name: cfg.Endpoints[i].Name, Load: shard.Load{Resources: fp.Resources, TemplateBytes: fp.TemplateBytes, Outputs: 1}}
 	}
 	base := shard.Load{
@@ -346,7 +339,7 @@ func PlanShards(cfg *config.Config) ([]*monitoring.EndpointMonitorProps, *shard.
 	if err != nil {
 		return nil, nil, fmt.Errorf("spread %d endpoints across stacks: %w", len(items), err)
 	}
-	return props, plan, nil
+	return plans, plan, nil
 }
 
 // newStack creates one sagesize stack named name.
@@ -365,21 +358,18 @@ func newStack(scope constructs.Construct, cfg *config.Config, name, what string)
 	return awscdk.NewStack(scope, jsii.String(name), props)
 }
 
-// endpointProps turns a validated config endpoint into monitoring props.
+// endpointProps turns a validated config endpoint into monitoring props:
+// plain values in the units the dashboards show (thresholds in ms and %).
 func endpointProps(cfg *config.Config, e *config.Endpoint) *monitoring.EndpointMonitorProps {
-	ev := cfg.EvaluationFor(e)
 	variants := make([]monitoring.Variant, len(e.Variants))
 	for j, v := range e.Variants {
-		inst, err := cfg.Catalog.Lookup(v.InstanceType)
-		if err != nil {
-			panic(fmt.Sprintf("app: config not validated: %v", err)) // programmer error
-		}
-		variants[j] = monitoring.Variant{Name: v.Name, Count: v.Count(), Instance: inst}
+		variants[j] = monitoring.Variant{Name: v.Name, Count: v.Count(), Instance: v.Instance}
 	}
 	ns := ""
 	if e.LoadTest != nil {
-		ns = loadgen.DefaultNamespace
+		ns = metrics.NamespaceLoadTest
 	}
+	a := e.Alarms
 	desc := ""
 	if e.Sizing {
 		desc = fmt.Sprintf("Sizing test of model %s: stack %s creates this endpoint, one variant per candidate instance type; the test breaks the SLO on purpose.",
@@ -393,13 +383,55 @@ func endpointProps(cfg *config.Config, e *config.Endpoint) *monitoring.EndpointM
 		Variants:          variants,
 		SLOPercentile:     e.SLO.Percentile.String(),
 		SLOLatency:        e.SLO.Latency.Duration,
-		Alarms:            e.Alarms,
-		Evaluation: monitoring.Evaluation{
-			Period:            ev.Period.Duration,
-			EvaluationPeriods: ev.EvaluationPeriods,
-			DatapointsToAlarm: ev.DatapointsToAlarm,
+		Alarms: monitoring.EndpointAlarms{
+			ModelLatency:           latencyThresholds(a.ModelLatency),
+			OverheadLatency:        latencyThresholds(a.OverheadLatency),
+			Invocation5XXErrorRate: percentThresholds(a.Invocation5XXErrorRate),
+			ModelErrorRate:         percentThresholds(a.ModelErrorRate),
+			CPUUtilization:         percentThresholds(a.CPUUtilization),
+			GPUUtilization:         percentThresholds(a.GPUUtilization),
+			GPUMemoryUtilization:   percentThresholds(a.GPUMemoryUtilization),
+			MemoryUtilization:      percentThresholds(a.MemoryUtilization),
+			DiskUtilization:        percentThresholds(a.DiskUtilization),
 		},
+		Evaluation: evaluation(cfg.EvaluationFor(e)),
 	}
+}
+
+// evaluation is a config evaluation as monitoring takes it.
+func evaluation(ev config.Evaluation) monitoring.Evaluation {
+	return monitoring.Evaluation{Period: ev.Period.Duration, EvaluationPeriods: ev.EvaluationPeriods, DatapointsToAlarm: ev.DatapointsToAlarm}
+}
+
+// latencyThresholds are config latency thresholds in ms; nil for nil.
+func latencyThresholds(t *config.LatencyThresholds) *monitoring.LatencyThresholds {
+	if t == nil {
+		return nil
+	}
+	ms := func(d config.Duration) float64 { return metrics.Millis(d.Duration) }
+	return &monitoring.LatencyThresholds{Statistic: t.Statistic.String(), Thresholds: thresholds(t.Warning, t.Critical, ms)}
+}
+
+// percentThresholds are config percentage thresholds in %; nil for nil.
+func percentThresholds(t *config.PercentThresholds) *monitoring.Thresholds {
+	if t == nil {
+		return nil
+	}
+	th := thresholds(t.Warning, t.Critical, func(p config.Percent) float64 { return p.Value })
+	return &th
+}
+
+// thresholds are the optional warning and critical values in the unit the
+// dashboards show, as display gives it.
+func thresholds[T any](warning, critical *T, display func(T) float64) monitoring.Thresholds {
+	value := func(v *T) *float64 {
+		if v == nil {
+			return nil
+		}
+		d := display(*v)
+		return &d
+	}
+	return monitoring.Thresholds{Warning: value(warning), Critical: value(critical)}
 }
 
 // topicName is the alarm topic's name, fixed so that every stack can
@@ -422,7 +454,7 @@ func addNotebooks(stack awscdk.Stack, f *monitoring.Facade, cfg *config.Config) 
 	// The policy comes first: a notebook the stack creates starts at once,
 	// and its agent can publish only when its role carries the policy.
 	policy := notebook.NewMetricsPolicy(stack, jsii.String("NotebookMetricsPolicy"), &notebook.PolicyProps{
-		Namespace: cwagent.DefaultNamespace, RoleNames: roleNames, RoleArns: roleArns,
+		Namespace: metrics.NamespaceNotebook, RoleNames: roleNames, RoleArns: roleArns,
 	})
 	awscdk.NewCfnOutput(stack, jsii.String("NotebookMetricsPolicyArn"), &awscdk.CfnOutputProps{
 		Value:       policy.Ref(),
@@ -430,15 +462,11 @@ func addNotebooks(stack awscdk.Stack, f *monitoring.Facade, cfg *config.Config) 
 	})
 	for i := range cfg.Notebooks {
 		n := &cfg.Notebooks[i]
-		inst, err := cfg.Catalog.Lookup(n.InstanceType)
-		if err != nil {
-			panic(fmt.Sprintf("app: config not validated: %v", err)) // programmer error
-		}
 		lcc := cfg.LifecycleConfigName(n)
 		agent := notebook.NewAgent(stack, jsii.String("NotebookAgent-"+n.Name), &notebook.AgentProps{
 			LifecycleConfigName: lcc,
-			Namespace:           cwagent.DefaultNamespace,
-			GPU:                 inst.GPUs() > 0,
+			Namespace:           metrics.NamespaceNotebook,
+			GPU:                 n.Instance.GPUs() > 0,
 			Interval:            n.Interval(),
 		})
 		awscdk.NewCfnOutput(stack, jsii.String("LifecycleConfig-"+n.Name), &awscdk.CfnOutputProps{
@@ -454,19 +482,21 @@ func addNotebooks(stack awscdk.Stack, f *monitoring.Facade, cfg *config.Config) 
 			})
 			instance.Node().AddDependency(policy)
 		}
-		ev := cfg.EvaluationForNotebook(n)
+		a := n.Alarms
 		m := f.AddNotebook(jsii.String("Notebook-"+n.Name), &monitoring.NotebookMonitorProps{
 			NotebookName:        n.Name,
-			Instance:            inst,
-			Namespace:           cwagent.DefaultNamespace,
+			Instance:            n.Instance,
+			Namespace:           metrics.NamespaceNotebook,
 			Interval:            n.Interval(),
 			LifecycleConfigName: lcc,
-			Alarms:              n.Alarms,
-			Evaluation: monitoring.Evaluation{
-				Period:            ev.Period.Duration,
-				EvaluationPeriods: ev.EvaluationPeriods,
-				DatapointsToAlarm: ev.DatapointsToAlarm,
+			Alarms: monitoring.NotebookAlarms{
+				CPUUtilization:       percentThresholds(a.CPUUtilization),
+				MemoryUtilization:    percentThresholds(a.MemoryUtilization),
+				DiskUtilization:      percentThresholds(a.DiskUtilization),
+				GPUUtilization:       percentThresholds(a.GPUUtilization),
+				GPUMemoryUtilization: percentThresholds(a.GPUMemoryUtilization),
 			},
+			Evaluation: evaluation(cfg.EvaluationForNotebook(n)),
 		})
 		awscdk.NewCfnOutput(stack, jsii.String("Dashboard-"+n.Name), &awscdk.CfnOutputProps{
 			Value:       awscdk.Fn_Sub(jsii.String(monitoring.DashboardURL(m.DashboardName())), nil),

@@ -115,6 +115,9 @@ type Variant struct {
 	InstanceType string `yaml:"instanceType"`
 	// InstanceCount is the number of instances; default 1.
 	InstanceCount *int `yaml:"instanceCount"`
+
+	// Instance is InstanceType's catalogue entry, resolved by Validate.
+	Instance catalog.Instance `yaml:"-"`
 }
 
 // Count is the variant's instance count (1 when not given).
@@ -192,6 +195,9 @@ type Notebook struct {
 	Alarms NotebookAlarms `yaml:"alarms"`
 	// Evaluation overrides the alarmDefaults for this notebook's alarms.
 	Evaluation *Evaluation `yaml:"evaluation"`
+
+	// Instance is InstanceType's catalogue entry, resolved by Validate.
+	Instance catalog.Instance `yaml:"-"`
 }
 
 // NotebookCreate describes a notebook instance the stack creates, with the

@@ -385,3 +385,53 @@ func TestProblems_AreAllReported(t *testing.T) {
 		t.Errorf("got %d problems, want 5:\n%v", len(ps), err)
 	}
 }
+
+// Validate resolves every instance type once and keeps the catalogue entry
+// (with configured prices) on the config value: endpoint variants, notebooks
+// and sizing candidates.
+func TestValidate_ResolvesInstances(t *testing.T) {
+	c, err := Load(writeConfig(t, `project: fleet
+prices: {ml.c5.xlarge: 0.5}
+endpoints:
+  - name: a
+    variants:
+      - {name: cpu, instanceType: ml.c5.xlarge}
+      - {name: gpu, instanceType: ml.g5.12xlarge}
+    slo: {latency: 100ms}
+notebooks:
+  - {name: nb, instanceType: ml.t3.medium, attachPolicyToRole: r}
+sizing:
+  model: m
+  candidates: [{instanceType: ml.c6i.xlarge}]
+  slo: {percentile: p99, latency: 150ms}
+  targetRate: 10
+  plan: {startRate: 1, maxRate: 2, body: "{}"}
+`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := c.Endpoints[0]
+	for _, tc := range []struct {
+		what     string
+		got      string
+		want     string
+		vcpus    int
+		gotVCPUs int
+	}{
+		{"variant cpu", e.Variants[0].Instance.Type, "ml.c5.xlarge", 4, e.Variants[0].Instance.VCPUs},
+		{"variant gpu", e.Variants[1].Instance.Type, "ml.g5.12xlarge", 48, e.Variants[1].Instance.VCPUs},
+		{"notebook", c.Notebooks[0].Instance.Type, "ml.t3.medium", 2, c.Notebooks[0].Instance.VCPUs},
+		{"sizing candidate", c.Sizing.Candidates[0].Instance.Type, "ml.c6i.xlarge", 4, c.Sizing.Candidates[0].Instance.VCPUs},
+		{"sizing variant", c.SizingEndpoint().Variants[0].Instance.Type, "ml.c6i.xlarge", 4, c.SizingEndpoint().Variants[0].Instance.VCPUs},
+	} {
+		if tc.got != tc.want || tc.gotVCPUs != tc.vcpus {
+			t.Errorf("%s: instance %s with %d vCPUs; want %s with %d", tc.what, tc.got, tc.gotVCPUs, tc.want, tc.vcpus)
+		}
+	}
+	if got := e.Variants[0].Instance.PricePerHour; got != 0.5 {
+		t.Errorf("variant price %v; want the configured 0.5", got)
+	}
+	if got := e.Variants[1].Instance.GPUs(); got != 4 {
+		t.Errorf("g5.12xlarge GPUs = %d; want 4", got)
+	}
+}

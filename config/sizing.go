@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sagesize/sagesize/catalog"
+	"github.com/sagesize/sagesize/metrics"
 )
 
 // Sizing is a sizing test: the stack creates one endpoint that serves an
@@ -26,15 +29,16 @@ type Sizing struct {
 	// SLO is the client-side latency objective a step must hold: percentile
 	// p50 or p99 of the latency loadgen measures.
 	SLO *SLO `yaml:"slo"`
-	// MaxErrorRate is the largest share of failed requests a step may have;
-	// default 1%.
-	MaxErrorRate *Percent `yaml:"maxErrorRate"`
+	// MaxErrorPercent (key maxErrorRate) is the largest share of failed
+	// requests a step may have, in percent; default 1%. SizingErrorBound is
+	// it as the fraction sizing.Test.MaxErrorRate takes.
+	MaxErrorPercent *Percent `yaml:"maxErrorRate"`
 	// TargetRate is the production load in requests per second that the
 	// recommendation must hold.
 	TargetRate float64 `yaml:"targetRate"`
-	// Headroom is the share of a candidate's sustainable rate kept free in
+	// HeadroomPercent (key headroom) is the share of a candidate's sustainable rate kept free in
 	// production; default 30% (instances run at 70% of what they sustain).
-	Headroom *Percent `yaml:"headroom"`
+	HeadroomPercent *Percent `yaml:"headroom"`
 	// Plan is the stepped load plan every candidate runs.
 	Plan SizingPlan `yaml:"plan"`
 	// Parallel runs every candidate at the same time; default one after
@@ -56,6 +60,9 @@ type Candidate struct {
 	// (requests per second for the whole variant).
 	StartRate float64 `yaml:"startRate"`
 	MaxRate   float64 `yaml:"maxRate"`
+
+	// Instance is InstanceType's catalogue entry, resolved by Validate.
+	Instance catalog.Instance `yaml:"-"`
 }
 
 // SizingPlan is the stepped plan: rates rising from StartRate by Growth
@@ -94,11 +101,11 @@ type SizingPlan struct {
 
 // Sizing defaults and bounds.
 const (
-	DefaultSizingGrowth       = 1.5
-	DefaultSizingStepDuration = 3 * time.Minute
-	DefaultSizingWarmup       = time.Minute
-	DefaultSizingMaxErrorRate = 1.0  // percent
-	DefaultSizingHeadroom     = 30.0 // percent
+	DefaultSizingGrowth          = 1.5
+	DefaultSizingStepDuration    = 3 * time.Minute
+	DefaultSizingWarmup          = time.Minute
+	DefaultSizingMaxErrorPercent = 1.0
+	DefaultSizingHeadroomPercent = 30.0
 	// maxSizingSteps bounds a candidate's plan (steps × step duration is
 	// the test's length, and the endpoint is billed meanwhile).
 	maxSizingSteps = 30
@@ -216,20 +223,21 @@ func (s *Sizing) PeakRate(i int) float64 {
 	return slices.Max(rates)
 }
 
-// SizingErrorBound is the largest accepted error rate as a fraction.
+// SizingErrorBound is the largest accepted error rate as a fraction
+// (MaxErrorPercent converted once, by metrics.Fraction).
 func (s *Sizing) SizingErrorBound() float64 {
-	if s.MaxErrorRate == nil {
-		return DefaultSizingMaxErrorRate / 100
+	if s.MaxErrorPercent == nil {
+		return metrics.Fraction(DefaultSizingMaxErrorPercent)
 	}
-	return s.MaxErrorRate.Value / 100
+	return metrics.Fraction(s.MaxErrorPercent.Value)
 }
 
 // HeadroomFraction is the headroom as a fraction.
 func (s *Sizing) HeadroomFraction() float64 {
-	if s.Headroom == nil {
-		return DefaultSizingHeadroom / 100
+	if s.HeadroomPercent == nil {
+		return metrics.Fraction(DefaultSizingHeadroomPercent)
 	}
-	return s.Headroom.Value / 100
+	return metrics.Fraction(s.HeadroomPercent.Value)
 }
 
 // addSizingEndpoint appends the endpoint that sizing: describes, before
@@ -321,6 +329,10 @@ func (c *Config) validateSizing(e *Endpoint, endpointIndex map[string]int, add f
 		add(p+".candidates", "has %d candidates; one SageMaker endpoint holds at most %d production variants: split the test", len(s.Candidates), maxVariants)
 	default:
 		c.validateEndpoint(p, e, rewrite)
+		// The sizing endpoint's variants are the candidates, in order.
+		for i := range s.Candidates {
+			s.Candidates[i].Instance = e.Variants[i].Instance
+		}
 	}
 	if s.SLO == nil {
 		add(p+".slo", "is required: the latency objective every candidate must hold, e.g. {percentile: p99, latency: 200ms}")
@@ -330,10 +342,10 @@ func (c *Config) validateSizing(e *Endpoint, endpointIndex map[string]int, add f
 	if !(s.TargetRate > 0) {
 		add(p+".targetRate", "is required: the production load in requests per second the recommendation must hold, e.g. 300")
 	}
-	if m := s.MaxErrorRate; m != nil && (m.Value < 0 || m.Value >= 100) {
+	if m := s.MaxErrorPercent; m != nil && (m.Value < 0 || m.Value >= 100) {
 		add(p+".maxErrorRate", "must be from 0%% to below 100%%, got %s", m)
 	}
-	if h := s.Headroom; h != nil && (h.Value < 0 || h.Value >= 100) {
+	if h := s.HeadroomPercent; h != nil && (h.Value < 0 || h.Value >= 100) {
 		add(p+".headroom", "must be from 0%% to below 100%%, got %s", h)
 	}
 	c.validateSizingPlan(add)

@@ -236,6 +236,7 @@ func (c *Config) validateEndpoint(p string, e *Endpoint, add func(path, format s
 			allKnown = false
 			continue
 		}
+		e.Variants[j].Instance = inst
 		if inst.NotebookOnly {
 			add(vp+".instanceType", "%s is a notebook instance type; SageMaker endpoints cannot run on it (try ml.m5.large or ml.c5.large)", inst.Type)
 		}
@@ -375,6 +376,7 @@ func (c *Config) validateNotebook(p string, n *Notebook, add func(path, format s
 		if err != nil {
 			add(p+".instanceType", "%v", err)
 		} else {
+			n.Instance = inst
 			gpus, known = inst.GPUs(), true
 		}
 	}

@@ -10,28 +10,32 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+
+	"github.com/sagesize/sagesize/metrics"
 )
 
-// DefaultNamespace is the CloudWatch namespace of load-test metrics.
-const DefaultNamespace = "SageSize/LoadTest"
+// DefaultNamespace is the CloudWatch namespace of load-test metrics,
+// metrics.NamespaceLoadTest.
+const DefaultNamespace = metrics.NamespaceLoadTest
 
-// Names of the metrics the publisher writes. Every metric carries the
-// dimensions EndpointName, VariantName and TestId.
+// Names of the metrics the publisher writes, as package metrics names them
+// (the metric contract shared with the dashboards and the sizing code).
+// Every metric carries the dimensions metrics.LoadTestDimensions.
 const (
 	// MetricLatency is the client-side latency distribution of an interval,
 	// in microseconds, as Values/Counts: CloudWatch computes exact-enough
 	// percentiles (p99 etc.) over any set of generators and periods from it.
-	MetricLatency = "Latency"
+	MetricLatency = metrics.LoadTestLatency
 	// MetricLatencyClosedLoop replaces MetricLatency in closed-loop mode,
 	// so that its understated latencies (coordinated omission) can never
 	// be mistaken for, or merged with, open-model latencies.
-	MetricLatencyClosedLoop = "LatencyClosedLoop"
-	MetricRequests          = "Requests"    // requests that ended, any class (Count)
-	MetricErrors            = "Errors"      // failed requests, any class (Count)
-	MetricThrottles         = "Throttles"   // throttled requests (Count)
-	MetricModelErrors       = "ModelErrors" // SageMaker ModelError responses (Count)
-	MetricTimeouts          = "Timeouts"    // requests that timed out (Count)
-	MetricDropped           = "Dropped"     // requests due but not sent (Count)
+	MetricLatencyClosedLoop = metrics.LoadTestLatencyClosedLoop
+	MetricRequests          = metrics.LoadTestRequests    // requests that ended, any class (Count)
+	MetricErrors            = metrics.LoadTestErrors      // failed requests, any class (Count)
+	MetricThrottles         = metrics.LoadTestThrottles   // throttled requests (Count)
+	MetricModelErrors       = metrics.LoadTestModelErrors // SageMaker ModelError responses (Count)
+	MetricTimeouts          = metrics.LoadTestTimeouts    // requests that timed out (Count)
+	MetricDropped           = metrics.LoadTestDropped     // requests due but not sent (Count)
 )
 
 // PutMetricData limits (CloudWatch API reference).
@@ -57,8 +61,8 @@ type Publisher struct {
 }
 
 // NewPublisher returns a Publisher writing to namespace with the dimensions
-// EndpointName, VariantName and TestId. Empty values are replaced by "-":
-// CloudWatch rejects empty dimension values.
+// metrics.LoadTestDimensions: EndpointName, VariantName and TestId. Empty
+// values are replaced by "-": CloudWatch rejects empty dimension values.
 func NewPublisher(api PutMetricDataAPI, namespace, endpointName, variantName, testID string) *Publisher {
 	dim := func(name, value string) types.Dimension {
 		if value == "" {
@@ -70,7 +74,7 @@ func NewPublisher(api PutMetricDataAPI, namespace, endpointName, variantName, te
 		api:       api,
 		namespace: namespace,
 		dimensions: []types.Dimension{
-			dim("EndpointName", endpointName), dim("VariantName", variantName), dim("TestId", testID),
+			dim(metrics.DimEndpointName, endpointName), dim(metrics.DimVariantName, variantName), dim(metrics.DimTestID, testID),
 		},
 	}
 }
@@ -113,7 +117,7 @@ func (p *Publisher) Datums(s *Stats, h *hdrhistogram.Histogram) []types.MetricDa
 	values, counts := Distribution(h)
 	for i := 0; i < len(values); i += maxValuesPerDatum {
 		j := min(i+maxValuesPerDatum, len(values))
-		d := datum(latency, types.StandardUnitMicroseconds)
+		d := datum(latency, types.StandardUnit(metrics.UnitMicroseconds))
 		d.Values, d.Counts = values[i:j], counts[i:j]
 		out = append(out, d)
 	}
@@ -124,7 +128,7 @@ func (p *Publisher) Datums(s *Stats, h *hdrhistogram.Histogram) []types.MetricDa
 		{MetricRequests, s.Requests}, {MetricErrors, s.Errors}, {MetricThrottles, s.ByClass.Throttled},
 		{MetricModelErrors, s.ByClass.ModelError}, {MetricTimeouts, s.ByClass.Timeout}, {MetricDropped, s.Dropped},
 	} {
-		d := datum(c.name, types.StandardUnitCount)
+		d := datum(c.name, types.StandardUnit(metrics.UnitCount))
 		d.Value = aws.Float64(float64(c.n))
 		out = append(out, d)
 	}

@@ -6,6 +6,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+
+	"github.com/sagesize/sagesize/metrics"
 )
 
 func TestDatumsSplitDistributions(t *testing.T) {
@@ -77,5 +79,38 @@ func TestBatchesRespectLimits(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Every datum the publisher writes is a metric of the contract (package
+// metrics), with its unit and dimension set, and loadgen publishes as often
+// as the dashboards' load-test graphs assume.
+func TestDatumsFollowTheMetricContract(t *testing.T) {
+	h := NewHistogram(time.Minute)
+	_ = h.RecordValue(1500)
+	cat := metrics.LoadTest("Custom/NS")
+	p := NewPublisher(nil, "Custom/NS", "ep", "v", "id")
+	for _, mode := range []string{ModeOpen, ModeClosedLoop} {
+		names := map[string]bool{}
+		for _, d := range p.Datums(&Stats{Mode: mode, Requests: 1}, h) {
+			dims := make([]string, len(d.Dimensions))
+			for i, dim := range d.Dimensions {
+				dims[i] = *dim.Name
+			}
+			m, ok := metrics.Lookup(cat, "Custom/NS", *d.MetricName, dims)
+			switch {
+			case !ok:
+				t.Errorf("%s: datum %s%v is not in the metric contract", mode, *d.MetricName, dims)
+			case string(d.Unit) != m.Unit:
+				t.Errorf("%s: datum %s has unit %q; the contract says %q", mode, *d.MetricName, d.Unit, m.Unit)
+			}
+			names[*d.MetricName] = true
+		}
+		if len(names) != 7 {
+			t.Errorf("%s: published %d metrics %v; want latency and 6 counts", mode, len(names), names)
+		}
+	}
+	if DefaultInterval != metrics.LoadTestPeriod {
+		t.Errorf("DefaultInterval %v; the dashboards graph loadgen's metrics with period %v", DefaultInterval, metrics.LoadTestPeriod)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/sagesize/sagesize/catalog"
+	"github.com/sagesize/sagesize/metrics"
 )
 
 // Supported SLO percentiles, as used in SLO.Percentile.
@@ -386,7 +387,7 @@ func judgeStep(t Test, s Step, field string, sloOK bool) StepResult {
 	sr.KeptUp = s.AchievedRate >= KeepUpFraction*s.PlannedRate
 	if !sr.KeptUp {
 		sr.Why = append(sr.Why, fmt.Sprintf("achieved %s of %s req/s planned (< %.0f%%)",
-			FormatRate(s.AchievedRate), FormatRate(s.PlannedRate), KeepUpFraction*100))
+			FormatRate(s.AchievedRate), FormatRate(s.PlannedRate), metrics.Percent(KeepUpFraction)))
 	}
 	switch {
 	case !sloOK:
@@ -449,7 +450,7 @@ func recommend(r *Result, sizable bool) {
 		fmt.Sprintf("%s (%s) sustains %s req/s per instance with client %s ≤ %s ms and errors ≤ %s",
 			best.Variant, best.InstanceType, FormatRate(best.SustainablePerInstance), r.SLO.Percentile, FormatMillis(r.SLO.Latency), FormatPercent(r.MaxErrorRate)),
 		fmt.Sprintf("%d × %s hold %s req/s with %.0f%% headroom for %s/h, the cheapest fleet of the %d candidates that meet the SLO",
-			best.InstancesForTarget, best.InstanceType, FormatRate(r.TargetRate), r.Headroom*100, FormatUSD(best.FleetCostPerHour), len(ok)),
+			best.InstancesForTarget, best.InstanceType, FormatRate(r.TargetRate), metrics.Percent(r.Headroom), FormatUSD(best.FleetCostPerHour), len(ok)),
 		fmt.Sprintf("cost per million inferences at the sustainable rate: %s", FormatUSD(best.CostPerMillion)),
 	)
 	if len(ok) > 1 {
@@ -470,15 +471,13 @@ func recommend(r *Result, sizable bool) {
 func FormatRate(v float64) string { return fmt.Sprintf("%.1f", v) }
 
 // FormatMillis formats a duration in milliseconds as every report prints it.
-func FormatMillis(d time.Duration) string {
-	return fmt.Sprintf("%.1f", float64(d)/float64(time.Millisecond))
-}
+func FormatMillis(d time.Duration) string { return fmt.Sprintf("%.1f", metrics.Millis(d)) }
 
 // FormatUSD formats an amount of US dollars as every report prints it.
 func FormatUSD(v float64) string { return fmt.Sprintf("$%.4f", v) }
 
 // FormatPercent formats a fraction (0.01) as a percentage ("1.00%").
-func FormatPercent(f float64) string { return fmt.Sprintf("%.2f%%", f*100) }
+func FormatPercent(f float64) string { return fmt.Sprintf("%.2f%%", metrics.Percent(f)) }
 
 // FormatUtil formats a 0-100 utilization, "n/a" when nil.
 func FormatUtil(p *float64) string {

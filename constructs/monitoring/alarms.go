@@ -2,6 +2,7 @@ package monitoring
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/sagesize/sagesize/dashboard"
+	"github.com/sagesize/sagesize/metrics"
 )
 
 // Severities, in the order they escalate.
@@ -41,17 +43,74 @@ type Actions struct {
 	CompositeActions []string
 }
 
-// alarmSpec is one threshold on one metric.
+// Thresholds are the upper bounds of one alarm family, in the unit the
+// dashboard shows the metric in: milliseconds for latencies, percent for
+// error rates and utilizations (of the whole instance). A nil bound has no
+// alarm.
+type Thresholds struct {
+	Warning, Critical *float64
+}
+
+// level is one bound of a Thresholds, in display units.
+type level struct {
+	severity string
+	value    float64
+}
+
+// levels are t's bounds in the order they escalate, Warning then Critical,
+// without the unset ones; none for a nil t.
+func (t *Thresholds) levels() []level {
+	if t == nil {
+		return nil
+	}
+	var ls []level
+	for _, l := range []struct {
+		severity string
+		value    *float64
+	}{{Warning, t.Warning}, {Critical, t.Critical}} {
+		if l.value != nil {
+			ls = append(ls, level{l.severity, *l.value})
+		}
+	}
+	return ls
+}
+
+// The severity helper: what an alarm of a severity notifies and the colour
+// of its threshold line.
+
+// forSeverity is where alarms of severity notify.
+func (a Actions) forSeverity(severity string) []string {
+	if severity == Critical {
+		return a.CriticalActions
+	}
+	return a.WarningActions
+}
+
+// severityColor is the colour of a threshold line of severity.
+func severityColor(severity string) string {
+	if severity == Critical {
+		return colorCritical
+	}
+	return colorWarning
+}
+
+// alarmSpec is one alarm family on one metric: every level of its
+// Thresholds becomes an alarm.
 type alarmSpec struct {
-	id          string // construct id, stable across releases
-	name        string
-	description string
+	// idPrefix and nameParts give the alarm at severity s the construct id
+	// idPrefix+s (stable across releases) and the name <prefix>-<nameParts>-s.
+	idPrefix  string
+	nameParts []string
+	// description describes the alarm at a threshold in display units.
+	description func(shown float64) string
 	fam         family
 	dims        []dashboard.Dim
-	stat        string  // Average, Maximum, p99, ...
-	display     float64 // threshold in display units
-	severity    string
+	stat        string // Average, Maximum, p99, ...
 	what        string // the threshold's subject in the annotation label
+	// ratio, when set, makes the alarm compare 100×ratio[0]/ratio[1] (the
+	// Average of each metric of fam.namespace, such as GPU memory used
+	// over total) by metric math, instead of fam.metric.
+	ratio *[2]string
 }
 
 // Alarm is a created alarm with what the dashboard needs to draw it.
@@ -60,7 +119,7 @@ type Alarm struct {
 	Name string
 	// Severity is Warning or Critical.
 	Severity string
-	// Resource is the CloudFormation alarm.
+	// Resource is the CloudFormation alarm, set once the plan is built.
 	Resource awscloudwatch.CfnAlarm
 	// Threshold is the threshold in the unit the metric is published in.
 	Threshold float64
@@ -68,34 +127,48 @@ type Alarm struct {
 	Annotation dashboard.Horizontal
 }
 
+// annotations are the threshold lines of alarms.
+func annotations(alarms []*Alarm) []dashboard.Horizontal {
+	var ann []dashboard.Horizontal
+	for _, a := range alarms {
+		ann = append(ann, a.Annotation)
+	}
+	return ann
+}
+
 // alarmFactory plans the alarms of one segment with its naming, defaults
-// and actions, so that callers pass only what differs: metric and threshold.
-// Planning needs no jsii runtime (a segment's footprint is known before any
-// stack exists); materialize then creates the CloudFormation resources.
+// and evaluation, so that callers pass only what differs: metric and
+// thresholds. Planning needs no jsii runtime (a segment's footprint is known
+// before any stack exists); build then creates the CloudFormation
+// resources, with the actions of the stack the segment lands in.
 type alarmFactory struct {
-	eval     Evaluation
-	actions  Actions
-	creators []func(scope constructs.Construct)
-	// composite, when planned, creates the composite alarm under scope,
-	// depending on every alarm under alarms.
-	compositeCreator func(scope, alarms constructs.Construct)
+	eval  Evaluation
+	names func(parts ...string) string
+	// alarms are every planned threshold alarm, in creation order.
+	alarms   []*Alarm
+	creators []func(scope constructs.Construct, acts Actions)
+	// compositeCreator, when planned, creates the composite alarm under
+	// scope, depending on every alarm under children.
+	compositeCreator func(scope, children constructs.Construct, acts Actions) awscloudwatch.CfnCompositeAlarm
 	// bytes estimates what the planned resources add to a template.
 	bytes int
 }
 
-// materialize creates every planned resource: the alarms under a child
-// construct "Alarms" of scope, the composite alarm under scope.
-func (f *alarmFactory) materialize(scope constructs.Construct) {
+// build creates every planned resource, notifying acts: the alarms under a
+// child construct "Alarms" of scope, the composite alarm (returned; nil
+// when none is planned) under scope.
+func (f *alarmFactory) build(scope constructs.Construct, acts Actions) awscloudwatch.CfnCompositeAlarm {
 	if len(f.creators) == 0 {
-		return
+		return nil
 	}
 	alarms := constructs.NewConstruct(scope, jsii.String("Alarms"))
 	for _, create := range f.creators {
-		create(alarms)
+		create(alarms, acts)
 	}
-	if f.compositeCreator != nil {
-		f.compositeCreator(scope, alarms)
+	if f.compositeCreator == nil {
+		return nil
 	}
+	return f.compositeCreator(scope, alarms, acts)
 }
 
 // resources is the number of CloudFormation resources planned.
@@ -108,26 +181,38 @@ func (f *alarmFactory) resources() int {
 }
 
 // Template size estimates per resource: a CfnAlarm renders to about 700
-// bytes of indented JSON besides its name and description.
+// bytes of indented JSON besides its name and description (a metric-math
+// alarm to twice that).
 const (
 	alarmBytes          = 700
 	compositeBytes      = 400
 	compositeMemberSize = 110
 )
 
-func (f *alarmFactory) add(s alarmSpec) *Alarm {
-	published := s.fam.toPublished(s.display)
+// thresholds plans an alarm on s for every level of t, Warning first, and
+// returns them.
+func (f *alarmFactory) thresholds(t *Thresholds, s alarmSpec) []*Alarm {
+	var out []*Alarm
+	for _, l := range t.levels() {
+		out = append(out, f.add(s, l))
+	}
+	return out
+}
+
+// add plans the alarm of s at level l. The threshold, given in display
+// units, is converted to the published unit here, once; the annotation
+// draws the display value.
+func (f *alarmFactory) add(s alarmSpec, l level) *Alarm {
+	name := f.names(append(slices.Clone(s.nameParts), l.severity)...)
+	description := s.description(l.value)
+	published := s.fam.scale.ToPublished(l.value)
 	dims := make([]any, len(s.dims))
 	for i, d := range s.dims {
 		dims[i] = &awscloudwatch.CfnAlarm_DimensionProperty{Name: jsii.String(d.Name), Value: jsii.String(d.Value)}
 	}
 	props := &awscloudwatch.CfnAlarmProps{
-		AlarmName:          jsii.String(s.name),
-		AlarmDescription:   jsii.String(s.description),
-		Namespace:          jsii.String(s.fam.namespace),
-		MetricName:         jsii.String(s.fam.metric),
-		Dimensions:         &dims,
-		Period:             jsii.Number(f.eval.Period.Seconds()),
+		AlarmName:          jsii.String(name),
+		AlarmDescription:   jsii.String(description),
 		EvaluationPeriods:  jsii.Number(f.eval.EvaluationPeriods),
 		DatapointsToAlarm:  jsii.Number(f.eval.DatapointsToAlarm),
 		Threshold:          jsii.Number(published),
@@ -135,64 +220,119 @@ func (f *alarmFactory) add(s alarmSpec) *Alarm {
 		// No traffic means no latency or error data; that is not an incident.
 		TreatMissingData: jsii.String("notBreaching"),
 	}
-	if strings.HasPrefix(s.stat, "p") {
-		props.ExtendedStatistic = jsii.String(s.stat)
-		// Percentiles over too few samples are noise: evaluate them only
-		// when the period holds enough data points.
-		props.EvaluateLowSampleCountPercentile = jsii.String("ignore")
+	bytes := alarmBytes
+	if s.ratio != nil {
+		stat := func(id, metric string) *awscloudwatch.CfnAlarm_MetricDataQueryProperty {
+			return &awscloudwatch.CfnAlarm_MetricDataQueryProperty{
+				Id:         jsii.String(id),
+				ReturnData: jsii.Bool(false),
+				MetricStat: &awscloudwatch.CfnAlarm_MetricStatProperty{
+					Metric: &awscloudwatch.CfnAlarm_MetricProperty{Namespace: jsii.String(s.fam.namespace), MetricName: jsii.String(metric), Dimensions: &dims},
+					Period: jsii.Number(f.eval.Period.Seconds()),
+					Stat:   jsii.String(s.stat),
+				},
+			}
+		}
+		props.Metrics = &[]any{
+			stat("num", s.ratio[0]), stat("den", s.ratio[1]),
+			&awscloudwatch.CfnAlarm_MetricDataQueryProperty{Id: jsii.String("pct"), Expression: jsii.String(metrics.FractionAsPercent().Expr("num/den")), Label: jsii.String(s.what + " (" + s.fam.unit + ")"), ReturnData: jsii.Bool(true)},
+		}
+		bytes = 2 * alarmBytes
 	} else {
-		props.Statistic = jsii.String(s.stat)
-	}
-	acts := f.actions.WarningActions
-	if s.severity == Critical {
-		acts = f.actions.CriticalActions
-	}
-	if len(acts) > 0 {
-		props.AlarmActions = anyStrings(acts)
-		props.OkActions = anyStrings(acts)
-	}
-	color := colorWarning
-	if s.severity == Critical {
-		color = colorCritical
+		props.Namespace = jsii.String(s.fam.namespace)
+		props.MetricName = jsii.String(s.fam.metric)
+		props.Dimensions = &dims
+		props.Period = jsii.Number(f.eval.Period.Seconds())
+		if strings.HasPrefix(s.stat, "p") {
+			props.ExtendedStatistic = jsii.String(s.stat)
+			// Percentiles over too few samples are noise: evaluate them
+			// only when the period holds enough data points.
+			props.EvaluateLowSampleCountPercentile = jsii.String("ignore")
+		} else {
+			props.Statistic = jsii.String(s.stat)
+		}
 	}
 	a := &Alarm{
-		Name:       s.name,
-		Severity:   s.severity,
+		Name:       name,
+		Severity:   l.severity,
 		Threshold:  published,
-		Annotation: dashboard.Horizontal{Label: s.severity + ": " + s.what + " > " + num(s.display) + " " + s.fam.unit, Value: s.display, Color: color},
+		Annotation: dashboard.Horizontal{Label: l.severity + ": " + s.what + " > " + num(l.value) + " " + s.fam.unit, Value: l.value, Color: severityColor(l.severity)},
 	}
-	f.creators = append(f.creators, func(scope constructs.Construct) {
-		a.Resource = awscloudwatch.NewCfnAlarm(scope, jsii.String(s.id), props)
+	id := s.idPrefix + l.severity
+	f.creators = append(f.creators, func(scope constructs.Construct, acts Actions) {
+		if notify := acts.forSeverity(l.severity); len(notify) > 0 {
+			props.AlarmActions = anyStrings(notify)
+			props.OkActions = anyStrings(notify)
+		}
+		a.Resource = awscloudwatch.NewCfnAlarm(scope, jsii.String(id), props)
 	})
-	f.bytes += alarmBytes + 2*len(s.name) + len(s.description)
+	f.alarms = append(f.alarms, a)
+	f.bytes += bytes + 2*len(name) + len(description)
 	return a
 }
 
-// composite plans one alarm that is in ALARM while any of alarms is; out
-// receives it when the plan is materialized. The rule names the alarms, and
-// one construct dependency makes CloudFormation create them first: cheaper
-// at synth than an ARN attribute per alarm.
-func (f *alarmFactory) composite(id, name, description string, alarms []*Alarm, out *awscloudwatch.CfnCompositeAlarm) {
+// composite plans one alarm that is in ALARM while any of alarms is. The
+// rule names the alarms, and one construct dependency makes CloudFormation
+// create them first: cheaper at synth than an ARN attribute per alarm.
+func (f *alarmFactory) composite(id, name, description string, alarms []*Alarm) {
 	terms := make([]string, len(alarms))
 	for i, a := range alarms {
 		terms[i] = fmt.Sprintf("ALARM(%q)", a.Name)
 	}
 	rule := strings.Join(terms, " OR ")
-	f.compositeCreator = func(scope, children constructs.Construct) {
+	f.compositeCreator = func(scope, children constructs.Construct, acts Actions) awscloudwatch.CfnCompositeAlarm {
 		props := &awscloudwatch.CfnCompositeAlarmProps{
 			AlarmName:        jsii.String(name),
 			AlarmDescription: jsii.String(description),
 			AlarmRule:        jsii.String(rule),
 		}
-		if len(f.actions.CompositeActions) > 0 {
-			props.AlarmActions = anyStrings(f.actions.CompositeActions)
-			props.OkActions = anyStrings(f.actions.CompositeActions)
+		if len(acts.CompositeActions) > 0 {
+			props.AlarmActions = anyStrings(acts.CompositeActions)
+			props.OkActions = anyStrings(acts.CompositeActions)
 		}
 		c := awscloudwatch.NewCfnCompositeAlarm(scope, jsii.String(id), props)
 		c.Node().AddDependency(children)
-		*out = c
+		return c
 	}
 	f.bytes += compositeBytes + len(name) + len(description) + compositeMemberSize*len(alarms)
+}
+
+// header plans the composite alarm of a segment's alarms, named
+// <prefix>-<resource>-AnyCritical, and returns the dashboard's first row:
+// markdown beside an alarm status widget that lists the composite and every
+// alarm. The composite gathers the critical alarms, or every alarm when none
+// is critical; compositeName is "" without alarms. describe describes the
+// composite.
+func (f *alarmFactory) header(resource, markdown string, describe func() string) (row []dashboard.Cell, compositeName string) {
+	arns := make([]string, 0, len(f.alarms)+1)
+	if gather := gatherForComposite(f.alarms); len(gather) > 0 {
+		compositeName = f.names(resource, "AnyCritical")
+		f.composite("AnyCritical", compositeName, describe(), gather)
+		arns = append(arns, dashboard.AlarmARN(compositeName))
+	}
+	for _, a := range f.alarms {
+		arns = append(arns, dashboard.AlarmARN(a.Name))
+	}
+	row = []dashboard.Cell{dashboard.TextCell(2*thirdWidth, headerHeight, markdown)}
+	if len(arns) > 0 {
+		row = append(row, dashboard.AlarmStatusCell(thirdWidth, headerHeight, "Alarms", arns))
+	}
+	return row, compositeName
+}
+
+// gatherForComposite picks the alarms a composite gathers: the critical
+// ones, or every alarm when none is critical.
+func gatherForComposite(alarms []*Alarm) []*Alarm {
+	var critical []*Alarm
+	for _, a := range alarms {
+		if a.Severity == Critical {
+			critical = append(critical, a)
+		}
+	}
+	if len(critical) == 0 {
+		return alarms
+	}
+	return critical
 }
 
 func anyStrings(ss []string) *[]any {
@@ -201,65 +341,4 @@ func anyStrings(ss []string) *[]any {
 		out[i] = jsii.String(s)
 	}
 	return &out
-}
-
-// ratioSpec is a threshold on 100*num/den of two metrics, such as GPU memory
-// used over total, evaluated by metric math.
-type ratioSpec struct {
-	id, name, description, what, severity string
-	namespace, num, den                   string
-	dims                                  []dashboard.Dim
-	display                               float64 // threshold in %
-}
-
-// addRatio creates a metric-math alarm on 100*num/den (Average of each).
-func (f *alarmFactory) addRatio(s ratioSpec) *Alarm {
-	dims := make([]any, len(s.dims))
-	for i, d := range s.dims {
-		dims[i] = &awscloudwatch.CfnAlarm_DimensionProperty{Name: jsii.String(d.Name), Value: jsii.String(d.Value)}
-	}
-	stat := func(id, metric string) *awscloudwatch.CfnAlarm_MetricDataQueryProperty {
-		return &awscloudwatch.CfnAlarm_MetricDataQueryProperty{
-			Id:         jsii.String(id),
-			ReturnData: jsii.Bool(false),
-			MetricStat: &awscloudwatch.CfnAlarm_MetricStatProperty{
-				Metric: &awscloudwatch.CfnAlarm_MetricProperty{Namespace: jsii.String(s.namespace), MetricName: jsii.String(metric), Dimensions: &dims},
-				Period: jsii.Number(f.eval.Period.Seconds()),
-				Stat:   jsii.String("Average"),
-			},
-		}
-	}
-	props := &awscloudwatch.CfnAlarmProps{
-		AlarmName:        jsii.String(s.name),
-		AlarmDescription: jsii.String(s.description),
-		Metrics: &[]any{
-			stat("num", s.num), stat("den", s.den),
-			&awscloudwatch.CfnAlarm_MetricDataQueryProperty{Id: jsii.String("pct"), Expression: jsii.String("100*num/den"), Label: jsii.String(s.what + " (%)"), ReturnData: jsii.Bool(true)},
-		},
-		EvaluationPeriods:  jsii.Number(f.eval.EvaluationPeriods),
-		DatapointsToAlarm:  jsii.Number(f.eval.DatapointsToAlarm),
-		Threshold:          jsii.Number(s.display),
-		ComparisonOperator: jsii.String("GreaterThanThreshold"),
-		TreatMissingData:   jsii.String("notBreaching"),
-	}
-	acts := f.actions.WarningActions
-	color := colorWarning
-	if s.severity == Critical {
-		acts, color = f.actions.CriticalActions, colorCritical
-	}
-	if len(acts) > 0 {
-		props.AlarmActions = anyStrings(acts)
-		props.OkActions = anyStrings(acts)
-	}
-	a := &Alarm{
-		Name:       s.name,
-		Severity:   s.severity,
-		Threshold:  s.display,
-		Annotation: dashboard.Horizontal{Label: s.severity + ": " + s.what + " > " + num(s.display) + " %", Value: s.display, Color: color},
-	}
-	f.creators = append(f.creators, func(scope constructs.Construct) {
-		a.Resource = awscloudwatch.NewCfnAlarm(scope, jsii.String(s.id), props)
-	})
-	f.bytes += 2*alarmBytes + 2*len(s.name) + len(s.description)
-	return a
 }

@@ -2,15 +2,14 @@ package monitoring
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/sagesize/sagesize/catalog"
-	"github.com/sagesize/sagesize/config"
 	"github.com/sagesize/sagesize/dashboard"
+	"github.com/sagesize/sagesize/metrics"
 )
 
 // Variant is one production variant with its catalogue entry.
@@ -18,6 +17,29 @@ type Variant struct {
 	Name     string
 	Count    int
 	Instance catalog.Instance
+}
+
+// LatencyThresholds are upper bounds, in milliseconds, on one statistic of
+// a latency metric.
+type LatencyThresholds struct {
+	// Statistic is a percentile (p99), Average, Maximum or Minimum.
+	Statistic string
+	Thresholds
+}
+
+// EndpointAlarms are an endpoint's thresholds per alarm family, in display
+// units: milliseconds for latencies, percent for error rates, and percent
+// of the whole instance for utilizations. A nil family has no alarms.
+type EndpointAlarms struct {
+	ModelLatency           *LatencyThresholds
+	OverheadLatency        *LatencyThresholds
+	Invocation5XXErrorRate *Thresholds
+	ModelErrorRate         *Thresholds
+	CPUUtilization         *Thresholds
+	GPUUtilization         *Thresholds
+	GPUMemoryUtilization   *Thresholds
+	MemoryUtilization      *Thresholds
+	DiskUtilization        *Thresholds
 }
 
 // EndpointMonitorProps describes one SageMaker real-time endpoint to
@@ -32,7 +54,7 @@ type EndpointMonitorProps struct {
 	SLOPercentile string
 	SLOLatency    time.Duration
 	// Alarms are the thresholds per alarm family and severity.
-	Alarms config.Alarms
+	Alarms EndpointAlarms
 	// Evaluation is how the alarms evaluate.
 	Evaluation Evaluation
 	// Description is extra markdown for the dashboard header (optional).
@@ -47,6 +69,79 @@ type EndpointMonitorProps struct {
 	Muted bool
 }
 
+// EndpointPlan is the monitoring of one endpoint, planned without creating
+// anything (no jsii runtime is needed): its alarms, its dashboard, rendered
+// once, and what they add to a stack. The app spreads endpoints across
+// stacks by the plans' footprints, then Facade.AddEndpoint builds each plan
+// as it was measured.
+type EndpointPlan struct {
+	prefix        string
+	props         EndpointMonitorProps
+	names         func(parts ...string) string
+	af            *alarmFactory
+	compositeName string
+	rows          [][]dashboard.Cell
+	body          string
+	footprint     Footprint
+	built         bool
+}
+
+// PlanEndpoint plans the alarms and dashboard of the endpoint props
+// describes, named with prefix (the prefix of the Facade that will build
+// it). It fails only when the dashboard cannot be rendered.
+func PlanEndpoint(prefix string, props *EndpointMonitorProps) (*EndpointPlan, error) {
+	p := &EndpointPlan{prefix: prefix, props: *props, names: namer(prefix)}
+	p.af = &alarmFactory{eval: props.Evaluation, names: p.names}
+	var body [][]dashboard.Cell
+	for vi, v := range props.Variants {
+		body = append(body, p.variantRows(vi, v)...)
+	}
+	if len(props.Variants) > 1 {
+		body = append(body, p.comparisonRows()...)
+	}
+	top, composite := p.af.header(props.EndpointName, p.headerMarkdown(), func() string {
+		return fmt.Sprintf("SageMaker endpoint %s breaks a critical threshold (latency SLO %s ≤ %v). See the dashboard %s.",
+			props.EndpointName, props.SLOPercentile, props.SLOLatency, p.DashboardName())
+	})
+	p.compositeName = composite
+	header := [][]dashboard.Cell{top}
+	if props.LoadTestNamespace != "" {
+		header = append(header, p.loadTestRows()...)
+	}
+	p.rows = append(header, body...)
+	d := dashboardBody(p.rows)
+	s, err := d.Render()
+	if err != nil {
+		return nil, fmt.Errorf("dashboard of endpoint %s: %w", props.EndpointName, err)
+	}
+	p.body = s
+	p.footprint = Footprint{
+		Resources:     p.af.resources() + 1,
+		TemplateBytes: p.af.bytes + dashboardTemplateBytes(s),
+		Widgets:       len(d.Widgets),
+		Metrics:       d.MetricCount(),
+	}
+	return p, nil
+}
+
+// Footprint is what the planned monitoring adds to its stack and dashboard.
+func (p *EndpointPlan) Footprint() Footprint { return p.footprint }
+
+// DashboardName is <prefix>-<endpoint>.
+func (p *EndpointPlan) DashboardName() string { return p.names(p.props.EndpointName) }
+
+// CompositeName is the name of the endpoint's composite alarm, "" when it
+// has no alarms.
+func (p *EndpointPlan) CompositeName() string { return p.compositeName }
+
+// Overview is the endpoint as the fleet overview shows it, in stack number stack.
+func (p *EndpointPlan) Overview(stack int) OverviewEndpoint {
+	return OverviewEndpoint{
+		Name: p.props.EndpointName, Variants: p.props.Variants, SLOPercentile: p.props.SLOPercentile, SLOLatency: p.props.SLOLatency,
+		DashboardName: p.DashboardName(), CompositeName: p.compositeName, Stack: stack,
+	}
+}
+
 // EndpointMonitor is the alarms and dashboard segment of one endpoint.
 type EndpointMonitor struct {
 	constructs.Construct
@@ -57,85 +152,46 @@ type EndpointMonitor struct {
 	// CompositeName is the composite alarm's name.
 	CompositeName string
 
-	props *EndpointMonitorProps
-	names func(parts ...string) string
-	rows  [][]dashboard.Cell
-	af    *alarmFactory
+	plan *EndpointPlan
 }
 
-// newEndpointMonitor creates the alarms for props under a new construct and
-// builds the dashboard rows. Facade.AddEndpoint is the public entry.
-func newEndpointMonitor(scope constructs.Construct, id *string, props *EndpointMonitorProps, names func(...string) string, actions Actions) *EndpointMonitor {
-	m := planEndpoint(props, names, actions)
-	m.Construct = constructs.NewConstruct(scope, id)
-	m.af.materialize(m.Construct)
-	return m
-}
-
-// planEndpoint computes an endpoint's alarms and dashboard rows without
-// creating anything (no jsii runtime needed).
-func planEndpoint(props *EndpointMonitorProps, names func(...string) string, actions Actions) *EndpointMonitor {
-	m := &EndpointMonitor{props: props, names: names}
-	if props.Muted {
+// newEndpointMonitor builds plan under a new construct, its alarms
+// notifying actions unless the endpoint is muted. Facade.AddEndpoint is the
+// public entry.
+func newEndpointMonitor(scope constructs.Construct, id *string, plan *EndpointPlan, actions Actions) *EndpointMonitor {
+	if plan.built {
+		panic("monitoring: endpoint " + plan.props.EndpointName + " is built twice") // programmer error
+	}
+	plan.built = true
+	if plan.props.Muted {
 		actions = Actions{}
 	}
-	af := &alarmFactory{eval: props.Evaluation, actions: actions}
-	m.af = af
-
-	var header [][]dashboard.Cell
-	var body [][]dashboard.Cell
-	for vi, v := range props.Variants {
-		body = append(body, m.variantRows(af, vi, v)...)
-	}
-	if len(props.Variants) > 1 {
-		body = append(body, m.comparisonRows()...)
-	}
-
-	gather := gatherForComposite(m.Alarms)
-	arns := make([]string, 0, len(m.Alarms)+1)
-	if len(gather) > 0 {
-		m.CompositeName = names(props.EndpointName, "AnyCritical")
-		af.composite("AnyCritical", m.CompositeName,
-			fmt.Sprintf("SageMaker endpoint %s breaks a critical threshold (latency SLO %s ≤ %v). See the dashboard %s.",
-				props.EndpointName, props.SLOPercentile, props.SLOLatency, m.DashboardName()), gather, &m.Composite)
-		arns = append(arns, dashboard.AlarmARN(m.CompositeName))
-	}
-	for _, a := range m.Alarms {
-		arns = append(arns, dashboard.AlarmARN(a.Name))
-	}
-	top := []dashboard.Cell{dashboard.TextCell(2*thirdWidth, headerHeight, m.headerMarkdown())}
-	if len(arns) > 0 {
-		top = append(top, dashboard.AlarmStatusCell(thirdWidth, headerHeight, "Alarms", arns))
-	}
-	header = append(header, top)
-	if props.LoadTestNamespace != "" {
-		header = append(header, m.loadTestRows()...)
-	}
-	m.rows = append(header, body...)
+	m := &EndpointMonitor{Construct: constructs.NewConstruct(scope, id), Alarms: plan.af.alarms, CompositeName: plan.compositeName, plan: plan}
+	m.Composite = plan.af.build(m.Construct, actions)
 	return m
 }
 
 // DashboardName is <prefix>-<endpoint>.
-func (m *EndpointMonitor) DashboardName() string { return m.names(m.props.EndpointName) }
+func (m *EndpointMonitor) DashboardName() string { return m.plan.DashboardName() }
 
 // Rows are the dashboard rows: header, one block per variant, and a
 // comparison block when the endpoint has several variants.
-func (m *EndpointMonitor) Rows() [][]dashboard.Cell { return m.rows }
+func (m *EndpointMonitor) Rows() [][]dashboard.Cell { return m.plan.rows }
 
-func (m *EndpointMonitor) headerMarkdown() string {
-	p := m.props
+func (p *EndpointPlan) headerMarkdown() string {
+	e := p.props
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Endpoint %s\n", p.EndpointName)
+	fmt.Fprintf(&b, "# Endpoint %s\n", e.EndpointName)
 	fmt.Fprintf(&b, "**Latency SLO:** %s of ModelLatency ≤ %v · [Endpoint in the SageMaker console](https://console.aws.amazon.com/sagemaker/home?region=%s#/endpoints/%s)\n\n",
-		p.SLOPercentile, p.SLOLatency, dashboard.Region, p.EndpointName)
-	if p.Description != "" {
-		b.WriteString(p.Description + "\n\n")
+		e.SLOPercentile, e.SLOLatency, dashboard.Region, e.EndpointName)
+	if e.Description != "" {
+		b.WriteString(e.Description + "\n\n")
 	}
-	if p.Muted {
+	if e.Muted {
 		b.WriteString("**Alarms notify no one:** they show on this dashboard only.\n\n")
 	}
 	b.WriteString("| Variant | Instance type | Count | vCPU | Memory | Accelerators | On-demand $/h each |\n|---|---|---|---|---|---|---|\n")
-	for _, v := range p.Variants {
+	for _, v := range e.Variants {
 		i := v.Instance
 		acc := "none"
 		if i.AcceleratorCount > 0 {
@@ -147,123 +203,72 @@ func (m *EndpointMonitor) headerMarkdown() string {
 	return b.String()
 }
 
-// thresholds adds the warning and critical alarms of one family to m and
-// returns their annotations.
-func (m *EndpointMonitor) thresholds(af *alarmFactory, vi int, v Variant, f family, stat, what string, warn, crit *float64) []dashboard.Horizontal {
+// thresholds plans the warning and critical alarms of family f on variant
+// v and returns their threshold lines.
+func (p *EndpointPlan) thresholds(vi int, v Variant, f family, stat, what string, t *Thresholds) []dashboard.Horizontal {
+	e := p.props.EndpointName
+	return annotations(p.af.thresholds(t, alarmSpec{
+		idPrefix:  fmt.Sprintf("V%d%s", vi, f.key),
+		nameParts: []string{e, v.Name, f.key},
+		fam:       f,
+		dims:      newVariantMetrics(e, v.Name).dims(),
+		stat:      stat,
+		what:      what,
+		description: func(shown float64) string {
+			return fmt.Sprintf("%s %s of SageMaker endpoint %s variant %s (%s) is above %s %s (%s in the published unit).",
+				statLabel(stat), f.metric, e, v.Name, v.Instance.Type, num(shown), f.unit, num(f.scale.ToPublished(shown)))
+		},
+	}))
+}
+
+// latencyGraph plans the alarms of t on latency family f and returns the
+// lines of stats (plus the alarm's statistic) in ms and the threshold lines.
+func (p *EndpointPlan) latencyGraph(vi int, v Variant, f family, idPrefix string, stats []string, t *LatencyThresholds) ([]dashboard.Line, []dashboard.Horizontal) {
 	var ann []dashboard.Horizontal
-	for _, s := range []struct {
-		sev string
-		val *float64
-	}{{Warning, warn}, {Critical, crit}} {
-		if s.val == nil {
-			continue
-		}
-		a := af.add(alarmSpec{
-			id:       fmt.Sprintf("V%d%s%s", vi, f.key, s.sev),
-			name:     m.names(m.props.EndpointName, v.Name, f.key, s.sev),
-			fam:      f,
-			dims:     variantMetrics{endpoint: m.props.EndpointName, variant: v.Name}.dims(),
-			stat:     stat,
-			display:  *s.val,
-			severity: s.sev,
-			what:     what,
-			description: fmt.Sprintf("%s %s of SageMaker endpoint %s variant %s (%s) is above %s %s (%s in the published unit).",
-				statLabel(stat), f.metric, m.props.EndpointName, v.Name, v.Instance.Type, num(*s.val), f.unit, num(f.toPublished(*s.val))),
-		})
-		m.Alarms = append(m.Alarms, a)
-		ann = append(ann, a.Annotation)
+	if t != nil {
+		ann = p.thresholds(vi, v, f, t.Statistic, f.metric+" "+statLabel(t.Statistic), &t.Thresholds)
+		stats = withStat(stats, t.Statistic)
 	}
-	return ann
+	vm := newVariantMetrics(p.props.EndpointName, v.Name)
+	var lines []dashboard.Line
+	for i, s := range stats {
+		lines = append(lines, vm.display(f, s, lineID(idPrefix, i), f.metric+" "+statLabel(s)+" (ms)", "")...)
+	}
+	return lines, ann
 }
 
-func ms(d *config.Duration) *float64 {
-	if d == nil {
-		return nil
-	}
-	v := float64(d.Microseconds()) / 1000
-	return &v
-}
-
-func pct(p *config.Percent) *float64 {
-	if p == nil {
-		return nil
-	}
-	v := p.Value
-	return &v
-}
-
-func (m *EndpointMonitor) variantRows(af *alarmFactory, vi int, v Variant) [][]dashboard.Cell {
-	p := m.props
-	a := p.Alarms
-	vm := variantMetrics{endpoint: p.EndpointName, variant: v.Name, instance: v.Instance, period: int(time.Minute.Seconds())}
+func (p *EndpointPlan) variantRows(vi int, v Variant) [][]dashboard.Cell {
+	e := p.props
+	a := e.Alarms
+	vm := newVariantMetrics(e.EndpointName, v.Name)
 	inst := v.Instance
+	avg, maxStat := metrics.StatAverage, metrics.StatMaximum
 
-	// Latency: the standard percentiles, plus the alarm's statistic.
-	latStats := []string{"p50", "p90", "p99"}
-	sloMs := float64(p.SLOLatency.Microseconds()) / 1000
-	latAnn := []dashboard.Horizontal{sloLine(p.SLOPercentile, sloMs)}
-	if !slices.Contains(latStats, p.SLOPercentile) {
-		latStats = append(latStats, p.SLOPercentile)
-	}
-	if t := a.ModelLatency; t != nil {
-		stat := t.Statistic.String()
-		latAnn = append(latAnn, m.thresholds(af, vi, v, modelLatency(), stat, "ModelLatency "+statLabel(stat), ms(t.Warning), ms(t.Critical))...)
-		if !slices.Contains(latStats, stat) {
-			latStats = append(latStats, stat)
-		}
-	}
-	var latLines []dashboard.Line
-	for i, s := range latStats {
-		latLines = append(latLines, vm.display(modelLatency(), s, lineID("lat", i), "ModelLatency "+statLabel(s)+" (ms)", "")...)
-	}
-
-	ovStats := []string{"Average", "Maximum"}
-	var ovAnn []dashboard.Horizontal
-	if t := a.OverheadLatency; t != nil {
-		stat := t.Statistic.String()
-		ovAnn = m.thresholds(af, vi, v, overheadLatency(), stat, "OverheadLatency "+statLabel(stat), ms(t.Warning), ms(t.Critical))
-		if !slices.Contains(ovStats, stat) {
-			ovStats = append(ovStats, stat)
-		}
-	}
-	var ovLines []dashboard.Line
-	for i, s := range ovStats {
-		ovLines = append(ovLines, vm.display(overheadLatency(), s, lineID("ov", i), "OverheadLatency "+statLabel(s)+" (ms)", "")...)
-	}
+	// Latency: the standard percentiles and the SLO's, plus the alarm's statistic.
+	latLines, latAnn := p.latencyGraph(vi, v, modelLatency(), "lat", withStat([]string{"p50", "p90", "p99"}, e.SLOPercentile), a.ModelLatency)
+	latAnn = append([]dashboard.Horizontal{sloLine(e.SLOPercentile, e.SLOLatency)}, latAnn...)
+	ovLines, ovAnn := p.latencyGraph(vi, v, overheadLatency(), "ov", []string{avg, maxStat}, a.OverheadLatency)
 
 	traffic := []dashboard.Line{
-		vm.count(metricInvocations, "inv", "Invocations"),
-		vm.count(metricInvocationsPerInstance, "invpi", "Invocations per instance"),
+		vm.count(metrics.Invocations, "inv", "Invocations"),
+		vm.count(metrics.InvocationsPerInstance, "invpi", "Invocations per instance"),
 	}
 
-	var errAnn []dashboard.Horizontal
-	if t := a.Invocation5XXErrorRate; t != nil {
-		errAnn = append(errAnn, m.thresholds(af, vi, v, invocation5XXRate(), "Average", "5XX rate", pct(t.Warning), pct(t.Critical))...)
-	}
-	if t := a.ModelErrorRate; t != nil {
-		errAnn = append(errAnn, m.thresholds(af, vi, v, modelErrorRate(), "Average", "model error rate", pct(t.Warning), pct(t.Critical))...)
-	}
+	errAnn := append(p.thresholds(vi, v, invocation5XXRate(), avg, "5XX rate", a.Invocation5XXErrorRate),
+		p.thresholds(vi, v, modelErrorRate(), avg, "model error rate", a.ModelErrorRate)...)
 	var errLines []dashboard.Line
-	errLines = append(errLines, vm.display(invocation4XXRate(), "Average", "e4", "4XX errors (%)", "")...)
-	errLines = append(errLines, vm.display(invocation5XXRate(), "Average", "e5", "5XX errors (%)", "")...)
-	errLines = append(errLines, vm.display(modelErrorRate(), "Average", "emodel", "Model errors (%)", "")...)
+	errLines = append(errLines, vm.display(invocation4XXRate(), avg, "e4", "4XX errors (%)", "")...)
+	errLines = append(errLines, vm.display(invocation5XXRate(), avg, "e5", "5XX errors (%)", "")...)
+	errLines = append(errLines, vm.display(modelErrorRate(), avg, "emodel", "Model errors (%)", "")...)
 
-	var cpuAnn []dashboard.Horizontal
-	if t := a.CPUUtilization; t != nil {
-		cpuAnn = m.thresholds(af, vi, v, cpuUtilization(inst), "Average", "CPU", pct(t.Warning), pct(t.Critical))
-	}
-	cpuLines := append(vm.display(cpuUtilization(inst), "Average", "cpu", "CPU avg (% of instance)", ""),
-		vm.display(cpuUtilization(inst), "Maximum", "cpumax", "CPU max (% of instance)", "")...)
+	cpuAnn := p.thresholds(vi, v, cpuUtilization(inst), avg, "CPU", a.CPUUtilization)
+	cpuLines := append(vm.display(cpuUtilization(inst), avg, "cpu", "CPU avg (% of instance)", ""),
+		vm.display(cpuUtilization(inst), maxStat, "cpumax", "CPU max (% of instance)", "")...)
 
-	var memAnn []dashboard.Horizontal
-	if t := a.MemoryUtilization; t != nil {
-		memAnn = append(memAnn, m.thresholds(af, vi, v, memoryUtilization(), "Average", "memory", pct(t.Warning), pct(t.Critical))...)
-	}
-	if t := a.DiskUtilization; t != nil {
-		memAnn = append(memAnn, m.thresholds(af, vi, v, diskUtilization(), "Average", "disk", pct(t.Warning), pct(t.Critical))...)
-	}
-	memLines := append(vm.display(memoryUtilization(), "Average", "mem", "Memory (%)", ""),
-		vm.display(diskUtilization(), "Average", "disk", "Disk (%)", "")...)
+	memAnn := append(p.thresholds(vi, v, memoryUtilization(), avg, "memory", a.MemoryUtilization),
+		p.thresholds(vi, v, diskUtilization(), avg, "disk", a.DiskUtilization)...)
+	memLines := append(vm.display(memoryUtilization(), avg, "mem", "Memory (%)", ""),
+		vm.display(diskUtilization(), avg, "disk", "Disk (%)", "")...)
 
 	title := fmt.Sprintf("## Variant %s · %d× %s", v.Name, v.Count, inst.Type)
 	rows := [][]dashboard.Cell{
@@ -280,20 +285,15 @@ func (m *EndpointMonitor) variantRows(af *alarmFactory, vi int, v Variant) [][]d
 		},
 	}
 	if inst.GPUs() > 0 {
-		var gAnn, gmAnn []dashboard.Horizontal
-		if t := a.GPUUtilization; t != nil {
-			gAnn = m.thresholds(af, vi, v, gpuUtilization(inst), "Average", "GPU", pct(t.Warning), pct(t.Critical))
-		}
-		if t := a.GPUMemoryUtilization; t != nil {
-			gmAnn = m.thresholds(af, vi, v, gpuMemoryUtilization(inst), "Average", "GPU memory", pct(t.Warning), pct(t.Critical))
-		}
+		gAnn := p.thresholds(vi, v, gpuUtilization(inst), avg, "GPU", a.GPUUtilization)
+		gmAnn := p.thresholds(vi, v, gpuMemoryUtilization(inst), avg, "GPU memory", a.GPUMemoryUtilization)
 		rows = append(rows, []dashboard.Cell{
 			graphCell(halfWidth, fmt.Sprintf("%s: GPU (%% of %s)", v.Name, plural(inst.GPUs(), "GPU")),
-				append(vm.display(gpuUtilization(inst), "Average", "gpu", "GPU avg (% of instance)", ""),
-					vm.display(gpuUtilization(inst), "Maximum", "gpumax", "GPU max (% of instance)", "")...),
+				append(vm.display(gpuUtilization(inst), avg, "gpu", "GPU avg (% of instance)", ""),
+					vm.display(gpuUtilization(inst), maxStat, "gpumax", "GPU max (% of instance)", "")...),
 				dashboard.PercentAxis(), gAnn),
 			graphCell(halfWidth, fmt.Sprintf("%s: GPU memory (%% of %s)", v.Name, plural(inst.GPUs(), "GPU")),
-				vm.display(gpuMemoryUtilization(inst), "Average", "gpumem", "GPU memory (% of instance)", ""),
+				vm.display(gpuMemoryUtilization(inst), avg, "gpumem", "GPU memory (% of instance)", ""),
 				dashboard.PercentAxis(), gmAnn),
 		})
 	}
@@ -301,28 +301,28 @@ func (m *EndpointMonitor) variantRows(af *alarmFactory, vi int, v Variant) [][]d
 }
 
 // comparisonRows draws one graph per metric with a line per variant.
-func (m *EndpointMonitor) comparisonRows() [][]dashboard.Cell {
-	p := m.props
-	sloMs := float64(p.SLOLatency.Microseconds()) / 1000
+func (p *EndpointPlan) comparisonRows() [][]dashboard.Cell {
+	e := p.props
+	avg := metrics.StatAverage
 	var lat, inv, errs, cpu, mem, gpu []dashboard.Line
 	anyGPU := false
-	for i, v := range p.Variants {
-		vm := variantMetrics{endpoint: p.EndpointName, variant: v.Name, instance: v.Instance, period: int(time.Minute.Seconds())}
+	for i, v := range e.Variants {
+		vm := newVariantMetrics(e.EndpointName, v.Name)
 		label := v.Name + " (" + v.Instance.Type + ")"
-		lat = append(lat, vm.display(modelLatency(), p.SLOPercentile, lineID("lat", i), label, "")...)
-		inv = append(inv, vm.count(metricInvocationsPerInstance, lineID("inv", i), label))
-		errs = append(errs, vm.display(invocation5XXRate(), "Average", lineID("e5", i), label, "")...)
-		cpu = append(cpu, vm.display(cpuUtilization(v.Instance), "Average", lineID("cpu", i), label, "")...)
-		mem = append(mem, vm.display(memoryUtilization(), "Average", lineID("mem", i), label, "")...)
+		lat = append(lat, vm.display(modelLatency(), e.SLOPercentile, lineID("lat", i), label, "")...)
+		inv = append(inv, vm.count(metrics.InvocationsPerInstance, lineID("inv", i), label))
+		errs = append(errs, vm.display(invocation5XXRate(), avg, lineID("e5", i), label, "")...)
+		cpu = append(cpu, vm.display(cpuUtilization(v.Instance), avg, lineID("cpu", i), label, "")...)
+		mem = append(mem, vm.display(memoryUtilization(), avg, lineID("mem", i), label, "")...)
 		if v.Instance.GPUs() > 0 {
 			anyGPU = true
-			gpu = append(gpu, vm.display(gpuUtilization(v.Instance), "Average", lineID("gpu", i), label, "")...)
+			gpu = append(gpu, vm.display(gpuUtilization(v.Instance), avg, lineID("gpu", i), label, "")...)
 		}
 	}
 	rows := [][]dashboard.Cell{
 		{titleCell("## Variants compared")},
 		{
-			graphCell(thirdWidth, "ModelLatency "+p.SLOPercentile+" by variant (ms)", lat, dashboard.FromZeroAxis("ms"), []dashboard.Horizontal{sloLine(p.SLOPercentile, sloMs)}),
+			graphCell(thirdWidth, "ModelLatency "+e.SLOPercentile+" by variant (ms)", lat, dashboard.FromZeroAxis("ms"), []dashboard.Horizontal{sloLine(e.SLOPercentile, e.SLOLatency)}),
 			graphCell(thirdWidth, "Invocations per instance by variant", inv, dashboard.FromZeroAxis("count"), nil),
 			graphCell(thirdWidth, "5XX errors by variant (%)", errs, dashboard.FromZeroAxis("%"), nil),
 		},
@@ -337,7 +337,7 @@ func (m *EndpointMonitor) comparisonRows() [][]dashboard.Cell {
 	return rows
 }
 
-// dashboardBody renders m's rows as a dashboard body.
+// dashboardBody renders rows as a dashboard body.
 func dashboardBody(rows [][]dashboard.Cell) dashboard.Body {
 	return dashboard.Body{Start: "-PT3H", PeriodOverride: "auto", Widgets: dashboard.Layout(rows...)}
 }

@@ -3,9 +3,14 @@
 //
 // A Facade is the single entry point: it owns the naming of dashboards and
 // alarms and where alarms notify, and each AddX method adds one monitored
-// resource (a segment) with its alarms and its dashboard. Metric names,
-// namespaces and units live in metrics.go, alarm naming and defaults in
-// alarms.go, layout in widgets.go.
+// resource (a segment) with its alarms and its dashboard. Endpoints are
+// planned first (PlanEndpoint), without a jsii runtime, so that the app can
+// spread them across stacks by their footprint, and then built as planned.
+// Props are plain values in the units the dashboards show (ms, %); the
+// metric contract (names, namespaces, units and their conversions) is
+// package metrics, and metrics.go says which metrics are shown and how.
+// Alarm naming, defaults and severities live in alarms.go, layout in
+// widgets.go.
 package monitoring
 
 import (
@@ -33,6 +38,11 @@ type Segment interface {
 	// DashboardName is the name of the segment's dashboard.
 	DashboardName() string
 }
+
+var (
+	_ Segment = (*EndpointMonitor)(nil)
+	_ Segment = (*NotebookMonitor)(nil)
+)
 
 // Facade creates monitoring for SageMaker resources: one dashboard and a set
 // of alarms per resource.
@@ -62,7 +72,8 @@ func namer(prefix string) func(parts ...string) string {
 	}
 }
 
-// Footprint is what one monitored resource adds to its stack and dashboard.
+// Footprint is what one monitored resource adds to its stack and dashboard
+// (see EndpointPlan.Footprint).
 type Footprint struct {
 	// Resources is the number of CloudFormation resources: alarms, the
 	// composite alarm and the dashboard.
@@ -73,24 +84,6 @@ type Footprint struct {
 	Widgets, Metrics int
 }
 
-// EndpointFootprint plans the monitoring of one endpoint without creating
-// anything, so that the app can decide which stack it goes to before any
-// stack exists.
-func EndpointFootprint(prefix string, props *EndpointMonitorProps) (Footprint, error) {
-	m := planEndpoint(props, namer(prefix), Actions{})
-	body := dashboardBody(m.Rows())
-	s, err := body.Render()
-	if err != nil {
-		return Footprint{}, err
-	}
-	return Footprint{
-		Resources:     m.af.resources() + 1,
-		TemplateBytes: m.af.bytes + dashboardTemplateBytes(s),
-		Widgets:       len(body.Widgets),
-		Metrics:       body.MetricCount(),
-	}, nil
-}
-
 // dashboardTemplateBytes estimates the template bytes of a dashboard whose
 // body is s: the body is a JSON string inside the template, so every quote
 // and backslash is escaped once more, plus the resource's own keys.
@@ -98,12 +91,17 @@ func dashboardTemplateBytes(s string) int {
 	return len(s) + strings.Count(s, `"`) + strings.Count(s, `\`) + 300
 }
 
-// AddEndpoint monitors one SageMaker real-time endpoint: it creates the
-// endpoint's alarms, a composite alarm and a dashboard.
-func (f *Facade) AddEndpoint(id *string, props *EndpointMonitorProps) *EndpointMonitor {
-	m := newEndpointMonitor(f.Construct, id, props, f.names, f.props.Actions)
+// AddEndpoint monitors one SageMaker real-time endpoint: it builds plan (see
+// PlanEndpoint), the endpoint's alarms, composite alarm and dashboard, as
+// planned. plan must have been made with the facade's prefix, and is built
+// once.
+func (f *Facade) AddEndpoint(id *string, plan *EndpointPlan) *EndpointMonitor {
+	if plan.prefix != f.props.Prefix {
+		panic("monitoring: endpoint " + plan.props.EndpointName + " was planned with prefix " + plan.prefix + ", not " + f.props.Prefix) // programmer error
+	}
+	m := newEndpointMonitor(f.Construct, id, plan, f.props.Actions)
 	f.endpoints = append(f.endpoints, m)
-	f.addDashboard(m.Construct, m)
+	f.addDashboard(m.Construct, m.DashboardName(), plan.body)
 	return m
 }
 
@@ -112,7 +110,11 @@ func (f *Facade) AddEndpoint(id *string, props *EndpointMonitorProps) *EndpointM
 func (f *Facade) AddNotebook(id *string, props *NotebookMonitorProps) *NotebookMonitor {
 	m := newNotebookMonitor(f.Construct, id, props, f.names, f.props.Actions)
 	f.notebooks = append(f.notebooks, m)
-	f.addDashboard(m.Construct, m)
+	body, err := dashboardBody(m.Rows()).Render()
+	if err != nil {
+		panic(err) // only unmarshalable types fail; a programmer error
+	}
+	f.addDashboard(m.Construct, m.DashboardName(), body)
 	return m
 }
 
@@ -137,20 +139,20 @@ func (f *Facade) Alarms() []*Alarm {
 // Dashboards returns the dashboards created so far.
 func (f *Facade) Dashboards() []awscloudwatch.CfnDashboard { return f.dashboards }
 
-// addDashboard renders seg's rows into a dashboard under scope. The body is
-// built in Go and handed to CloudFormation as one Fn::Sub string, so the
-// region, partition and account are filled in at deploy time.
-func (f *Facade) addDashboard(scope constructs.Construct, seg Segment) awscloudwatch.CfnDashboard {
-	body, err := dashboardBody(seg.Rows()).Render()
-	if err != nil {
-		panic(err) // only unmarshalable types fail; a programmer error
-	}
-	d := awscloudwatch.NewCfnDashboard(scope, jsii.String("Dashboard"), &awscloudwatch.CfnDashboardProps{
-		DashboardName: jsii.String(seg.DashboardName()),
+// addDashboard creates the dashboard name with the rendered body under
+// scope. The body is built in Go and handed to CloudFormation as one
+// Fn::Sub string, so the region, partition and account are filled in at
+// deploy time.
+func (f *Facade) addDashboard(scope constructs.Construct, name, body string) {
+	f.dashboards = append(f.dashboards, newDashboard(scope, "Dashboard", name, body))
+}
+
+// newDashboard creates a dashboard from a rendered body under scope.
+func newDashboard(scope constructs.Construct, id, name, body string) awscloudwatch.CfnDashboard {
+	return awscloudwatch.NewCfnDashboard(scope, jsii.String(id), &awscloudwatch.CfnDashboardProps{
+		DashboardName: jsii.String(name),
 		DashboardBody: awscdk.Fn_Sub(jsii.String(body), nil),
 	})
-	f.dashboards = append(f.dashboards, d)
-	return d
 }
 
 // DashboardURL is the console address of the dashboard named name, with

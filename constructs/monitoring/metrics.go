@@ -2,115 +2,96 @@ package monitoring
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/sagesize/sagesize/catalog"
 	"github.com/sagesize/sagesize/dashboard"
-	"github.com/sagesize/sagesize/testkit/dashcheck"
+	"github.com/sagesize/sagesize/metrics"
 )
 
-// The only place that knows which of SageMaker's metrics sagesize shows and
-// alarms on, with their statistics and units. Everything it reads is per
-// endpoint and production variant (dimensions EndpointName, VariantName);
-// the catalogue of what SageMaker publishes, which the tests check every
-// dashboard and alarm against, is dashcheck.SageMakerMetrics.
-const (
-	// NamespaceInvocations holds invocation, error and latency metrics.
-	NamespaceInvocations = dashcheck.NamespaceInvocations
-	// NamespaceInstances holds per-variant instance utilization metrics.
-	NamespaceInstances = dashcheck.NamespaceInstances
-)
+// Which of SageMaker's metrics sagesize shows and alarms on, with their
+// statistics and the unit they are shown in. Names, namespaces, dimensions
+// and unit conversions come from package metrics, the metric contract; the
+// catalogue of what SageMaker publishes, which the tests check every
+// dashboard and alarm against, is metrics.SageMaker. Everything here is per
+// endpoint and production variant (metrics.VariantDimensions).
 
-// family is one SageMaker metric as sagesize shows and alarms on it. The
-// dashboard shows display units (ms, % of the instance); alarms compare the
-// metric as SageMaker publishes it, so a threshold in display units is
-// converted with toPublished. For a published value v the display value is
-// v*mul/div.
+// family is one metric as sagesize shows and alarms on it. The dashboard
+// shows display units (ms, % of the instance); alarms compare the metric as
+// it is published, so a threshold in display units is converted once, by
+// scale.ToPublished, in the alarm factory.
 type family struct {
 	// key names the family in alarm names (ModelLatency, CPUUtilization, ...).
 	key       string
 	namespace string
 	metric    string
 	unit      string // display unit: "ms" or "%"
-	mul, div  float64
+	scale     metrics.Scale
 }
-
-// toPublished converts a threshold in display units into the unit the metric
-// is published in.
-func (f family) toPublished(display float64) float64 { return display * f.div / f.mul }
-
-// scaleExpr is the math that turns line id's published values into display units.
-func (f family) scaleExpr(id string) string {
-	switch {
-	case f.mul == 1 && f.div == 1:
-		return id
-	case f.mul == 1:
-		return id + "/" + num(f.div)
-	case f.div == 1:
-		return num(f.mul) + "*" + id
-	default:
-		return num(f.mul) + "*" + id + "/" + num(f.div)
-	}
-}
-
-func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // Families. Latencies are published in microseconds; CPUUtilization is the
 // sum over vCPUs (0–100×vCPUs) and GPU metrics the sum over GPUs, so they
-// are divided by the instance's count to show 0–100 % of the instance; the
-// error metrics are 1 per failed and 0 per good invocation, so their Average
-// times 100 is the error rate in %.
-func modelLatency() family {
-	return family{key: "ModelLatency", namespace: NamespaceInvocations, metric: "ModelLatency", unit: "ms", mul: 1, div: 1000}
+// are shown as % of the whole instance; the error metrics are 1 per failed
+// and 0 per good invocation, so their Average is the error rate as a fraction.
+func latencyFamily(metric string) family {
+	return family{key: metric, namespace: metrics.NamespaceInvocations, metric: metric, unit: "ms", scale: metrics.MicrosAsMillis()}
 }
 
-func overheadLatency() family {
-	return family{key: "OverheadLatency", namespace: NamespaceInvocations, metric: "OverheadLatency", unit: "ms", mul: 1, div: 1000}
-}
+func modelLatency() family    { return latencyFamily(metrics.ModelLatency) }
+func overheadLatency() family { return latencyFamily(metrics.OverheadLatency) }
 
 func errorRate(metric, key string) family {
-	return family{key: key, namespace: NamespaceInvocations, metric: metric, unit: "%", mul: 100, div: 1}
+	return family{key: key, namespace: metrics.NamespaceInvocations, metric: metric, unit: "%", scale: metrics.FractionAsPercent()}
 }
 
-func invocation5XXRate() family { return errorRate("Invocation5XXErrors", "Invocation5XXErrorRate") }
-func invocation4XXRate() family { return errorRate("Invocation4XXErrors", "Invocation4XXErrorRate") }
-func modelErrorRate() family    { return errorRate("InvocationModelErrors", "ModelErrorRate") }
+func invocation5XXRate() family {
+	return errorRate(metrics.Invocation5XXErrors, "Invocation5XXErrorRate")
+}
+func invocation4XXRate() family {
+	return errorRate(metrics.Invocation4XXErrors, "Invocation4XXErrorRate")
+}
+func modelErrorRate() family { return errorRate(metrics.InvocationModelErrors, "ModelErrorRate") }
+
+// utilization is a percentage family; units is the number of vCPUs or GPUs
+// it is summed over (1 for metrics published as 0–100).
+func utilization(namespace, metric string, units int) family {
+	return family{key: metric, namespace: namespace, metric: metric, unit: "%", scale: metrics.SumAsInstancePercent(units)}
+}
 
 func cpuUtilization(i catalog.Instance) family {
-	return family{key: "CPUUtilization", namespace: NamespaceInstances, metric: "CPUUtilization", unit: "%", mul: 1, div: float64(i.VCPUs)}
+	return utilization(metrics.NamespaceInstances, metrics.CPUUtilization, i.VCPUs)
 }
-
 func gpuUtilization(i catalog.Instance) family {
-	return family{key: "GPUUtilization", namespace: NamespaceInstances, metric: "GPUUtilization", unit: "%", mul: 1, div: float64(i.GPUs())}
+	return utilization(metrics.NamespaceInstances, metrics.GPUUtilization, i.GPUs())
 }
-
 func gpuMemoryUtilization(i catalog.Instance) family {
-	return family{key: "GPUMemoryUtilization", namespace: NamespaceInstances, metric: "GPUMemoryUtilization", unit: "%", mul: 1, div: float64(i.GPUs())}
+	return utilization(metrics.NamespaceInstances, metrics.GPUMemoryUtilization, i.GPUs())
 }
-
 func memoryUtilization() family {
-	return family{key: "MemoryUtilization", namespace: NamespaceInstances, metric: "MemoryUtilization", unit: "%", mul: 1, div: 1}
+	return utilization(metrics.NamespaceInstances, metrics.MemoryUtilization, 1)
 }
-
 func diskUtilization() family {
-	return family{key: "DiskUtilization", namespace: NamespaceInstances, metric: "DiskUtilization", unit: "%", mul: 1, div: 1}
+	return utilization(metrics.NamespaceInstances, metrics.DiskUtilization, 1)
 }
 
-// Count metrics, shown as published.
-const (
-	metricInvocations            = "Invocations"
-	metricInvocationsPerInstance = "InvocationsPerInstance"
-)
+// sageMakerPeriod is the period, in seconds, of graphs of SageMaker's metrics.
+const sageMakerPeriod = int(metrics.SageMakerPeriod / time.Second)
 
 // variantMetrics builds the graph lines of one production variant.
 type variantMetrics struct {
 	endpoint, variant string
-	instance          catalog.Instance
 	period            int // seconds
 }
 
+func newVariantMetrics(endpoint, variant string) variantMetrics {
+	return variantMetrics{endpoint: endpoint, variant: variant, period: sageMakerPeriod}
+}
+
 func (m variantMetrics) dims() []dashboard.Dim {
-	return []dashboard.Dim{{Name: "EndpointName", Value: m.endpoint}, {Name: "VariantName", Value: m.variant}}
+	return []dashboard.Dim{{Name: metrics.DimEndpointName, Value: m.endpoint}, {Name: metrics.DimVariantName, Value: m.variant}}
 }
 
 // raw is the metric f as published, with statistic stat.
@@ -123,7 +104,7 @@ func (m variantMetrics) raw(f family, stat, id string, hidden bool) dashboard.Me
 // no scaling is needed).
 func (m variantMetrics) display(f family, stat, id, label, color string) []dashboard.Line {
 	raw := m.raw(f, stat, id+"raw", true)
-	expr := f.scaleExpr(raw.ID)
+	expr := f.scale.Expr(raw.ID)
 	if expr == raw.ID {
 		raw.ID, raw.Hidden, raw.Label, raw.Color = id, false, label, color
 		return []dashboard.Line{raw}
@@ -133,21 +114,31 @@ func (m variantMetrics) display(f family, stat, id, label, color string) []dashb
 
 // count is a count metric (Sum) as published.
 func (m variantMetrics) count(name, id, label string) dashboard.Metric {
-	return dashboard.Metric{Namespace: NamespaceInvocations, Name: name, Dims: m.dims(), Stat: "Sum", Period: m.period, ID: id, Label: label}
+	return dashboard.Metric{Namespace: metrics.NamespaceInvocations, Name: name, Dims: m.dims(), Stat: metrics.StatSum, Period: m.period, ID: id, Label: label}
 }
 
 // statLabel renders a statistic for a legend: "p99", "avg", "max".
 func statLabel(stat string) string {
 	switch stat {
-	case "Average":
+	case metrics.StatAverage:
 		return "avg"
-	case "Maximum":
+	case metrics.StatMaximum:
 		return "max"
-	case "Minimum":
+	case metrics.StatMinimum:
 		return "min"
 	}
 	return stat
 }
+
+// withStat returns stats with stat appended when it is not there yet.
+func withStat(stats []string, stat string) []string {
+	if slices.Contains(stats, stat) {
+		return stats
+	}
+	return append(stats, stat)
+}
+
+func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // lineID makes a math-safe line id: lower-case letter first, then letters,
 // digits and underscores.
@@ -164,4 +155,9 @@ func lineID(parts ...any) string {
 		}
 	}
 	return string(b)
+}
+
+// sortedDimensions joins dimension names in CloudWatch's SEARCH order.
+func sortedDimensions(dims []string) string {
+	return strings.Join(slices.Sorted(slices.Values(dims)), ",")
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/sagesize/sagesize/catalog"
-	"github.com/sagesize/sagesize/config"
 )
 
 func TestMain(m *testing.M) {
@@ -40,10 +39,10 @@ func TestFamily_UnitConversions(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := tc.f.toPublished(tc.display); got != tc.wantPublished {
+			if got := tc.f.scale.ToPublished(tc.display); got != tc.wantPublished {
 				t.Errorf("toPublished(%v) = %v; want %v", tc.display, got, tc.wantPublished)
 			}
-			if got := tc.f.scaleExpr("x"); got != tc.wantExpr {
+			if got := tc.f.scale.Expr("x"); got != tc.wantExpr {
 				t.Errorf("scaleExpr(x) = %q; want %q", got, tc.wantExpr)
 			}
 		})
@@ -59,9 +58,17 @@ func mustInstance(t *testing.T, typ string) catalog.Instance {
 	return i
 }
 
-func pctp(v float64) *config.Percent { return &config.Percent{Value: v} }
+func val(v float64) *float64 { return &v }
 
-func durp(d time.Duration) *config.Duration { return &config.Duration{Duration: d} }
+// addEndpoint plans props with the facade's prefix and builds the plan.
+func addEndpoint(t *testing.T, f *Facade, id string, props *EndpointMonitorProps) *EndpointMonitor {
+	t.Helper()
+	p, err := PlanEndpoint(f.props.Prefix, props)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f.AddEndpoint(jsii.String(id), p)
+}
 
 var (
 	once     sync.Once
@@ -87,29 +94,29 @@ func synth(t *testing.T) (assertions.Template, map[string]any) {
 			},
 		})
 		eval := Evaluation{Period: time.Minute, EvaluationPeriods: 5, DatapointsToAlarm: 3}
-		facade.AddEndpoint(jsii.String("Llm"), &EndpointMonitorProps{
+		addEndpoint(t, facade, "Llm", &EndpointMonitorProps{
 			EndpointName:  "llm",
 			Variants:      []Variant{{Name: "AllTraffic", Count: 1, Instance: mustInstance(t, "ml.g5.12xlarge")}},
 			SLOPercentile: "p99", SLOLatency: 2 * time.Second,
-			Alarms: config.Alarms{
-				ModelLatency:   &config.LatencyThresholds{Statistic: config.Statistic{Value: "p99"}, Critical: durp(2 * time.Second)},
-				GPUUtilization: &config.PercentThresholds{Critical: pctp(90)},
+			Alarms: EndpointAlarms{
+				ModelLatency:   &LatencyThresholds{Statistic: "p99", Thresholds: Thresholds{Critical: val(2000)}},
+				GPUUtilization: &Thresholds{Critical: val(90)},
 			},
 			Evaluation: eval,
 		})
-		facade.AddEndpoint(jsii.String("Quiet"), &EndpointMonitorProps{
+		addEndpoint(t, facade, "Quiet", &EndpointMonitorProps{
 			EndpointName:  "quiet",
 			Variants:      []Variant{{Name: "AllTraffic", Count: 1, Instance: mustInstance(t, "ml.m5.large")}},
 			SLOPercentile: "p50", SLOLatency: 20 * time.Millisecond,
-			Alarms:     config.Alarms{MemoryUtilization: &config.PercentThresholds{Warning: pctp(80)}},
+			Alarms:     EndpointAlarms{MemoryUtilization: &Thresholds{Warning: val(80)}},
 			Evaluation: eval,
 		})
-		facade.AddEndpoint(jsii.String("Muted"), &EndpointMonitorProps{
+		addEndpoint(t, facade, "Muted", &EndpointMonitorProps{
 			EndpointName:  "muted",
 			Variants:      []Variant{{Name: "c5-xlarge", Count: 1, Instance: mustInstance(t, "ml.c5.xlarge")}},
 			SLOPercentile: "p99", SLOLatency: 100 * time.Millisecond,
-			Alarms: config.Alarms{ModelLatency: &config.LatencyThresholds{
-				Statistic: config.Statistic{Value: "p99"}, Warning: durp(80 * time.Millisecond), Critical: durp(100 * time.Millisecond),
+			Alarms: EndpointAlarms{ModelLatency: &LatencyThresholds{
+				Statistic: "p99", Thresholds: Thresholds{Warning: val(80), Critical: val(100)},
 			}},
 			Evaluation: eval,
 			Muted:      true,

@@ -2,14 +2,14 @@ package monitoring
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/constructs-go/constructs/v10"
-	"github.com/aws/jsii-runtime-go"
 	"github.com/sagesize/sagesize/dashboard"
+	"github.com/sagesize/sagesize/metrics"
 )
 
 // Overview sizes: variants per graph and per dashboard, alarms per alarm
@@ -57,12 +57,42 @@ type overviewVariant struct {
 	v  Variant
 }
 
-// OverviewBodies plans the overview dashboards without creating them: one
+// OverviewPlan is the fleet's overview dashboards, planned and rendered
+// once: the app checks their size against a stack's limits, then
+// NewOverview creates them as they are.
+type OverviewPlan struct {
+	names, bodies []string
+	bytes         int
+}
+
+// PlanOverview plans the overview dashboards without creating them: one
 // line per endpoint variant for latency as % of its SLO, 5XX rate and CPU
 // (and GPU) as % of the instance, split so that no graph or dashboard
 // exceeds CloudWatch's metric limits, plus a table linking every endpoint's
-// dashboard and an alarm status widget per stack.
-func OverviewBodies(props *OverviewProps) (names []string, bodies []dashboard.Body) {
+// dashboard and an alarm status widget per stack. It fails only when a
+// dashboard cannot be rendered.
+func PlanOverview(props *OverviewProps) (*OverviewPlan, error) {
+	names, bodies := overviewBodies(props)
+	p := &OverviewPlan{names: names}
+	for i, b := range bodies {
+		s, err := b.Render()
+		if err != nil {
+			return nil, fmt.Errorf("overview dashboard %s: %w", names[i], err)
+		}
+		p.bodies = append(p.bodies, s)
+		p.bytes += dashboardTemplateBytes(s)
+	}
+	return p, nil
+}
+
+// TemplateBytes estimates what the overview dashboards add to a template.
+func (p *OverviewPlan) TemplateBytes() int { return p.bytes }
+
+// Names are the overview dashboards' names, in order.
+func (p *OverviewPlan) Names() []string { return slices.Clone(p.names) }
+
+// overviewBodies lays out the overview dashboards.
+func overviewBodies(props *OverviewProps) (names []string, bodies []dashboard.Body) {
 	var lines []overviewVariant
 	for i := range props.Endpoints {
 		e := &props.Endpoints[i]
@@ -148,17 +178,18 @@ func overviewGraphs(first int, group []overviewVariant) []dashboard.Cell {
 	var lat, errs, cpu, gpu []dashboard.Line
 	for i, ov := range group {
 		e, v := ov.ep, ov.v
-		vm := variantMetrics{endpoint: e.Name, variant: v.Name, instance: v.Instance, period: 60}
+		vm := newVariantMetrics(e.Name, v.Name)
 		label := e.Name + "/" + v.Name
+		// ModelLatency as published (µs) over the SLO in µs, as %.
 		raw := vm.raw(modelLatency(), e.SLOPercentile, lineID("l", i, "raw"), true)
 		lat = append(lat, raw, dashboard.Expr{
-			Expression: fmt.Sprintf("100*%s/%s", raw.ID, num(float64(e.SLOLatency.Microseconds()))),
+			Expression: metrics.FractionAsPercent().Expr(raw.ID + "/" + num(metrics.Micros(e.SLOLatency))),
 			Label:      label + " (" + e.SLOPercentile + ")", ID: lineID("l", i),
 		})
-		errs = append(errs, vm.display(invocation5XXRate(), "Average", lineID("e", i), label, "")...)
-		cpu = append(cpu, vm.display(cpuUtilization(v.Instance), "Average", lineID("c", i), label, "")...)
+		errs = append(errs, vm.display(invocation5XXRate(), metrics.StatAverage, lineID("e", i), label, "")...)
+		cpu = append(cpu, vm.display(cpuUtilization(v.Instance), metrics.StatAverage, lineID("c", i), label, "")...)
 		if v.Instance.GPUs() > 0 {
-			gpu = append(gpu, vm.display(gpuUtilization(v.Instance), "Average", lineID("g", i), label, "")...)
+			gpu = append(gpu, vm.display(gpuUtilization(v.Instance), metrics.StatAverage, lineID("g", i), label, "")...)
 		}
 	}
 	span := fmt.Sprintf(" (%d–%d)", first+1, first+len(group))
@@ -174,36 +205,13 @@ func overviewGraphs(first int, group []overviewVariant) []dashboard.Cell {
 	return row
 }
 
-// NewOverview creates the overview dashboards under scope.
-func NewOverview(scope constructs.Construct, id *string, props *OverviewProps) *Overview {
-	o := &Overview{Construct: constructs.NewConstruct(scope, id)}
-	names, bodies := OverviewBodies(props)
-	for i, body := range bodies {
-		s, err := body.Render()
-		if err != nil {
-			panic(err) // only unmarshalable types fail; a programmer error
-		}
-		o.Dashboards = append(o.Dashboards, awscloudwatch.NewCfnDashboard(o.Construct, jsii.String(fmt.Sprintf("Dashboard%d", i+1)), &awscloudwatch.CfnDashboardProps{
-			DashboardName: jsii.String(names[i]),
-			DashboardBody: awscdk.Fn_Sub(jsii.String(s), nil),
-		}))
+// NewOverview creates the overview dashboards of plan under scope.
+func NewOverview(scope constructs.Construct, id *string, plan *OverviewPlan) *Overview {
+	o := &Overview{Construct: constructs.NewConstruct(scope, id), Names: plan.Names()}
+	for i, body := range plan.bodies {
+		o.Dashboards = append(o.Dashboards, newDashboard(o.Construct, fmt.Sprintf("Dashboard%d", i+1), plan.names[i], body))
 	}
-	o.Names = names
 	return o
-}
-
-// OverviewTemplateBytes estimates what the overview dashboards add to a template.
-func OverviewTemplateBytes(props *OverviewProps) (int, error) {
-	_, bodies := OverviewBodies(props)
-	total := 0
-	for _, b := range bodies {
-		s, err := b.Render()
-		if err != nil {
-			return 0, err
-		}
-		total += dashboardTemplateBytes(s)
-	}
-	return total, nil
 }
 
 // chunk splits s into parts of at most n.

@@ -1,7 +1,10 @@
 package monitoring
 
 import (
+	"time"
+
 	"github.com/sagesize/sagesize/dashboard"
+	"github.com/sagesize/sagesize/metrics"
 )
 
 // Layout sizes, named once.
@@ -30,7 +33,8 @@ func titleCell(markdown string) dashboard.Cell {
 	return c
 }
 
-// sloLine is the SLO drawn on latency graphs.
-func sloLine(percentile string, ms float64) dashboard.Horizontal {
+// sloLine is the SLO drawn on latency graphs, in ms.
+func sloLine(percentile string, latency time.Duration) dashboard.Horizontal {
+	ms := metrics.Millis(latency)
 	return dashboard.Horizontal{Label: "SLO " + percentile + " ≤ " + num(ms) + " ms", Value: ms, Color: colorSLO}
 }

@@ -71,10 +71,13 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/sagesize/sagesize/metrics"
 )
 
-// DefaultNamespace is the CloudWatch namespace used when Options.Namespace is empty.
-const DefaultNamespace = "SageSize/Notebook"
+// DefaultNamespace is the CloudWatch namespace used when Options.Namespace is
+// empty: metrics.NamespaceNotebook.
+const DefaultNamespace = metrics.NamespaceNotebook
 
 // MaxScriptChars is SageMaker's limit on a lifecycle hook's Content. Content is the
 // base64 encoding of the script, so the limit applies to the encoded length: the raw
@@ -84,8 +87,9 @@ const MaxScriptChars = 16384
 // MaxScriptBytes is the longest raw script whose base64 encoding fits MaxScriptChars.
 const MaxScriptBytes = MaxScriptChars / 4 * 3
 
-// NotebookDimension is the dimension key carrying the notebook instance name.
-const NotebookDimension = "NotebookInstanceName"
+// NotebookDimension is the dimension key carrying the notebook instance name:
+// metrics.DimNotebookInstanceName.
+const NotebookDimension = metrics.DimNotebookInstanceName
 
 // NamePlaceholder stands for the notebook instance name in AgentConfig's output; the
 // on-start script replaces it with the name it reads from the instance metadata.

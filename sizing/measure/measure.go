@@ -24,23 +24,15 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
-	"github.com/sagesize/sagesize/loadgen"
+	"github.com/sagesize/sagesize/metrics"
 	"github.com/sagesize/sagesize/sizing"
-)
-
-// Namespaces of the metrics SageMaker publishes for an endpoint variant,
-// both with the dimensions EndpointName and VariantName.
-const (
-	// sageMakerNamespace holds ModelLatency, OverheadLatency and Invocations.
-	sageMakerNamespace = "AWS/SageMaker"
-	// endpointNamespace holds the instance utilizations of the variant.
-	endpointNamespace = "/aws/sagemaker/Endpoints"
 )
 
 // maxQueriesPerRequest is GetMetricData's limit on MetricDataQueries.
@@ -124,33 +116,39 @@ type figure struct {
 	set func(s *sizing.Step, w Window, v float64)
 }
 
-// micros converts microseconds, the unit of every latency metric, to a Duration.
-func micros(v float64) time.Duration { return time.Duration(math.Round(v * float64(time.Microsecond))) }
-
 func count(v float64) int64 { return int64(math.Round(v)) }
 
 func ptr(v float64) *float64 { return &v }
 
-// figures returns what is read for w, in the order of the sizing.Step fields.
+// figures returns what is read for w, in the order of the sizing.Step
+// fields. Latencies are published in µs; CPU and GPU utilizations as the sum
+// over the instance's vCPUs and GPUs, shown as % of the instance.
 func figures(w Window) []figure {
+	latency := func(set func(s *sizing.Step, d time.Duration)) func(*sizing.Step, Window, float64) {
+		return func(s *sizing.Step, _ Window, v float64) { set(s, metrics.FromMicros(v)) }
+	}
+	utilization := func(scale metrics.Scale, set func(s *sizing.Step, pct *float64)) func(*sizing.Step, Window, float64) {
+		return func(s *sizing.Step, _ Window, v float64) { set(s, ptr(scale.ToShown(v))) }
+	}
+	cpu, gpu := metrics.SumAsInstancePercent(w.VCPUs), metrics.SumAsInstancePercent(w.GPUs)
 	fs := []figure{
-		{"clientP50", "ClientP50", "", loadgen.MetricLatency, "p50", func(s *sizing.Step, _ Window, v float64) { s.ClientP50 = micros(v) }},
-		{"clientP99", "ClientP99", "", loadgen.MetricLatency, "p99", func(s *sizing.Step, _ Window, v float64) { s.ClientP99 = micros(v) }},
-		{"modelP99", "ModelP99", sageMakerNamespace, "ModelLatency", "p99", func(s *sizing.Step, _ Window, v float64) { s.ModelP99 = micros(v) }},
-		{"overheadP99", "OverheadP99", sageMakerNamespace, "OverheadLatency", "p99", func(s *sizing.Step, _ Window, v float64) { s.OverheadP99 = micros(v) }},
-		{"requests", "Requests", "", loadgen.MetricRequests, "Sum", func(s *sizing.Step, w Window, v float64) {
+		{"clientP50", "ClientP50", "", metrics.LoadTestLatency, "p50", latency(func(s *sizing.Step, d time.Duration) { s.ClientP50 = d })},
+		{"clientP99", "ClientP99", "", metrics.LoadTestLatency, "p99", latency(func(s *sizing.Step, d time.Duration) { s.ClientP99 = d })},
+		{"modelP99", "ModelP99", metrics.NamespaceInvocations, metrics.ModelLatency, "p99", latency(func(s *sizing.Step, d time.Duration) { s.ModelP99 = d })},
+		{"overheadP99", "OverheadP99", metrics.NamespaceInvocations, metrics.OverheadLatency, "p99", latency(func(s *sizing.Step, d time.Duration) { s.OverheadP99 = d })},
+		{"requests", "Requests", "", metrics.LoadTestRequests, metrics.StatSum, func(s *sizing.Step, w Window, v float64) {
 			s.Requests = count(v)
 			s.AchievedRate = v / w.End.Sub(w.Start).Seconds()
 		}},
-		{"errors", "Errors", "", loadgen.MetricErrors, "Sum", func(s *sizing.Step, _ Window, v float64) { s.Errors = count(v) }},
-		{"throttles", "Throttles", "", loadgen.MetricThrottles, "Sum", func(s *sizing.Step, _ Window, v float64) { s.Throttles = count(v) }},
-		{"cpu", "CPU", endpointNamespace, "CPUUtilization", "Average", func(s *sizing.Step, w Window, v float64) { s.CPU = ptr(v / float64(w.VCPUs)) }},
-		{"memory", "Memory", endpointNamespace, "MemoryUtilization", "Average", func(s *sizing.Step, _ Window, v float64) { s.Memory = ptr(v) }},
+		{"errors", "Errors", "", metrics.LoadTestErrors, metrics.StatSum, func(s *sizing.Step, _ Window, v float64) { s.Errors = count(v) }},
+		{"throttles", "Throttles", "", metrics.LoadTestThrottles, metrics.StatSum, func(s *sizing.Step, _ Window, v float64) { s.Throttles = count(v) }},
+		{"cpu", "CPU", metrics.NamespaceInstances, metrics.CPUUtilization, metrics.StatAverage, utilization(cpu, func(s *sizing.Step, p *float64) { s.CPU = p })},
+		{"memory", "Memory", metrics.NamespaceInstances, metrics.MemoryUtilization, metrics.StatAverage, utilization(metrics.Same(), func(s *sizing.Step, p *float64) { s.Memory = p })},
 	}
 	if w.GPUs > 0 {
 		fs = append(fs,
-			figure{"gpu", "GPU", endpointNamespace, "GPUUtilization", "Average", func(s *sizing.Step, w Window, v float64) { s.GPU = ptr(v / float64(w.GPUs)) }},
-			figure{"gpuMemory", "GPUMemory", endpointNamespace, "GPUMemoryUtilization", "Average", func(s *sizing.Step, w Window, v float64) { s.GPUMemory = ptr(v / float64(w.GPUs)) }},
+			figure{"gpu", "GPU", metrics.NamespaceInstances, metrics.GPUUtilization, metrics.StatAverage, utilization(gpu, func(s *sizing.Step, p *float64) { s.GPU = p })},
+			figure{"gpuMemory", "GPUMemory", metrics.NamespaceInstances, metrics.GPUMemoryUtilization, metrics.StatAverage, utilization(gpu, func(s *sizing.Step, p *float64) { s.GPUMemory = p })},
 		)
 	}
 	return fs
@@ -158,7 +156,7 @@ func figures(w Window) []figure {
 
 // Steps measures each window and returns its Step, in the order of ws.
 // namespace is loadgen's CloudWatch namespace ("" means
-// loadgen.DefaultNamespace).
+// metrics.NamespaceLoadTest).
 //
 // Each window is read with one GetMetricData request (paginated when
 // CloudWatch splits the answer) whose single period is the window. A
@@ -172,7 +170,7 @@ func figures(w Window) []figure {
 // returned wrapped, naming the window, and no steps are returned.
 func Steps(ctx context.Context, api GetMetricDataAPI, namespace string, ws []Window) ([]sizing.Step, error) {
 	if namespace == "" {
-		namespace = loadgen.DefaultNamespace
+		namespace = metrics.NamespaceLoadTest
 	}
 	var errs []error
 	for i, w := range ws {
@@ -198,8 +196,8 @@ func Steps(ctx context.Context, api GetMetricDataAPI, namespace string, ws []Win
 func step(ctx context.Context, api GetMetricDataAPI, namespace string, w Window) (sizing.Step, error) {
 	s := sizing.Step{PlannedRate: w.PlannedRate, Start: w.Start, End: w.End}
 	fs := figures(w)
-	loadgenDims := []cwtypes.Dimension{dim("EndpointName", w.Endpoint), dim("VariantName", w.Variant), dim("TestId", w.TestID)}
-	variantDims := []cwtypes.Dimension{dim("EndpointName", w.Endpoint), dim("VariantName", w.Variant)}
+	variantDims := []cwtypes.Dimension{dim(metrics.DimEndpointName, w.Endpoint), dim(metrics.DimVariantName, w.Variant)}
+	loadgenDims := append(slices.Clone(variantDims), dim(metrics.DimTestID, w.TestID))
 	period := int32(w.End.Sub(w.Start) / time.Second)
 	queries := make([]cwtypes.MetricDataQuery, len(fs))
 	for i, f := range fs {

@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/sagesize/sagesize/metrics"
 	"github.com/sagesize/sagesize/sizing"
 )
 
@@ -82,7 +83,7 @@ func latencyChart(r *sizing.Result) (*plot.Plot, error) {
 		}
 		xys := make(plotter.XYs, len(steps))
 		for j, s := range steps {
-			xys[j] = plotter.XY{X: s.AchievedRate, Y: ms(s.Latency)}
+			xys[j] = plotter.XY{X: s.AchievedRate, Y: metrics.Millis(s.Latency)}
 			maxX = max(maxX, s.AchievedRate)
 		}
 		if err := addSeries(p, i, c.Variant, xys, false); err != nil {
@@ -90,7 +91,7 @@ func latencyChart(r *sizing.Result) (*plot.Plot, error) {
 		}
 	}
 	if r.SLO.Latency > 0 {
-		slo := plotter.XYs{{X: 0, Y: ms(r.SLO.Latency)}, {X: max(maxX, 1), Y: ms(r.SLO.Latency)}}
+		slo := plotter.XYs{{X: 0, Y: metrics.Millis(r.SLO.Latency)}, {X: max(maxX, 1), Y: metrics.Millis(r.SLO.Latency)}}
 		l, err := plotter.NewLine(slo)
 		if err != nil {
 			return nil, fmt.Errorf("report: SLO line: %w", err)

@@ -10,6 +10,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/sagesize/sagesize/metrics"
 	"github.com/sagesize/sagesize/sizing"
 )
 
@@ -81,8 +82,6 @@ type Step struct {
 	Why           []string `json:"why"`
 }
 
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
@@ -100,7 +99,7 @@ func timeString(t time.Time) string {
 // NewDocument converts r into its JSON form.
 func NewDocument(r *sizing.Result) Document {
 	d := Document{
-		Endpoint: r.Endpoint, SLOPercentile: r.SLO.Percentile, SLOLatencyMs: ms(r.SLO.Latency),
+		Endpoint: r.Endpoint, SLOPercentile: r.SLO.Percentile, SLOLatencyMs: metrics.Millis(r.SLO.Latency),
 		LatencyField: r.LatencyField, MaxErrorRate: r.MaxErrorRate, TargetRate: r.TargetRate,
 		Headroom: r.Headroom, Recommended: r.Recommended, Reasons: nonNil(r.Reasons),
 		Problems: nonNil(r.Problems), OK: r.Err() == nil, Candidates: []Candidate{},
@@ -118,8 +117,8 @@ func NewDocument(r *sizing.Result) Document {
 			jc.Steps = append(jc.Steps, Step{
 				PlannedRate: s.PlannedRate, AchievedRate: s.AchievedRate,
 				Start: timeString(s.Start), End: timeString(s.End),
-				ClientP50Ms: ms(s.ClientP50), ClientP99Ms: ms(s.ClientP99), ModelP99Ms: ms(s.ModelP99),
-				OverheadP99Ms: ms(s.OverheadP99),
+				ClientP50Ms: metrics.Millis(s.ClientP50), ClientP99Ms: metrics.Millis(s.ClientP99), ModelP99Ms: metrics.Millis(s.ModelP99),
+				OverheadP99Ms: metrics.Millis(s.OverheadP99),
 				Requests:      s.Requests, Errors: s.Errors, Throttles: s.Throttles, ErrorRate: s.ErrorRate(),
 				CPU: s.CPU, Memory: s.Memory, GPU: s.GPU, GPUMemory: s.GPUMemory, Missing: nonNil(s.Missing),
 				NoData: s.NoData(), KeptUp: s.KeptUp, LatencyOK: s.LatencyOK, ErrorsOK: s.ErrorsOK,

@@ -1,14 +1,14 @@
 package dashcheck
 
 import (
-	"github.com/sagesize/sagesize/internal/editdist"
-
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/sagesize/sagesize/internal/cwagent"
+	"github.com/sagesize/sagesize/internal/editdist"
+	contract "github.com/sagesize/sagesize/metrics"
 )
 
 // Metric is one metric as CloudWatch stores it: namespace, name and the
@@ -27,53 +27,15 @@ func (m Metric) String() string {
 	return m.Namespace + " " + m.Name + "{" + strings.Join(d, ",") + "}"
 }
 
-// SageMaker namespaces.
-const (
-	// NamespaceInvocations holds the invocation, error and latency metrics
-	// of real-time endpoints.
-	NamespaceInvocations = "AWS/SageMaker"
-	// NamespaceInstances holds the per-variant instance utilization metrics.
-	NamespaceInstances = "/aws/sagemaker/Endpoints"
-)
-
-// SageMakerMetrics is the catalogue of the endpoint metrics SageMaker
-// publishes for classic (non inference-component) endpoints: every metric
-// name with every dimension set it is published under. It is the reference
-// the validator checks dashboards and alarms against; the names sagesize
-// graphs are in constructs/monitoring/metrics.go and must all be here.
-//
-// Sources: the SageMaker developer guide "Amazon SageMaker AI metrics in
-// Amazon CloudWatch" (endpoint invocation, multi-model, asynchronous and
-// instance metrics) as summarized in design.md §3. The ...Normalized metrics
-// exist only for endpoints with inference components, which carry an
-// InferenceComponentName dimension; they are deliberately absent.
+// SageMakerMetrics is the catalogue of package metrics (metrics.SageMaker)
+// as the validator matches it: every metric name SageMaker publishes for
+// classic (non inference-component) endpoints with every dimension set it is
+// published under. Every metric sagesize graphs must be here.
 func SageMakerMetrics() []Metric {
-	variant := []string{"EndpointName", "VariantName"}
-	endpoint := []string{"EndpointName"}
 	var ms []Metric
-	add := func(ns string, dims []string, names ...string) {
-		for _, n := range names {
-			ms = append(ms, Metric{Namespace: ns, Name: n, Dimensions: slices.Clone(dims)})
-		}
+	for _, m := range contract.SageMaker() {
+		ms = append(ms, Metric{Namespace: m.Namespace, Name: m.Name, Dimensions: m.Dimensions})
 	}
-	// Real-time endpoint invocations, per production variant.
-	add(NamespaceInvocations, variant,
-		"Invocations", "InvocationsPerInstance",
-		"Invocation4XXErrors", "Invocation5XXErrors", "InvocationModelErrors",
-		"ModelLatency", "OverheadLatency",
-		"ModelSetupTime", "ConcurrentRequestsPerModel",
-		// Multi-model endpoints.
-		"ModelLoadingWaitTime", "ModelUnloadingTime", "ModelDownloadingTime",
-		"ModelLoadingTime", "ModelCacheHit", "LoadedModelCount")
-	// Asynchronous endpoints publish their backlog per endpoint only.
-	add(NamespaceInvocations, endpoint,
-		"ApproximateBacklogSize", "ApproximateBacklogSizePerInstance",
-		"ApproximateAgeOfOldestRequest", "HasBacklogWithoutCapacity")
-	// Instance utilization, per production variant. CPUUtilization is the sum
-	// over vCPUs and the GPU metrics the sum over GPUs.
-	add(NamespaceInstances, variant,
-		"CPUUtilization", "MemoryUtilization", "DiskUtilization",
-		"GPUUtilization", "GPUMemoryUtilization")
 	return ms
 }
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	contract "github.com/sagesize/sagesize/metrics"
 )
 
 // base is a small valid body in the shape sagesize renders: a header, an
@@ -301,12 +303,12 @@ func TestCatalogue(t *testing.T) {
 		dims     []string
 		ok       bool
 	}{
-		{NamespaceInvocations, "ModelLatency", variant, true},
-		{NamespaceInvocations, "InvocationsPerInstance", variant, true},
-		{NamespaceInvocations, "ApproximateBacklogSize", []string{"EndpointName"}, true},
-		{NamespaceInvocations, "ApproximateBacklogSize", variant, false},
-		{NamespaceInstances, "GPUMemoryUtilization", variant, true},
-		{NamespaceInstances, "CPUUtilizationNormalized", variant, false},
+		{contract.NamespaceInvocations, "ModelLatency", variant, true},
+		{contract.NamespaceInvocations, "InvocationsPerInstance", variant, true},
+		{contract.NamespaceInvocations, "ApproximateBacklogSize", []string{"EndpointName"}, true},
+		{contract.NamespaceInvocations, "ApproximateBacklogSize", variant, false},
+		{contract.NamespaceInstances, "GPUMemoryUtilization", variant, true},
+		{contract.NamespaceInstances, "CPUUtilizationNormalized", variant, false},
 		{"SageSize/Notebook", "cpu_usage_active", []string{"NotebookInstanceName"}, true},
 		{"SageSize/Notebook", "nvidia_smi_utilization_gpu", []string{"NotebookInstanceName"}, true},
 		{"SageSize/Notebook", "cpu_usage_active", []string{"NotebookInstanceName", "host"}, false},

@@ -1,0 +1,145 @@
+// Package metrics is sagesize's metric contract: the CloudWatch namespaces,
+// metric and dimension names, units and publish periods that the CDK
+// constructs graph and alarm on, that loadgen publishes and that the sizing
+// code reads back; the catalogue of what SageMaker publishes; and the unit
+// conversions between what is published and what sagesize shows, which live
+// here and nowhere else.
+//
+// The package depends on the standard library only, so that the CDK app,
+// the load generator and the test validators can all import it without
+// linking each other.
+package metrics
+
+import "time"
+
+// SageMaker's namespaces for real-time endpoints.
+const (
+	// NamespaceInvocations ("AWS/SageMaker") holds the invocation, error
+	// and latency metrics of real-time endpoints.
+	NamespaceInvocations = "AWS/SageMaker"
+	// NamespaceInstances ("/aws/sagemaker/Endpoints") holds the
+	// per-variant instance utilization metrics.
+	NamespaceInstances = "/aws/sagemaker/Endpoints"
+)
+
+// sagesize's own namespaces.
+const (
+	// NamespaceLoadTest is where loadgen publishes its client-side metrics
+	// unless told otherwise.
+	NamespaceLoadTest = "SageSize/LoadTest"
+	// NamespaceNotebook is where the CloudWatch agent of a notebook
+	// instance publishes unless told otherwise.
+	NamespaceNotebook = "SageSize/Notebook"
+)
+
+// Dimension names.
+const (
+	// DimEndpointName is the SageMaker endpoint name.
+	DimEndpointName = "EndpointName"
+	// DimVariantName is the production variant name.
+	DimVariantName = "VariantName"
+	// DimTestID is the load test's id, which loadgen adds to SageMaker's two.
+	DimTestID = "TestId"
+	// DimNotebookInstanceName is the notebook instance name the agent adds.
+	DimNotebookInstanceName = "NotebookInstanceName"
+)
+
+// VariantDimensions is the dimension set of every per-variant SageMaker
+// metric sagesize reads: EndpointName, VariantName.
+func VariantDimensions() []string { return []string{DimEndpointName, DimVariantName} }
+
+// LoadTestDimensions is the dimension set of every metric loadgen
+// publishes: EndpointName, VariantName, TestId.
+func LoadTestDimensions() []string { return []string{DimEndpointName, DimVariantName, DimTestID} }
+
+// Names of the SageMaker metrics sagesize graphs, alarms on or reads.
+const (
+	// Invocations counts InvokeEndpoint requests (Sum).
+	Invocations = "Invocations"
+	// InvocationsPerInstance is Invocations divided by the variant's
+	// instance count (Sum).
+	InvocationsPerInstance = "InvocationsPerInstance"
+	// Invocation4XXErrors is 1 per 4xx response and 0 otherwise.
+	Invocation4XXErrors = "Invocation4XXErrors"
+	// Invocation5XXErrors is 1 per 5xx response and 0 otherwise.
+	Invocation5XXErrors = "Invocation5XXErrors"
+	// InvocationModelErrors is 1 per model error and 0 otherwise.
+	InvocationModelErrors = "InvocationModelErrors"
+	// ModelLatency is the model container's latency, in microseconds.
+	ModelLatency = "ModelLatency"
+	// OverheadLatency is what SageMaker adds to ModelLatency, in microseconds.
+	OverheadLatency = "OverheadLatency"
+	// CPUUtilization is the sum over the instance's vCPUs: 0–100×vCPUs %.
+	CPUUtilization = "CPUUtilization"
+	// MemoryUtilization is 0–100 %.
+	MemoryUtilization = "MemoryUtilization"
+	// DiskUtilization is 0–100 %.
+	DiskUtilization = "DiskUtilization"
+	// GPUUtilization is the sum over the instance's GPUs: 0–100×GPUs %.
+	GPUUtilization = "GPUUtilization"
+	// GPUMemoryUtilization is the sum over the instance's GPUs: 0–100×GPUs %.
+	GPUMemoryUtilization = "GPUMemoryUtilization"
+)
+
+// Names of the metrics loadgen publishes, each with LoadTestDimensions.
+const (
+	// LoadTestLatency is the client-side latency distribution of an
+	// interval, in microseconds, as Values/Counts: CloudWatch computes
+	// percentiles over any set of generators and periods from it.
+	LoadTestLatency = "Latency"
+	// LoadTestLatencyClosedLoop replaces LoadTestLatency in closed-loop
+	// mode, so that its understated latencies (coordinated omission) are
+	// never mistaken for, or merged with, open-model latencies.
+	LoadTestLatencyClosedLoop = "LatencyClosedLoop"
+	// LoadTestRequests counts requests that ended, any class.
+	LoadTestRequests = "Requests"
+	// LoadTestErrors counts failed requests, any class.
+	LoadTestErrors = "Errors"
+	// LoadTestThrottles counts throttled requests.
+	LoadTestThrottles = "Throttles"
+	// LoadTestModelErrors counts SageMaker ModelError responses.
+	LoadTestModelErrors = "ModelErrors"
+	// LoadTestTimeouts counts requests that timed out.
+	LoadTestTimeouts = "Timeouts"
+	// LoadTestDropped counts requests that were due but not sent.
+	LoadTestDropped = "Dropped"
+)
+
+// Units, as CloudWatch's StandardUnit names.
+const (
+	// UnitMicroseconds is every latency SageMaker and loadgen publish.
+	UnitMicroseconds = "Microseconds"
+	// UnitSeconds is the age of asynchronous requests.
+	UnitSeconds = "Seconds"
+	// UnitPercent is every utilization.
+	UnitPercent = "Percent"
+	// UnitCount is a count of requests or items.
+	UnitCount = "Count"
+	// UnitNone is what SageMaker declares for its invocation counts.
+	UnitNone = "None"
+)
+
+// Statistics, as CloudWatch names them. Percentiles are written pNN.
+const (
+	// StatAverage is Sum / SampleCount over a period.
+	StatAverage = "Average"
+	// StatSum adds every value of a period.
+	StatSum = "Sum"
+	// StatMinimum is the lowest value of a period.
+	StatMinimum = "Minimum"
+	// StatMaximum is the highest value of a period.
+	StatMaximum = "Maximum"
+	// StatSampleCount is the number of values of a period.
+	StatSampleCount = "SampleCount"
+)
+
+// Publish periods.
+const (
+	// SageMakerPeriod is how often SageMaker publishes endpoint metrics
+	// (unless an endpoint config's MetricsConfig asks for more often).
+	SageMakerPeriod = time.Minute
+	// LoadTestPeriod is how often loadgen publishes one interval, at
+	// one-second storage resolution, so graphs of its metrics use it as
+	// their period.
+	LoadTestPeriod = 10 * time.Second
+)
