@@ -21,6 +21,7 @@ import (
 	"github.com/sagesize/sagesize/constructs/notebook"
 	"github.com/sagesize/sagesize/dashboard"
 	"github.com/sagesize/sagesize/metrics"
+	"github.com/sagesize/sagesize/loadplan"
 	"github.com/sagesize/sagesize/shard"
 )
 
@@ -275,13 +276,13 @@ func addLoadTest(scope constructs.Construct, cfg *config.Config, o *Options, st 
 	out := func(id, desc string, v *string) {
 		awscdk.NewCfnOutput(stack, jsii.String(id), &awscdk.CfnOutputProps{Value: v, Description: jsii.String(desc)})
 	}
-	out("Cluster", "ECS cluster that runs the load-test tasks", l.Cluster.Ref())
-	out("TaskDefinition", "Fargate task definition of loadgen", l.TaskDefinition.TaskDefinitionArn())
-	out("Subnets", "Subnets the tasks run in", subnets)
-	out("SecurityGroup", "Security group of the tasks (no inbound rules)", l.SecurityGroup.AttrGroupId())
-	out("AssignPublicIp", "Whether tasks need a public IP to reach AWS", jsii.String(public))
-	out("ContainerName", "loadgen's container name, for overrides", jsii.String(loadtest.ContainerName))
-	out("LogGroup", "Log group of the tasks (JSON lines of intervals and the summary)", l.LogGroup.LogGroupName())
+	out(loadplan.OutputCluster, "ECS cluster that runs the load-test tasks", l.Cluster.Ref())
+	out(loadplan.OutputTaskDefinition, "Fargate task definition of loadgen", l.TaskDefinition.TaskDefinitionArn())
+	out(loadplan.OutputSubnets, "Subnets the tasks run in", subnets)
+	out(loadplan.OutputSecurityGroup, "Security group of the tasks (no inbound rules)", l.SecurityGroup.AttrGroupId())
+	out(loadplan.OutputAssignPublicIP, "Whether tasks need a public IP to reach AWS", jsii.String(public))
+	out(loadplan.OutputContainerName, "loadgen's container name, for overrides", jsii.String(loadtest.ContainerName))
+	out(loadplan.OutputLogGroup, "Log group of the tasks (JSON lines of intervals and the summary)", l.LogGroup.LogGroupName())
 	e := cfg.Endpoints[0]
 	for _, c := range cfg.Endpoints {
 		if c.LoadTest != nil {
@@ -295,19 +296,19 @@ func addLoadTest(scope constructs.Construct, cfg *config.Config, o *Options, st 
 		jsii.String(" --network-configuration 'awsvpcConfiguration={subnets=["), subnets,
 		jsii.String("],securityGroups=["), l.SecurityGroup.AttrGroupId(),
 		jsii.String("],assignPublicIp=" + public + "}' --overrides '{\"containerOverrides\":[{\"name\":\"" + loadtest.ContainerName +
-			"\",\"environment\":[{\"name\":\"LOADGEN_ENDPOINT\",\"value\":\"" + e.Name + "\"}," + bodyOverride(e.LoadTest) +
-			",{\"name\":\"LOADGEN_RATE\",\"value\":\"10\"},{\"name\":\"LOADGEN_DURATION\",\"value\":\"5m\"}]}]}'"),
+			"\",\"environment\":[{\"name\":\"" + loadplan.EnvEndpoint + "\",\"value\":\"" + e.Name + "\"}," + bodyOverride(e.LoadTest) +
+			",{\"name\":\"" + loadplan.EnvRate + "\",\"value\":\"10\"},{\"name\":\"" + loadplan.EnvDuration + "\",\"value\":\"5m\"}]}]}'"),
 	})
-	out("RunTaskCommand", "One loadgen task without the sagesize CLI (10 req/s for 5 minutes; see README)", cmd)
+	out(loadplan.OutputRunTaskCommand, "One loadgen task without the sagesize CLI (10 req/s for 5 minutes; see README)", cmd)
 	return nil
 }
 
 // bodyOverride is the request body's environment override in the
 // RunTaskCommand: JSON, then quoted for the shell's single quotes.
 func bodyOverride(t *config.EndpointLoadTest) string {
-	name, value := "LOADGEN_PAYLOAD", t.Payload
+	name, value := loadplan.EnvPayload, t.Payload
 	if t.Body != "" {
-		name, value = "LOADGEN_BODY", t.Body
+		name, value = loadplan.EnvBody, t.Body
 	}
 	b, _ := json.Marshal(map[string]string{"name": name, "value": value}) // a map of strings always marshals
 	// encoding/json sorts keys: {"name":…,"value":…}.

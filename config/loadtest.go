@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"math"
 	"regexp"
-	"time"
 
-	"github.com/sagesize/sagesize/loadgen"
+	"github.com/sagesize/sagesize/loadplan"
 )
 
 // LoadTestInfra is the load-test infrastructure: one ECS cluster and Fargate
@@ -44,7 +43,8 @@ type EndpointLoadTest struct {
 	// MaxInFlight bounds the requests in flight per task; default loadgen's.
 	MaxInFlight int `yaml:"maxInFlight"`
 	// The plan, in total requests per second across all tasks: Rate for
-	// Duration, Steps ("10@1m,20@1m"), or Ramp ("0:200") over Duration.
+	// Duration, Steps ("10@1m,20@1m"), or Ramp ("0:200") over Duration
+	// (see Plan).
 	Rate     float64   `yaml:"rate"`
 	Steps    string    `yaml:"steps"`
 	Ramp     string    `yaml:"ramp"`
@@ -118,32 +118,21 @@ func (c *Config) NeedsLoadTest() bool {
 	return false
 }
 
-// PeakRate is the plan's highest total rate in requests per second.
-func (t *EndpointLoadTest) PeakRate() float64 {
-	switch {
-	case t.Steps != "":
-		p, err := loadgen.ParseSteps(t.Steps)
-		if err != nil {
-			return 0
-		}
-		peak := 0.0
-		for _, s := range p.Steps() {
-			peak = math.Max(peak, s.Rate)
-		}
-		return peak
-	case t.Ramp != "":
-		a, b, _ := parseRamp(t.Ramp)
-		return math.Max(a, b)
+// Plan returns the load test's plan, in total requests per second across
+// all tasks, or the problems with it (see loadplan.Errors).
+func (t *EndpointLoadTest) Plan() (loadplan.Plan, error) {
+	s := loadplan.Spec{Rate: t.Rate, Steps: t.Steps, Ramp: t.Ramp}
+	if t.Duration != nil {
+		s.Duration = t.Duration.Duration
 	}
-	return t.Rate
+	return loadplan.Parse(s)
 }
 
-func parseRamp(s string) (from, to float64, err error) {
-	from, to, err = loadgen.ParseRamp(s)
-	if err != nil || from < 0 || to < 0 || from == to {
-		return 0, 0, fmt.Errorf("must be FROM:TO requests per second with FROM != TO, e.g. 0:200, got %q", s)
-	}
-	return from, to, nil
+// PeakRate is the plan's highest total rate in requests per second (0 when
+// the plan is invalid).
+func (t *EndpointLoadTest) PeakRate() float64 {
+	p, _ := t.Plan()
+	return p.Peak()
 }
 
 func (c *Config) setLoadTestDefaults() {
@@ -225,42 +214,18 @@ func (c *Config) validateEndpointLoadTest(p string, e *Endpoint, add func(path, 
 		return
 	}
 	p += ".loadTest"
-	plans := 0
-	for _, set := range []bool{t.Rate != 0, t.Steps != "", t.Ramp != ""} {
-		if set {
-			plans++
+	plan, err := t.Plan()
+	for _, e := range loadplan.Errors(err) {
+		path := p
+		if e.Field != loadplan.FieldPlan {
+			path += "." + string(e.Field)
 		}
+		add(path, "%v", e)
 	}
-	switch {
-	case plans == 0:
-		add(p, "needs a plan: rate (with duration), steps such as \"10@1m,20@1m\", or ramp such as \"0:200\" (with duration)")
-	case plans > 1:
-		add(p, "rate, steps and ramp are alternatives: give one")
-	}
-	d := time.Duration(0)
-	if t.Duration != nil {
-		d = t.Duration.Duration
-	}
-	switch {
-	case t.Rate < 0:
-		add(p+".rate", "must be a positive number of requests per second, got %v", t.Rate)
-	case t.Rate > 0 && d <= 0:
+	if err == nil && plan.Duration() == 0 {
+		// A task that runs until stopped would run, and cost, until
+		// someone stops it.
 		add(p+".duration", "is required with rate and must be positive, e.g. 10m")
-	}
-	if t.Steps != "" {
-		if _, err := loadgen.ParseSteps(t.Steps); err != nil {
-			add(p+".steps", "%v", err)
-		}
-		if t.Duration != nil {
-			add(p+".duration", "goes with rate or ramp; steps carry their own durations")
-		}
-	}
-	if t.Ramp != "" {
-		if _, _, err := parseRamp(t.Ramp); err != nil {
-			add(p+".ramp", "%v", err)
-		} else if d <= 0 {
-			add(p+".duration", "is required with ramp and must be positive, e.g. 10m")
-		}
 	}
 	if t.Tasks < 1 || t.Tasks > MaxTasks {
 		add(p+".tasks", "must be between 1 and %d, got %d", MaxTasks, t.Tasks)

@@ -69,7 +69,7 @@ func walkShape(n *yaml.Node, t reflect.Type, path string, ps *Problems) {
 			if !ok {
 				valid := fieldNames(t)
 				msg := "unknown field; valid fields here: " + strings.Join(valid, ", ")
-				if s := closest(k.Value, valid); s != "" {
+				if s := editdist.Closest(k.Value, valid); s != "" {
 					msg += " (did you mean " + s + "?)"
 				}
 				*ps = append(*ps, Problem{Path: sub, Line: k.Line, Msg: msg})
@@ -163,20 +163,4 @@ func fieldNames(t reflect.Type) []string {
 		}
 	}
 	return names
-}
-
-// closest returns the candidate nearest to s by case-insensitive edit
-// distance, or "" when none is near enough to be a likely typo.
-func closest(s string, candidates []string) string {
-	best, bestD := "", -1
-	for _, c := range candidates {
-		d := editdist.Distance(strings.ToLower(s), strings.ToLower(c))
-		if bestD < 0 || d < bestD {
-			best, bestD = c, d
-		}
-	}
-	if bestD < 0 || bestD > max(2, len(s)/3) {
-		return ""
-	}
-	return best
 }

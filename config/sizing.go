@@ -3,13 +3,12 @@ package config
 import (
 	"fmt"
 	"math"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/sagesize/sagesize/catalog"
 	"github.com/sagesize/sagesize/metrics"
+	"github.com/sagesize/sagesize/loadplan"
 )
 
 // Sizing is a sizing test: the stack creates one endpoint that serves an
@@ -191,15 +190,21 @@ func (s *Sizing) Rates(i int) []float64 {
 	return rates
 }
 
+// CandidatePlan returns candidate i's stepped plan: each of Rates(i) held
+// for the plan's step duration. It is the zero plan when the config's plan
+// is invalid (Validate says why).
+func (s *Sizing) CandidatePlan(i int) loadplan.Plan {
+	var steps []loadplan.Step
+	for _, r := range s.Rates(i) {
+		steps = append(steps, loadplan.Step{Rate: r, Duration: s.Plan.StepLength()})
+	}
+	p, _ := loadplan.NewSteps(steps)
+	return p
+}
+
 // Steps returns candidate i's plan in loadgen's -steps form, e.g.
 // "10@3m0s,15@3m0s".
-func (s *Sizing) Steps(i int) string {
-	var parts []string
-	for _, r := range s.Rates(i) {
-		parts = append(parts, strconv.FormatFloat(r, 'f', -1, 64)+"@"+s.Plan.StepLength().String())
-	}
-	return strings.Join(parts, ",")
-}
+func (s *Sizing) Steps(i int) string { return s.CandidatePlan(i).Spec().Steps }
 
 // SizingTasks returns the number of Fargate tasks candidate i runs on: the
 // plan's, or the fewest that hold its highest rate.
@@ -215,13 +220,7 @@ func (c *Config) SizingTasks(i int) int {
 }
 
 // PeakRate is candidate i's highest step rate (0 when its plan is invalid).
-func (s *Sizing) PeakRate(i int) float64 {
-	rates := s.Rates(i)
-	if len(rates) == 0 {
-		return 0
-	}
-	return slices.Max(rates)
-}
+func (s *Sizing) PeakRate(i int) float64 { return s.CandidatePlan(i).Peak() }
 
 // SizingErrorBound is the largest accepted error rate as a fraction
 // (MaxErrorPercent converted once, by metrics.Fraction).

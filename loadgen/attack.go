@@ -26,6 +26,10 @@ type attack struct {
 
 	// inFlight counts the open model's requests queued or in flight.
 	inFlight atomic.Int64
+	// scheduledFor is how much of the open model's plan was scheduled:
+	// all of it, up to request maxRequests, or up to when scheduling was
+	// stopped. runOpen sets it before it closes scheduled.
+	scheduledFor time.Duration
 }
 
 // job is one request handed from the scheduler to a worker.
@@ -117,8 +121,9 @@ func (a *attack) worker(work <-chan job, wg *sync.WaitGroup) {
 // time. The alternative, waiting until a request ends, would silently lower
 // the offered load exactly as a closed-loop tool does.
 //
-// runOpen closes scheduled when it stops scheduling, and returns after every
-// worker has finished; it closes a.results.
+// runOpen sets a.scheduledFor and closes scheduled when it stops
+// scheduling, and returns after every worker has finished; it closes
+// a.results.
 func (a *attack) runOpen(ctx context.Context, p Pacer, pk *picker, scheduled chan<- struct{}) {
 	// Admission is decided by a.inFlight, so the queue never holds more
 	// than maxInFlight jobs and sending to it never blocks.
@@ -137,10 +142,23 @@ func (a *attack) runOpen(ctx context.Context, p Pacer, pk *picker, scheduled cha
 	timer.Stop()
 	defer timer.Stop()
 	limit := int64(a.maxInFlight)
+	// stoppedAt is how much of the plan was scheduled when ctx stopped it.
+	stoppedAt := func() time.Duration {
+		at := max(time.Since(a.start), 0)
+		if d := p.Duration(); d > 0 {
+			at = min(at, d)
+		}
+		return at
+	}
 loop:
-	for n := uint64(0); a.maxRequests == 0 || n < a.maxRequests; n++ {
+	for n := uint64(0); ; n++ {
 		off, ok := p.Due(n)
 		if !ok {
+			a.scheduledFor = p.Duration()
+			break
+		}
+		if a.maxRequests != 0 && n >= a.maxRequests {
+			a.scheduledFor = off
 			break
 		}
 		due := a.start.Add(off)
@@ -148,10 +166,12 @@ loop:
 			timer.Reset(wait)
 			select {
 			case <-ctx.Done():
+				a.scheduledFor = stoppedAt()
 				break loop
 			case <-timer.C:
 			}
 		} else if ctx.Err() != nil {
+			a.scheduledFor = stoppedAt()
 			break loop
 		}
 		if a.inFlight.Load() >= limit {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sagesize/sagesize/loadgen"
+	"github.com/sagesize/sagesize/loadplan"
 )
 
 // minimalServer answers every request at once, like bench/minserver.
@@ -73,7 +74,8 @@ func BenchmarkEngine(b *testing.B) {
 	b.ReportAllocs()
 	ps, _ := loadgen.NewPayloads("bench", *benchPayload())
 	// Due immediately: a very high rate, bounded by b.N requests.
-	p, _ := loadgen.NewConstantPacer(1e9, 0)
+	plan, _ := loadplan.NewConstant(1e9, 0)
+	p, _ := loadgen.NewPacer(plan)
 	b.ResetTimer()
 	_, err := loadgen.Run(context.Background(), nopTarget{}, loadgen.Options{
 		Pacer: p, MaxRequests: uint64(b.N), Payloads: ps, Output: io.Discard, Interval: time.Hour,

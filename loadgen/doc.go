@@ -1,10 +1,11 @@
 // Package loadgen is the engine behind cmd/loadgen: an open-model load
 // generator for SageMaker endpoints and SageMaker-contract containers.
 //
-// A [Pacer] decides when each request is due; [Run] sends it at that time
-// through a [Target], measures its latency from the time it was due (not from
-// the time it was actually sent, so a slow server or a saturated generator
-// cannot hide latency: no coordinated omission), and records every result in
+// A [Pacer], built from a load plan ([NewPacer] of a loadplan.Plan), decides
+// when each request is due; [Run] sends it at that time through a [Target],
+// measures its latency from the time it was due (not from the time it was
+// actually sent, so a slow server or a saturated generator cannot hide
+// latency: no coordinated omission), and records every result in
 // HdrHistograms from a single goroutine. Every interval is written as one JSON
 // line, optionally shown on a terminal and published to CloudWatch as a raw
 // distribution (Values/Counts) so that percentiles can be computed across any

@@ -2,11 +2,10 @@ package loadgen
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"sync"
+	"math"
 	"time"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
@@ -33,7 +32,7 @@ const (
 // Options configures Run. Exactly one of Pacer (open model) and Concurrency
 // (closed loop) must be set.
 type Options struct {
-	// Pacer is the load plan of the open model.
+	// Pacer is the load plan of the open model, e.g. NewPacer(plan).
 	Pacer Pacer
 	// Concurrency > 0 selects the closed-loop mode with that many workers,
 	// running for Duration (or until MaxRequests or ctx is done).
@@ -175,9 +174,10 @@ func (o *Options) defaults() {
 // It stops scheduling when the plan ends, MaxRequests were scheduled, a
 // fatal error occurs or ctx is done; then it waits up to opts.Grace for the
 // requests in flight, cancels the rest (counted as cancelled), writes and
-// publishes the last, partial interval and writes the summary. Nothing
-// measured is lost. The error is nil when the plan ran to its end; it wraps
-// ctx.Err() when ctx ended the test, or is a *FatalError.
+// publishes the last interval and writes the summary. Nothing measured is
+// lost: every result is counted in exactly one interval and in the summary.
+// The error is nil when the plan ran to its end; it wraps ctx.Err() when ctx
+// ended the test, or is a *FatalError.
 //
 // The summary is returned (and written) even when the error is not nil, so
 // that whatever was measured is reported; it is nil only when opts are
@@ -187,250 +187,336 @@ func Run(ctx context.Context, t Target, opts Options) (*Summary, error) {
 		return nil, fmt.Errorf("load test options: %w", err)
 	}
 	opts.defaults()
-	mode, plan := ModeOpen, ""
-	if opts.Concurrency > 0 {
+	lt := newLoadTest(ctx, t, opts)
+	defer lt.release()
+	if err := lt.waitForStart(ctx); err != nil {
+		return nil, err
+	}
+	lt.startAttack()
+	lt.out = newOutputs(ctx, &lt.opts, lt.start, lt.mode)
+	lt.rec = newRecorder(lt.start, opts.Timeout+opts.Grace+time.Minute)
+	lt.record()
+	return lt.finish(ctx)
+}
+
+// tailFold sets where the last interval boundary of a test falls. Every
+// result is recorded in the interval during which it arrives. When the end
+// of the schedule is known in advance (a plan with a duration, MaxRequests
+// in the open model, the closed loop's Duration), the ticks from
+// Interval/tailFold before that end on are not interval boundaries: the
+// last interval runs from the last boundary to the end of the test and
+// holds the requests that finish during the grace period, so that a test
+// does not end with a sliver of an interval a few milliseconds long. A test
+// stopped early (ctx, a fatal error) ends its last interval where it
+// stopped.
+const tailFold = 4
+
+// loadTest is the state the steps of Run share. Only the goroutine that
+// calls Run touches it (the attack and the publisher run on their own).
+type loadTest struct {
+	target     Target
+	opts       Options
+	mode, plan string // as written in every output
+
+	// schedCtx ends scheduling: the caller's ctx, the closed loop's
+	// duration, or a fatal error (its cause).
+	schedCtx context.Context
+	abort    context.CancelCauseFunc
+	// stopCtx ends the requests still in flight Grace after scheduling
+	// ended.
+	stopCtx      context.Context
+	stopRequests context.CancelFunc
+	release      func() // cancels every context above
+
+	start time.Time // of the schedule
+	a     *attack
+	// graceDone is closed once every request has ended, or the grace
+	// period after the end of scheduling has run out.
+	graceDone chan struct{}
+	// lastBoundary is the offset from start from which ticks no longer
+	// end an interval (see tailFold).
+	lastBoundary time.Duration
+
+	out       *outputs
+	rec       *recorder
+	intervals int
+	lastSent  uint64 // requests sent when the last interval ended
+	watch     failureWatch
+}
+
+// newLoadTest describes the test and makes its contexts.
+func newLoadTest(ctx context.Context, t Target, opts Options) *loadTest {
+	lt := &loadTest{target: t, opts: opts, watch: failureWatch{failFast: opts.FailFast}}
+	lt.mode, lt.plan = opts.describe()
+	lt.lastBoundary = time.Duration(math.MaxInt64)
+	if end := opts.scheduleEnd(); end > 0 {
+		lt.lastBoundary = end - opts.Interval/tailFold
+	}
+	var cancelTimeout context.CancelFunc = func() {}
+	lt.schedCtx, lt.abort = context.WithCancelCause(ctx)
+	if opts.Concurrency > 0 && opts.Duration > 0 {
+		lt.schedCtx, cancelTimeout = context.WithTimeout(lt.schedCtx, opts.Duration)
+	}
+	lt.stopCtx, lt.stopRequests = context.WithCancel(context.WithoutCancel(ctx))
+	lt.release = func() { lt.stopRequests(); cancelTimeout(); lt.abort(nil) }
+	return lt
+}
+
+// describe returns the test's mode and plan as every output writes them.
+func (o *Options) describe() (mode, plan string) {
+	mode = ModeOpen
+	if o.Concurrency > 0 {
 		mode = ModeClosedLoop
-		plan = fmt.Sprintf("closed loop, %d workers", opts.Concurrency)
-		if opts.Duration > 0 {
-			plan += fmt.Sprintf(" for %v", opts.Duration)
+		plan = fmt.Sprintf("closed loop, %d workers", o.Concurrency)
+		if o.Duration > 0 {
+			plan += fmt.Sprintf(" for %v", o.Duration)
 		}
 	} else {
-		plan = opts.Pacer.String()
+		plan = o.Pacer.String()
 	}
-	if opts.MaxRequests > 0 {
-		plan += fmt.Sprintf(", at most %d requests", opts.MaxRequests)
+	if o.MaxRequests > 0 {
+		plan += fmt.Sprintf(", at most %d requests", o.MaxRequests)
 	}
+	return mode, plan
+}
 
-	// schedCtx ends scheduling: ctx, the closed loop's duration, or a
-	// fatal error (its cause).
-	schedCtx, abort := context.WithCancelCause(ctx)
-	defer abort(nil)
-	if opts.Concurrency > 0 && opts.Duration > 0 {
-		var cancel context.CancelFunc
-		schedCtx, cancel = context.WithTimeout(schedCtx, opts.Duration)
-		defer cancel()
+// scheduleEnd returns the offset from the start at which scheduling will
+// end, when it is known in advance (0 otherwise).
+func (o *Options) scheduleEnd() time.Duration {
+	if o.Concurrency > 0 {
+		return o.Duration
 	}
-	// stopCtx ends requests still in flight Grace after scheduling ended.
-	stopCtx, stopRequests := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopRequests()
+	end := o.Pacer.Duration()
+	if o.MaxRequests > 0 {
+		if at, ok := o.Pacer.Due(o.MaxRequests); ok && (end == 0 || at < end) {
+			end = at
+		}
+	}
+	return end
+}
 
-	start := time.Now()
-	if !opts.StartAt.IsZero() {
-		if late := start.Sub(opts.StartAt); late > MaxStartLateness {
-			return nil, fmt.Errorf("load test options: start time %s passed %v ago (more than %v): give a later start time",
-				opts.StartAt.UTC().Format(time.RFC3339), late.Round(time.Millisecond), MaxStartLateness)
-		}
-		wait := time.NewTimer(time.Until(opts.StartAt))
-		select {
-		case <-wait.C:
-		case <-ctx.Done(): // schedCtx is done too: nothing is scheduled, the summary says why
-		}
-		wait.Stop()
-		start = opts.StartAt
+// waitForStart sets the start of the schedule: now, or opts.StartAt after
+// waiting for it. When ctx ends the wait, the attack schedules nothing and
+// the summary says why.
+func (lt *loadTest) waitForStart(ctx context.Context) error {
+	lt.start = time.Now()
+	at := lt.opts.StartAt
+	if at.IsZero() {
+		return nil
 	}
-	a := &attack{
-		target: t, timeout: opts.Timeout, maxInFlight: opts.MaxInFlight, workers: opts.Workers,
-		maxRequests: opts.MaxRequests, start: start, stopCtx: stopCtx,
+	if late := lt.start.Sub(at); late > MaxStartLateness {
+		return fmt.Errorf("load test options: start time %s passed %v ago (more than %v): give a later start time",
+			at.UTC().Format(time.RFC3339), late.Round(time.Millisecond), MaxStartLateness)
+	}
+	wait := time.NewTimer(time.Until(at))
+	defer wait.Stop()
+	select {
+	case <-wait.C:
+	case <-ctx.Done(): // schedCtx is done too
+	}
+	lt.start = at
+	return nil
+}
+
+// startAttack starts sending requests, and the grace period's watch: Grace
+// after scheduling ended, the requests still in flight are cancelled.
+func (lt *loadTest) startAttack() {
+	o := &lt.opts
+	lt.a = &attack{
+		target: lt.target, timeout: o.Timeout, maxInFlight: o.MaxInFlight, workers: o.Workers,
+		maxRequests: o.MaxRequests, start: lt.start, stopCtx: lt.stopCtx,
 		results: make(chan Result, 4096),
 	}
-	if opts.Concurrency > 0 {
-		a.workers = opts.Concurrency
+	if o.Concurrency > 0 {
+		lt.a.workers = o.Concurrency
 	}
-	pk := newPicker(opts.Payloads, opts.Sample, opts.Seed)
+	pk := newPicker(o.Payloads, o.Sample, o.Seed)
 	// scheduled is closed when no more requests will be sent; the grace
 	// period starts then. finished is closed when every request has ended.
 	scheduled := make(chan struct{})
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
-		if opts.Concurrency > 0 {
-			a.runClosed(schedCtx, pk, scheduled)
+		if o.Concurrency > 0 {
+			lt.a.runClosed(lt.schedCtx, pk, scheduled)
 		} else {
-			a.runOpen(schedCtx, opts.Pacer, pk, scheduled)
+			lt.a.runOpen(lt.schedCtx, o.Pacer, pk, scheduled)
 		}
 	}()
-	graceDone := make(chan struct{})
+	lt.graceDone = make(chan struct{})
 	go func() {
-		defer close(graceDone)
+		defer close(lt.graceDone)
 		<-scheduled
-		grace := time.NewTimer(opts.Grace)
+		grace := time.NewTimer(o.Grace)
 		defer grace.Stop()
 		select {
 		case <-finished:
 		case <-grace.C:
-			stopRequests()
+			lt.stopRequests()
 		}
 	}()
+}
 
-	// Publishing runs on its own goroutine so that a slow CloudWatch never
-	// delays recording (which would back up results and inflate latency).
-	var pubWG sync.WaitGroup
-	var pubCh chan publishItem
-	var pubFailed, pubDone, pubSkipped int
-	if opts.Publisher != nil {
-		pubCh = make(chan publishItem, 64)
-		pubWG.Add(1)
-		go func() {
-			defer pubWG.Done()
-			opts.Publisher.publishLoop(context.WithoutCancel(ctx), pubCh, opts.PublishTimeout, opts.Logf, &pubFailed, &pubDone)
-		}()
-	}
-
-	var outErr error
-	enc := json.NewEncoder(opts.Output)
-	var hlog *hdrhistogram.HistogramLogWriter
-	if opts.HLog != nil {
-		hlog = hdrhistogram.NewHistogramLogWriter(opts.HLog)
-		hlog.SetBaseTime(start.UnixMilli())
-		outErr = errors.Join(hlog.OutputLogFormatVersion(), hlog.OutputComment("loadgen latency in microseconds, test "+opts.TestID+", mode "+mode),
-			hlog.OutputStartTime(start.UnixMilli()), hlog.OutputBaseTime(start.UnixMilli()), hlog.OutputLegend())
-	}
-	rec := newRecorder(start, opts.Timeout+opts.Grace+time.Minute)
-	intervals := 0
-	var lastSent uint64
-	emit := func(now time.Time) {
-		s, h := rec.takeInterval(now)
-		s.TestID, s.Mode = opts.TestID, mode
-		sent := a.sent.Load()
-		if d := s.To - s.From; d > 0 {
-			s.Rate = round3(float64(sent-lastSent) / d)
-			if opts.Pacer != nil {
-				from := time.Duration(s.From * float64(time.Second))
-				to := time.Duration(s.To * float64(time.Second))
-				s.TargetRate = round3((opts.Pacer.Planned(to) - opts.Pacer.Planned(from)) / d)
-			}
-		}
-		lastSent = sent
-		intervals++
-		if err := enc.Encode(&s); err != nil && outErr == nil {
-			outErr = fmt.Errorf("write interval: %w", err)
-		}
-		if opts.Progress != nil {
-			fmt.Fprintln(opts.Progress, progressLine(&s))
-		}
-		if hlog != nil {
-			if err := hlog.OutputIntervalHistogramWithLogOptions(h, nil); err != nil && outErr == nil {
-				outErr = fmt.Errorf("write hlog: %w", err)
-			}
-		}
-		if pubCh != nil {
-			select {
-			case pubCh <- publishItem{stats: s, hist: h}:
-			default:
-				pubSkipped++
-				opts.Logf("cloudwatch: publisher backlog full, interval ending %s not published", s.End.Format(time.RFC3339))
-			}
-		}
-	}
-
-	ticker := time.NewTicker(opts.Interval)
+// record records every result until the attack has closed its results,
+// and ends an interval at every tick up to lastBoundary.
+func (lt *loadTest) record() {
+	ticker := time.NewTicker(lt.opts.Interval)
 	defer ticker.Stop()
-	var okSeen bool
-	var failures int
-	var firstFailure error
-	handle := func(r *Result) {
-		rec.add(r)
-		if r.Dropped {
-			return
-		}
-		if r.Class == OK {
-			okSeen = true
-			return
-		}
-		if firstFailure == nil {
-			firstFailure = r.Err
-		}
-		if isAuthError(r.Err) {
-			abort(&FatalError{Reason: "the endpoint rejected the request's credentials (SigV4)", Err: r.Err})
-		}
-		failures++
-		if !okSeen && opts.FailFast > 0 && failures == opts.FailFast && r.Class != Cancelled {
-			abort(&FatalError{Reason: fmt.Sprintf("the first %d requests all failed (last: %s)", failures, r.Class), Err: firstFailure})
-		}
-	}
 	// Results are drained every millisecond rather than received one by
 	// one: a receive that parks and wakes this goroutine for each result
 	// costs more CPU than the recording itself. The buffer of a.results
 	// holds far more than a millisecond of results.
 	poll := time.NewTicker(time.Millisecond)
 	defer poll.Stop()
-	drain := func() (open bool) {
-		for {
-			select {
-			case r, ok := <-a.results:
-				if !ok {
-					return false
-				}
-				handle(&r)
-			default:
-				return true
-			}
-		}
-	}
-loop:
 	for {
 		select {
 		case <-poll.C:
-			if !drain() {
-				break loop
+			if !lt.drain() {
+				return
 			}
 		case now := <-ticker.C:
-			if !drain() {
-				break loop
+			if !lt.drain() {
+				return
 			}
-			emit(now)
+			if now.Sub(lt.start) < lt.lastBoundary {
+				lt.emit(now)
+			}
 		}
 	}
-	<-graceDone
-	end := time.Now()
-	if rec.iv.requests > 0 || rec.iv.dropped > 0 || intervals == 0 {
-		emit(end)
-	}
-	if pubCh != nil {
-		close(pubCh)
-		pubWG.Wait()
-	}
+}
 
-	var runErr error
-	stopped := "plan complete"
-	switch cause := context.Cause(schedCtx); {
-	case errors.As(cause, new(*FatalError)):
-		runErr = cause
-		stopped = "fatal error"
-	case ctx.Err() != nil:
-		runErr = fmt.Errorf("load test stopped before the end of its plan: %w", ctx.Err())
-		stopped = "stopped: " + ctx.Err().Error()
-	case opts.MaxRequests > 0 && a.sent.Load() >= opts.MaxRequests:
-		stopped = "max requests reached"
-	}
-	if stopCtx.Err() != nil {
-		stopped += fmt.Sprintf("; requests still in flight after the %v grace period were cancelled", opts.Grace)
-	}
-	sum := &Summary{
-		Stats: rec.summary(end), Plan: plan, Target: opts.Target, Payloads: opts.Payloads.Stats(),
-		Intervals: intervals, Sent: a.sent.Load(), Stopped: stopped,
-		PublishedIntervals: pubDone, PublishFailures: pubFailed + pubSkipped, Histogram: rec.total,
-	}
-	sum.Payloads.Mode = "cycle"
-	if opts.Sample {
-		sum.Payloads.Mode = fmt.Sprintf("sample (seed %d)", opts.Seed)
-	}
-	sum.TestID, sum.Mode = opts.TestID, mode
-	if opts.Pacer != nil {
-		if d := end.Sub(start); d > 0 {
-			sum.TargetRate = round3(opts.Pacer.Planned(d) / d.Seconds())
+// drain records the results waiting in a.results and reports whether more
+// may come.
+func (lt *loadTest) drain() (open bool) {
+	for {
+		select {
+		case r, ok := <-lt.a.results:
+			if !ok {
+				return false
+			}
+			lt.rec.add(&r)
+			if fatal := lt.watch.check(&r); fatal != nil {
+				lt.abort(fatal)
+			}
+		default:
+			return true
 		}
 	}
+}
+
+// emit ends the interval at now and writes it.
+func (lt *loadTest) emit(now time.Time) {
+	s, h := lt.rec.takeInterval(now)
+	s.TestID, s.Mode = lt.opts.TestID, lt.mode
+	sent := lt.a.sent.Load()
+	if d := s.To - s.From; d > 0 {
+		s.Rate = round3(float64(sent-lt.lastSent) / d)
+		s.TargetRate = lt.targetRate(seconds(s.From), seconds(s.To))
+	}
+	lt.lastSent = sent
+	lt.intervals++
+	lt.out.interval(&s, h)
+}
+
+func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// targetRate is the plan's rate over [from, to): the requests it schedules
+// then, per second (0 in the closed loop).
+func (lt *loadTest) targetRate(from, to time.Duration) float64 {
+	if lt.opts.Pacer == nil || to <= from {
+		return 0
+	}
+	p := lt.opts.Pacer
+	return round3((p.Planned(to) - p.Planned(from)) / (to - from).Seconds())
+}
+
+// finish waits for the last requests, writes the last interval and the
+// summary, and returns the summary with why the test stopped.
+func (lt *loadTest) finish(ctx context.Context) (*Summary, error) {
+	<-lt.graceDone
+	end := time.Now()
+	if lt.rec.iv.requests > 0 || lt.rec.iv.dropped > 0 || lt.intervals == 0 {
+		lt.emit(end)
+	}
+	lt.out.pub.close()
+	runErr, stopped := lt.outcome(ctx)
+	sum := lt.summary(end, stopped)
 	if runErr != nil {
 		sum.Error = runErr.Error()
 	}
-	if err := enc.Encode(sum); err != nil && outErr == nil {
-		outErr = fmt.Errorf("write summary: %w", err)
+	lt.out.summary(sum)
+	return sum, errors.Join(runErr, lt.out.err)
+}
+
+// outcome returns the error Run returns and the summary's "stopped".
+func (lt *loadTest) outcome(ctx context.Context) (runErr error, stopped string) {
+	stopped = "plan complete"
+	switch cause := context.Cause(lt.schedCtx); {
+	case errors.As(cause, new(*FatalError)):
+		runErr, stopped = cause, "fatal error"
+	case ctx.Err() != nil:
+		runErr = fmt.Errorf("load test stopped before the end of its plan: %w", ctx.Err())
+		stopped = "stopped: " + ctx.Err().Error()
+	case lt.opts.MaxRequests > 0 && lt.a.sent.Load() >= lt.opts.MaxRequests:
+		stopped = "max requests reached"
 	}
-	if opts.Progress != nil {
-		fmt.Fprintln(opts.Progress, progressLine(&sum.Stats))
+	if lt.stopCtx.Err() != nil {
+		stopped += fmt.Sprintf("; requests still in flight after the %v grace period were cancelled", lt.opts.Grace)
 	}
-	return sum, errors.Join(runErr, outErr)
+	return runErr, stopped
+}
+
+// summary returns the summary of the test, ended at end. Its target rate is
+// the plan's own: the requests it planned over the time it was scheduled
+// (the whole plan, or up to where it was stopped), not diluted by the grace
+// period.
+func (lt *loadTest) summary(end time.Time, stopped string) *Summary {
+	o := &lt.opts
+	published, failed := lt.out.pub.counts()
+	sum := &Summary{
+		Stats: lt.rec.summary(end), Plan: lt.plan, Target: o.Target, Payloads: o.Payloads.Stats(),
+		Intervals: lt.intervals, Sent: lt.a.sent.Load(), Stopped: stopped,
+		PublishedIntervals: published, PublishFailures: failed, Histogram: lt.rec.total,
+	}
+	sum.Payloads.Mode = "cycle"
+	if o.Sample {
+		sum.Payloads.Mode = fmt.Sprintf("sample (seed %d)", o.Seed)
+	}
+	sum.TestID, sum.Mode = o.TestID, lt.mode
+	sum.TargetRate = lt.targetRate(0, lt.a.scheduledFor)
+	return sum
+}
+
+// failureWatch decides from the results whether the test must stop: the
+// endpoint rejected the credentials, or the first FailFast requests all
+// failed.
+type failureWatch struct {
+	failFast int
+	okSeen   bool
+	failures int
+	first    error // the first failure's error
+}
+
+// check returns the fatal error r reveals, or nil.
+func (w *failureWatch) check(r *Result) *FatalError {
+	if r.Dropped {
+		return nil
+	}
+	if r.Class == OK {
+		w.okSeen = true
+		return nil
+	}
+	if w.first == nil {
+		w.first = r.Err
+	}
+	w.failures++
+	if isAuthError(r.Err) {
+		return &FatalError{Reason: "the endpoint rejected the request's credentials (SigV4)", Err: r.Err}
+	}
+	if !w.okSeen && w.failFast > 0 && w.failures == w.failFast && r.Class != Cancelled {
+		return &FatalError{Reason: fmt.Sprintf("the first %d requests all failed (last: %s)", w.failures, r.Class), Err: w.first}
+	}
+	return nil
 }
 
 // progressLine renders s in one line for a terminal.

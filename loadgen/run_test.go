@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sagemakerruntime"
 
 	"github.com/sagesize/sagesize/loadgen"
+	"github.com/sagesize/sagesize/loadplan"
 	"github.com/sagesize/sagesize/testkit/awstest"
 )
 
@@ -66,7 +67,17 @@ func payloads(t *testing.T) *loadgen.Payloads {
 
 func constant(t *testing.T, rate float64, d time.Duration) loadgen.Pacer {
 	t.Helper()
-	p, err := loadgen.NewConstantPacer(rate, d)
+	return pacer(t, loadplan.Spec{Rate: rate, Duration: d})
+}
+
+// pacer returns the pacer of the plan s.
+func pacer(t *testing.T, s loadplan.Spec) loadgen.Pacer {
+	t.Helper()
+	plan, err := loadplan.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := loadgen.NewPacer(plan)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,5 +313,76 @@ func TestStartAt(t *testing.T) {
 	}
 	if _, js := lines(t, &out); js.Type != "summary" {
 		t.Errorf("no summary line written when stopped while waiting:\n%s", out.String())
+	}
+}
+
+// TestLastIntervalHoldsTheTail runs a plan that ends on an interval
+// boundary against a server slower than the gap between the last request
+// and that boundary: the requests that finish after it belong to the last
+// interval, which must not be a sliver of a few milliseconds.
+func TestLastIntervalHoldsTheTail(t *testing.T) {
+	t.Parallel()
+	srv := awstest.NewSageMakerRuntime(awstest.SageMakerOptions{Behavior: awstest.Fixed(20 * time.Millisecond), Auth: sigv4()})
+	defer srv.Close()
+	const interval = 200 * time.Millisecond
+	var out bytes.Buffer
+	sum, err := loadgen.Run(context.Background(), targets(t, srv.URL, testSecret)["fast"], loadgen.Options{
+		Pacer: constant(t, 100, time.Second), Payloads: payloads(t), Output: &out, Interval: interval,
+	})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	intervals, _ := lines(t, &out)
+	var total uint64
+	for i, iv := range intervals {
+		total += iv.Requests
+		if d := time.Duration((iv.To - iv.From) * float64(time.Second)); d < interval/4 {
+			t.Errorf("interval %d of %d lasts %v (%v to %vs, %d requests); want at least %v", i+1, len(intervals), d, iv.From, iv.To, iv.Requests, interval/4)
+		}
+	}
+	if total != 100 || sum.Requests != 100 {
+		t.Errorf("intervals hold %d requests, the summary %d; want 100 in both", total, sum.Requests)
+	}
+	if last := intervals[len(intervals)-1]; last.To != sum.To {
+		t.Errorf("last interval ends at %vs, the test at %vs; want the same", last.To, sum.To)
+	}
+}
+
+// TestSummaryTargetRateIsThePlans checks that the summary's target rate is
+// the plan's own rate (requests planned over the time scheduled), whatever
+// the grace period after it or an early stop.
+func TestSummaryTargetRateIsThePlans(t *testing.T) {
+	t.Parallel()
+	srv := awstest.NewSageMakerRuntime(awstest.SageMakerOptions{Behavior: awstest.Fixed(15 * time.Millisecond), Auth: sigv4()})
+	defer srv.Close()
+	for _, tt := range []struct {
+		name        string
+		plan        loadplan.Spec
+		maxRequests uint64
+		stopAfter   time.Duration
+	}{
+		{"constant to its end", loadplan.Spec{Rate: 200, Duration: 500 * time.Millisecond}, 0, 0},
+		{"steps to their end", loadplan.Spec{Steps: "100@250ms,300@250ms"}, 0, 0},
+		{"ramp to its end", loadplan.Spec{Ramp: "0:400", Duration: 500 * time.Millisecond}, 0, 0},
+		{"max requests", loadplan.Spec{Rate: 200, Duration: time.Minute}, 30, 0},
+		{"stopped", loadplan.Spec{Rate: 200}, 0, 300 * time.Millisecond},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if tt.stopAfter > 0 {
+				time.AfterFunc(tt.stopAfter, cancel)
+			}
+			var out bytes.Buffer
+			sum, err := loadgen.Run(ctx, targets(t, srv.URL, testSecret)["fast"], loadgen.Options{
+				Pacer: pacer(t, tt.plan), MaxRequests: tt.maxRequests, Payloads: payloads(t), Output: &out, Interval: time.Second,
+			})
+			if err != nil && !errors.Is(err, context.Canceled) {
+				t.Fatalf("Run: %v", err)
+			}
+			if sum.TargetRate != 200 {
+				t.Errorf("summary target rate = %v (test of %vs, stopped %q); want 200", sum.TargetRate, sum.To, sum.Stopped)
+			}
+		})
 	}
 }

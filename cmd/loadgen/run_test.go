@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"net"
 	"os"
 	"os/exec"
@@ -17,6 +18,7 @@ import (
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 
 	"github.com/sagesize/sagesize/loadgen"
+	"github.com/sagesize/sagesize/loadplan"
 	"github.com/sagesize/sagesize/testkit/awstest"
 )
 
@@ -73,15 +75,86 @@ func TestHelpDocumentsEveryFlag(t *testing.T) {
 	if err := run(context.Background(), []string{"-h"}, &stdout, &stderr); err != nil {
 		t.Fatalf("run -h: %v", err)
 	}
-	fs := newFlagSet(&config{}, &bytes.Buffer{})
+	fs := newFlagSet(&config{})
 	for _, name := range []string{"rate", "steps", "ramp", "concurrency", "endpoint", "container", "payload", "cloudwatch", "max-in-flight", "hlog"} {
 		f := fs.Lookup(name)
 		if f == nil {
 			t.Fatalf("no flag -%s", name)
 		}
-		if !strings.Contains(f.Usage, "e.g. -"+name) || !strings.Contains(stderr.String(), envName(name)) {
-			t.Errorf("-%s: usage %q lacks an example or -h lacks %s", name, f.Usage, envName(name))
+		if !strings.Contains(f.Usage, "e.g. -"+name) || !strings.Contains(stdout.String(), loadplan.EnvName(name)) {
+			t.Errorf("-%s: usage %q lacks an example or -h lacks %s", name, f.Usage, loadplan.EnvName(name))
 		}
+	}
+	if stderr.Len() != 0 {
+		t.Errorf("-h wrote %q on stderr; want the help on stdout only", stderr.String())
+	}
+}
+
+// TestEnvConstantsNameFlags checks that every LOADGEN_* variable sagesize
+// sets on a task (loadplan's constants) is the variable of a loadgen flag.
+func TestEnvConstantsNameFlags(t *testing.T) {
+	flags := map[string]bool{}
+	newFlagSet(&config{}).VisitAll(func(f *flag.Flag) { flags[loadplan.EnvName(f.Name)] = true })
+	for _, name := range []string{
+		loadplan.EnvRate, loadplan.EnvDuration, loadplan.EnvSteps, loadplan.EnvRamp, loadplan.EnvEndpoint,
+		loadplan.EnvVariant, loadplan.EnvMaxInFlight, loadplan.EnvPayload, loadplan.EnvBody, loadplan.EnvContentType,
+		loadplan.EnvTestID, loadplan.EnvStartAt, loadplan.EnvCloudWatch, loadplan.EnvNamespace, loadplan.EnvRegion,
+		loadplan.EnvProgress,
+	} {
+		if !flags[name] {
+			t.Errorf("%s sets no loadgen flag", name)
+		}
+	}
+}
+
+// TestHelpArgumentNames checks the argument name the help shows for every
+// flag (the flag package takes the back-quoted word of a usage, else the
+// value's Go type): each must say what to give.
+func TestHelpArgumentNames(t *testing.T) {
+	want := map[string]string{
+		"endpoint": "name", "container": "URL", "region": "region", "variant": "variant", "content-type": "type",
+		"accept": "type", "custom-attributes": "value", "endpoint-url": "URL", "client": "fast|sdk", "sign-cache": "",
+		"rate": "N", "duration": "duration", "steps": "RATE@DURATION,...", "ramp": "FROM:TO", "concurrency": "N",
+		"requests": "N", "max-in-flight": "N", "workers": "N", "timeout": "duration", "grace": "duration",
+		"interval": "duration", "fail-fast": "N", "body": "text", "payload": "path", "s3-endpoint-url": "URL",
+		"sample": "", "seed": "N", "output": "file", "summary": "file", "hlog": "file", "progress": "auto|on|off",
+		"cpuprofile": "file", "cloudwatch": "", "namespace": "namespace", "start-at": "time", "test-id": "id",
+		"cloudwatch-endpoint-url": "URL",
+	}
+	newFlagSet(&config{}).VisitAll(func(f *flag.Flag) {
+		got, _ := flag.UnquoteUsage(f)
+		w, ok := want[f.Name]
+		if !ok {
+			t.Errorf("-%s %s: a flag this test does not know; add its argument name", f.Name, got)
+		} else if got != w {
+			t.Errorf("-h shows -%s %s; want -%s %s", f.Name, got, f.Name, w)
+		}
+	})
+}
+
+// TestBadFlagIsShort checks that a mistyped flag gets a short error, a
+// suggestion when one is close, and the hint to -h: not the whole help.
+func TestBadFlagIsShort(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-rat", "50"}, "flag provided but not defined: -rat (did you mean -rate?)\nrun 'loadgen -h' for the options"},
+		{[]string{"--max-inflight=5"}, "flag provided but not defined: -max-inflight (did you mean -max-in-flight?)\nrun 'loadgen -h' for the options"},
+		{[]string{"-zzz"}, "flag provided but not defined: -zzz\nrun 'loadgen -h' for the options"},
+		{[]string{"-rate", "fast"}, "invalid value \"fast\" for flag -rate: parse error\nrun 'loadgen -h' for the options"},
+		{[]string{"-rate", "5", "extra"}, "unexpected arguments [\"extra\"] (every option is a flag)\nrun 'loadgen -h' for the options"},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), tt.args, &stdout, &stderr)
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("run(%q) = %v; want %q", tt.args, err, tt.want)
+			}
+			if stdout.Len()+stderr.Len() != 0 {
+				t.Errorf("run(%q) printed %q and %q; want only the error", tt.args, stdout.String(), stderr.String())
+			}
+		})
 	}
 }
 

@@ -171,13 +171,14 @@ func plansFor(cfg *config.Config, f *runFlags, now time.Time) ([]runner.Plan, er
 		}
 		variants = []string{f.variant}
 	}
+	load, err := lt.Plan()
+	if err != nil {
+		return nil, fmt.Errorf("endpoint %s: loadTest: %w", ep.Name, err)
+	}
 	var plans []runner.Plan
 	for _, v := range variants {
-		p := runner.Plan{Endpoint: ep.Name, Variant: v, Tasks: tasks, MaxInFlight: lt.MaxInFlight,
-			Rate: lt.Rate, Steps: lt.Steps, Ramp: lt.Ramp, Payload: lt.Payload, Body: lt.Body, ContentType: lt.ContentType, TestID: f.testID}
-		if lt.Duration != nil {
-			p.Duration = lt.Duration.Duration
-		}
+		p := runner.Plan{Endpoint: ep.Name, Variant: v, Tasks: tasks, MaxInFlight: lt.MaxInFlight, Load: load,
+			Payload: lt.Payload, Body: lt.Body, ContentType: lt.ContentType, TestID: f.testID}
 		if p.TestID == "" {
 			p.TestID = ep.Name + "-" + v + "-" + now.UTC().Format("20060102T150405")
 		}

@@ -156,7 +156,7 @@ func (sr *sizingRun) candidate(ctx context.Context, k, i int) error {
 		ep.Name, c.Name, c.InstanceType, c.Count(), len(s.Rates(i)), step, sizing.FormatRate(s.Rates(i)[0]), tasks, testID)
 	test := sizing.Test{Endpoint: ep.Name, SLO: sizing.SLO{Percentile: s.SLO.Percentile.Value, Latency: s.SLO.Latency.Duration},
 		MaxErrorRate: s.SizingErrorBound(), TargetRate: s.TargetRate, Headroom: s.HeadroomFraction()}
-	p := runner.Plan{Endpoint: ep.Name, Variant: c.Name, Tasks: tasks, MaxInFlight: s.Plan.MaxInFlight, Steps: s.Steps(i),
+	p := runner.Plan{Endpoint: ep.Name, Variant: c.Name, Tasks: tasks, MaxInFlight: s.Plan.MaxInFlight, Load: s.CandidatePlan(i),
 		Payload: s.Plan.Payload, Body: s.Plan.Body, ContentType: s.Plan.ContentType, TestID: testID, StartAt: start, Label: label}
 	p.AfterStep = func(ctx context.Context, j int, ws, we time.Time) string {
 		sr.mu.Lock()

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/sagesize/sagesize/internal/nagsuppress"
+	"github.com/sagesize/sagesize/loadplan"
 )
 
 // ContainerName is the loadgen container's name in the task definition.
@@ -192,10 +193,10 @@ func New(scope constructs.Construct, id *string, p *Props) *LoadTest {
 		StopTimeout: awscdk.Duration_Seconds(jsii.Number(30)),
 		Logging:     awsecs.LogDrivers_AwsLogs(&awsecs.AwsLogDriverProps{LogGroup: l.LogGroup, StreamPrefix: jsii.String("loadgen")}),
 		Environment: &map[string]*string{
-			"LOADGEN_CLOUDWATCH": jsii.String("true"),
-			"LOADGEN_NAMESPACE":  jsii.String(p.Namespace),
-			"LOADGEN_REGION":     awscdk.Aws_REGION(),
-			"LOADGEN_PROGRESS":   jsii.String("off"),
+			loadplan.EnvCloudWatch: jsii.String("true"),
+			loadplan.EnvNamespace:  jsii.String(p.Namespace),
+			loadplan.EnvRegion:     awscdk.Aws_REGION(),
+			loadplan.EnvProgress:   jsii.String("off"),
 		},
 	})
 	nagsuppress.On(l.TaskDefinition, nagsuppress.Rule{

@@ -2,6 +2,8 @@
 // suggestions in error messages.
 package editdist
 
+import "strings"
+
 // Distance is the optimal string alignment distance between a and b: the
 // fewest insertions, deletions, substitutions and swaps of two adjacent
 // characters that turn one into the other ("xlagre" is one edit from
@@ -30,4 +32,21 @@ func Distance(a, b string) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
+}
+
+// Closest returns the candidate nearest to s by case-insensitive distance,
+// or "" when none is near enough to be a likely typo: more than
+// max(2, len(s)/3) edits away.
+func Closest(s string, candidates []string) string {
+	best, bestD := "", -1
+	for _, c := range candidates {
+		d := Distance(strings.ToLower(s), strings.ToLower(c))
+		if bestD < 0 || d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if bestD < 0 || bestD > max(2, len(s)/3) {
+		return ""
+	}
+	return best
 }

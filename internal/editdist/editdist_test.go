@@ -30,3 +30,21 @@ func TestDistance(t *testing.T) {
 		}
 	}
 }
+
+func TestClosest(t *testing.T) {
+	names := []string{"rate", "ramp", "steps", "duration", "max-in-flight"}
+	for _, tc := range []struct{ s, want string }{
+		{"rat", "rate"},
+		{"RATE", "rate"},
+		{"stpes", "steps"},
+		{"max-inflight", "max-in-flight"},
+		{"concurrency", ""}, // nothing near
+	} {
+		if got := Closest(tc.s, names); got != tc.want {
+			t.Errorf("Closest(%q) = %q; want %q", tc.s, got, tc.want)
+		}
+	}
+	if got := Closest("rate", nil); got != "" {
+		t.Errorf("Closest(no candidates) = %q; want none", got)
+	}
+}

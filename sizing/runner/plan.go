@@ -4,10 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
-	"github.com/sagesize/sagesize/loadgen"
+	"github.com/sagesize/sagesize/loadplan"
 )
 
 // Plan is one variant's load test: the total plan across all tasks.
@@ -15,11 +14,9 @@ type Plan struct {
 	Endpoint, Variant string
 	Tasks             int
 	MaxInFlight       int // 0: loadgen's default
-	// One of: Rate for Duration, Steps ("10@1m,20@1m"), Ramp ("0:200") over Duration.
-	Rate     float64
-	Steps    string
-	Ramp     string
-	Duration time.Duration
+	// Load is the plan in total requests per second; each task runs its
+	// share (loadplan.Plan.Split). It must have an end.
+	Load loadplan.Plan
 	// Payload is the s3:// URI of the request body; Body the body inline
 	// (one of the two).
 	Payload, Body, ContentType string
@@ -30,11 +27,11 @@ type Plan struct {
 	// each step's window is known exactly. It must leave time for Fargate
 	// to start the tasks.
 	StartAt time.Time
-	// AfterStep, when set (with Steps and StartAt), is called once each
-	// step but the last has ended and its metrics had time to arrive
-	// (Runner.StepLag), with
-	// the step's index and window; a non-empty answer stops every task:
-	// the reason, e.g. "step 4 (68 req/s) broke the SLO".
+	// AfterStep, when set (with a stepped Load and StartAt), is called once
+	// each step but the last has ended and its metrics had time to arrive
+	// (Runner.StepLag), with the step's index and window; a non-empty
+	// answer stops every task: the reason, e.g. "step 4 (68 req/s) broke
+	// the SLO".
 	AfterStep func(ctx context.Context, step int, start, end time.Time) (stop string)
 	// Label prefixes every line of the live view (parallel runs).
 	Label string
@@ -45,84 +42,38 @@ type Plan struct {
 // about half a minute.
 const DefaultStepLag = 45 * time.Second
 
-// StepWindows returns the start and end of every step of a Steps plan that
-// starts at StartAt.
-func (p Plan) StepWindows() ([][2]time.Time, error) {
-	if p.Steps == "" || p.StartAt.IsZero() {
-		return nil, nil
+// StepWindows returns the window of every step of the plan when it starts
+// at StartAt (none without a start time).
+func (p Plan) StepWindows() []loadplan.Window {
+	if p.StartAt.IsZero() {
+		return nil
 	}
-	sp, err := loadgen.ParseSteps(p.Steps)
+	return p.Load.StepWindows(p.StartAt)
+}
+
+// Environment returns the LOADGEN_* variables of one task: its share of
+// the plan when p.Tasks tasks share it evenly, and the test's settings.
+func (p Plan) Environment() (loadplan.Env, error) {
+	share, err := p.Load.Split(p.Tasks)
 	if err != nil {
 		return nil, err
 	}
-	var out [][2]time.Time
-	t := p.StartAt
-	for _, s := range sp.Steps() {
-		out = append(out, [2]time.Time{t, t.Add(s.Duration)})
-		t = t.Add(s.Duration)
+	if p.Load.Duration() == 0 {
+		return nil, fmt.Errorf("plan %v has no end: give it a duration", p.Load)
 	}
-	return out, nil
-}
-
-func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
-
-// pacer returns the total plan as a loadgen pacer (for the planned rate).
-func (p Plan) pacer() (loadgen.Pacer, error) {
-	switch {
-	case p.Steps != "":
-		return loadgen.ParseSteps(p.Steps)
-	case p.Ramp != "":
-		from, to, err := loadgen.ParseRamp(p.Ramp)
-		if err != nil {
-			return nil, err
-		}
-		return loadgen.NewLinearPacer(from, to, p.Duration)
-	}
-	return loadgen.NewConstantPacer(p.Rate, p.Duration)
-}
-
-// Environment returns the LOADGEN_* variables of one task: the plan divided
-// evenly across p.Tasks.
-func (p Plan) Environment() ([][2]string, error) {
-	if p.Tasks < 1 {
-		return nil, fmt.Errorf("tasks must be at least 1, got %d", p.Tasks)
-	}
-	n := float64(p.Tasks)
-	env := [][2]string{{"LOADGEN_ENDPOINT", p.Endpoint}, {"LOADGEN_VARIANT", p.Variant}}
-	switch {
-	case p.Steps != "":
-		sp, err := loadgen.ParseSteps(p.Steps)
-		if err != nil {
-			return nil, err
-		}
-		var parts []string
-		for _, s := range sp.Steps() {
-			parts = append(parts, num(s.Rate/n)+"@"+s.Duration.String())
-		}
-		env = append(env, [2]string{"LOADGEN_STEPS", strings.Join(parts, ",")})
-	case p.Ramp != "":
-		from, to, err := loadgen.ParseRamp(p.Ramp)
-		if err != nil {
-			return nil, err
-		}
-		env = append(env, [2]string{"LOADGEN_RAMP", num(from/n) + ":" + num(to/n)}, [2]string{"LOADGEN_DURATION", p.Duration.String()})
-	default:
-		if !(p.Rate > 0) || p.Duration <= 0 {
-			return nil, fmt.Errorf("plan needs rate and duration, steps, or ramp and duration")
-		}
-		env = append(env, [2]string{"LOADGEN_RATE", num(p.Rate / n)}, [2]string{"LOADGEN_DURATION", p.Duration.String()})
-	}
+	env := loadplan.Env{{Name: loadplan.EnvEndpoint, Value: p.Endpoint}, {Name: loadplan.EnvVariant, Value: p.Variant}}
+	env = append(env, share.Env()...)
 	if p.MaxInFlight > 0 {
-		env = append(env, [2]string{"LOADGEN_MAX_IN_FLIGHT", strconv.Itoa(p.MaxInFlight)})
+		env = append(env, loadplan.Var{Name: loadplan.EnvMaxInFlight, Value: strconv.Itoa(p.MaxInFlight)})
 	}
 	if p.Body != "" {
-		env = append(env, [2]string{"LOADGEN_BODY", p.Body})
+		env = append(env, loadplan.Var{Name: loadplan.EnvBody, Value: p.Body})
 	} else {
-		env = append(env, [2]string{"LOADGEN_PAYLOAD", p.Payload})
+		env = append(env, loadplan.Var{Name: loadplan.EnvPayload, Value: p.Payload})
 	}
-	env = append(env, [2]string{"LOADGEN_CONTENT_TYPE", p.ContentType}, [2]string{"LOADGEN_TEST_ID", p.TestID})
+	env = append(env, loadplan.Var{Name: loadplan.EnvContentType, Value: p.ContentType}, loadplan.Var{Name: loadplan.EnvTestID, Value: p.TestID})
 	if !p.StartAt.IsZero() {
-		env = append(env, [2]string{"LOADGEN_START_AT", p.StartAt.UTC().Format(time.RFC3339Nano)})
+		env = append(env, loadplan.Var{Name: loadplan.EnvStartAt, Value: p.StartAt.UTC().Format(time.RFC3339Nano)})
 	}
 	return env, nil
 }

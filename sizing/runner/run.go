@@ -64,13 +64,9 @@ func (r *Runner) Run(ctx context.Context, p Plan) error {
 	if err != nil {
 		return err
 	}
-	pacer, err := p.pacer()
-	if err != nil {
-		return err
-	}
 	var kv []ecstypes.KeyValuePair
 	for _, e := range env {
-		kv = append(kv, ecstypes.KeyValuePair{Name: aws.String(e[0]), Value: aws.String(e[1])})
+		kv = append(kv, ecstypes.KeyValuePair{Name: aws.String(e.Name), Value: aws.String(e.Value)})
 	}
 	in := &ecs.RunTaskInput{
 		Cluster: aws.String(r.Stack.Cluster), TaskDefinition: aws.String(r.Stack.TaskDefinition),
@@ -111,10 +107,7 @@ func (r *Runner) Run(ctx context.Context, p Plan) error {
 	fmt.Fprintf(r.Out, "started %d task(s) on cluster %s for %s variant %s, test id %s (logs: log group %s)\n",
 		len(started), r.Stack.Cluster, p.Endpoint, p.Variant, p.TestID, r.Stack.LogGroup)
 
-	windows, err := p.StepWindows()
-	if err != nil {
-		return errors.Join(err, r.stopAll(ctx, started, "sagesize run: bad plan"))
-	}
+	windows := p.StepWindows()
 	next := 0 // the next step AfterStep is asked about
 	tick := time.NewTicker(poll)
 	defer tick.Stop()
@@ -129,7 +122,7 @@ func (r *Runner) Run(ctx context.Context, p Plan) error {
 			fmt.Fprintf(r.Out, "interrupted: stopping %d task(s)\n", len(started))
 			err := r.stopAll(ctx, started, StopReason)
 			states, _ := r.describe(context.WithoutCancel(ctx), started)
-			r.view(context.WithoutCancel(ctx), p, pacer, start, running, states)
+			r.view(context.WithoutCancel(ctx), p, start, running, states)
 			return errors.Join(fmt.Errorf("interrupted (%w): stopped the %d task(s) of test %s", context.Cause(ctx), len(started), p.TestID), err)
 		case <-tick.C:
 		}
@@ -149,12 +142,12 @@ func (r *Runner) Run(ctx context.Context, p Plan) error {
 				}
 			}
 		}
-		if done := r.view(ctx, p, pacer, start, running, states); done {
+		if done := r.view(ctx, p, start, running, states); done {
 			return r.failures(started, states)
 		}
-		for p.AfterStep != nil && next < len(windows)-1 && time.Now().After(windows[next][1].Add(orDefault(r.StepLag, DefaultStepLag))) {
+		for p.AfterStep != nil && next < len(windows)-1 && time.Now().After(windows[next].End.Add(orDefault(r.StepLag, DefaultStepLag))) {
 			w := windows[next]
-			why := p.AfterStep(ctx, next, w[0], w[1])
+			why := p.AfterStep(ctx, next, w.Start, w.End)
 			next++
 			if why == "" {
 				continue
@@ -285,7 +278,7 @@ func (r *Runner) stopAll(ctx context.Context, arns []string, reason string) erro
 
 // view prints one line of the live view and reports whether every task
 // has stopped.
-func (r *Runner) view(ctx context.Context, p Plan, pacer loadgen.Pacer, start, running time.Time, states map[string]taskState) bool {
+func (r *Runner) view(ctx context.Context, p Plan, start, running time.Time, states map[string]taskState) bool {
 	var pending, run, stopped int
 	for _, s := range states {
 		switch s.lastStatus {
@@ -308,7 +301,7 @@ func (r *Runner) view(ctx context.Context, p Plan, pacer loadgen.Pacer, start, r
 	default:
 		fmt.Fprintf(&b, " | last 30s: %.1f req/s", *m.recentRequests/recentPeriod.Seconds())
 		if !running.IsZero() {
-			fmt.Fprintf(&b, " of %.1f planned", pacer.Rate(time.Since(running)))
+			fmt.Fprintf(&b, " of %.1f planned", p.Load.RateAt(time.Since(running)))
 		}
 		fmt.Fprintf(&b, ", p50 %s, p99 %s, %s errors", ms(m.recentP50), ms(m.recentP99), count(m.recentErrors))
 	}

@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/smithy-go"
+
+	"github.com/sagesize/sagesize/loadplan"
 )
 
 // CloudFormationAPI is the part of *cloudformation.Client the runner uses.
@@ -69,15 +71,16 @@ func ReadStack(ctx context.Context, api CloudFormationAPI, name string) (*Stack,
 	for _, o := range out.Stacks[0].Outputs {
 		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
 	}
-	s := &Stack{Name: name, Cluster: outs["Cluster"], TaskDefinition: outs["TaskDefinition"], SecurityGroup: outs["SecurityGroup"],
-		AssignPublicIP: outs["AssignPublicIp"], ContainerName: outs["ContainerName"], LogGroup: outs["LogGroup"]}
-	for _, sn := range strings.Split(outs["Subnets"], ",") {
+	s := &Stack{Name: name, Cluster: outs[loadplan.OutputCluster], TaskDefinition: outs[loadplan.OutputTaskDefinition],
+		SecurityGroup: outs[loadplan.OutputSecurityGroup], AssignPublicIP: outs[loadplan.OutputAssignPublicIP],
+		ContainerName: outs[loadplan.OutputContainerName], LogGroup: outs[loadplan.OutputLogGroup]}
+	for _, sn := range strings.Split(outs[loadplan.OutputSubnets], ",") {
 		if sn = strings.TrimSpace(sn); sn != "" {
 			s.Subnets = append(s.Subnets, sn)
 		}
 	}
 	var missing []string
-	for _, k := range []string{"Cluster", "TaskDefinition", "Subnets", "SecurityGroup", "ContainerName"} {
+	for _, k := range []string{loadplan.OutputCluster, loadplan.OutputTaskDefinition, loadplan.OutputSubnets, loadplan.OutputSecurityGroup, loadplan.OutputContainerName} {
 		if outs[k] == "" {
 			missing = append(missing, k)
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 
+	"github.com/sagesize/sagesize/loadplan"
 	"github.com/sagesize/sagesize/sizing/runner"
 	"github.com/sagesize/sagesize/testkit/awstest"
 )
@@ -76,8 +77,17 @@ func newEnv(t *testing.T, opts awstest.ECSOptions) *env {
 	return e
 }
 
+// load is the plan s, which the tests write valid.
+func load(s loadplan.Spec) loadplan.Plan {
+	p, err := loadplan.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
 func plan(tasks int) runner.Plan {
-	return runner.Plan{Endpoint: "churn-xgb", Variant: "AllTraffic", Tasks: tasks, MaxInFlight: 200, Rate: 250, Duration: 10 * time.Minute,
+	return runner.Plan{Endpoint: "churn-xgb", Variant: "AllTraffic", Tasks: tasks, MaxInFlight: 200, Load: load(loadplan.Spec{Rate: 250, Duration: 10 * time.Minute}),
 		Payload: "s3://bucket/req.json", ContentType: "text/csv", TestID: "churn-xgb-AllTraffic-20261127T000000"}
 }
 
@@ -167,11 +177,11 @@ func TestRunPlanDivision(t *testing.T) {
 		p    runner.Plan
 		want map[string]string
 	}{
-		{"steps", runner.Plan{Tasks: 4, Steps: "40@30s,80@1m"}, map[string]string{"LOADGEN_STEPS": "10@30s,20@1m0s"}},
-		{"ramp", runner.Plan{Tasks: 4, Ramp: "0:200", Duration: 5 * time.Minute}, map[string]string{"LOADGEN_RAMP": "0:50", "LOADGEN_DURATION": "5m0s"}},
-		{"rate", runner.Plan{Tasks: 3, Rate: 10, Duration: time.Minute}, map[string]string{"LOADGEN_RATE": "3.3333333333333335"}},
-		{"S3 payload", runner.Plan{Tasks: 1, Rate: 1, Duration: time.Minute, Payload: "s3://b/k"}, map[string]string{"LOADGEN_PAYLOAD": "s3://b/k", "LOADGEN_BODY": ""}},
-		{"inline body", runner.Plan{Tasks: 1, Rate: 1, Duration: time.Minute, Body: `{"x": 1}`}, map[string]string{"LOADGEN_BODY": `{"x": 1}`, "LOADGEN_PAYLOAD": ""}},
+		{"steps", runner.Plan{Tasks: 4, Load: load(loadplan.Spec{Steps: "40@30s,80@1m"})}, map[string]string{"LOADGEN_STEPS": "10@30s,20@1m0s"}},
+		{"ramp", runner.Plan{Tasks: 4, Load: load(loadplan.Spec{Ramp: "0:200", Duration: 5 * time.Minute})}, map[string]string{"LOADGEN_RAMP": "0:50", "LOADGEN_DURATION": "5m0s"}},
+		{"rate", runner.Plan{Tasks: 3, Load: load(loadplan.Spec{Rate: 10, Duration: time.Minute})}, map[string]string{"LOADGEN_RATE": "3.3333333333333335"}},
+		{"S3 payload", runner.Plan{Tasks: 1, Load: load(loadplan.Spec{Rate: 1, Duration: time.Minute}), Payload: "s3://b/k"}, map[string]string{"LOADGEN_PAYLOAD": "s3://b/k", "LOADGEN_BODY": ""}},
+		{"inline body", runner.Plan{Tasks: 1, Load: load(loadplan.Spec{Rate: 1, Duration: time.Minute}), Body: `{"x": 1}`}, map[string]string{"LOADGEN_BODY": `{"x": 1}`, "LOADGEN_PAYLOAD": ""}},
 	} {
 		env, err := tt.p.Environment()
 		if err != nil {
@@ -179,13 +189,32 @@ func TestRunPlanDivision(t *testing.T) {
 		}
 		got := map[string]string{}
 		for _, kv := range env {
-			got[kv[0]] = kv[1]
+			got[kv.Name] = kv.Value
 		}
 		for k, v := range tt.want {
 			if got[k] != v {
 				t.Errorf("%s: %s = %q; want %q", tt.name, k, got[k], v)
 			}
 		}
+	}
+}
+
+func TestEnvironmentRefusesPlansItCannotStart(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		p    runner.Plan
+		want string
+	}{
+		{"no plan", runner.Plan{Tasks: 1}, "no load plan"},
+		{"no task", runner.Plan{Load: load(loadplan.Spec{Rate: 1, Duration: time.Minute})}, "at least one task is needed"},
+		{"no end", runner.Plan{Tasks: 2, Load: load(loadplan.Spec{Rate: 1})}, "has no end"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			env, err := tt.p.Environment()
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Environment() = %v, %v; want an error containing %q", env, err, tt.want)
+			}
+		})
 	}
 }
 
@@ -270,7 +299,7 @@ func TestAfterStepStopsEveryTask(t *testing.T) {
 	e := newEnv(t, awstest.ECSOptions{End: func(int) awstest.TaskEnd { return awstest.TaskEnd{RunningPolls: -1} }})
 	e.r.StepLag = 10 * time.Millisecond
 	start := time.Now().Add(50 * time.Millisecond).Truncate(time.Millisecond)
-	p := runner.Plan{Endpoint: "churn-sizing", Variant: "c6i-xlarge", Tasks: 12, Steps: "10@100ms,20@100ms,30@100ms",
+	p := runner.Plan{Endpoint: "churn-sizing", Variant: "c6i-xlarge", Tasks: 12, Load: load(loadplan.Spec{Steps: "10@100ms,20@100ms,30@100ms"}),
 		Payload: "s3://b/k.json", ContentType: "application/json", TestID: "sz-1", StartAt: start}
 	var mu sync.Mutex
 	var asked [][2]time.Time
