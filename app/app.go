@@ -20,8 +20,8 @@ import (
 	"github.com/sagesize/sagesize/constructs/monitoring"
 	"github.com/sagesize/sagesize/constructs/notebook"
 	"github.com/sagesize/sagesize/dashboard"
-	"github.com/sagesize/sagesize/metrics"
 	"github.com/sagesize/sagesize/loadplan"
+	"github.com/sagesize/sagesize/metrics"
 	"github.com/sagesize/sagesize/shard"
 )
 

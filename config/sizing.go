@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/sagesize/sagesize/catalog"
-	"github.com/sagesize/sagesize/metrics"
 	"github.com/sagesize/sagesize/loadplan"
+	"github.com/sagesize/sagesize/metrics"
 )
 
 // Sizing is a sizing test: the stack creates one endpoint that serves an
