@@ -228,9 +228,9 @@ func addSizing(scope constructs.Construct, cfg *config.Config) awscdk.Stack {
 	out := func(id, d string, v *string) {
 		awscdk.NewCfnOutput(stack, jsii.String(id), &awscdk.CfnOutputProps{Value: v, Description: jsii.String(d)})
 	}
-	out("Endpoint", "SageMaker endpoint of the sizing test", e.Endpoint.AttrEndpointName())
-	out("EndpointConfig", "Its endpoint configuration", e.Config.AttrEndpointConfigName())
-	out("Variants", "Production variants as name:instanceType:count, comma-separated", jsii.String(strings.Join(desc, ",")))
+	out(loadplan.OutputEndpoint, "SageMaker endpoint of the sizing test", e.Endpoint.AttrEndpointName())
+	out(loadplan.OutputEndpointConfig, "Its endpoint configuration", e.Config.AttrEndpointConfigName())
+	out(loadplan.OutputVariants, "Production variants as name:instanceType:count, comma-separated", jsii.String(strings.Join(desc, ",")))
 	return stack
 }
 

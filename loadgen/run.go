@@ -9,6 +9,8 @@ import (
 	"time"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/sagesize/sagesize/metrics"
 )
 
 // Mode names, as written in every output.
@@ -529,7 +531,7 @@ func progressLine(s *Stats) string {
 	if s.Mode != ModeOpen {
 		mode = " [" + s.Mode + "]"
 	}
-	ms := func(us int64) string { return fmt.Sprintf("%.1f", float64(us)/1000) }
+	ms := func(us int64) string { return fmt.Sprintf("%.1f", metrics.Millis(time.Duration(us)*time.Microsecond)) }
 	return fmt.Sprintf("%s%7.1fs %8.1f/s (target %.1f) ok %d err %d [thr %d mod %d 4xx %d 5xx %d to %d conn %d] drop %d  ms p50 %s p90 %s p99 %s p99.9 %s max %s%s",
 		label, s.To, s.Rate, s.TargetRate, s.OK, s.Errors, s.ByClass.Throttled, s.ByClass.ModelError, s.ByClass.Client4xx,
 		s.ByClass.Server5xx, s.ByClass.Timeout, s.ByClass.Connection, s.Dropped,

@@ -15,7 +15,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/sagesize/sagesize/config"
-	"github.com/sagesize/sagesize/loadgen"
+	"github.com/sagesize/sagesize/metrics"
 	"github.com/sagesize/sagesize/sizing"
 	"github.com/sagesize/sagesize/sizing/measure"
 	"github.com/sagesize/sagesize/sizing/report"
@@ -34,7 +34,7 @@ func bindReportFlags(fs *pflag.FlagSet, f *reportFlags) {
 	fs.StringVar(&f.record, "record", "sagesize-sizing.json", "the run record `file` sagesize run --sizing wrote")
 	fs.StringVar(&f.out, "out", "sizing-report", "`directory` to write report.md, report.html and report.json into")
 	fs.StringVar(&f.region, "region", "", "AWS `region` (default: the record's, then the config's, then the SDK's)")
-	fs.StringVar(&f.namespace, "namespace", loadgen.DefaultNamespace, "CloudWatch `namespace` of loadgen's metrics")
+	fs.StringVar(&f.namespace, "namespace", metrics.NamespaceLoadTest, "CloudWatch `namespace` of loadgen's metrics")
 	fs.StringVar(&f.slo, "slo", "", "judge against this `SLO` instead of the config's sizing.slo, e.g. --slo p99:150ms (the same run, another objective)")
 }
 

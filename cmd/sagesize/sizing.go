@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/sagesize/sagesize/config"
-	"github.com/sagesize/sagesize/loadgen"
+	"github.com/sagesize/sagesize/metrics"
 	"github.com/sagesize/sagesize/sizing"
 	"github.com/sagesize/sagesize/sizing/measure"
 	"github.com/sagesize/sagesize/sizing/runner"
@@ -123,10 +123,7 @@ func (sr *sizingRun) setOutcome(k int, outcome string) {
 func (sr *sizingRun) candidate(ctx context.Context, k, i int) error {
 	cfg, s := sr.cfg, sr.cfg.Sizing
 	c := s.Candidates[i]
-	inst, err := cfg.Catalog.Lookup(c.InstanceType)
-	if err != nil {
-		return err
-	}
+	inst := c.Instance // resolved by config
 	step, warm := s.Plan.StepLength(), s.Plan.WarmupLength()
 	// Start on a whole minute, late enough for Fargate to start the tasks:
 	// the measured windows then line up with SageMaker's one-minute metrics.
@@ -166,7 +163,7 @@ func (sr *sizingRun) candidate(ctx context.Context, k, i int) error {
 			fmt.Fprintf(out, "%s: %v\n", c.Name, err)
 		}
 		rate := s.Rates(i)[j]
-		steps, err := measure.Steps(ctx, sr.cw, loadgen.DefaultNamespace, []measure.Window{{Endpoint: ep.Name, Variant: c.Name, TestID: testID,
+		steps, err := measure.Steps(ctx, sr.cw, metrics.NamespaceLoadTest, []measure.Window{{Endpoint: ep.Name, Variant: c.Name, TestID: testID,
 			PlannedRate: rate, Start: ws.Add(warm), End: we, VCPUs: inst.VCPUs, GPUs: inst.GPUs(), InstanceCount: c.Count()}})
 		if err != nil {
 			fmt.Fprintf(out, "%s: step %d (%s req/s): cannot judge it, going on: %v\n", c.Name, j+1, sizing.FormatRate(rate), err)
@@ -187,7 +184,7 @@ func (sr *sizingRun) candidate(ctx context.Context, k, i int) error {
 		sr.mu.Unlock()
 		return why
 	}
-	err = sr.runner.Run(ctx, p)
+	err := sr.runner.Run(ctx, p)
 	stopped := time.Now()
 	sr.mu.Lock()
 	rc = &sr.rec.Candidates[k]

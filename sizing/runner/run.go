@@ -15,7 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
-	"github.com/sagesize/sagesize/loadgen"
+	"github.com/sagesize/sagesize/metrics"
 )
 
 // API limits of ECS.
@@ -42,7 +42,7 @@ type Runner struct {
 	// StopWait is how long to wait for stopped tasks to reach STOPPED after
 	// an interruption or a failed start (default 60s).
 	StopWait time.Duration
-	// Namespace of the loadgen metrics (default loadgen.DefaultNamespace).
+	// Namespace of the loadgen metrics (default metrics.NamespaceLoadTest).
 	Namespace string
 	// StepLag is how long after a step's end Plan.AfterStep is called
 	// (default DefaultStepLag).
@@ -292,7 +292,7 @@ func (r *Runner) view(ctx context.Context, p Plan, start, running time.Time, sta
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s[%s] tasks: %d pending, %d running, %d stopped (of %d)", p.prefix(), time.Since(start).Round(time.Second), pending, run, stopped, p.Tasks)
-	m, err := r.metrics(ctx, p, start)
+	m, err := r.readFigures(ctx, p, start)
 	switch {
 	case err != nil:
 		fmt.Fprintf(&b, " | metrics unavailable: %v", err)
@@ -316,7 +316,7 @@ func ms(us *float64) string {
 	if us == nil {
 		return "-"
 	}
-	return fmt.Sprintf("%.1f ms", *us/1000)
+	return fmt.Sprintf("%.1f ms", metrics.Millis(metrics.FromMicros(*us)))
 }
 
 func count(v *float64) string {
@@ -334,21 +334,21 @@ type figures struct {
 	totalRequests, totalErrors, totalThrottles, totalP99 *float64
 }
 
-// metrics reads the test's figures from CloudWatch: the last complete 30 s
+// readFigures reads the test's figures from CloudWatch: the last complete 30 s
 // (loadgen publishes at high resolution) and the whole test so far. Every
 // percentile is computed by CloudWatch over the distributions every task
 // published; nothing is averaged here.
-func (r *Runner) metrics(ctx context.Context, p Plan, start time.Time) (figures, error) {
+func (r *Runner) readFigures(ctx context.Context, p Plan, start time.Time) (figures, error) {
 	var f figures
 	if r.CloudWatch == nil {
 		return f, errors.New("no CloudWatch client")
 	}
 	ns := r.Namespace
 	if ns == "" {
-		ns = loadgen.DefaultNamespace
+		ns = metrics.NamespaceLoadTest
 	}
-	dims := []cwtypes.Dimension{{Name: aws.String("EndpointName"), Value: aws.String(p.Endpoint)},
-		{Name: aws.String("VariantName"), Value: aws.String(p.Variant)}, {Name: aws.String("TestId"), Value: aws.String(p.TestID)}}
+	dims := []cwtypes.Dimension{{Name: aws.String(metrics.DimEndpointName), Value: aws.String(p.Endpoint)},
+		{Name: aws.String(metrics.DimVariantName), Value: aws.String(p.Variant)}, {Name: aws.String(metrics.DimTestID), Value: aws.String(p.TestID)}}
 	q := func(id, metric, stat string, period time.Duration) cwtypes.MetricDataQuery {
 		return cwtypes.MetricDataQuery{Id: aws.String(id), MetricStat: &cwtypes.MetricStat{
 			Metric: &cwtypes.Metric{Namespace: aws.String(ns), MetricName: aws.String(metric), Dimensions: dims},
@@ -370,8 +370,8 @@ func (r *Runner) metrics(ctx context.Context, p Plan, start time.Time) (figures,
 	now := time.Now()
 	end := now.Add(-15 * time.Second).Truncate(recentPeriod) // the last window loadgen has published
 	recent, err := get(end.Add(-recentPeriod), end, []cwtypes.MetricDataQuery{
-		q("requests", loadgen.MetricRequests, "Sum", recentPeriod), q("errors", loadgen.MetricErrors, "Sum", recentPeriod),
-		q("p50", loadgen.MetricLatency, "p50", recentPeriod), q("p99", loadgen.MetricLatency, "p99", recentPeriod)})
+		q("requests", metrics.LoadTestRequests, metrics.StatSum, recentPeriod), q("errors", metrics.LoadTestErrors, metrics.StatSum, recentPeriod),
+		q("p50", metrics.LoadTestLatency, "p50", recentPeriod), q("p99", metrics.LoadTestLatency, "p99", recentPeriod)})
 	if err != nil {
 		return f, err
 	}
@@ -379,8 +379,8 @@ func (r *Runner) metrics(ctx context.Context, p Plan, start time.Time) (figures,
 	ts := start.Truncate(time.Minute)
 	period := time.Duration(math.Ceil(now.Sub(ts).Minutes())) * time.Minute
 	total, err := get(ts, ts.Add(period), []cwtypes.MetricDataQuery{
-		q("requests", loadgen.MetricRequests, "Sum", period), q("errors", loadgen.MetricErrors, "Sum", period),
-		q("throttles", loadgen.MetricThrottles, "Sum", period), q("p99", loadgen.MetricLatency, "p99", period)})
+		q("requests", metrics.LoadTestRequests, metrics.StatSum, period), q("errors", metrics.LoadTestErrors, metrics.StatSum, period),
+		q("throttles", metrics.LoadTestThrottles, metrics.StatSum, period), q("p99", metrics.LoadTestLatency, "p99", period)})
 	if err != nil {
 		return f, err
 	}
