@@ -381,6 +381,7 @@ func endpointProps(cfg *config.Config, e *config.Endpoint) *monitoring.EndpointM
 		Muted:             e.Sizing,
 		LoadTestNamespace: ns,
 		EndpointName:      e.Name,
+		Label:             e.Label,
 		Variants:          variants,
 		SLOPercentile:     e.SLO.Percentile.String(),
 		SLOLatency:        e.SLO.Latency.Duration,

@@ -105,6 +105,23 @@ type Endpoint struct {
 	// stack creates. Its alarms show on the dashboard but do not notify: a
 	// sizing test breaks the SLO on purpose.
 	Sizing bool `yaml:"-"`
+	// Label, when set, stands for Name in dashboard and alarm names: the
+	// sizing endpoint's default name <prefix>-sizing already carries the
+	// prefix, so its names use SizingLabel instead of repeating it.
+	Label string `yaml:"-"`
+}
+
+// SizingLabel is the sizing endpoint's part of dashboard and alarm names when
+// its name is the default one.
+const SizingLabel = "sizing"
+
+// NameInResources is the endpoint's part of its dashboard and alarm names:
+// <prefix>-<NameInResources>, <prefix>-<NameInResources>-<variant>-...
+func (e *Endpoint) NameInResources() string {
+	if e.Label != "" {
+		return e.Label
+	}
+	return e.Name
 }
 
 // Variant is one production variant of an endpoint.

@@ -246,8 +246,10 @@ func (c *Config) addSizingEndpoint() {
 	if s == nil {
 		return
 	}
+	label := ""
 	if s.Endpoint == "" {
-		s.Endpoint = c.Prefix() + "-sizing"
+		s.Endpoint = c.Prefix() + "-" + SizingLabel
+		label = SizingLabel
 	}
 	if s.Plan.Growth == 0 {
 		s.Plan.Growth = DefaultSizingGrowth
@@ -255,7 +257,7 @@ func (c *Config) addSizingEndpoint() {
 	if s.Plan.ContentType == "" {
 		s.Plan.ContentType = "application/json"
 	}
-	e := Endpoint{Name: s.Endpoint, Sizing: true}
+	e := Endpoint{Name: s.Endpoint, Sizing: true, Label: label}
 	for i := range s.Candidates {
 		cd := &s.Candidates[i]
 		if cd.Name == "" {
@@ -314,6 +316,9 @@ func (c *Config) validateSizing(e *Endpoint, endpointIndex map[string]int, add f
 		add(p+".endpoint", "SageMaker would reject %q: endpoint names are 1-63 letters, digits and hyphens, starting and ending with a letter or digit", s.Endpoint)
 	} else if j, dup := endpointIndex[strings.ToLower(s.Endpoint)]; dup {
 		add(p+".endpoint", "is also endpoints[%d].name %q: the sizing test creates its own endpoint, give it another name", j, s.Endpoint)
+	} else if j, dup := endpointIndex[strings.ToLower(e.NameInResources())]; dup && e.Label != "" {
+		add(p+".endpoint", "defaults to %s, whose dashboard and alarms are named %s-%s like those of endpoints[%d] %q: name the sizing endpoint (sizing.endpoint) or rename that endpoint",
+			s.Endpoint, c.Prefix(), e.Label, j, c.Endpoints[j].Name)
 	}
 	switch {
 	case s.Model == "":

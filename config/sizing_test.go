@@ -27,8 +27,8 @@ func TestSizing_DerivedEndpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := c.SizingEndpoint()
-	if e == nil || e.Name != "shop-v3-sizing" || !e.Sizing {
-		t.Fatalf("SizingEndpoint() = %+v; want shop-v3-sizing", e)
+	if e == nil || e.Name != "shop-v3-sizing" || !e.Sizing || e.NameInResources() != "sizing" {
+		t.Fatalf("SizingEndpoint() = %+v; want shop-v3-sizing, in resource names sizing", e)
 	}
 	if len(c.Endpoints) != 1 {
 		t.Errorf("Endpoints = %d; want only the sizing endpoint", len(c.Endpoints))
@@ -165,6 +165,20 @@ func TestSizing_BadConfigs(t *testing.T) {
 		{
 			name: "endpoint name taken", old: "sizing:\n", new: "endpoints:\n  - {name: shop-sizing, variants: [{instanceType: ml.m5.large}], slo: {latency: 1s}}\nsizing:\n",
 			want: `sagesize.yaml: sizing.endpoint: is also endpoints[0].name "shop-sizing": the sizing test creates its own endpoint, give it another name`,
+		},
+		{
+			// The default sizing endpoint shop-sizing is named "sizing" in its
+			// dashboard and alarm names (shop-sizing-AnyCritical), as is an
+			// endpoint called sizing.
+			name: "endpoint named like the sizing label", old: "sizing:\n", new: "endpoints:\n  - {name: Sizing, variants: [{instanceType: ml.m5.large}], slo: {latency: 1s}}\nsizing:\n",
+			want: `sagesize.yaml: sizing.endpoint: defaults to shop-sizing, whose dashboard and alarms are named shop-sizing like those of endpoints[0] "Sizing": name the sizing endpoint (sizing.endpoint) or rename that endpoint`,
+		},
+		{
+			name: "named sizing endpoint may sit beside an endpoint called sizing", old: "sizing:\n  model", new: "endpoints:\n  - {name: sizing, variants: [{instanceType: ml.m5.large}], slo: {latency: 1s}}\nsizing:\n  endpoint: shop-size-test\n  model",
+		},
+		{
+			name: "notebook named like the sizing label", old: "sizing:\n", new: "notebooks:\n  - {name: sizing, instanceType: ml.t3.medium}\nsizing:\n",
+			want: "sagesize.yaml: notebooks[0].name: is the sizing endpoint's part of dashboard and alarm names (shop-sizing): give the notebook another name, or name the sizing endpoint (sizing.endpoint)",
 		},
 		{
 			name: "notebook type", old: "instanceType: ml.c6i.xlarge", new: "instanceType: ml.t3.medium",

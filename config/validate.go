@@ -192,6 +192,9 @@ func (c *Config) Validate() error {
 		if j, dup := seen[strings.ToLower(n.Name)]; dup {
 			add(p+".name", "is also endpoints[%d].name: dashboards and alarms are named after both, so give the notebook another name", j)
 		}
+		if e := c.SizingEndpoint(); e != nil && e.Label != "" && strings.EqualFold(n.Name, e.Label) {
+			add(p+".name", "is the sizing endpoint's part of dashboard and alarm names (%s-%s): give the notebook another name, or name the sizing endpoint (sizing.endpoint)", c.Prefix(), e.Label)
+		}
 		nseen[n.Name] = i
 		c.validateNotebook(p, n, add)
 	}
@@ -243,7 +246,7 @@ func (c *Config) validateEndpoint(p string, e *Endpoint, add func(path, format s
 		if inst.GPUs() > 0 {
 			anyGPU = true
 		}
-		name := c.AlarmName(e.Name, v.Name, "GPUMemoryUtilization", "Critical")
+		name := c.AlarmName(e.NameInResources(), v.Name, "GPUMemoryUtilization", "Critical")
 		if len(name) > maxAlarmNameLen {
 			add(vp+".name", "makes alarm names of %d characters such as %q; CloudWatch allows %d: shorten project, release, endpoint or variant names", len(name), name, maxAlarmNameLen)
 		}

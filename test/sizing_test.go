@@ -61,7 +61,7 @@ func wantVariants(cfg *config.Config) []any {
 func TestSizing_Stack(t *testing.T) {
 	s := synth(t, "sizing")
 	tmpl := sizingTemplate(t, s)
-	if got, want := *s.stacks.Sizing.StackName(), "sagesize-sizing-sizing"; got != want {
+	if got, want := *s.stacks.Sizing.StackName(), "churn-xgb-sizing"; got != want {
 		t.Errorf("stack name %s; want %s", got, want)
 	}
 
@@ -89,7 +89,7 @@ func TestSizing_Stack(t *testing.T) {
 	}
 
 	ep := onlyResource(t, tmpl, "AWS::SageMaker::Endpoint")["Properties"].(map[string]any)
-	if ep["EndpointName"] != "sagesize-sizing-sizing" || ep["EndpointName"] != s.cfg.SizingEndpoint().Name {
+	if ep["EndpointName"] != "churn-xgb-sizing" || ep["EndpointName"] != s.cfg.SizingEndpoint().Name {
 		t.Errorf("EndpointName %v; want the config's %s", ep["EndpointName"], s.cfg.SizingEndpoint().Name)
 	}
 	if cn, _ := json.Marshal(ep["EndpointConfigName"]); !strings.Contains(string(cn), `"EndpointConfigName"]}`) {
@@ -115,7 +115,7 @@ func TestSizing_Stack(t *testing.T) {
 		}
 		return names
 	}
-	if d := deps(s.stacks.LoadTest); !slices.Contains(d, "sagesize-sizing-sizing") {
+	if d := deps(s.stacks.LoadTest); !slices.Contains(d, "churn-xgb-sizing") {
 		t.Errorf("load-test stack depends on %v; want the sizing stack among them", d)
 	}
 	if d := deps(s.stacks.Monitoring); len(d) != 0 {
@@ -134,7 +134,7 @@ func TestSizing_Stack(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(invoke, `:endpoint/sagesize-sizing-sizing"]]}`) {
+	if !strings.Contains(invoke, `:endpoint/churn-xgb-sizing"]]}`) {
 		t.Errorf("InvokeEndpoint on %s; want the sizing endpoint's ARN", invoke)
 	}
 
@@ -338,11 +338,18 @@ func TestSizing_AlarmsNotifyNoOne(t *testing.T) {
 	if len(names) != 5 {
 		t.Errorf("alarms %v; want 4 ModelLatency alarms and the composite", names)
 	}
+	// The endpoint's default name churn-xgb-sizing carries the prefix: its
+	// alarms are churn-xgb-sizing-..., not churn-xgb-churn-xgb-sizing-....
+	for _, n := range names {
+		if !strings.HasPrefix(n, "churn-xgb-sizing-") || strings.Count(n, "churn-xgb") != 1 {
+			t.Errorf("alarm %s: want churn-xgb-sizing-... with the project once", n)
+		}
+	}
 	s.has(t, "AWS::CloudWatch::CompositeAlarm", map[string]any{
-		"AlarmName":    "sagesize-sizing-sagesize-sizing-sizing-AnyCritical",
+		"AlarmName":    "churn-xgb-sizing-AnyCritical",
 		"AlarmActions": assertions.Match_Absent(),
 	})
-	body, _ := json.Marshal(s.dashboards(t)["sagesize-sizing-sagesize-sizing-sizing"])
+	body, _ := json.Marshal(s.dashboards(t)["churn-xgb-sizing"])
 	for _, n := range append(names, "Alarms notify no one") {
 		if !strings.Contains(string(body), n) {
 			t.Errorf("the sizing dashboard lacks %q", n)

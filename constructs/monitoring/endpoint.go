@@ -48,6 +48,11 @@ type EndpointAlarms struct {
 type EndpointMonitorProps struct {
 	// EndpointName is the SageMaker endpoint name.
 	EndpointName string
+	// Label is the endpoint's part of its dashboard and alarm names
+	// (<prefix>-<Label>, <prefix>-<Label>-<variant>-...); default
+	// EndpointName. The sizing endpoint, whose name already carries the
+	// prefix, is labelled "sizing" so that its names do not repeat it.
+	Label string
 	// Variants are the endpoint's production variants.
 	Variants []Variant
 	// SLOPercentile (p99) and SLOLatency are the latency objective.
@@ -99,7 +104,7 @@ func PlanEndpoint(prefix string, props *EndpointMonitorProps) (*EndpointPlan, er
 	if len(props.Variants) > 1 {
 		body = append(body, p.comparisonRows()...)
 	}
-	top, composite := p.af.header(props.EndpointName, p.headerMarkdown(), func() string {
+	top, composite := p.af.header(props.label(), p.headerMarkdown(), func() string {
 		return fmt.Sprintf("SageMaker endpoint %s breaks a critical threshold (latency SLO %s ≤ %v). See the dashboard %s.",
 			props.EndpointName, props.SLOPercentile, props.SLOLatency, p.DashboardName())
 	})
@@ -127,8 +132,16 @@ func PlanEndpoint(prefix string, props *EndpointMonitorProps) (*EndpointPlan, er
 // Footprint is what the planned monitoring adds to its stack and dashboard.
 func (p *EndpointPlan) Footprint() Footprint { return p.footprint }
 
-// DashboardName is <prefix>-<endpoint>.
-func (p *EndpointPlan) DashboardName() string { return p.names(p.props.EndpointName) }
+// DashboardName is <prefix>-<label>.
+func (p *EndpointPlan) DashboardName() string { return p.names(p.props.label()) }
+
+// label is the endpoint's part of its dashboard and alarm names.
+func (e *EndpointMonitorProps) label() string {
+	if e.Label != "" {
+		return e.Label
+	}
+	return e.EndpointName
+}
 
 // CompositeName is the name of the endpoint's composite alarm, "" when it
 // has no alarms.
@@ -171,7 +184,7 @@ func newEndpointMonitor(scope constructs.Construct, id *string, plan *EndpointPl
 	return m
 }
 
-// DashboardName is <prefix>-<endpoint>.
+// DashboardName is <prefix>-<label>.
 func (m *EndpointMonitor) DashboardName() string { return m.plan.DashboardName() }
 
 // Rows are the dashboard rows: header, one block per variant, and a
@@ -209,7 +222,7 @@ func (p *EndpointPlan) thresholds(vi int, v Variant, f family, stat, what string
 	e := p.props.EndpointName
 	return annotations(p.af.thresholds(t, alarmSpec{
 		idPrefix:  fmt.Sprintf("V%d%s", vi, f.key),
-		nameParts: []string{e, v.Name, f.key},
+		nameParts: []string{p.props.label(), v.Name, f.key},
 		fam:       f,
 		dims:      newVariantMetrics(e, v.Name).dims(),
 		stat:      stat,
