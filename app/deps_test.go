@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -69,5 +70,21 @@ func TestApp_LinksNoLoadgenNorRuntimeClients(t *testing.T) {
 	}
 	if len(parent) < 10 {
 		t.Errorf("walked only %d packages from %s; the import graph was not read", len(parent), appPackage)
+	}
+}
+
+// The package graph in docs/architecture.md is the one the code has: a
+// change of imports updates the document (paste scripts/depgraph's output).
+func TestArchitectureDoc_ShowsTheCurrentPackageGraph(t *testing.T) {
+	graph, err := exec.Command("bash", "../scripts/depgraph").Output()
+	if err != nil {
+		t.Fatalf("scripts/depgraph: %v", err)
+	}
+	doc, err := os.ReadFile("../docs/architecture.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(graph), "app ") || !strings.Contains(string(doc), "```\n"+string(graph)+"```") {
+		t.Errorf("docs/architecture.md does not show the current package graph; replace its graph block with the output of scripts/depgraph:\n%s", graph)
 	}
 }
