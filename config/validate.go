@@ -108,7 +108,28 @@ func (c *Config) Validate() error {
 	add := func(path, format string, args ...any) {
 		ps = append(ps, Problem{Path: path, Msg: fmt.Sprintf(format, args...)})
 	}
+	c.validateIdentity(add)
+	c.validateNotifications(add)
+	validateEvaluation("alarmDefaults", c.Alarm, add)
+	if c.Sharding.Stacks < 0 || c.Sharding.Stacks > maxStacks {
+		add("sharding.stacks", "must be between 1 and %d, or 0 to let sagesize choose, got %d", maxStacks, c.Sharding.Stacks)
+	}
+	c.resolveCatalog(add)
+	seen := c.validateEndpoints(add)
+	if e := c.SizingEndpoint(); e != nil {
+		c.validateSizing(e, seen, add)
+	}
+	c.validateLoadTest(add)
+	c.validateNotebooks(seen, add)
+	if len(ps) == 0 {
+		return nil
+	}
+	return ps
+}
 
+// validateIdentity checks project and release, which go into stack names,
+// and the account and region that pin the environment.
+func (c *Config) validateIdentity(add func(path, format string, args ...any)) {
 	switch {
 	case c.Project == "":
 		add("project", "is required: a short name such as churn-model (letters, digits, hyphens)")
@@ -128,7 +149,11 @@ func (c *Config) Validate() error {
 	if (c.Account == "") != (c.Region == "") {
 		add("account", "account and region go together: give both to pin the environment, or neither for an environment-agnostic stack")
 	}
+}
 
+// validateNotifications checks the alarm topic or the e-mail addresses to
+// subscribe to the topic sagesize creates.
+func (c *Config) validateNotifications(add func(path, format string, args ...any)) {
 	n := c.Notifications
 	if n.TopicArn != "" && !topicArnRE.MatchString(n.TopicArn) {
 		add("notifications.topicArn", "must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:alerts, got %q", n.TopicArn)
@@ -141,27 +166,31 @@ func (c *Config) Validate() error {
 			add(fmt.Sprintf("notifications.emails[%d]", i), "must be a plain e-mail address such as oncall@example.com, got %q", e)
 		}
 	}
+}
 
-	validateEvaluation("alarmDefaults", c.Alarm, add)
-	if c.Sharding.Stacks < 0 || c.Sharding.Stacks > maxStacks {
-		add("sharding.stacks", "must be between 1 and %d, or 0 to let sagesize choose, got %d", maxStacks, c.Sharding.Stacks)
-	}
-
+// resolveCatalog sets c.Catalog: the instance catalog with the config's
+// prices, or without them when they are invalid.
+func (c *Config) resolveCatalog(add func(path, format string, args ...any)) {
 	cat, err := catalog.New().WithPrices(c.Prices)
 	if err != nil {
 		add("prices", "%v", err)
 		cat = catalog.New()
 	}
 	c.Catalog = cat
+}
 
+// validateEndpoints checks every endpoint but the sizing one (see
+// validateSizing) and returns the index of each valid endpoint name, in
+// lower case as SageMaker compares them.
+func (c *Config) validateEndpoints(add func(path, format string, args ...any)) (seen map[string]int) {
 	if len(c.Endpoints) == 0 && len(c.Notebooks) == 0 {
 		add("endpoints", "is required: list at least one SageMaker endpoint (name, variants, slo), notebook instance (notebooks:) or a sizing test (sizing:)")
 	}
-	seen := make(map[string]int)
+	seen = make(map[string]int)
 	for i := range c.Endpoints {
 		e := &c.Endpoints[i]
 		if e.Sizing {
-			continue // validateSizing, below
+			continue
 		}
 		p := fmt.Sprintf("endpoints[%d]", i)
 		switch {
@@ -178,10 +207,13 @@ func (c *Config) Validate() error {
 		c.validateEndpoint(p, e, add)
 		c.validateEndpointLoadTest(p, e, add)
 	}
-	if e := c.SizingEndpoint(); e != nil {
-		c.validateSizing(e, seen, add)
-	}
-	c.validateLoadTest(add)
+	return seen
+}
+
+// validateNotebooks checks every notebook, and that its name is neither
+// another notebook's, nor an endpoint's in seen, nor the sizing endpoint's
+// part of resource names.
+func (c *Config) validateNotebooks(seen map[string]int, add func(path, format string, args ...any)) {
 	nseen := make(map[string]int)
 	for i := range c.Notebooks {
 		n := &c.Notebooks[i]
@@ -198,10 +230,6 @@ func (c *Config) Validate() error {
 		nseen[n.Name] = i
 		c.validateNotebook(p, n, add)
 	}
-	if len(ps) == 0 {
-		return nil
-	}
-	return ps
 }
 
 func (c *Config) validateEndpoint(p string, e *Endpoint, add func(path, format string, args ...any)) {

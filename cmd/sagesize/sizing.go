@@ -121,73 +121,124 @@ func (sr *sizingRun) setOutcome(k int, outcome string) {
 
 // candidate runs one candidate: record entry k, config candidate i.
 func (sr *sizingRun) candidate(ctx context.Context, k, i int) error {
-	cfg, s := sr.cfg, sr.cfg.Sizing
-	c := s.Candidates[i]
-	inst := c.Instance // resolved by config
-	step, warm := s.Plan.StepLength(), s.Plan.WarmupLength()
-	// Start on a whole minute, late enough for Fargate to start the tasks:
-	// the measured windows then line up with SageMaker's one-minute metrics.
+	start := sr.startTime()
+	testID, tasks := sr.recordSchedule(k, i, start)
+	if err := sr.save(); err != nil {
+		return err
+	}
+	sr.announce(i, testID, tasks)
+	err := sr.runner.Run(ctx, sr.plan(k, i, testID, tasks, start))
+	sr.recordOutcome(ctx, k, err, time.Now())
+	if err != nil {
+		return fmt.Errorf("candidate %s: %w", sr.cfg.Sizing.Candidates[i].Name, err)
+	}
+	return nil
+}
+
+// startTime is when a candidate starting now begins its schedule: on a
+// whole minute, late enough for Fargate to start the tasks, so that the
+// measured windows line up with SageMaker's one-minute metrics.
+func (sr *sizingRun) startTime() time.Time {
 	start := time.Now().Add(sr.lead)
 	if sr.align > 0 {
 		start = start.Truncate(sr.align).Add(sr.align)
 	}
+	return start
+}
+
+// recordSchedule marks record entry k running from start with candidate i's
+// steps, and returns the entry's test id and task count.
+func (sr *sizingRun) recordSchedule(k, i int, start time.Time) (testID string, tasks int) {
+	s := sr.cfg.Sizing
+	step := s.Plan.StepLength()
 	sr.mu.Lock()
+	defer sr.mu.Unlock()
 	rc := &sr.rec.Candidates[k]
 	rc.StartAt, rc.Outcome, rc.Steps = start.UTC(), "running", nil
 	for j, rate := range s.Rates(i) {
 		b := start.Add(time.Duration(j) * step)
 		rc.Steps = append(rc.Steps, runner.RecordStep{Rate: rate, Start: b.UTC(), End: b.Add(step).UTC()})
 	}
-	testID, tasks := rc.TestID, rc.Tasks
-	sr.mu.Unlock()
-	if err := sr.save(); err != nil {
-		return err
-	}
-	ep := cfg.SizingEndpoint()
-	out := sr.out
+	return rc.TestID, rc.Tasks
+}
+
+// announce prints the line that opens candidate i's run.
+func (sr *sizingRun) announce(i int, testID string, tasks int) {
+	s := sr.cfg.Sizing
+	c := s.Candidates[i]
+	fmt.Fprintf(sr.out, "sizing %s: candidate %s (%s × %d), %d step(s) of %v from %s req/s, %d task(s), test id %s\n",
+		sr.cfg.SizingEndpoint().Name, c.Name, c.InstanceType, c.Count(), len(s.Rates(i)), s.Plan.StepLength(), sizing.FormatRate(s.Rates(i)[0]), tasks, testID)
+}
+
+// plan is the runner's plan for candidate i (record entry k), judged step
+// by step by stepCheck.
+func (sr *sizingRun) plan(k, i int, testID string, tasks int, start time.Time) runner.Plan {
+	s := sr.cfg.Sizing
+	c := s.Candidates[i]
 	label := ""
 	if sr.parallel {
 		label = c.Name
 	}
-	fmt.Fprintf(out, "sizing %s: candidate %s (%s × %d), %d step(s) of %v from %s req/s, %d task(s), test id %s\n",
-		ep.Name, c.Name, c.InstanceType, c.Count(), len(s.Rates(i)), step, sizing.FormatRate(s.Rates(i)[0]), tasks, testID)
-	test := sizing.Test{Endpoint: ep.Name, SLO: sizing.SLO{Percentile: s.SLO.Percentile.Value, Latency: s.SLO.Latency.Duration},
-		MaxErrorRate: s.SizingErrorBound(), TargetRate: s.TargetRate, Headroom: s.HeadroomFraction()}
-	p := runner.Plan{Endpoint: ep.Name, Variant: c.Name, Tasks: tasks, MaxInFlight: s.Plan.MaxInFlight, Load: s.CandidatePlan(i),
+	p := runner.Plan{Endpoint: sr.cfg.SizingEndpoint().Name, Variant: c.Name, Tasks: tasks, MaxInFlight: s.Plan.MaxInFlight, Load: s.CandidatePlan(i),
 		Payload: s.Plan.Payload, Body: s.Plan.Body, ContentType: s.Plan.ContentType, TestID: testID, StartAt: start, Label: label}
 	p.AfterStep = func(ctx context.Context, j int, ws, we time.Time) string {
-		sr.mu.Lock()
-		sr.rec.Candidates[k].Steps[j].Ended = true
-		sr.mu.Unlock()
-		if err := sr.save(); err != nil {
-			fmt.Fprintf(out, "%s: %v\n", c.Name, err)
-		}
-		rate := s.Rates(i)[j]
-		steps, err := measure.Steps(ctx, sr.cw, metrics.NamespaceLoadTest, []measure.Window{{Endpoint: ep.Name, Variant: c.Name, TestID: testID,
-			PlannedRate: rate, Start: ws.Add(warm), End: we, VCPUs: inst.VCPUs, GPUs: inst.GPUs(), InstanceCount: c.Count()}})
-		if err != nil {
-			fmt.Fprintf(out, "%s: step %d (%s req/s): cannot judge it, going on: %v\n", c.Name, j+1, sizing.FormatRate(rate), err)
-			return ""
-		}
-		t := test
-		t.Candidates = []sizing.Candidate{{Variant: c.Name, Instance: inst, InstanceCount: c.Count(), Steps: steps}}
-		v := sizing.Decide(t).Candidates[0].Steps[0]
-		fmt.Fprintf(out, "%s: step %d (%s req/s): achieved %s req/s, client p50 %s ms, p99 %s ms, errors %s: %s\n", c.Name, j+1,
-			sizing.FormatRate(rate), sizing.FormatRate(v.AchievedRate), sizing.FormatMillis(v.ClientP50), sizing.FormatMillis(v.ClientP99),
-			sizing.FormatPercent(v.ErrorRate()), verdict(v))
-		if v.Holds {
-			return ""
-		}
-		why := fmt.Sprintf("step %d (%s req/s) did not hold: %s", j+1, sizing.FormatRate(rate), strings.Join(v.Why, "; "))
-		sr.mu.Lock()
-		sr.rec.Candidates[k].Outcome = "stopping early: " + why
-		sr.mu.Unlock()
-		return why
+		return sr.stepCheck(ctx, k, i, testID, j, ws, we)
 	}
-	err := sr.runner.Run(ctx, p)
-	stopped := time.Now()
+	return p
+}
+
+// stepCheck is the plan's AfterStep for candidate i (record entry k): it
+// records step j as ended, judges it on the window from ws (after the
+// warm-up) to we, prints the verdict and returns why to stop, or "" to go
+// on. A step that cannot be measured does not stop the run.
+func (sr *sizingRun) stepCheck(ctx context.Context, k, i int, testID string, j int, ws, we time.Time) string {
+	c := sr.cfg.Sizing.Candidates[i]
 	sr.mu.Lock()
-	rc = &sr.rec.Candidates[k]
+	sr.rec.Candidates[k].Steps[j].Ended = true
+	sr.mu.Unlock()
+	if err := sr.save(); err != nil {
+		fmt.Fprintf(sr.out, "%s: %v\n", c.Name, err)
+	}
+	rate := sr.cfg.Sizing.Rates(i)[j]
+	v, err := sr.judgeStep(ctx, i, testID, rate, ws, we)
+	if err != nil {
+		fmt.Fprintf(sr.out, "%s: step %d (%s req/s): cannot judge it, going on: %v\n", c.Name, j+1, sizing.FormatRate(rate), err)
+		return ""
+	}
+	fmt.Fprintf(sr.out, "%s: step %d (%s req/s): achieved %s req/s, client p50 %s ms, p99 %s ms, errors %s: %s\n", c.Name, j+1,
+		sizing.FormatRate(rate), sizing.FormatRate(v.AchievedRate), sizing.FormatMillis(v.ClientP50), sizing.FormatMillis(v.ClientP99),
+		sizing.FormatPercent(v.ErrorRate()), verdict(v))
+	if v.Holds {
+		return ""
+	}
+	why := fmt.Sprintf("step %d (%s req/s) did not hold: %s", j+1, sizing.FormatRate(rate), strings.Join(v.Why, "; "))
+	sr.setOutcome(k, "stopping early: "+why)
+	return why
+}
+
+// judgeStep measures candidate i's step planned at rate on the window from
+// ws (after the warm-up) to we, and decides whether it holds the SLO.
+func (sr *sizingRun) judgeStep(ctx context.Context, i int, testID string, rate float64, ws, we time.Time) (sizing.StepResult, error) {
+	s, ep := sr.cfg.Sizing, sr.cfg.SizingEndpoint()
+	c := s.Candidates[i]
+	inst := c.Instance // resolved by config
+	steps, err := measure.Steps(ctx, sr.cw, metrics.NamespaceLoadTest, []measure.Window{{Endpoint: ep.Name, Variant: c.Name, TestID: testID,
+		PlannedRate: rate, Start: ws.Add(s.Plan.WarmupLength()), End: we, VCPUs: inst.VCPUs, GPUs: inst.GPUs(), InstanceCount: c.Count()}})
+	if err != nil {
+		return sizing.StepResult{}, err
+	}
+	t := sizing.Test{Endpoint: ep.Name, SLO: sizing.SLO{Percentile: s.SLO.Percentile.Value, Latency: s.SLO.Latency.Duration},
+		MaxErrorRate: s.SizingErrorBound(), TargetRate: s.TargetRate, Headroom: s.HeadroomFraction(),
+		Candidates: []sizing.Candidate{{Variant: c.Name, Instance: inst, InstanceCount: c.Count(), Steps: steps}}}
+	return sizing.Decide(t).Candidates[0].Steps[0], nil
+}
+
+// recordOutcome marks the steps of record entry k that ended by stopped
+// and sets the entry's outcome from how the run ended: err is Run's error.
+func (sr *sizingRun) recordOutcome(ctx context.Context, k int, err error, stopped time.Time) {
+	sr.mu.Lock()
+	defer sr.mu.Unlock()
+	rc := &sr.rec.Candidates[k]
 	for j := range rc.Steps {
 		if !rc.Steps[j].End.After(stopped) {
 			rc.Steps[j].Ended = true
@@ -206,11 +257,6 @@ func (sr *sizingRun) candidate(ctx context.Context, k, i int) error {
 	default:
 		rc.Outcome = "completed"
 	}
-	sr.mu.Unlock()
-	if err != nil {
-		return fmt.Errorf("candidate %s: %w", c.Name, err)
-	}
-	return nil
 }
 
 func verdict(v sizing.StepResult) string {

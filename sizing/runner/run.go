@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
+	"github.com/sagesize/sagesize/loadplan"
 	"github.com/sagesize/sagesize/metrics"
 )
 
@@ -59,16 +60,33 @@ type taskState struct {
 // stopped, and returns an error naming each task that failed. When ctx is
 // cancelled it stops every task it started and returns an error.
 func (r *Runner) Run(ctx context.Context, p Plan) error {
-	poll := orDefault(r.Poll, 10*time.Second)
-	env, err := p.Environment()
+	in, err := r.runTaskInput(p)
 	if err != nil {
 		return err
+	}
+	start := time.Now()
+	started, err := r.startTasks(ctx, in, p.Tasks)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(r.Out, "started %d task(s) on cluster %s for %s variant %s, test id %s (logs: log group %s)\n",
+		len(started), r.Stack.Cluster, p.Endpoint, p.Variant, p.TestID, r.Stack.LogGroup)
+	w := &watch{r: r, p: p, start: start, started: started, windows: p.StepWindows()}
+	return w.run(ctx)
+}
+
+// runTaskInput is the RunTask request for p's tasks on the stack, with the
+// plan's environment as the container's overrides; Count is set per batch.
+func (r *Runner) runTaskInput(p Plan) (*ecs.RunTaskInput, error) {
+	env, err := p.Environment()
+	if err != nil {
+		return nil, err
 	}
 	var kv []ecstypes.KeyValuePair
 	for _, e := range env {
 		kv = append(kv, ecstypes.KeyValuePair{Name: aws.String(e.Name), Value: aws.String(e.Value)})
 	}
-	in := &ecs.RunTaskInput{
+	return &ecs.RunTaskInput{
 		Cluster: aws.String(r.Stack.Cluster), TaskDefinition: aws.String(r.Stack.TaskDefinition),
 		LaunchType: ecstypes.LaunchTypeFargate, StartedBy: aws.String(StartedBy),
 		NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{
@@ -76,97 +94,155 @@ func (r *Runner) Run(ctx context.Context, p Plan) error {
 			AssignPublicIp: ecstypes.AssignPublicIp(r.Stack.AssignPublicIP),
 		}},
 		Overrides: &ecstypes.TaskOverride{ContainerOverrides: []ecstypes.ContainerOverride{{Name: aws.String(r.Stack.ContainerName), Environment: kv}}},
-	}
-	start := time.Now()
+	}, nil
+}
+
+// startTasks calls RunTask in batches of at most maxRunTaskCount until n
+// tasks have started and returns their ARNs. When a batch fails it stops
+// the tasks already started and returns the error.
+func (r *Runner) startTasks(ctx context.Context, in *ecs.RunTaskInput, n int) ([]string, error) {
 	var started []string
-	for len(started) < p.Tasks {
-		in.Count = aws.Int32(int32(min(maxRunTaskCount, p.Tasks-len(started))))
+	for len(started) < n {
+		in.Count = aws.Int32(int32(min(maxRunTaskCount, n-len(started))))
 		out, err := r.ECS.RunTask(ctx, in)
 		if out != nil {
 			for _, t := range out.Tasks {
 				started = append(started, aws.ToString(t.TaskArn))
 			}
 		}
-		if err == nil && len(out.Failures) > 0 {
-			var reasons []string
-			for _, f := range out.Failures {
-				reasons = append(reasons, failureText(f))
-			}
-			err = fmt.Errorf("ECS could not start %d of %d tasks: %s", len(out.Failures), p.Tasks, strings.Join(reasons, "; "))
-		} else if err != nil {
-			err = fmt.Errorf("run task on cluster %s: %w", r.Stack.Cluster, err)
-		}
-		if err != nil {
+		if err = r.runTaskError(out, err, n); err != nil {
 			if len(started) > 0 {
 				fmt.Fprintf(r.Out, "stopping the %d task(s) already started\n", len(started))
 				err = errors.Join(err, r.stopAll(ctx, started, "sagesize run: not every task could start"))
 			}
-			return err
+			return nil, err
 		}
 	}
-	fmt.Fprintf(r.Out, "started %d task(s) on cluster %s for %s variant %s, test id %s (logs: log group %s)\n",
-		len(started), r.Stack.Cluster, p.Endpoint, p.Variant, p.TestID, r.Stack.LogGroup)
+	return started, nil
+}
 
-	windows := p.StepWindows()
-	next := 0 // the next step AfterStep is asked about
-	tick := time.NewTicker(poll)
+// runTaskError is the error of one RunTask batch of a run of n tasks: the
+// call's own error, or one listing the tasks ECS could not start.
+func (r *Runner) runTaskError(out *ecs.RunTaskOutput, err error, n int) error {
+	if err != nil {
+		return fmt.Errorf("run task on cluster %s: %w", r.Stack.Cluster, err)
+	}
+	if len(out.Failures) == 0 {
+		return nil
+	}
+	var reasons []string
+	for _, f := range out.Failures {
+		reasons = append(reasons, failureText(f))
+	}
+	return fmt.Errorf("ECS could not start %d of %d tasks: %s", len(out.Failures), n, strings.Join(reasons, "; "))
+}
+
+// watch follows the started tasks of one run until they have all stopped.
+type watch struct {
+	r       *Runner
+	p       Plan
+	start   time.Time // when the run began starting tasks
+	started []string  // task ARNs
+	windows []loadplan.Window
+	next    int       // the next step AfterStep is asked about
+	running time.Time // when a task was first seen RUNNING (or the plan's start time)
+}
+
+// run polls the tasks every Poll, showing the live view and asking
+// AfterStep about each step that has ended, until every task has stopped,
+// a step check stops them, or ctx is cancelled.
+func (w *watch) run(ctx context.Context) error {
+	tick := time.NewTicker(orDefault(w.r.Poll, 10*time.Second))
 	defer tick.Stop()
-	var running time.Time // when a task was first seen RUNNING (or the plan's start time)
-	if !p.StartAt.IsZero() {
-		running = p.StartAt
-		fmt.Fprintf(r.Out, "%sthe tasks start their schedule together at %s\n", p.prefix(), p.StartAt.UTC().Format(time.RFC3339))
+	if !w.p.StartAt.IsZero() {
+		w.running = w.p.StartAt
+		fmt.Fprintf(w.r.Out, "%sthe tasks start their schedule together at %s\n", w.p.prefix(), w.p.StartAt.UTC().Format(time.RFC3339))
 	}
 	for {
 		select {
 		case <-ctx.Done():
-			fmt.Fprintf(r.Out, "interrupted: stopping %d task(s)\n", len(started))
-			err := r.stopAll(ctx, started, StopReason)
-			states, _ := r.describe(context.WithoutCancel(ctx), started)
-			r.view(context.WithoutCancel(ctx), p, start, running, states)
-			return errors.Join(fmt.Errorf("interrupted (%w): stopped the %d task(s) of test %s", context.Cause(ctx), len(started), p.TestID), err)
+			return w.interrupted(ctx)
 		case <-tick.C:
 		}
-		states, err := r.describe(ctx, started)
-		if err != nil {
-			if ctx.Err() != nil {
-				continue
-			}
-			fmt.Fprintf(r.Out, "describe tasks: %v\n", err)
-			continue
-		}
-		if running.IsZero() {
-			for _, s := range states {
-				if s.lastStatus == "RUNNING" || s.lastStatus == "STOPPED" {
-					running = time.Now()
-					break
-				}
-			}
-		}
-		if done := r.view(ctx, p, start, running, states); done {
-			return r.failures(started, states)
-		}
-		for p.AfterStep != nil && next < len(windows)-1 && time.Now().After(windows[next].End.Add(orDefault(r.StepLag, DefaultStepLag))) {
-			w := windows[next]
-			why := p.AfterStep(ctx, next, w.Start, w.End)
-			next++
-			if why == "" {
-				continue
-			}
-			fmt.Fprintf(r.Out, "%sstopping early: %s\n", p.prefix(), why)
-			if err := r.stopAll(ctx, started, "sagesize run: "+why); err != nil {
-				return fmt.Errorf("stop after step %d: %w", next, err)
-			}
-			// The tasks stopped for why ended as planned; any other failed.
-			states, _ := r.describe(ctx, started)
-			var others []string
-			for _, arn := range started {
-				if states[arn].stoppedReason != "sagesize run: "+why {
-					others = append(others, arn)
-				}
-			}
-			return r.failures(others, states)
+		if done, err := w.poll(ctx); done {
+			return err
 		}
 	}
+}
+
+// interrupted stops every task after ctx was cancelled, shows the last
+// live view and returns an error naming the cause.
+func (w *watch) interrupted(ctx context.Context) error {
+	fmt.Fprintf(w.r.Out, "interrupted: stopping %d task(s)\n", len(w.started))
+	err := w.r.stopAll(ctx, w.started, StopReason)
+	states, _ := w.r.describe(context.WithoutCancel(ctx), w.started)
+	w.r.view(context.WithoutCancel(ctx), w.p, w.start, w.running, states)
+	return errors.Join(fmt.Errorf("interrupted (%w): stopped the %d task(s) of test %s", context.Cause(ctx), len(w.started), w.p.TestID), err)
+}
+
+// poll describes the tasks once, shows the live view and checks the steps
+// that have ended. It reports whether the run is over, and if so its error.
+// A failed DescribeTasks is shown and the run goes on.
+func (w *watch) poll(ctx context.Context) (done bool, err error) {
+	states, err := w.r.describe(ctx, w.started)
+	if err != nil {
+		if ctx.Err() == nil {
+			fmt.Fprintf(w.r.Out, "describe tasks: %v\n", err)
+		}
+		return false, nil
+	}
+	w.markRunning(states)
+	if w.r.view(ctx, w.p, w.start, w.running, states) {
+		return true, w.r.failures(w.started, states)
+	}
+	return w.checkSteps(ctx)
+}
+
+// markRunning notes when a task is first seen RUNNING (or already STOPPED).
+func (w *watch) markRunning(states map[string]taskState) {
+	if !w.running.IsZero() {
+		return
+	}
+	for _, s := range states {
+		if s.lastStatus == "RUNNING" || s.lastStatus == "STOPPED" {
+			w.running = time.Now()
+			return
+		}
+	}
+}
+
+// checkSteps asks AfterStep about every step (but the last) that ended at
+// least StepLag ago and has not been asked about. When it gives a reason
+// to stop, the tasks are stopped and the run is over.
+func (w *watch) checkSteps(ctx context.Context) (done bool, err error) {
+	for w.p.AfterStep != nil && w.next < len(w.windows)-1 && time.Now().After(w.windows[w.next].End.Add(orDefault(w.r.StepLag, DefaultStepLag))) {
+		win := w.windows[w.next]
+		why := w.p.AfterStep(ctx, w.next, win.Start, win.End)
+		w.next++
+		if why != "" {
+			return true, w.stopEarly(ctx, why)
+		}
+	}
+	return false, nil
+}
+
+// stopEarly stops every task for why, the reason a step check gave, and
+// returns an error naming each task that failed otherwise.
+func (w *watch) stopEarly(ctx context.Context, why string) error {
+	fmt.Fprintf(w.r.Out, "%sstopping early: %s\n", w.p.prefix(), why)
+	reason := "sagesize run: " + why
+	if err := w.r.stopAll(ctx, w.started, reason); err != nil {
+		return fmt.Errorf("stop after step %d: %w", w.next, err)
+	}
+	// The tasks stopped for why ended as planned; any other failed.
+	states, _ := w.r.describe(ctx, w.started)
+	var others []string
+	for _, arn := range w.started {
+		if states[arn].stoppedReason != reason {
+			others = append(others, arn)
+		}
+	}
+	return w.r.failures(others, states)
 }
 
 func (p Plan) prefix() string {
