@@ -72,12 +72,29 @@ type LoadTest struct {
 // group (and a VPC when none is named).
 func New(scope constructs.Construct, id *string, p *Props) *LoadTest {
 	l := &LoadTest{Construct: constructs.NewConstruct(scope, id)}
-	c := l.Construct
-	stack := awscdk.Stack_Of(c)
 	retention := awslogs.RetentionDays(retentionName(p.LogRetentionDays))
-	// Task and flow logs are encrypted with a key of their own, which
-	// CloudWatch Logs in this region may use for log groups of this account.
-	logKey := awskms.NewKey(c, jsii.String("LogKey"), &awskms.KeyProps{
+	logKey := l.newLogKey()
+	vpcID := p.VpcID
+	l.Subnets, l.AssignPublicIP = p.SubnetIDs, p.AssignPublicIP
+	if vpcID == "" {
+		// A created VPC has only public subnets, so its tasks need public IPs.
+		vpcID, l.Subnets = l.newVpc(retention, logKey)
+		l.AssignPublicIP = true
+	}
+	l.SecurityGroup = l.newSecurityGroup(vpcID)
+	l.Cluster = l.newCluster(p.ContainerInsights)
+	l.TaskRole = l.newTaskRole(p)
+	l.TaskDefinition = l.newTaskDefinition(p, l.TaskRole)
+	l.LogGroup = awslogs.NewLogGroup(l.Construct, jsii.String("Logs"), &awslogs.LogGroupProps{Retention: retention, EncryptionKey: logKey})
+	l.addContainer(p)
+	l.suppressTaskDefinitionFindings()
+	return l
+}
+
+// newLogKey creates the key that encrypts the task and flow logs, which
+// CloudWatch Logs in this region may use for log groups of this account.
+func (l *LoadTest) newLogKey() awskms.Key {
+	logKey := awskms.NewKey(l.Construct, jsii.String("LogKey"), &awskms.KeyProps{
 		Description:       jsii.String("Encrypts the sagesize load-test log groups"),
 		EnableKeyRotation: jsii.Bool(true),
 	})
@@ -90,34 +107,36 @@ func New(scope constructs.Construct, id *string, p *Props) *LoadTest {
 			"kms:EncryptionContext:aws:logs:arn": awscdk.Fn_Sub(jsii.String("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*"), nil),
 		}},
 	}), jsii.Bool(false))
+	return logKey
+}
 
-	vpcID := p.VpcID
-	l.Subnets, l.AssignPublicIP = p.SubnetIDs, p.AssignPublicIP
-	if vpcID == "" {
-		vpc := awsec2.NewVpc(c, jsii.String("Vpc"), &awsec2.VpcProps{
-			MaxAzs:      jsii.Number(2),
-			NatGateways: jsii.Number(0), // public subnets only: no NAT gateway to pay for
-			SubnetConfiguration: &[]*awsec2.SubnetConfiguration{{
-				Name: jsii.String("loadgen"), SubnetType: awsec2.SubnetType_PUBLIC, CidrMask: jsii.Number(24),
-			}},
-			RestrictDefaultSecurityGroup: jsii.Bool(true),
-		})
-		flowLogs := awslogs.NewLogGroup(c, jsii.String("FlowLogs"), &awslogs.LogGroupProps{Retention: retention, EncryptionKey: logKey})
-		vpc.AddFlowLog(jsii.String("FlowLog"), &awsec2.FlowLogOptions{
-			Destination: awsec2.FlowLogDestination_ToCloudWatchLogs(flowLogs, nil),
-			TrafficType: awsec2.FlowLogTrafficType_REJECT,
-		})
-		vpcID = *vpc.VpcId()
-		l.Subnets = nil
-		for _, s := range *vpc.PublicSubnets() {
-			l.Subnets = append(l.Subnets, *s.SubnetId())
-		}
-		l.AssignPublicIP = true
+// newVpc creates a VPC of public subnets in two AZs, with no NAT gateway and
+// a flow log of rejected traffic, and returns its id and subnet ids.
+func (l *LoadTest) newVpc(retention awslogs.RetentionDays, logKey awskms.IKey) (vpcID string, subnets []string) {
+	vpc := awsec2.NewVpc(l.Construct, jsii.String("Vpc"), &awsec2.VpcProps{
+		MaxAzs:      jsii.Number(2),
+		NatGateways: jsii.Number(0), // public subnets only: no NAT gateway to pay for
+		SubnetConfiguration: &[]*awsec2.SubnetConfiguration{{
+			Name: jsii.String("loadgen"), SubnetType: awsec2.SubnetType_PUBLIC, CidrMask: jsii.Number(24),
+		}},
+		RestrictDefaultSecurityGroup: jsii.Bool(true),
+	})
+	flowLogs := awslogs.NewLogGroup(l.Construct, jsii.String("FlowLogs"), &awslogs.LogGroupProps{Retention: retention, EncryptionKey: logKey})
+	vpc.AddFlowLog(jsii.String("FlowLog"), &awsec2.FlowLogOptions{
+		Destination: awsec2.FlowLogDestination_ToCloudWatchLogs(flowLogs, nil),
+		TrafficType: awsec2.FlowLogTrafficType_REJECT,
+	})
+	for _, s := range *vpc.PublicSubnets() {
+		subnets = append(subnets, *s.SubnetId())
 	}
+	return *vpc.VpcId(), subnets
+}
 
-	// No inbound rules; outbound only HTTPS (SageMaker Runtime, CloudWatch,
-	// S3, ECR and CloudWatch Logs are all reached over 443).
-	l.SecurityGroup = awsec2.NewCfnSecurityGroup(c, jsii.String("SecurityGroup"), &awsec2.CfnSecurityGroupProps{
+// newSecurityGroup creates the tasks' security group in vpcID: no inbound
+// rules; outbound only HTTPS (SageMaker Runtime, CloudWatch, S3, ECR and
+// CloudWatch Logs are all reached over 443).
+func (l *LoadTest) newSecurityGroup(vpcID string) awsec2.CfnSecurityGroup {
+	return awsec2.NewCfnSecurityGroup(l.Construct, jsii.String("SecurityGroup"), &awsec2.CfnSecurityGroupProps{
 		GroupDescription: jsii.String("sagesize loadgen tasks: no inbound, HTTPS outbound"),
 		VpcId:            jsii.String(vpcID),
 		SecurityGroupEgress: &[]any{&awsec2.CfnSecurityGroup_EgressProperty{
@@ -125,63 +144,95 @@ func New(scope constructs.Construct, id *string, p *Props) *LoadTest {
 			CidrIp: jsii.String("0.0.0.0/0"), Description: jsii.String("HTTPS to AWS APIs"),
 		}},
 	})
+}
 
-	insights := "disabled"
-	if p.ContainerInsights {
-		insights = "enabled"
+// newCluster creates the ECS cluster, with Container Insights when
+// insights is set (and the cdk-nag finding suppressed when it is not).
+func (l *LoadTest) newCluster(insights bool) awsecs.CfnCluster {
+	setting := "disabled"
+	if insights {
+		setting = "enabled"
 	}
-	l.Cluster = awsecs.NewCfnCluster(c, jsii.String("Cluster"), &awsecs.CfnClusterProps{
-		ClusterSettings: &[]any{&awsecs.CfnCluster_ClusterSettingsProperty{Name: jsii.String("containerInsights"), Value: jsii.String(insights)}},
+	cluster := awsecs.NewCfnCluster(l.Construct, jsii.String("Cluster"), &awsecs.CfnClusterProps{
+		ClusterSettings: &[]any{&awsecs.CfnCluster_ClusterSettingsProperty{Name: jsii.String("containerInsights"), Value: jsii.String(setting)}},
 	})
-	if !p.ContainerInsights {
-		nagsuppress.On(l.Cluster, nagsuppress.Rule{
+	if !insights {
+		nagsuppress.On(cluster, nagsuppress.Rule{
 			ID:     "AwsSolutions-ECS4",
 			Reason: "Container Insights is opt-in (loadTest.containerInsights): load-test tasks are short-lived and loadgen publishes its own client metrics",
 		})
 	}
+	return cluster
+}
 
-	l.TaskRole = awsiam.NewRole(c, jsii.String("TaskRole"), &awsiam.RoleProps{
+// newTaskRole creates the task role, allowed only to invoke p's endpoints,
+// publish to p's namespace and read p's payload objects.
+func (l *LoadTest) newTaskRole(p *Props) awsiam.Role {
+	role := awsiam.NewRole(l.Construct, jsii.String("TaskRole"), &awsiam.RoleProps{
 		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("ecs-tasks.amazonaws.com"), nil),
 		Description: jsii.String("sagesize loadgen: invoke the configured endpoints, publish load-test metrics, read payloads"),
 	})
-	arns := make([]*string, len(p.Endpoints))
-	for i, e := range p.Endpoints {
-		// SageMaker stores endpoint names in lower case in ARNs.
-		arns[i] = stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("sagemaker"), Resource: jsii.String("endpoint"), ResourceName: jsii.String(strings.ToLower(e))})
-	}
-	l.TaskRole.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+	arns := endpointArns(awscdk.Stack_Of(l.Construct), p.Endpoints)
+	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid: jsii.String("InvokeConfiguredEndpoints"), Actions: jsii.Strings("sagemaker:InvokeEndpoint"), Resources: &arns,
 	}))
-	l.TaskRole.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid: jsii.String("PublishLoadTestMetrics"), Actions: jsii.Strings("cloudwatch:PutMetricData"), Resources: jsii.Strings("*"),
 		Conditions: &map[string]any{"StringEquals": map[string]any{"cloudwatch:namespace": p.Namespace}},
 	}))
 	if len(p.Payloads) > 0 {
-		objects := make([]*string, len(p.Payloads))
-		for i, u := range p.Payloads {
-			objects[i] = awscdk.Fn_Sub(jsii.String("arn:${AWS::Partition}:s3:::"+strings.TrimPrefix(u, "s3://")), nil)
-		}
-		l.TaskRole.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		objects := payloadArns(p.Payloads)
+		role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid: jsii.String("ReadPayloads"), Actions: jsii.Strings("s3:GetObject"), Resources: &objects,
 		}))
 	}
-	nagsuppress.On(l.TaskRole.Node().FindChild(jsii.String("DefaultPolicy")), nagsuppress.Rule{
+	nagsuppress.On(role.Node().FindChild(jsii.String("DefaultPolicy")), nagsuppress.Rule{
 		ID:        "AwsSolutions-IAM5",
 		Reason:    "cloudwatch:PutMetricData supports no resource-level permissions; the statement is limited to the load-test namespace by the cloudwatch:namespace condition",
 		AppliesTo: []string{"Resource::*"},
 	})
+	return role
+}
 
+// endpointArns returns the ARNs of the named SageMaker endpoints in stack's
+// account and region.
+func endpointArns(stack awscdk.Stack, endpoints []string) []*string {
+	arns := make([]*string, len(endpoints))
+	for i, e := range endpoints {
+		// SageMaker stores endpoint names in lower case in ARNs.
+		arns[i] = stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("sagemaker"), Resource: jsii.String("endpoint"), ResourceName: jsii.String(strings.ToLower(e))})
+	}
+	return arns
+}
+
+// payloadArns returns the ARNs of the s3://bucket/key payload objects.
+func payloadArns(payloads []string) []*string {
+	objects := make([]*string, len(payloads))
+	for i, u := range payloads {
+		objects[i] = awscdk.Fn_Sub(jsii.String("arn:${AWS::Partition}:s3:::"+strings.TrimPrefix(u, "s3://")), nil)
+	}
+	return objects
+}
+
+// newTaskDefinition creates the Fargate task definition of p's size and
+// architecture, whose tasks run as role.
+func (l *LoadTest) newTaskDefinition(p *Props, role awsiam.IRole) awsecs.FargateTaskDefinition {
 	arch := awsecs.CpuArchitecture_ARM64()
 	if p.Architecture == "x86_64" {
 		arch = awsecs.CpuArchitecture_X86_64()
 	}
-	l.TaskDefinition = awsecs.NewFargateTaskDefinition(c, jsii.String("TaskDefinition"), &awsecs.FargateTaskDefinitionProps{
+	return awsecs.NewFargateTaskDefinition(l.Construct, jsii.String("TaskDefinition"), &awsecs.FargateTaskDefinitionProps{
 		Cpu:             jsii.Number(p.CPU),
 		MemoryLimitMiB:  jsii.Number(p.MemoryMiB),
 		RuntimePlatform: &awsecs.RuntimePlatform{CpuArchitecture: arch, OperatingSystemFamily: awsecs.OperatingSystemFamily_LINUX()},
-		TaskRole:        l.TaskRole,
+		TaskRole:        role,
 	})
-	l.LogGroup = awslogs.NewLogGroup(c, jsii.String("Logs"), &awslogs.LogGroupProps{Retention: retention, EncryptionKey: logKey})
+}
+
+// addContainer adds the loadgen container to l.TaskDefinition: non-root,
+// read-only root file system, logging to l.LogGroup, and configured
+// through its environment to publish to p's namespace.
+func (l *LoadTest) addContainer(p *Props) {
 	l.TaskDefinition.AddContainer(jsii.String(ContainerName), &awsecs.ContainerDefinitionOptions{
 		ContainerName:          jsii.String(ContainerName),
 		Image:                  p.Image,
@@ -199,6 +250,11 @@ func New(scope constructs.Construct, id *string, p *Props) *LoadTest {
 			loadplan.EnvProgress:   jsii.String("off"),
 		},
 	})
+}
+
+// suppressTaskDefinitionFindings records why the cdk-nag findings on the
+// task definition and its execution role's policy are accepted.
+func (l *LoadTest) suppressTaskDefinitionFindings() {
 	nagsuppress.On(l.TaskDefinition, nagsuppress.Rule{
 		ID:     "AwsSolutions-ECS2",
 		Reason: "the environment holds only non-secret settings (namespace, region, switches); the runner adds the test plan per task",
@@ -210,7 +266,6 @@ func New(scope constructs.Construct, id *string, p *Props) *LoadTest {
 			AppliesTo: []string{"Resource::*"},
 		})
 	}
-	return l
 }
 
 // retentionName maps days to the CDK's RetentionDays enum value names.

@@ -411,133 +411,206 @@ var pluginModels = map[string]pluginModel{
 // of plugins whose tag set varies by agent or driver version (disk, nvidia_gpu) unless
 // those metrics are listed in drop_original_metrics.
 func Published(agentConfig []byte) ([]Metric, error) {
-	var doc map[string]any
-	dec := json.NewDecoder(bytes.NewReader(agentConfig))
-	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("cwagent: parse agent config: %w", err)
-	}
-	omitHost := false
-	if agent, ok := doc["agent"].(map[string]any); ok {
-		var err error
-		if omitHost, err = boolField(agent, "omit_hostname", false); err != nil {
-			return nil, fmt.Errorf("cwagent: agent: %w", err)
-		}
-	}
-	metrics, ok := doc["metrics"].(map[string]any)
-	if !ok {
-		return nil, errors.New("cwagent: agent config has no metrics section")
-	}
-	if _, ok := metrics["append_dimensions"]; ok {
-		return nil, errors.New("cwagent: metrics-level append_dimensions is not modelled (it only takes ${aws:...} values and drops host); use per-plugin append_dimensions")
-	}
-	rollups, err := stringSets(metrics["aggregation_dimensions"])
+	doc, err := parseAgentDoc(agentConfig)
 	if err != nil {
-		return nil, fmt.Errorf("cwagent: aggregation_dimensions: %w", err)
+		return nil, err
 	}
-	collected, ok := metrics["metrics_collected"].(map[string]any)
-	if !ok || len(collected) == 0 {
-		return nil, errors.New("cwagent: metrics.metrics_collected is missing or empty")
-	}
-
-	seen := map[string]bool{}
-	var out []Metric
-	add := func(name string, dims []string) {
-		d := append([]string(nil), dims...)
-		sort.Strings(d)
-		m := Metric{Name: name, Dimensions: d}
-		if !seen[m.String()] {
-			seen[m.String()] = true
-			out = append(out, m)
-		}
-	}
+	var set metricSet
 	var errs []error
-	for _, plugin := range sortedKeys(collected) {
-		model, ok := pluginModels[plugin]
-		if !ok {
-			errs = append(errs, fmt.Errorf("plugin %q is not modelled", plugin))
-			continue
-		}
-		section, ok := collected[plugin].(map[string]any)
-		if !ok {
-			errs = append(errs, fmt.Errorf("%s: section is not an object", plugin))
-			continue
-		}
-		names, err := metricNames(plugin, model, section)
+	for _, plugin := range sortedKeys(doc.collected) {
+		s, err := parsePlugin(plugin, doc.collected[plugin], doc.omitHost)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		always, maybe, err := model.tags(section)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		appendDims, err := stringMapKeys(section["append_dimensions"])
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: append_dimensions: %w", plugin, err))
-			continue
-		}
-		raw := map[string]bool{}
-		for _, k := range append(appendDims, always...) {
-			raw[k] = true
-		}
-		if !omitHost {
-			raw["host"] = true
-		}
-		maybeTag := map[string]bool{}
-		for _, k := range maybe {
-			if !raw[k] {
-				maybeTag[k] = true
-			}
-		}
-		dropList, err := stringList(section["drop_original_metrics"])
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: drop_original_metrics: %w", plugin, err))
-			continue
-		}
-		dropped := map[string]bool{}
-		for _, d := range dropList {
-			dropped[model.prefix+"_"+strings.TrimPrefix(d, model.prefix+"_")] = true
-		}
-		rawDims := sortedKeys(raw)
-		for _, n := range names {
-			if !dropped[n.field] {
-				if len(maybeTag) > 0 {
-					errs = append(errs, fmt.Errorf("%s: the raw series of %s has dimensions %v plus possibly %v depending on the agent or driver version; list it in drop_original_metrics and use aggregation_dimensions", plugin, n.name, rawDims, sortedKeys(maybeTag)))
-				} else {
-					add(n.name, rawDims)
-				}
-			}
-			for _, target := range rollups {
-				// The agent's ProcessRollup: every key of target present in the raw
-				// series, and strictly fewer keys than the raw series.
-				present, unsure := true, false
-				for _, k := range target {
-					switch {
-					case raw[k]:
-					case maybeTag[k]:
-						unsure = true
-					default:
-						present = false
-					}
-				}
-				switch {
-				case !present:
-				case unsure:
-					errs = append(errs, fmt.Errorf("%s: aggregation %v uses a dimension of %s that depends on the agent or driver version", plugin, target, n.name))
-				case len(target) < len(raw):
-					add(n.name, target)
-				case len(target) >= len(raw)+len(maybeTag):
-					// Not fewer keys than the raw series: the agent skips it.
-				default:
-					errs = append(errs, fmt.Errorf("%s: whether aggregation %v applies to %s depends on the agent or driver version", plugin, target, n.name))
-				}
-			}
-		}
+		errs = append(errs, s.publish(doc.rollups, &set)...)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("cwagent: %w", err)
 	}
+	return set.sorted(), nil
+}
+
+// agentDoc is what Published reads from an agent config besides the plugin
+// sections' contents.
+type agentDoc struct {
+	// omitHost is agent.omit_hostname: no "host" tag on any series.
+	omitHost bool
+	// rollups is metrics.aggregation_dimensions.
+	rollups [][]string
+	// collected is metrics.metrics_collected, keyed by plugin section name.
+	collected map[string]any
+}
+
+// parseAgentDoc decodes an agent config and checks its agent and metrics
+// sections, refusing metrics-level append_dimensions.
+func parseAgentDoc(agentConfig []byte) (agentDoc, error) {
+	var doc map[string]any
+	dec := json.NewDecoder(bytes.NewReader(agentConfig))
+	if err := dec.Decode(&doc); err != nil {
+		return agentDoc{}, fmt.Errorf("cwagent: parse agent config: %w", err)
+	}
+	var d agentDoc
+	var err error
+	if agent, ok := doc["agent"].(map[string]any); ok {
+		if d.omitHost, err = boolField(agent, "omit_hostname", false); err != nil {
+			return agentDoc{}, fmt.Errorf("cwagent: agent: %w", err)
+		}
+	}
+	sec, ok := doc["metrics"].(map[string]any)
+	if !ok {
+		return agentDoc{}, errors.New("cwagent: agent config has no metrics section")
+	}
+	if _, ok := sec["append_dimensions"]; ok {
+		return agentDoc{}, errors.New("cwagent: metrics-level append_dimensions is not modelled (it only takes ${aws:...} values and drops host); use per-plugin append_dimensions")
+	}
+	if d.rollups, err = stringSets(sec["aggregation_dimensions"]); err != nil {
+		return agentDoc{}, fmt.Errorf("cwagent: aggregation_dimensions: %w", err)
+	}
+	if d.collected, ok = sec["metrics_collected"].(map[string]any); !ok || len(d.collected) == 0 {
+		return agentDoc{}, errors.New("cwagent: metrics.metrics_collected is missing or empty")
+	}
+	return d, nil
+}
+
+// pluginSeries is what one metrics_collected section makes the agent collect:
+// its metrics and the tags of their raw series.
+type pluginSeries struct {
+	plugin string
+	names  []metricName
+	// raw holds the tags every raw series has; maybe those it may also have,
+	// depending on the agent or driver version.
+	raw, maybe map[string]bool
+	// dropped holds the prefixed fields whose raw series are not published.
+	dropped map[string]bool
+}
+
+// parsePlugin reads the metrics_collected section of plugin from section,
+// with the "host" tag unless omitHost.
+func parsePlugin(plugin string, section any, omitHost bool) (pluginSeries, error) {
+	model, ok := pluginModels[plugin]
+	if !ok {
+		return pluginSeries{}, fmt.Errorf("plugin %q is not modelled", plugin)
+	}
+	sec, ok := section.(map[string]any)
+	if !ok {
+		return pluginSeries{}, fmt.Errorf("%s: section is not an object", plugin)
+	}
+	names, err := metricNames(plugin, model, sec)
+	if err != nil {
+		return pluginSeries{}, err
+	}
+	always, maybe, err := model.tags(sec)
+	if err != nil {
+		return pluginSeries{}, err
+	}
+	appendDims, err := stringMapKeys(sec["append_dimensions"])
+	if err != nil {
+		return pluginSeries{}, fmt.Errorf("%s: append_dimensions: %w", plugin, err)
+	}
+	dropList, err := stringList(sec["drop_original_metrics"])
+	if err != nil {
+		return pluginSeries{}, fmt.Errorf("%s: drop_original_metrics: %w", plugin, err)
+	}
+	s := pluginSeries{plugin: plugin, names: names, raw: map[string]bool{}, maybe: map[string]bool{}, dropped: map[string]bool{}}
+	for _, k := range append(appendDims, always...) {
+		s.raw[k] = true
+	}
+	if !omitHost {
+		s.raw["host"] = true
+	}
+	for _, k := range maybe {
+		if !s.raw[k] {
+			s.maybe[k] = true
+		}
+	}
+	for _, d := range dropList {
+		s.dropped[model.prefix+"_"+strings.TrimPrefix(d, model.prefix+"_")] = true
+	}
+	return s, nil
+}
+
+// publish adds to set every series s's metrics are published as: the raw
+// series of those not dropped, and the rollups of every metric to each of
+// rollups that applies. It returns an error for each series it cannot
+// predict exactly.
+func (s pluginSeries) publish(rollups [][]string, set *metricSet) []error {
+	var errs []error
+	rawDims := sortedKeys(s.raw)
+	for _, n := range s.names {
+		if !s.dropped[n.field] {
+			if len(s.maybe) > 0 {
+				errs = append(errs, fmt.Errorf("%s: the raw series of %s has dimensions %v plus possibly %v depending on the agent or driver version; list it in drop_original_metrics and use aggregation_dimensions", s.plugin, n.name, rawDims, sortedKeys(s.maybe)))
+			} else {
+				set.add(n.name, rawDims)
+			}
+		}
+		for _, target := range rollups {
+			applies, err := s.rollup(target, n.name)
+			if err != nil {
+				errs = append(errs, err)
+			} else if applies {
+				set.add(n.name, target)
+			}
+		}
+	}
+	return errs
+}
+
+// rollup reports whether the agent's ProcessRollup rolls metric's raw series
+// up to target: every key of target present in the raw series, and strictly
+// fewer keys than the raw series. It returns an error when that depends on
+// the agent or driver version.
+func (s pluginSeries) rollup(target []string, metric string) (bool, error) {
+	present, unsure := true, false
+	for _, k := range target {
+		switch {
+		case s.raw[k]:
+		case s.maybe[k]:
+			unsure = true
+		default:
+			present = false
+		}
+	}
+	switch {
+	case !present:
+		return false, nil
+	case unsure:
+		return false, fmt.Errorf("%s: aggregation %v uses a dimension of %s that depends on the agent or driver version", s.plugin, target, metric)
+	case len(target) < len(s.raw):
+		return true, nil
+	case len(target) >= len(s.raw)+len(s.maybe):
+		// Not fewer keys than the raw series: the agent skips it.
+		return false, nil
+	default:
+		return false, fmt.Errorf("%s: whether aggregation %v applies to %s depends on the agent or driver version", s.plugin, target, metric)
+	}
+}
+
+// metricSet collects published metrics without duplicates.
+type metricSet struct {
+	seen map[string]bool
+	list []Metric
+}
+
+// add records metric name with the dimensions dims (in any order).
+func (s *metricSet) add(name string, dims []string) {
+	d := append([]string(nil), dims...)
+	sort.Strings(d)
+	m := Metric{Name: name, Dimensions: d}
+	if s.seen == nil {
+		s.seen = map[string]bool{}
+	}
+	if !s.seen[m.String()] {
+		s.seen[m.String()] = true
+		s.list = append(s.list, m)
+	}
+}
+
+// sorted returns the metrics sorted by name, then by number of dimensions,
+// then by dimension names.
+func (s *metricSet) sorted() []Metric {
+	out := s.list
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		if a.Name != b.Name {
@@ -548,7 +621,7 @@ func Published(agentConfig []byte) ([]Metric, error) {
 		}
 		return strings.Join(a.Dimensions, ",") < strings.Join(b.Dimensions, ",")
 	})
-	return out, nil
+	return out
 }
 
 type metricName struct {
