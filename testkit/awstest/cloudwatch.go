@@ -207,93 +207,22 @@ func decodePutMetricData(raw []byte) (PutMetricDataCall, error) {
 	return call, nil
 }
 
+// decodeDatum decodes one MetricDatum and checks it as CloudWatch does:
+// its name, time and resolution, its dimensions, and exactly one of Value,
+// Values (with Counts) and StatisticValues.
 func decodeDatum(v cbor.Value) (Datum, error) {
 	var d Datum
 	m, ok := v.(cbor.Map)
 	if !ok {
 		return d, fmt.Errorf("datum is %T, want a map", v)
 	}
-	name, _ := m["MetricName"].(cbor.String)
-	if name == "" {
-		return d, fmt.Errorf("MetricName is required")
-	}
-	d.MetricName = string(name)
-	if u, ok := m["Unit"].(cbor.String); ok {
-		d.Unit = string(u)
-	}
-	if ts, ok := m["Timestamp"]; ok {
-		t, err := cbor.AsTime(ts)
-		if err != nil {
-			return d, fmt.Errorf("Timestamp: %w", err)
-		}
-		d.Timestamp = t
-	}
-	if sr, ok := m["StorageResolution"]; ok {
-		n, err := cbor.AsInt64(sr)
-		if err != nil || (n != 1 && n != 60) {
-			return d, fmt.Errorf("StorageResolution must be 1 or 60")
-		}
-		d.StorageResolution = n
-	}
-	if dims, ok := m["Dimensions"].(cbor.List); ok {
-		if len(dims) > 30 {
-			return d, fmt.Errorf("%d dimensions, at most 30", len(dims))
-		}
-		d.Dimensions = map[string]string{}
-		for _, dv := range dims {
-			dm, _ := dv.(cbor.Map)
-			n, _ := dm["Name"].(cbor.String)
-			val, _ := dm["Value"].(cbor.String)
-			if n == "" || val == "" {
-				return d, fmt.Errorf("dimension with empty name or value")
-			}
-			d.Dimensions[string(n)] = string(val)
-		}
-	}
-	if val, ok := m["Value"]; ok {
-		f, err := cbor.AsFloat64(val)
-		if err != nil {
-			return d, fmt.Errorf("Value: %w", err)
-		}
-		d.Value = &f
-	}
-	floats := func(key string) ([]float64, error) {
-		l, ok := m[key].(cbor.List)
-		if !ok {
-			return nil, nil
-		}
-		out := make([]float64, len(l))
-		for i, x := range l {
-			f, err := cbor.AsFloat64(x)
-			if err != nil {
-				return nil, fmt.Errorf("%s[%d]: %w", key, i, err)
-			}
-			out[i] = f
-		}
-		return out, nil
-	}
-	if sv, ok := m["StatisticValues"].(cbor.Map); ok {
-		var set StatisticSet
-		for _, f := range []struct {
-			key string
-			dst *float64
-		}{{"SampleCount", &set.SampleCount}, {"Sum", &set.Sum}, {"Minimum", &set.Minimum}, {"Maximum", &set.Maximum}} {
-			v, err := cbor.AsFloat64(sv[f.key])
-			if err != nil {
-				return d, fmt.Errorf("StatisticValues.%s: %w", f.key, err)
-			}
-			*f.dst = v
-		}
-		if set.SampleCount <= 0 || set.Minimum > set.Maximum {
-			return d, fmt.Errorf("StatisticValues: SampleCount must be > 0 and Minimum <= Maximum")
-		}
-		d.StatisticValues = &set
-	}
-	var err error
-	if d.Values, err = floats("Values"); err != nil {
+	if err := decodeDatumHeader(m, &d); err != nil {
 		return d, err
 	}
-	if d.Counts, err = floats("Counts"); err != nil {
+	if err := decodeDimensions(m, &d); err != nil {
+		return d, err
+	}
+	if err := decodeDatumValues(m, &d); err != nil {
 		return d, err
 	}
 	switch {
@@ -307,4 +236,114 @@ func decodeDatum(v cbor.Value) (Datum, error) {
 		return d, fmt.Errorf("no Value, Values or StatisticValues")
 	}
 	return d, nil
+}
+
+// decodeDatumHeader decodes the datum's name, unit, time and storage resolution.
+func decodeDatumHeader(m cbor.Map, d *Datum) error {
+	name, _ := m["MetricName"].(cbor.String)
+	if name == "" {
+		return fmt.Errorf("MetricName is required")
+	}
+	d.MetricName = string(name)
+	if u, ok := m["Unit"].(cbor.String); ok {
+		d.Unit = string(u)
+	}
+	if ts, ok := m["Timestamp"]; ok {
+		t, err := cbor.AsTime(ts)
+		if err != nil {
+			return fmt.Errorf("Timestamp: %w", err)
+		}
+		d.Timestamp = t
+	}
+	if sr, ok := m["StorageResolution"]; ok {
+		n, err := cbor.AsInt64(sr)
+		if err != nil || (n != 1 && n != 60) {
+			return fmt.Errorf("StorageResolution must be 1 or 60")
+		}
+		d.StorageResolution = n
+	}
+	return nil
+}
+
+// decodeDimensions decodes the datum's dimensions (at most 30, none empty).
+func decodeDimensions(m cbor.Map, d *Datum) error {
+	dims, ok := m["Dimensions"].(cbor.List)
+	if !ok {
+		return nil
+	}
+	if len(dims) > 30 {
+		return fmt.Errorf("%d dimensions, at most 30", len(dims))
+	}
+	d.Dimensions = map[string]string{}
+	for _, dv := range dims {
+		dm, _ := dv.(cbor.Map)
+		n, _ := dm["Name"].(cbor.String)
+		val, _ := dm["Value"].(cbor.String)
+		if n == "" || val == "" {
+			return fmt.Errorf("dimension with empty name or value")
+		}
+		d.Dimensions[string(n)] = string(val)
+	}
+	return nil
+}
+
+// decodeDatumValues decodes Value, StatisticValues, Values and Counts.
+func decodeDatumValues(m cbor.Map, d *Datum) error {
+	if val, ok := m["Value"]; ok {
+		f, err := cbor.AsFloat64(val)
+		if err != nil {
+			return fmt.Errorf("Value: %w", err)
+		}
+		d.Value = &f
+	}
+	if sv, ok := m["StatisticValues"].(cbor.Map); ok {
+		set, err := decodeStatisticSet(sv)
+		if err != nil {
+			return err
+		}
+		d.StatisticValues = set
+	}
+	var err error
+	if d.Values, err = cborFloats(m, "Values"); err != nil {
+		return err
+	}
+	d.Counts, err = cborFloats(m, "Counts")
+	return err
+}
+
+// decodeStatisticSet decodes StatisticValues: all four statistics, a
+// positive count and Minimum <= Maximum.
+func decodeStatisticSet(sv cbor.Map) (*StatisticSet, error) {
+	var set StatisticSet
+	for _, f := range []struct {
+		key string
+		dst *float64
+	}{{"SampleCount", &set.SampleCount}, {"Sum", &set.Sum}, {"Minimum", &set.Minimum}, {"Maximum", &set.Maximum}} {
+		v, err := cbor.AsFloat64(sv[f.key])
+		if err != nil {
+			return nil, fmt.Errorf("StatisticValues.%s: %w", f.key, err)
+		}
+		*f.dst = v
+	}
+	if set.SampleCount <= 0 || set.Minimum > set.Maximum {
+		return nil, fmt.Errorf("StatisticValues: SampleCount must be > 0 and Minimum <= Maximum")
+	}
+	return &set, nil
+}
+
+// cborFloats decodes m[key], a list of numbers; nil when absent.
+func cborFloats(m cbor.Map, key string) ([]float64, error) {
+	l, ok := m[key].(cbor.List)
+	if !ok {
+		return nil, nil
+	}
+	out := make([]float64, len(l))
+	for i, x := range l {
+		f, err := cbor.AsFloat64(x)
+		if err != nil {
+			return nil, fmt.Errorf("%s[%d]: %w", key, i, err)
+		}
+		out[i] = f
+	}
+	return out, nil
 }
