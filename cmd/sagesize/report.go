@@ -56,7 +56,7 @@ func reportCommand(ctx context.Context, f *reportFlags, args []string, stdout io
 	}
 	ep := cfg.SizingEndpoint()
 	if rec.Endpoint != ep.Name {
-		return fmt.Errorf("run record %s is of endpoint %s, but %s (release %q) sizes %s: give the config and -release of that run",
+		return fmt.Errorf("run record %s is of endpoint %s, but %s (release %q) sizes %s: give the config and --release of that run",
 			f.record, rec.Endpoint, f.config, cfg.Release, ep.Name)
 	}
 	test, windows, problems := sizingTest(cfg, rec)
@@ -118,7 +118,7 @@ func loadForReport(f *reportFlags) (*config.Config, string, error) {
 	if err != nil && o.SizingSLO == nil && errors.As(err, &ps) && onlyAbout(ps, "sizing.slo") {
 		o.SizingSLO = &config.SLO{Percentile: config.Percentile{Value: sizing.P99}, Latency: config.Duration{Duration: time.Nanosecond}}
 		if cfg, err = config.Load(f.config, o); err == nil {
-			return cfg, fmt.Sprintf("%s defines no SLO (sizing.slo): no step can be judged; add sizing.slo or give -slo p99:150ms", f.config), nil
+			return cfg, fmt.Sprintf("%s defines no SLO (sizing.slo): no step can be judged; add sizing.slo or give --slo p99:150ms", f.config), nil
 		}
 	}
 	if err != nil {
@@ -145,7 +145,7 @@ func parseSLO(s string) (*config.SLO, error) {
 	pc, lat, ok := strings.Cut(s, ":")
 	d, err := time.ParseDuration(lat)
 	if !ok || err != nil || d <= 0 || (pc != sizing.P50 && pc != sizing.P99) {
-		return nil, fmt.Errorf("-slo %q: want p50 or p99, a colon and a positive latency, e.g. p99:150ms", s)
+		return nil, fmt.Errorf("--slo %q: want p50 or p99, a colon and a positive latency, e.g. p99:150ms", s)
 	}
 	return &config.SLO{Percentile: config.Percentile{Value: pc}, Latency: config.Duration{Duration: d}}, nil
 }

@@ -352,7 +352,7 @@ func TestReportSLO(t *testing.T) {
 		t.Fatal(err)
 	}
 	err, _, doc = e.run(t)
-	if err == nil || !strings.Contains(err.Error(), e.config+" defines no SLO (sizing.slo): no step can be judged; add sizing.slo or give -slo p99:150ms") {
+	if err == nil || !strings.Contains(err.Error(), e.config+" defines no SLO (sizing.slo): no step can be judged; add sizing.slo or give --slo p99:150ms") {
 		t.Fatalf("report without an SLO: %v", err)
 	}
 	if g5 := candidate(t, doc, "g5-xlarge"); len(g5.Steps) != 4 || g5.Steps[3].AchievedRate != 400 || g5.Steps[3].Holds || doc.Recommended != "" {

@@ -53,9 +53,9 @@ func runCommand(ctx context.Context, f *runFlags, args []string, stdout io.Write
 	}
 	switch {
 	case f.sizing && f.endpoint != "":
-		return errors.New("run: -sizing runs the config's sizing endpoint; -endpoint is for an endpoint's loadTest: give one")
+		return errors.New("run: --sizing runs the config's sizing endpoint; --endpoint is for an endpoint's loadTest: give one")
 	case !f.sizing && f.endpoint == "":
-		return errors.New("run: -endpoint NAME (an endpoint's loadTest) or -sizing (the config's sizing test) is required")
+		return errors.New("run: --endpoint NAME (an endpoint's loadTest) or --sizing (the config's sizing test) is required")
 	}
 	if f.poll <= 0 {
 		return fmt.Errorf("-poll %v: must be positive", f.poll)
@@ -97,7 +97,7 @@ func runCommand(ctx context.Context, f *runFlags, args []string, stdout io.Write
 			r.Out = sr.out
 		}
 		err = sr.run(ctx, idx)
-		fmt.Fprintf(stdout, "run record: %s (sagesize report -config %s -record %s)\n", f.record, f.config, f.record)
+		fmt.Fprintf(stdout, "run record: %s (sagesize report --config %s --record %s)\n", f.record, f.config, f.record)
 		return err
 	}
 	for _, p := range plans {
@@ -121,7 +121,7 @@ func loadAWS(ctx context.Context, region string) (aws.Config, error) {
 		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
 	}
 	if awsCfg.Region == "" {
-		return aws.Config{}, errors.New("no AWS region: give -region, set region: in the config, or set AWS_REGION")
+		return aws.Config{}, errors.New("no AWS region: give --region, set region: in the config, or set AWS_REGION")
 	}
 	if _, err := awsCfg.Credentials.Retrieve(ctx); err != nil {
 		return aws.Config{}, fmt.Errorf("no AWS credentials (set AWS_PROFILE, run aws sso login, or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY): %w", err)
@@ -158,7 +158,7 @@ func plansFor(cfg *config.Config, f *runFlags, now time.Time) ([]runner.Plan, er
 		tasks = f.tasks
 	}
 	if err := cfg.LoadTest.CheckCapacity(lt.PeakRate(), tasks); err != nil {
-		return nil, fmt.Errorf("-tasks %d: %w", tasks, err)
+		return nil, fmt.Errorf("--tasks %d: %w", tasks, err)
 	}
 	variants := lt.Variants
 	if f.variant != "" {

@@ -125,7 +125,7 @@ func TestRunCommandBadInput(t *testing.T) {
 		{[]string{"-endpoint", "plain"}, "endpoint plain has no loadTest"},
 		{[]string{"-endpoint", "churn-xgb", "-variant", "red"}, `-variant "red"`},
 		{[]string{"-endpoint", "churn-xgb", "-tasks", "101"}, "must be between 1 and 100"},
-		{[]string{}, "-endpoint NAME (an endpoint's loadTest) or -sizing (the config's sizing test) is required"},
+		{[]string{}, "--endpoint NAME (an endpoint's loadTest) or --sizing (the config's sizing test) is required"},
 		{[]string{"-endpoint", "churn-xgb"}, "stack churn-v42-loadtest: stack not deployed: deploy it first with cdk deploy --all"},
 	} {
 		err := run(context.Background(), append([]string{"run", "-config", cfg}, tt.args...), &bytes.Buffer{}, &bytes.Buffer{})

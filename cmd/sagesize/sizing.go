@@ -66,7 +66,7 @@ func newSizingRecord(cfg *config.Config, f *runFlags, region string, now time.Ti
 		tasks := cfg.SizingTasks(i)
 		if f.tasks != 0 {
 			if err := cfg.LoadTest.CheckCapacity(s.PeakRate(i), f.tasks); err != nil {
-				return nil, nil, fmt.Errorf("-tasks %d for candidate %s: %w", f.tasks, c.Name, err)
+				return nil, nil, fmt.Errorf("--tasks %d for candidate %s: %w", f.tasks, c.Name, err)
 			}
 			tasks = f.tasks
 		}

@@ -121,11 +121,11 @@ func TestRunSizingBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-sizing", "-endpoint", "x", "-config", cfg}, "-sizing runs the config's sizing endpoint; -endpoint is for an endpoint's loadTest: give one"},
+		{[]string{"-sizing", "-endpoint", "x", "-config", cfg}, "--sizing runs the config's sizing endpoint; --endpoint is for an endpoint's loadTest: give one"},
 		{[]string{"-sizing", "-config", plain}, "has no sizing: section"},
 		{[]string{"-sizing", "-config", cfg, "-variant", "p5"}, `-variant "p5": the sizing candidates are [c6i-xlarge g5-xlarge]`},
 		{[]string{"-sizing", "-config", cfg, "-lead", "5s"}, "-lead 5s: Fargate needs time to start the tasks; give at least 30s"},
-		{[]string{"-sizing", "-config", cfg, "-tasks", "101"}, "-tasks 101 for candidate c6i-xlarge: tasks must be between 1 and 100"},
+		{[]string{"-sizing", "-config", cfg, "-tasks", "101"}, "--tasks 101 for candidate c6i-xlarge: tasks must be between 1 and 100"},
 	} {
 		err := run(context.Background(), append([]string{"run"}, tt.args...), &bytes.Buffer{}, &bytes.Buffer{})
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
