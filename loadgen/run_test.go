@@ -125,9 +125,26 @@ func TestAchievedRateWithinOnePercent(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	if got := math.Abs(sum.Rate-rate) / rate; got > 0.01 {
-		t.Errorf("achieved rate %.2f/s is %.2f%% off the target %v/s", sum.Rate, 100*got, rate)
+	// The schedule is exact: the 1000 requests are due 2.5 ms apart, the
+	// last 2.4975 s after the first. The achieved rate may differ from it
+	// only by how late the generator sent (max_send_lag_us): the first and
+	// last sends are each at most that late. On an idle machine the lag is
+	// a fraction of a millisecond and the rate within 1 %; on a loaded one
+	// (2 cores, -race, other test binaries) the lag, not the pacing, widens
+	// the bounds, and the summary says so.
+	span := 999 * time.Second / rate
+	lag := time.Duration(sum.MaxSendLag) * time.Microsecond
+	lo, hi := 999/(span+lag).Seconds(), math.Inf(1)
+	if lag < span {
+		hi = 999 / (span - lag).Seconds()
 	}
+	if sum.Rate < lo*0.999 || sum.Rate > hi*1.001 {
+		t.Errorf("achieved rate %.2f/s with a largest send lag of %v; want %.2f to %.2f/s (%v/s planned)", sum.Rate, lag, lo, hi, rate)
+	}
+	if off := math.Abs(sum.Rate-rate) / rate; lag < span/1000 && off > 0.01 {
+		t.Errorf("achieved rate %.2f/s is %.2f%% off the target %v/s with a send lag of only %v", sum.Rate, 100*off, rate, lag)
+	}
+	t.Logf("achieved %.2f/s of %v/s planned; largest send lag %v", sum.Rate, rate, lag)
 	if sum.Requests != 1000 || sum.OK != 1000 || sum.Dropped != 0 {
 		t.Errorf("summary requests/ok/dropped = %d/%d/%d; want 1000/1000/0 (first errors %v)", sum.Requests, sum.OK, sum.Dropped, sum.FirstErrors)
 	}
@@ -195,10 +212,13 @@ func TestStallsOpenModelVersusClosedLoop(t *testing.T) {
 		t.Logf("open model: %d requests, p50 %dµs p90 %dµs p99 %v (want %v) max %dµs", sum.Requests, sum.Latency.P50, sum.Latency.P90, got, wantP99, sum.Latency.Max)
 		// The server's real base latency (p50) replaces the nominal one;
 		// the tolerance (5% of the stall) covers the burst of responses
-		// released together when a stall ends.
+		// released together when a stall ends, plus how late the generator
+		// itself sent (latency counts from the due time, so a loaded
+		// machine's send lag adds to it).
 		want := wantP99 - base + time.Duration(sum.Latency.P50)*time.Microsecond
-		if d := (got - want).Abs(); d > stall/20 {
-			t.Errorf("open model p99 = %v; want %v ± %v (summary %+v)", got, want, stall/20, sum.Latency)
+		tol := stall/20 + time.Duration(sum.MaxSendLag)*time.Microsecond
+		if d := (got - want).Abs(); d > tol {
+			t.Errorf("open model p99 = %v; want %v ± %v (summary %+v, max send lag %dµs)", got, want, tol, sum.Latency, sum.MaxSendLag)
 		}
 		if sum.Mode != loadgen.ModeOpen || sum.Dropped != 0 {
 			t.Errorf("mode %q, dropped %d", sum.Mode, sum.Dropped)
@@ -209,8 +229,10 @@ func TestStallsOpenModelVersusClosedLoop(t *testing.T) {
 		sum := run(t, loadgen.Options{Concurrency: 4, Duration: period})
 		got := time.Duration(sum.Latency.P99) * time.Microsecond
 		t.Logf("closed loop: %d requests, p50 %dµs p99 %v max %dµs", sum.Requests, sum.Latency.P50, got, sum.Latency.Max)
-		if got > 10*base {
-			t.Errorf("closed-loop p99 = %v; want about %v, the stall hidden by coordinated omission", got, base)
+		// About base on an idle machine; well under the stall on a loaded
+		// one: the closed loop hides the stall (coordinated omission).
+		if got > stall/2 {
+			t.Errorf("closed-loop p99 = %v; want about %v and far below the %v stall, hidden by coordinated omission", got, base, stall)
 		}
 		if max := time.Duration(sum.Latency.Max) * time.Microsecond; max < stall/2 {
 			t.Errorf("closed-loop max = %v; the stall did not happen during the test", max)
@@ -248,7 +270,9 @@ func TestErrorClassesCountedExactly(t *testing.T) {
 			sum, err := loadgen.Run(context.Background(), targets(t, srv.URL, testSecret)[client], loadgen.Options{
 				// The server answers its i-th arrival with the i%10-th
 				// response, so the counts hold whatever the order.
-				Pacer: constant(t, 200, 0), MaxRequests: 10 * cycles, Timeout: 300 * time.Millisecond,
+				// The timeout ends the hanging requests; it leaves the others
+				// a wide margin on a loaded machine (2 cores, -race).
+				Pacer: constant(t, 200, 0), MaxRequests: 10 * cycles, Timeout: time.Second,
 				Payloads: payloads(t), Output: &out, Interval: time.Second,
 			})
 			if err != nil {
