@@ -14,30 +14,6 @@ import (
 	"github.com/sagesize/sagesize/metrics"
 )
 
-// DefaultNamespace is the CloudWatch namespace of load-test metrics,
-// metrics.NamespaceLoadTest.
-const DefaultNamespace = metrics.NamespaceLoadTest
-
-// Names of the metrics the publisher writes, as package metrics names them
-// (the metric contract shared with the dashboards and the sizing code).
-// Every metric carries the dimensions metrics.LoadTestDimensions.
-const (
-	// MetricLatency is the client-side latency distribution of an interval,
-	// in microseconds, as Values/Counts: CloudWatch computes exact-enough
-	// percentiles (p99 etc.) over any set of generators and periods from it.
-	MetricLatency = metrics.LoadTestLatency
-	// MetricLatencyClosedLoop replaces MetricLatency in closed-loop mode,
-	// so that its understated latencies (coordinated omission) can never
-	// be mistaken for, or merged with, open-model latencies.
-	MetricLatencyClosedLoop = metrics.LoadTestLatencyClosedLoop
-	MetricRequests          = metrics.LoadTestRequests    // requests that ended, any class (Count)
-	MetricErrors            = metrics.LoadTestErrors      // failed requests, any class (Count)
-	MetricThrottles         = metrics.LoadTestThrottles   // throttled requests (Count)
-	MetricModelErrors       = metrics.LoadTestModelErrors // SageMaker ModelError responses (Count)
-	MetricTimeouts          = metrics.LoadTestTimeouts    // requests that timed out (Count)
-	MetricDropped           = metrics.LoadTestDropped     // requests due but not sent (Count)
-)
-
 // PutMetricData limits (CloudWatch API reference).
 const (
 	maxValuesPerDatum     = 150
@@ -110,9 +86,9 @@ func (p *Publisher) Datums(s *Stats, h *hdrhistogram.Histogram) []types.MetricDa
 		}
 	}
 	var out []types.MetricDatum
-	latency := MetricLatency
+	latency := metrics.LoadTestLatency
 	if s.Mode == ModeClosedLoop {
-		latency = MetricLatencyClosedLoop
+		latency = metrics.LoadTestLatencyClosedLoop
 	}
 	values, counts := Distribution(h)
 	for i := 0; i < len(values); i += maxValuesPerDatum {
@@ -125,8 +101,8 @@ func (p *Publisher) Datums(s *Stats, h *hdrhistogram.Histogram) []types.MetricDa
 		name string
 		n    uint64
 	}{
-		{MetricRequests, s.Requests}, {MetricErrors, s.Errors}, {MetricThrottles, s.ByClass.Throttled},
-		{MetricModelErrors, s.ByClass.ModelError}, {MetricTimeouts, s.ByClass.Timeout}, {MetricDropped, s.Dropped},
+		{metrics.LoadTestRequests, s.Requests}, {metrics.LoadTestErrors, s.Errors}, {metrics.LoadTestThrottles, s.ByClass.Throttled},
+		{metrics.LoadTestModelErrors, s.ByClass.ModelError}, {metrics.LoadTestTimeouts, s.ByClass.Timeout}, {metrics.LoadTestDropped, s.Dropped},
 	} {
 		d := datum(c.name, types.StandardUnit(metrics.UnitCount))
 		d.Value = aws.Float64(float64(c.n))

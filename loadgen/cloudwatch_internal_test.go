@@ -16,7 +16,7 @@ func TestDatumsSplitDistributions(t *testing.T) {
 		_ = h.RecordValue(v)
 	}
 	values, _ := Distribution(h)
-	p := NewPublisher(nil, DefaultNamespace, "ep", "v", "id")
+	p := NewPublisher(nil, metrics.NamespaceLoadTest, "ep", "v", "id")
 	s := &Stats{Start: time.Unix(1e9-10, 0), End: time.Unix(1e9, 0), Requests: 7}
 	datums := p.Datums(s, h)
 	wantLatency := (len(values) + 149) / 150
@@ -38,12 +38,12 @@ func TestDatumsSplitDistributions(t *testing.T) {
 	if int64(total) != h.TotalCount() {
 		t.Errorf("published counts add up to %v; want %d", total, h.TotalCount())
 	}
-	if got := *datums[0].MetricName; got != MetricLatency {
+	if got := *datums[0].MetricName; got != metrics.LoadTestLatency {
 		t.Errorf("open-model latency published as %q", got)
 	}
 	closed := p.Datums(&Stats{Mode: ModeClosedLoop}, h)
-	if got := *closed[0].MetricName; got != MetricLatencyClosedLoop {
-		t.Errorf("closed-loop latency published as %q; want %q", got, MetricLatencyClosedLoop)
+	if got := *closed[0].MetricName; got != metrics.LoadTestLatencyClosedLoop {
+		t.Errorf("closed-loop latency published as %q; want %q", got, metrics.LoadTestLatencyClosedLoop)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 
 	"github.com/sagesize/sagesize/loadgen"
+	"github.com/sagesize/sagesize/metrics"
 	"github.com/sagesize/sagesize/testkit/awstest"
 )
 
@@ -46,7 +47,7 @@ func TestPublishedDistributionsMerge(t *testing.T) {
 			sum, err := loadgen.Run(context.Background(), targets(t, srv.URL, testSecret)["fast"], loadgen.Options{
 				Pacer: constant(t, float64(200-100*i), 2*time.Second), Payloads: payloads(t), Output: &out,
 				Interval: 400 * time.Millisecond, TestID: "merge",
-				Publisher: loadgen.NewPublisher(cloudWatchClient(cw.URL, 3), loadgen.DefaultNamespace, "test-ep", "AllTraffic", "merge"),
+				Publisher: loadgen.NewPublisher(cloudWatchClient(cw.URL, 3), metrics.NamespaceLoadTest, "test-ep", "AllTraffic", "merge"),
 			})
 			if err != nil {
 				t.Errorf("generator %d: %v", i, err)
@@ -65,7 +66,7 @@ func TestPublishedDistributionsMerge(t *testing.T) {
 	rebuilt := loadgen.NewHistogram(time.Minute)
 	var requests float64
 	for _, call := range cw.Calls() {
-		if call.Namespace != loadgen.DefaultNamespace {
+		if call.Namespace != metrics.NamespaceLoadTest {
 			t.Errorf("namespace %q", call.Namespace)
 		}
 		for _, d := range call.Data {
@@ -73,7 +74,7 @@ func TestPublishedDistributionsMerge(t *testing.T) {
 				t.Errorf("datum %s has dimensions %v, resolution %d", d.MetricName, d.Dimensions, d.StorageResolution)
 			}
 			switch d.MetricName {
-			case loadgen.MetricLatency:
+			case metrics.LoadTestLatency:
 				if d.Unit != "Microseconds" || len(d.Values) > 150 {
 					t.Errorf("latency datum with unit %q and %d values", d.Unit, len(d.Values))
 				}
@@ -82,7 +83,7 @@ func TestPublishedDistributionsMerge(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
-			case loadgen.MetricRequests:
+			case metrics.LoadTestRequests:
 				requests += *d.Value
 			}
 		}
@@ -111,7 +112,7 @@ func TestPublishFailuresKeepLocalResults(t *testing.T) {
 	var mu sync.Mutex
 	sum, err := loadgen.Run(context.Background(), targets(t, srv.URL, testSecret)["fast"], loadgen.Options{
 		Pacer: constant(t, 100, time.Second), Payloads: payloads(t), Output: &out, Interval: 300 * time.Millisecond,
-		Publisher: loadgen.NewPublisher(cloudWatchClient(cw.URL, 1), loadgen.DefaultNamespace, "test-ep", "", "fail"),
+		Publisher: loadgen.NewPublisher(cloudWatchClient(cw.URL, 1), metrics.NamespaceLoadTest, "test-ep", "", "fail"),
 		Logf: func(format string, args ...any) {
 			mu.Lock()
 			defer mu.Unlock()

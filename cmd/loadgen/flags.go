@@ -12,6 +12,7 @@ import (
 	"github.com/sagesize/sagesize/internal/editdist"
 	"github.com/sagesize/sagesize/loadgen"
 	"github.com/sagesize/sagesize/loadplan"
+	"github.com/sagesize/sagesize/metrics"
 )
 
 // config holds the parsed flags.
@@ -115,7 +116,7 @@ func newFlagSet(c *config) *flag.FlagSet {
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a Go CPU profile of the generator to this `file` (to find its own bottleneck), e.g. -cpuprofile cpu.pprof")
 	// CloudWatch.
 	fs.BoolVar(&c.cloudwatch, "cloudwatch", false, "publish each interval's latency distribution and counts to CloudWatch, e.g. -cloudwatch")
-	fs.StringVar(&c.namespace, "namespace", loadgen.DefaultNamespace, "CloudWatch `namespace`, e.g. -namespace SageSize/LoadTest")
+	fs.StringVar(&c.namespace, "namespace", metrics.NamespaceLoadTest, "CloudWatch `namespace`, e.g. -namespace SageSize/LoadTest")
 	fs.StringVar(&c.startAt, "start-at", "", "start the schedule at this wall-clock `time` (RFC 3339), waiting until then, so that several generators step together; refused when more than 5s past, e.g. -start-at 2026-11-27T10:15:00Z")
 	fs.StringVar(&c.testID, "test-id", "", "test `id`: the TestId dimension and a label in every output (default: lt-<start time>), e.g. -test-id release-42-c5xl")
 	fs.StringVar(&c.cloudwatchEndpoint, "cloudwatch-endpoint-url", "", "CloudWatch base `URL` instead of the region's (tests), e.g. -cloudwatch-endpoint-url http://127.0.0.1:4566")

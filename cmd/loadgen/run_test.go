@@ -19,6 +19,7 @@ import (
 
 	"github.com/sagesize/sagesize/loadgen"
 	"github.com/sagesize/sagesize/loadplan"
+	"github.com/sagesize/sagesize/metrics"
 	"github.com/sagesize/sagesize/testkit/awstest"
 )
 
@@ -367,7 +368,7 @@ func TestSIGTERMMidRun(t *testing.T) {
 	// The last, partial interval reached CloudWatch too.
 	var published float64
 	for _, d := range cw.Datums() {
-		if d.MetricName == loadgen.MetricRequests {
+		if d.MetricName == metrics.LoadTestRequests {
 			published += *d.Value
 		}
 	}
