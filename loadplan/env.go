@@ -33,6 +33,16 @@ const (
 	EnvNamespace   = EnvPrefix + "NAMESPACE"
 	EnvRegion      = EnvPrefix + "REGION"
 	EnvProgress    = EnvPrefix + "PROGRESS"
+	// EnvMaxDuration caps a whole run (start wait, plan, grace and drain):
+	// loadgen stops by itself when it passes. The runner sets it from the
+	// plan's length plus a margin.
+	EnvMaxDuration = EnvPrefix + "MAX_DURATION"
+	// EnvGrace is how long requests in flight may finish after the plan
+	// ends or a signal arrives.
+	EnvGrace = EnvPrefix + "GRACE"
+	// EnvDrain is how long loadgen may spend publishing its backlog to
+	// CloudWatch after the summary is written.
+	EnvDrain = EnvPrefix + "DRAIN"
 )
 
 // EnvName returns the environment variable of the loadgen flag name:

@@ -103,6 +103,10 @@ const (
 	LoadTestTimeouts = "Timeouts"
 	// LoadTestDropped counts requests that were due but not sent.
 	LoadTestDropped = "Dropped"
+	// LoadTestIntervals is 1 per task per published interval (Sum): the
+	// number of intervals CloudWatch holds for a window, against the
+	// number the tasks ran, tells a lost publish from a slow endpoint.
+	LoadTestIntervals = "Intervals"
 )
 
 // Units, as CloudWatch's StandardUnit names.
