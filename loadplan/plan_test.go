@@ -416,3 +416,19 @@ func FuzzParseSpec(f *testing.F) {
 		}
 	})
 }
+
+func TestStopTimeout_HoldsGraceDrainAndMargin(t *testing.T) {
+	got, err := StopTimeout(DefaultGrace, DefaultDrain)
+	if err != nil || got != 25*time.Second {
+		t.Fatalf("StopTimeout(defaults) = %v, %v; want 25s", got, err)
+	}
+	if got, _ := StopTimeout(1500*time.Millisecond, 0); got != 7*time.Second {
+		t.Errorf("StopTimeout(1.5s, 0) = %v, want 7s (rounded up)", got)
+	}
+	if _, err := StopTimeout(100*time.Second, 20*time.Second); err == nil {
+		t.Error("StopTimeout(100s, 20s) accepted a budget over Fargate's 120s")
+	}
+	if _, err := StopTimeout(-time.Second, 0); err == nil {
+		t.Error("StopTimeout accepted a negative grace")
+	}
+}
