@@ -85,7 +85,7 @@ func runCommand(ctx context.Context, f *runFlags, args []string, stdout io.Write
 		return err
 	}
 	cw := cloudwatch.NewFromConfig(awsCfg)
-	r := &runner.Runner{ECS: ecs.NewFromConfig(awsCfg), CloudWatch: cw, Stack: stack, Out: stdout, Poll: f.poll}
+	r := &runner.Runner{ECS: ecs.NewFromConfig(awsCfg), CloudWatch: cw, Stack: stack, Out: stdout, Poll: f.poll, Region: awsCfg.Region}
 	if f.sizing {
 		rec, idx, err := newSizingRecord(cfg, f, awsCfg.Region, time.Now())
 		if err != nil {

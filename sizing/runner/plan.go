@@ -35,6 +35,11 @@ type Plan struct {
 	AfterStep func(ctx context.Context, step int, start, end time.Time) (stop string)
 	// Label prefixes every line of the live view (parallel runs).
 	Label string
+	// Grace and Drain, when set, are the tasks' LOADGEN_GRACE and
+	// LOADGEN_DRAIN; zero leaves loadgen's defaults
+	// (loadplan.DefaultGrace, loadplan.DefaultDrain), which the run's
+	// bounds then count on.
+	Grace, Drain time.Duration
 }
 
 // DefaultStepLag is how long after a step's end AfterStep is called:
@@ -72,6 +77,12 @@ func (p Plan) Environment() (loadplan.Env, error) {
 		env = append(env, loadplan.Var{Name: loadplan.EnvPayload, Value: p.Payload})
 	}
 	env = append(env, loadplan.Var{Name: loadplan.EnvContentType, Value: p.ContentType}, loadplan.Var{Name: loadplan.EnvTestID, Value: p.TestID})
+	if p.Grace > 0 {
+		env = append(env, loadplan.Var{Name: loadplan.EnvGrace, Value: p.Grace.String()})
+	}
+	if p.Drain > 0 {
+		env = append(env, loadplan.Var{Name: loadplan.EnvDrain, Value: p.Drain.String()})
+	}
 	if !p.StartAt.IsZero() {
 		env = append(env, loadplan.Var{Name: loadplan.EnvStartAt, Value: p.StartAt.UTC().Format(time.RFC3339Nano)})
 	}

@@ -48,6 +48,21 @@ type Runner struct {
 	// StepLag is how long after a step's end Plan.AfterStep is called
 	// (default DefaultStepLag).
 	StepLag time.Duration
+	// Retry bounds the AWS calls the run repeats (see Retry).
+	Retry Retry
+	// CallTimeout bounds each DescribeTasks and live-view GetMetricData
+	// call; one that takes longer counts as failed (default 30s).
+	CallTimeout time.Duration
+	// TaskMargin is added to each task's planned length to give its
+	// LOADGEN_MAX_DURATION (default DefaultTaskMargin).
+	TaskMargin time.Duration
+	// DeadlineMargin is added to LOADGEN_MAX_DURATION to give the run's
+	// deadline, after which tasks still running are stopped (default
+	// DefaultDeadlineMargin).
+	DeadlineMargin time.Duration
+	// Region, when set, is named in the aws ecs stop-task commands printed
+	// for tasks the run could not stop.
+	Region string
 }
 
 // taskState is what DescribeTasks last said about a task.
@@ -59,29 +74,41 @@ type taskState struct {
 // Run starts p.Tasks tasks, shows their progress until every one has
 // stopped, and returns an error naming each task that failed. When ctx is
 // cancelled it stops every task it started and returns an error.
+//
+// Every wait is bounded. Each task gets LOADGEN_MAX_DURATION (its start
+// wait, plan, grace and drain plus TaskMargin); tasks still running
+// DeadlineMargin after that are stopped and Run returns ErrDeadline.
+// DescribeTasks failures are retried with backoff within Retry's bounds;
+// past them the tasks are stopped and Run returns ErrGaveUp with the AWS
+// error. Stopping tries StopTask on every task, waits at most StopWait,
+// and prints the aws ecs stop-task command of each task it could not stop.
 func (r *Runner) Run(ctx context.Context, p Plan) error {
-	in, err := r.runTaskInput(p)
+	start := time.Now()
+	maxDur := p.MaxDuration(start, orDefault(r.TaskMargin, DefaultTaskMargin))
+	in, err := r.runTaskInput(p, maxDur)
 	if err != nil {
 		return err
 	}
-	start := time.Now()
 	started, err := r.startTasks(ctx, in, p.Tasks)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(r.Out, "started %d task(s) on cluster %s for %s variant %s, test id %s (logs: log group %s)\n",
-		len(started), r.Stack.Cluster, p.Endpoint, p.Variant, p.TestID, r.Stack.LogGroup)
-	w := &watch{r: r, p: p, start: start, started: started, windows: p.StepWindows()}
+	deadline := start.Add(maxDur + orDefault(r.DeadlineMargin, DefaultDeadlineMargin))
+	fmt.Fprintf(r.Out, "started %d task(s) on cluster %s for %s variant %s, test id %s (logs: log group %s); each stops by itself after %v, the run by %s\n",
+		len(started), r.Stack.Cluster, p.Endpoint, p.Variant, p.TestID, r.Stack.LogGroup, maxDur, deadline.UTC().Format(time.RFC3339))
+	w := &watch{r: r, p: p, start: start, started: started, windows: p.StepWindows(), deadline: deadline}
 	return w.run(ctx)
 }
 
 // runTaskInput is the RunTask request for p's tasks on the stack, with the
-// plan's environment as the container's overrides; Count is set per batch.
-func (r *Runner) runTaskInput(p Plan) (*ecs.RunTaskInput, error) {
+// plan's environment and LOADGEN_MAX_DURATION maxDur as the container's
+// overrides; Count is set per batch.
+func (r *Runner) runTaskInput(p Plan, maxDur time.Duration) (*ecs.RunTaskInput, error) {
 	env, err := p.Environment()
 	if err != nil {
 		return nil, err
 	}
+	env = append(env, loadplan.Var{Name: loadplan.EnvMaxDuration, Value: maxDur.String()})
 	var kv []ecstypes.KeyValuePair
 	for _, e := range env {
 		kv = append(kv, ecstypes.KeyValuePair{Name: aws.String(e.Name), Value: aws.String(e.Value)})
@@ -146,25 +173,51 @@ type watch struct {
 	windows []loadplan.Window
 	next    int       // the next step AfterStep is asked about
 	running time.Time // when a task was first seen RUNNING (or the plan's start time)
+	// deadline is when tasks still running are stopped.
+	deadline time.Time
+	// cw paces the live view's GetMetricData reads while they fail;
+	// cwNext is the earliest next read and cwErr the last error.
+	cw     *backoff
+	cwNext time.Time
+	cwErr  error
 }
 
 // run polls the tasks every Poll, showing the live view and asking
 // AfterStep about each step that has ended, until every task has stopped,
-// a step check stops them, or ctx is cancelled.
+// a step check stops them, DescribeTasks keeps failing past the Retry
+// bounds, the deadline passes or ctx is cancelled.
 func (w *watch) run(ctx context.Context) error {
-	tick := time.NewTicker(orDefault(w.r.Poll, 10*time.Second))
-	defer tick.Stop()
+	poll := orDefault(w.r.Poll, 10*time.Second)
+	describe := newBackoff(w.r.Retry, poll)
+	w.cw = newBackoff(w.r.Retry, poll)
 	if !w.p.StartAt.IsZero() {
 		w.running = w.p.StartAt
 		fmt.Fprintf(w.r.Out, "%sthe tasks start their schedule together at %s\n", w.p.prefix(), w.p.StartAt.UTC().Format(time.RFC3339))
 	}
+	wait := poll
 	for {
-		select {
-		case <-ctx.Done():
+		if !sleep(ctx, max(0, min(wait, time.Until(w.deadline)))) {
 			return w.interrupted(ctx)
-		case <-tick.C:
 		}
-		if done, err := w.poll(ctx); done {
+		if !time.Now().Before(w.deadline) {
+			return w.abort(ctx, fmt.Errorf("%w (%s): tasks were still running", ErrDeadline, w.deadline.UTC().Format(time.RFC3339)))
+		}
+		states, err := w.r.describeBounded(ctx, w.started)
+		if ctx.Err() != nil {
+			return w.interrupted(ctx)
+		}
+		if err != nil {
+			d, giveUp := describe.fail(err, time.Now())
+			if giveUp != nil {
+				return w.abort(ctx, giveUp)
+			}
+			fmt.Fprintf(w.r.Out, "%s%v (attempt %d, next in %v)\n", w.p.prefix(), err, describe.failures, d.Round(time.Millisecond))
+			wait = d
+			continue
+		}
+		describe.ok()
+		wait = poll
+		if done, err := w.poll(ctx, states); done {
 			return err
 		}
 	}
@@ -175,27 +228,51 @@ func (w *watch) run(ctx context.Context) error {
 func (w *watch) interrupted(ctx context.Context) error {
 	fmt.Fprintf(w.r.Out, "interrupted: stopping %d task(s)\n", len(w.started))
 	err := w.r.stopAll(ctx, w.started, StopReason)
-	states, _ := w.r.describe(context.WithoutCancel(ctx), w.started)
-	w.r.view(context.WithoutCancel(ctx), w.p, w.start, w.running, states)
+	ctx = context.WithoutCancel(ctx)
+	states, _ := w.r.describeBounded(ctx, w.started)
+	m, merr := w.r.readFiguresBounded(ctx, w.p, w.start)
+	w.r.view(w.p, w.start, w.running, states, m, merr)
 	return errors.Join(fmt.Errorf("interrupted (%w): stopped the %d task(s) of test %s", context.Cause(ctx), len(w.started), w.p.TestID), err)
 }
 
-// poll describes the tasks once, shows the live view and checks the steps
-// that have ended. It reports whether the run is over, and if so its error.
-// A failed DescribeTasks is shown and the run goes on.
-func (w *watch) poll(ctx context.Context) (done bool, err error) {
-	states, err := w.r.describe(ctx, w.started)
-	if err != nil {
-		if ctx.Err() == nil {
-			fmt.Fprintf(w.r.Out, "describe tasks: %v\n", err)
-		}
-		return false, nil
-	}
+// abort stops every task because of cause (a deadline, an AWS error that
+// kept coming back) and returns cause, wrapped, with any stop error.
+func (w *watch) abort(ctx context.Context, cause error) error {
+	fmt.Fprintf(w.r.Out, "%s%v\n%sstopping the %d task(s) of test %s\n", w.p.prefix(), cause, w.p.prefix(), len(w.started), w.p.TestID)
+	err := w.r.stopAll(ctx, w.started, StopReason)
+	return errors.Join(fmt.Errorf("test %s: %w", w.p.TestID, cause), err)
+}
+
+// poll shows the live view of states and checks the steps that have
+// ended. It reports whether the run is over, and if so its error.
+func (w *watch) poll(ctx context.Context, states map[string]taskState) (done bool, err error) {
 	w.markRunning(states)
-	if w.r.view(ctx, w.p, w.start, w.running, states) {
+	m, merr := w.figures(ctx)
+	if w.r.view(w.p, w.start, w.running, states, m, merr) {
 		return true, w.r.failures(w.started, states)
 	}
 	return w.checkSteps(ctx)
+}
+
+// figures reads the live view's figures, backing off while the reads
+// fail: they never end the run, but are not retried sooner than the
+// backoff allows.
+func (w *watch) figures(ctx context.Context) (figures, error) {
+	now := time.Now()
+	if now.Before(w.cwNext) {
+		return figures{}, fmt.Errorf("%w (next read in %v)", w.cwErr, w.cwNext.Sub(now).Round(time.Millisecond))
+	}
+	m, err := w.r.readFiguresBounded(ctx, w.p, w.start)
+	if err != nil {
+		d, giveUp := w.cw.fail(err, now)
+		if giveUp != nil {
+			d = orDefault(w.r.Retry.MaxDelay, DefaultMaxDelay)
+		}
+		w.cwNext, w.cwErr = now.Add(d), err
+		return m, err
+	}
+	w.cw.ok()
+	return m, nil
 }
 
 // markRunning notes when a task is first seen RUNNING (or already STOPPED).
@@ -235,7 +312,7 @@ func (w *watch) stopEarly(ctx context.Context, why string) error {
 		return fmt.Errorf("stop after step %d: %w", w.next, err)
 	}
 	// The tasks stopped for why ended as planned; any other failed.
-	states, _ := w.r.describe(ctx, w.started)
+	states, _ := w.r.describeBounded(ctx, w.started)
 	var others []string
 	for _, arn := range w.started {
 		if states[arn].stoppedReason != reason {
@@ -316,45 +393,9 @@ func (r *Runner) describe(ctx context.Context, arns []string) (map[string]taskSt
 	return out, nil
 }
 
-// stopAll stops every task in arns that is not known to have stopped, then
-// waits up to StopWait for them to reach STOPPED. It keeps going when ctx
-// is cancelled: stopping is what an interruption asks for.
-func (r *Runner) stopAll(ctx context.Context, arns []string, reason string) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), orDefault(r.StopWait, time.Minute))
-	defer cancel()
-	var errs []error
-	for _, arn := range arns {
-		if _, err := r.ECS.StopTask(ctx, &ecs.StopTaskInput{Cluster: aws.String(r.Stack.Cluster), Task: aws.String(arn), Reason: aws.String(reason)}); err != nil {
-			errs = append(errs, fmt.Errorf("stop task %s: %w", taskID(arn), err))
-		}
-	}
-	poll := min(orDefault(r.Poll, 10*time.Second), 5*time.Second)
-	for {
-		states, err := r.describe(ctx, arns)
-		left := 0
-		for _, arn := range arns {
-			if states[arn].lastStatus != "STOPPED" {
-				left++
-			}
-		}
-		if err == nil && left == 0 {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			return errors.Join(append(errs, fmt.Errorf("%d task(s) not yet STOPPED after %v; check cluster %s", left, orDefault(r.StopWait, time.Minute), r.Stack.Cluster))...)
-		case <-time.After(poll):
-		}
-	}
-	if len(errs) == 0 {
-		fmt.Fprintf(r.Out, "stopped %d task(s)\n", len(arns))
-	}
-	return errors.Join(errs...)
-}
-
 // view prints one line of the live view and reports whether every task
 // has stopped.
-func (r *Runner) view(ctx context.Context, p Plan, start, running time.Time, states map[string]taskState) bool {
+func (r *Runner) view(p Plan, start, running time.Time, states map[string]taskState, m figures, err error) bool {
 	var pending, run, stopped int
 	for _, s := range states {
 		switch s.lastStatus {
@@ -368,7 +409,6 @@ func (r *Runner) view(ctx context.Context, p Plan, start, running time.Time, sta
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s[%s] tasks: %d pending, %d running, %d stopped (of %d)", p.prefix(), time.Since(start).Round(time.Second), pending, run, stopped, p.Tasks)
-	m, err := r.readFigures(ctx, p, start)
 	switch {
 	case err != nil:
 		fmt.Fprintf(&b, " | metrics unavailable: %v", err)

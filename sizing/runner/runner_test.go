@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/smithy-go"
 
 	"github.com/sagesize/sagesize/loadplan"
 	"github.com/sagesize/sagesize/sizing/runner"
@@ -122,7 +123,9 @@ func TestRunStartsTasksInBatchesWithOverrides(t *testing.T) {
 	}
 	want := map[string]string{"LOADGEN_ENDPOINT": "churn-xgb", "LOADGEN_VARIANT": "AllTraffic", "LOADGEN_RATE": "10", "LOADGEN_DURATION": "10m0s",
 		"LOADGEN_MAX_IN_FLIGHT": "200", "LOADGEN_PAYLOAD": "s3://bucket/req.json", "LOADGEN_CONTENT_TYPE": "text/csv",
-		"LOADGEN_TEST_ID": "churn-xgb-AllTraffic-20261127T000000"}
+		"LOADGEN_TEST_ID": "churn-xgb-AllTraffic-20261127T000000",
+		// 10 min plan + 15 s grace + 5 s drain (loadgen's defaults) + 2 min margin
+		"LOADGEN_MAX_DURATION": "12m20s"}
 	for i, c := range calls {
 		got := c.Env("loadgen")
 		for k, v := range want {
@@ -342,5 +345,153 @@ func TestAfterStepStopsEveryTask(t *testing.T) {
 	}
 	if !strings.Contains(e.out.String(), "stopping early: step 2 (20.0 req/s) did not hold") {
 		t.Errorf("output does not say why it stopped:\n%s", e.out.String())
+	}
+}
+
+// runWithin runs p and fails the test when Run has not returned within
+// limit; it returns how long Run took and its error.
+func runWithin(ctx context.Context, t *testing.T, e *env, p runner.Plan, limit time.Duration) (time.Duration, error) {
+	t.Helper()
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() { done <- e.r.Run(ctx, p) }()
+	select {
+	case err := <-done:
+		return time.Since(start), err
+	case <-time.After(limit):
+		t.Fatalf("Run has not returned after %v: an unbounded wait\n%s", limit, e.out)
+		return 0, nil
+	}
+}
+
+// TestRunGivesUpWhenCredentialsExpire: an ECS whose DescribeTasks and
+// StopTask keep answering ExpiredTokenException. The run gives up after
+// Retry.MaxFailures describes, tries StopTask on every task it started
+// (each stopAttempts times), prints the aws ecs stop-task command of each,
+// and returns the AWS error wrapped.
+func TestRunGivesUpWhenCredentialsExpire(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, awstest.ECSOptions{End: func(int) awstest.TaskEnd { return awstest.TaskEnd{RunningPolls: -1} }})
+	e.ecs.SetFaults(func(op string, _ int) *awstest.ECSFault {
+		if op == "DescribeTasks" || op == "StopTask" {
+			return awstest.ExpiredToken()
+		}
+		return nil
+	})
+	e.r.Retry = runner.Retry{MaxFailures: 5, MaxDelay: 40 * time.Millisecond}
+	e.r.Region = "eu-west-1"
+	took, err := runWithin(context.Background(), t, e, plan(13), 30*time.Second)
+	t.Logf("Run returned after %v with: %v", took, err)
+	var ae smithy.APIError
+	if !errors.Is(err, runner.ErrGaveUp) || !errors.As(err, &ae) || ae.ErrorCode() != "ExpiredTokenException" {
+		t.Fatalf("Run = %v; want ErrGaveUp wrapping ExpiredTokenException", err)
+	}
+	describes, stops := 0, map[string]int{}
+	for _, a := range e.ecs.Attempts() {
+		switch a.Op {
+		case "DescribeTasks":
+			describes++
+		case "StopTask":
+			stops[a.Task]++
+		}
+	}
+	if describes != 5 {
+		t.Errorf("%d DescribeTasks calls; want 5 (Retry.MaxFailures)", describes)
+	}
+	out := e.out.String()
+	for _, arn := range e.ecs.Started() {
+		if stops[arn] != 3 {
+			t.Errorf("StopTask tried %d times on %s; want 3", stops[arn], arn)
+		}
+		cmd := "aws ecs stop-task --cluster sg-loadtest --task " + arn + ` --reason "stopped by sagesize run" --region eu-west-1`
+		if !strings.Contains(out, cmd) {
+			t.Errorf("output lacks %q", cmd)
+		}
+	}
+	if len(stops) != 13 {
+		t.Errorf("StopTask tried on %d tasks; want the 13 started", len(stops))
+	}
+	for _, s := range []string{"could NOT stop 13 of 13 task(s)", "credentials have expired or are not valid (ExpiredTokenException)"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("output lacks %q:\n%s", s, out)
+		}
+	}
+	if !strings.Contains(err.Error(), "could not stop 13 of 13 task(s)") {
+		t.Errorf("error %q does not say which tasks are left", err)
+	}
+	if took > 10*time.Second {
+		t.Errorf("Run took %v; want well under 10s with these bounds", took)
+	}
+}
+
+// TestRunRecoversFromFailingDescribe: DescribeTasks throttled three times,
+// then served. The run backs off (each wait at least twice the previous
+// poll-based one) and completes.
+func TestRunRecoversFromFailingDescribe(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, awstest.ECSOptions{})
+	e.ecs.SetFaults(func(op string, n int) *awstest.ECSFault {
+		if op == "DescribeTasks" && n <= 3 {
+			return awstest.Throttled()
+		}
+		return nil
+	})
+	e.r.Poll = 20 * time.Millisecond
+	took, err := runWithin(context.Background(), t, e, plan(3), 30*time.Second)
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, e.out)
+	}
+	var at []time.Time
+	for _, a := range e.ecs.Attempts() {
+		if a.Op == "DescribeTasks" {
+			at = append(at, a.At)
+		}
+	}
+	// Waits after failures 1, 2, 3 are at least 20, 40 and 80 ms.
+	if len(at) < 4 || at[3].Sub(at[0]) < 140*time.Millisecond {
+		t.Errorf("DescribeTasks at %v; want the 4th at least 140ms after the 1st (backoff)", at)
+	}
+	t.Logf("run took %v; first success %v after the first failure", took, at[3].Sub(at[0]))
+	if !strings.Contains(e.out.String(), "ThrottlingException") || !strings.Contains(e.out.String(), "attempt 3") {
+		t.Errorf("output does not show the retried failures:\n%s", e.out)
+	}
+}
+
+// TestRunStopsTasksAtItsDeadline: tasks that never stop by themselves are
+// stopped once the run's deadline (LOADGEN_MAX_DURATION + DeadlineMargin)
+// passes, and Run returns ErrDeadline. The tasks get LOADGEN_MAX_DURATION,
+// LOADGEN_GRACE and LOADGEN_DRAIN.
+func TestRunStopsTasksAtItsDeadline(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, awstest.ECSOptions{End: func(int) awstest.TaskEnd { return awstest.TaskEnd{RunningPolls: -1} }})
+	e.r.TaskMargin, e.r.DeadlineMargin = 100*time.Millisecond, 200*time.Millisecond
+	p := plan(4)
+	p.Load = load(loadplan.Spec{Rate: 8, Duration: 100 * time.Millisecond})
+	p.Grace, p.Drain = time.Millisecond, 2*time.Millisecond
+	took, err := runWithin(context.Background(), t, e, p, 30*time.Second)
+	t.Logf("Run returned after %v with: %v", took, err)
+	if !errors.Is(err, runner.ErrDeadline) {
+		t.Fatalf("Run = %v; want ErrDeadline", err)
+	}
+	if took < 1200*time.Millisecond {
+		t.Errorf("Run returned after %v, before its deadline (1s max duration + 200ms)", took)
+	}
+	if len(e.ecs.StoppedByRequest()) != 4 || e.ecs.Running() != 0 {
+		t.Errorf("stopped %v; %d still running", e.ecs.StoppedByRequest(), e.ecs.Running())
+	}
+	env := e.ecs.RunTaskCalls()[0].Env("loadgen")
+	if env["LOADGEN_MAX_DURATION"] != "1s" || env["LOADGEN_GRACE"] != "1ms" || env["LOADGEN_DRAIN"] != "2ms" {
+		t.Errorf("task environment %v; want LOADGEN_MAX_DURATION 1s (103ms plan, grace and drain + 100ms, in whole seconds), LOADGEN_GRACE 1ms, LOADGEN_DRAIN 2ms", env)
+	}
+}
+
+// TestMaxDurationCountsTheStartWait: a task started before the plan's
+// start time waits for it, within its LOADGEN_MAX_DURATION.
+func TestMaxDurationCountsTheStartWait(t *testing.T) {
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	p := plan(1)
+	p.StartAt = now.Add(2 * time.Minute)
+	if got, want := p.MaxDuration(now, 2*time.Minute), 14*time.Minute+20*time.Second; got != want {
+		t.Errorf("MaxDuration = %v; want %v (2m wait + 10m plan + 15s grace + 5s drain + 2m margin)", got, want)
 	}
 }

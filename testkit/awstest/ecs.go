@@ -102,6 +102,7 @@ type ECS struct {
 	runs     []RunTaskCall
 	stops    []string
 	describe []int
+	faults   ecsFaults
 }
 
 // NewECS starts a server on 127.0.0.1. Close it when done.
@@ -177,6 +178,9 @@ func (e *ECS) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
 		jsonFault(w, 400, "SerializationException", err.Error())
+		return
+	}
+	if e.injectFault(w, op, in.Task) {
 		return
 	}
 	if in.Cluster != e.opts.Cluster {
