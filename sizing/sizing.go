@@ -56,6 +56,9 @@ type Test struct {
 	Headroom float64
 	// Candidates are the production variants tested, one per instance type.
 	Candidates []Candidate
+	// Duration is how long the test ran, from the first task's start to
+	// the last step's end (0: unknown); it prices the test (Result.Cost).
+	Duration time.Duration
 }
 
 // Candidate is one production variant: an instance type, a count, and the
@@ -95,6 +98,10 @@ type Step struct {
 	// Missing names the metrics that had no data in the window, using the
 	// field names above (e.g. "ClientP99", "CPU").
 	Missing []string
+	// Coverage is how many of the window's intervals reached CloudWatch;
+	// nil when it was not checked (the task count was not known). When
+	// some are missing, AchievedRate is computed over those present.
+	Coverage *Coverage
 }
 
 // ErrorRate returns Errors/Requests, or 0 when there were no requests.
@@ -153,6 +160,10 @@ type StepResult struct {
 	ErrorsOK bool
 	// Holds is true when the step met the SLO, the error bound and kept up.
 	Holds bool
+	// Incomplete is true when the step's data is incomplete (see
+	// Coverage): the step is not judged, neither holds nor fails, and the
+	// sustainable rate rests on the other steps.
+	Incomplete bool
 	// Why says, in plain words, why the step does not hold; empty when it holds.
 	Why []string
 }
@@ -212,6 +223,8 @@ type Result struct {
 	// Problems lists what is missing or wrong in the input; any problem
 	// makes Err non-nil.
 	Problems []string
+	// Cost is what the sizing endpoint costs per hour and cost over the test.
+	Cost EndpointCost
 }
 
 // Recommendation returns the recommended candidate, or nil.
@@ -298,6 +311,10 @@ func Decide(t Test) *Result {
 			r.Problems = append(r.Problems, fmt.Sprintf("variant %s never received traffic (no requests in any step)", c.Variant))
 		} else {
 			for _, s := range cr.Steps {
+				if s.Incomplete {
+					r.Problems = append(r.Problems, fmt.Sprintf("variant %s: the %s req/s step (%s to %s) is %s; it was not judged and the decision rests on the other steps (see the tasks' logs for the lost publishes)",
+						c.Variant, FormatRate(s.PlannedRate), s.Start.UTC().Format(time.RFC3339), s.End.UTC().Format(time.RFC3339), s.Coverage))
+				}
 				if s.NoData() {
 					r.Problems = append(r.Problems, fmt.Sprintf("variant %s: no data for the %s req/s step (%s to %s)",
 						c.Variant, FormatRate(s.PlannedRate), s.Start.UTC().Format(time.RFC3339), s.End.UTC().Format(time.RFC3339)))
@@ -309,8 +326,19 @@ func Decide(t Test) *Result {
 	if len(t.Candidates) > 0 && !anyData {
 		r.Problems = append(r.Problems, "no data in the test window for any candidate (wrong test id, region or time window?)")
 	}
+	r.Cost = Cost(r.Candidates, t.Duration)
 	recommend(r, sizable)
 	return r
+}
+
+// unknownCoverage reports whether a step with data has no interval count.
+func unknownCoverage(steps []StepResult) bool {
+	for _, s := range steps {
+		if !s.NoData() && s.Coverage != nil && !s.Coverage.Known {
+			return true
+		}
+	}
+	return false
 }
 
 func allNoData(steps []StepResult) bool {
@@ -340,6 +368,8 @@ func decideCandidate(t Test, c Candidate, field string, sloOK, sizable bool) Can
 	broken := false
 	for i, s := range cr.Steps {
 		switch {
+		case s.Incomplete:
+			cr.Notes = append(cr.Notes, fmt.Sprintf("the %s req/s step is %s: not judged, the sustainable rate rests on the other steps", FormatRate(s.PlannedRate), s.Coverage))
 		case s.Holds && !broken:
 			cr.SustainableStep = i
 		case s.Holds && broken:
@@ -347,6 +377,9 @@ func decideCandidate(t Test, c Candidate, field string, sloOK, sizable bool) Can
 		default:
 			broken = true
 		}
+	}
+	if unknownCoverage(cr.Steps) {
+		cr.Notes = append(cr.Notes, NotPublishedText)
 	}
 	if cr.Recovered {
 		cr.Notes = append(cr.Notes, "a step held above a step that failed; the sustainable rate stops at the first failure")
@@ -382,6 +415,11 @@ func judgeStep(t Test, s Step, field string, sloOK bool) StepResult {
 	sr := StepResult{Step: s}
 	if s.NoData() {
 		sr.Why = []string{"no data in the step window"}
+		return sr
+	}
+	if s.Incomplete() {
+		sr.Incomplete = true
+		sr.Why = []string{s.Coverage.String() + ": not judged (a lost publish is not the endpoint's shortfall)"}
 		return sr
 	}
 	sr.KeptUp = s.AchievedRate >= KeepUpFraction*s.PlannedRate

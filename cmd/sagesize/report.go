@@ -186,7 +186,7 @@ func sizingTest(cfg *config.Config, rec *runner.Record) (sizing.Test, []measure.
 		}
 		for _, st := range ran {
 			windows = append(windows, measure.Window{Endpoint: rec.Endpoint, Variant: rc.Variant, TestID: rc.TestID, PlannedRate: st.Rate,
-				Start: st.Start.Add(rec.Warmup.Duration()), End: st.End, VCPUs: inst.VCPUs, GPUs: inst.GPUs(), InstanceCount: rc.InstanceCount})
+				Start: st.Start.Add(rec.Warmup.Duration()), End: st.End, VCPUs: inst.VCPUs, GPUs: inst.GPUs(), InstanceCount: rc.InstanceCount, Tasks: rc.Tasks})
 		}
 	}
 	for _, c := range s.Candidates {

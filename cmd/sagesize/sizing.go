@@ -28,8 +28,10 @@ type sizingRun struct {
 	parallel bool
 	path     string // of the record
 
-	mu  sync.Mutex // guards rec and out in parallel runs
+	mu  sync.Mutex // guards rec, incomplete and out in parallel runs
 	rec *runner.Record
+	// incomplete lists the steps whose data was incomplete.
+	incomplete []string
 }
 
 // lockedWriter serializes writes of parallel candidates' live views.
@@ -93,8 +95,8 @@ func (sr *sizingRun) run(ctx context.Context, idx []int) error {
 	if err := sr.save(); err != nil {
 		return err
 	}
+	var errs []error
 	if !sr.parallel {
-		var errs []error
 		for k, i := range idx {
 			if ctx.Err() != nil {
 				sr.setOutcome(k, "not run: interrupted")
@@ -102,15 +104,30 @@ func (sr *sizingRun) run(ctx context.Context, idx []int) error {
 			}
 			errs = append(errs, sr.candidate(ctx, k, i))
 		}
-		return errors.Join(append(errs, sr.save())...)
+	} else {
+		errs = make([]error, len(idx))
+		var wg sync.WaitGroup
+		for k, i := range idx {
+			wg.Go(func() { errs[k] = sr.candidate(ctx, k, i) })
+		}
+		wg.Wait()
 	}
-	errs := make([]error, len(idx))
-	var wg sync.WaitGroup
-	for k, i := range idx {
-		wg.Go(func() { errs[k] = sr.candidate(ctx, k, i) })
+	return errors.Join(append(errs, sr.save(), sr.incompleteError())...)
+}
+
+// errIncomplete is returned (wrapped) by `run --sizing` when a step's data
+// was incomplete: publishes were lost, so that step was not judged.
+var errIncomplete = errors.New("incomplete data")
+
+// incompleteError says which steps had incomplete data, or is nil.
+func (sr *sizingRun) incompleteError() error {
+	sr.mu.Lock()
+	defer sr.mu.Unlock()
+	if len(sr.incomplete) == 0 {
+		return nil
 	}
-	wg.Wait()
-	return errors.Join(append(errs, sr.save())...)
+	return fmt.Errorf("%w: %d step(s) lost publishes and were not judged (the decision rests on the other steps; sagesize report marks them): %s",
+		errIncomplete, len(sr.incomplete), strings.Join(sr.incomplete, "; "))
 }
 
 func (sr *sizingRun) setOutcome(k int, outcome string) {
@@ -182,7 +199,7 @@ func (sr *sizingRun) plan(k, i int, testID string, tasks int, start time.Time) r
 	p := runner.Plan{Endpoint: sr.cfg.SizingEndpoint().Name, Variant: c.Name, Tasks: tasks, MaxInFlight: s.Plan.MaxInFlight, Load: s.CandidatePlan(i),
 		Payload: s.Plan.Payload, Body: s.Plan.Body, ContentType: s.Plan.ContentType, TestID: testID, StartAt: start, Label: label}
 	p.AfterStep = func(ctx context.Context, j int, ws, we time.Time) string {
-		return sr.stepCheck(ctx, k, i, testID, j, ws, we)
+		return sr.stepCheck(ctx, k, i, testID, tasks, j, ws, we)
 	}
 	return p
 }
@@ -191,7 +208,7 @@ func (sr *sizingRun) plan(k, i int, testID string, tasks int, start time.Time) r
 // records step j as ended, judges it on the window from ws (after the
 // warm-up) to we, prints the verdict and returns why to stop, or "" to go
 // on. A step that cannot be measured does not stop the run.
-func (sr *sizingRun) stepCheck(ctx context.Context, k, i int, testID string, j int, ws, we time.Time) string {
+func (sr *sizingRun) stepCheck(ctx context.Context, k, i int, testID string, tasks, j int, ws, we time.Time) string {
 	c := sr.cfg.Sizing.Candidates[i]
 	sr.mu.Lock()
 	sr.rec.Candidates[k].Steps[j].Ended = true
@@ -200,7 +217,7 @@ func (sr *sizingRun) stepCheck(ctx context.Context, k, i int, testID string, j i
 		fmt.Fprintf(sr.out, "%s: %v\n", c.Name, err)
 	}
 	rate := sr.cfg.Sizing.Rates(i)[j]
-	v, err := sr.judgeStep(ctx, i, testID, rate, ws, we)
+	v, err := sr.judgeStep(ctx, i, testID, tasks, rate, ws, we)
 	if err != nil {
 		fmt.Fprintf(sr.out, "%s: step %d (%s req/s): cannot judge it, going on: %v\n", c.Name, j+1, sizing.FormatRate(rate), err)
 		return ""
@@ -208,6 +225,12 @@ func (sr *sizingRun) stepCheck(ctx context.Context, k, i int, testID string, j i
 	fmt.Fprintf(sr.out, "%s: step %d (%s req/s): achieved %s req/s, client p50 %s ms, p99 %s ms, errors %s: %s\n", c.Name, j+1,
 		sizing.FormatRate(rate), sizing.FormatRate(v.AchievedRate), sizing.FormatMillis(v.ClientP50), sizing.FormatMillis(v.ClientP99),
 		sizing.FormatPercent(v.ErrorRate()), verdict(v))
+	if v.Incomplete {
+		sr.mu.Lock()
+		sr.incomplete = append(sr.incomplete, fmt.Sprintf("%s step %d (%s req/s): %s", c.Name, j+1, sizing.FormatRate(rate), v.Coverage))
+		sr.mu.Unlock()
+		return ""
+	}
 	if v.Holds {
 		return ""
 	}
@@ -218,12 +241,14 @@ func (sr *sizingRun) stepCheck(ctx context.Context, k, i int, testID string, j i
 
 // judgeStep measures candidate i's step planned at rate on the window from
 // ws (after the warm-up) to we, and decides whether it holds the SLO.
-func (sr *sizingRun) judgeStep(ctx context.Context, i int, testID string, rate float64, ws, we time.Time) (sizing.StepResult, error) {
+func (sr *sizingRun) judgeStep(ctx context.Context, i int, testID string, tasks int, rate float64, ws, we time.Time) (sizing.StepResult, error) {
 	s, ep := sr.cfg.Sizing, sr.cfg.SizingEndpoint()
 	c := s.Candidates[i]
 	inst := c.Instance // resolved by config
+	ctx, cancel := context.WithTimeout(ctx, stepCheckTimeout)
+	defer cancel()
 	steps, err := measure.Steps(ctx, sr.cw, metrics.NamespaceLoadTest, []measure.Window{{Endpoint: ep.Name, Variant: c.Name, TestID: testID,
-		PlannedRate: rate, Start: ws.Add(s.Plan.WarmupLength()), End: we, VCPUs: inst.VCPUs, GPUs: inst.GPUs(), InstanceCount: c.Count()}})
+		PlannedRate: rate, Start: ws.Add(s.Plan.WarmupLength()), End: we, VCPUs: inst.VCPUs, GPUs: inst.GPUs(), InstanceCount: c.Count(), Tasks: tasks}})
 	if err != nil {
 		return sizing.StepResult{}, err
 	}
@@ -259,7 +284,13 @@ func (sr *sizingRun) recordOutcome(ctx context.Context, k int, err error, stoppe
 	}
 }
 
+// stepCheckTimeout bounds the CloudWatch read of one step check.
+const stepCheckTimeout = time.Minute
+
 func verdict(v sizing.StepResult) string {
+	if v.Incomplete {
+		return "not judged (" + strings.Join(v.Why, "; ") + ")"
+	}
 	if v.Holds {
 		return "holds"
 	}

@@ -67,6 +67,11 @@ type Window struct {
 	// divided by it: the Average of SageMaker's per-variant utilization
 	// metrics already is the average over the variant's instances.
 	InstanceCount int
+	// Tasks is the number of load generator tasks that ran the step. When
+	// set, loadgen's Intervals metric is read and compared with the
+	// Tasks × window / 10 s intervals they ran (Step.Coverage); 0 skips
+	// the check.
+	Tasks int
 }
 
 // String names the window in errors: variant, test id, planned rate and
@@ -97,6 +102,9 @@ func (w Window) validate() error {
 	}
 	if w.GPUs < 0 {
 		errs = append(errs, fmt.Errorf("GPUs %d: must not be negative", w.GPUs))
+	}
+	if w.Tasks < 0 {
+		errs = append(errs, fmt.Errorf("tasks %d: must not be negative", w.Tasks))
 	}
 	if w.InstanceCount < 1 {
 		errs = append(errs, fmt.Errorf("instance count %d: must be at least 1", w.InstanceCount))
@@ -199,15 +207,21 @@ func step(ctx context.Context, api GetMetricDataAPI, namespace string, w Window)
 	variantDims := []cwtypes.Dimension{dim(metrics.DimEndpointName, w.Endpoint), dim(metrics.DimVariantName, w.Variant)}
 	loadgenDims := append(slices.Clone(variantDims), dim(metrics.DimTestID, w.TestID))
 	period := int32(w.End.Sub(w.Start) / time.Second)
-	queries := make([]cwtypes.MetricDataQuery, len(fs))
-	for i, f := range fs {
+	query := func(id, ns, metric, stat string, dims []cwtypes.Dimension) cwtypes.MetricDataQuery {
+		return cwtypes.MetricDataQuery{Id: aws.String(id), MetricStat: &cwtypes.MetricStat{
+			Metric: &cwtypes.Metric{Namespace: aws.String(ns), MetricName: aws.String(metric), Dimensions: dims},
+			Period: aws.Int32(period), Stat: aws.String(stat)}}
+	}
+	var queries []cwtypes.MetricDataQuery
+	for _, f := range fs {
 		ns, dims := f.namespace, variantDims
 		if ns == "" {
 			ns, dims = namespace, loadgenDims
 		}
-		queries[i] = cwtypes.MetricDataQuery{Id: aws.String(f.id), MetricStat: &cwtypes.MetricStat{
-			Metric: &cwtypes.Metric{Namespace: aws.String(ns), MetricName: aws.String(f.metric), Dimensions: dims},
-			Period: aws.Int32(period), Stat: aws.String(f.stat)}}
+		queries = append(queries, query(f.id, ns, f.metric, f.stat, dims))
+	}
+	if w.Tasks > 0 {
+		queries = append(queries, query(intervalsID, namespace, metrics.LoadTestIntervals, metrics.StatSum, loadgenDims))
 	}
 	values := map[string]float64{}
 	for lo := 0; lo < len(queries); lo += maxQueriesPerRequest {
@@ -227,7 +241,37 @@ func step(ctx context.Context, api GetMetricDataAPI, namespace string, w Window)
 		}
 		f.set(&s, w, v)
 	}
+	if w.Tasks > 0 {
+		s.Coverage = coverage(w, values)
+		correctRate(&s)
+	}
 	return s, nil
+}
+
+// intervalsID is the query Id of loadgen's Intervals metric.
+const intervalsID = "intervals"
+
+// coverage compares the intervals CloudWatch holds for w with the
+// w.Tasks × window / metrics.LoadTestPeriod the tasks ran. A window is a
+// whole number of minutes, so it holds exactly that many intervals of
+// each task whatever the phase of its 10-second clock.
+func coverage(w Window, values map[string]float64) *sizing.Coverage {
+	c := &sizing.Coverage{Expected: int64(w.Tasks) * int64(w.End.Sub(w.Start)/metrics.LoadTestPeriod)}
+	if v, ok := values[intervalsID]; ok {
+		c.Published, c.Known = count(v), true
+	}
+	return c
+}
+
+// correctRate computes s's achieved rate over the intervals present when
+// some are missing: a lost publish takes its requests out of the count,
+// not out of the endpoint's rate.
+func correctRate(s *sizing.Step) {
+	c := s.Coverage
+	if !c.Known || c.Published <= 0 || c.Published >= c.Expected {
+		return
+	}
+	s.AchievedRate = s.AchievedRate * float64(c.Expected) / float64(c.Published)
 }
 
 // fetch runs one GetMetricData request over w, following its pages, and

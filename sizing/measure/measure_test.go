@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -531,5 +532,92 @@ func TestMeasuredStepsDecide(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(r.Reasons, "\n"), "cheaper per inference") {
 		t.Errorf("reasons %v; want the GPU explained as cheaper per inference", r.Reasons)
+	}
+}
+
+// counted publishes what a loadgen that counts its intervals publishes for
+// one interval: interval's data and Intervals = 1.
+func (e *env) counted(variant, testID string, at time.Time, lat dist) {
+	e.t.Helper()
+	e.interval("SageSize/LoadTest", variant, testID, at, lat, 0, 0)
+	e.put("SageSize/LoadTest", cwtypes.MetricDatum{MetricName: aws.String("Intervals"), Dimensions: dims("EndpointName", endpoint, "VariantName", variant, "TestId", testID),
+		Timestamp: aws.Time(at), StorageResolution: aws.Int32(1), Unit: cwtypes.StandardUnitCount, Value: aws.Float64(1)})
+}
+
+// TestStepsMarksALostIntervalIncomplete: in a 2-minute step of one task at
+// 10 req/s, one 10-second publish is lost for good. CloudWatch holds 11 of
+// the 12 intervals: the step is incomplete (8.3 % missing), its achieved
+// rate is computed over the 11 present (10 req/s, not 9.2), and Decide
+// does not judge it (never "fails" it) but says the decision rests on the
+// other steps. A complete step of two tasks holds; a step published by an
+// older loadgen (no Intervals) keeps the old behaviour and is named.
+func TestStepsMarksALostIntervalIncomplete(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	lat := dist{[]float64{20000}, []float64{100}}
+	for k := range 12 {
+		if k != 7 { // the lost publish
+			e.counted("c5", "t1", t0.Add(time.Duration(k)*10*time.Second), lat)
+		}
+	}
+	s2 := t0.Add(3 * time.Minute)
+	for k := range 12 {
+		for range 2 {
+			e.counted("c5", "t1", s2.Add(time.Duration(k)*10*time.Second), dist{[]float64{20000}, []float64{100}})
+		}
+	}
+	ws := []measure.Window{cpuWindow(10, t0), cpuWindow(20, s2)}
+	ws[0].Tasks, ws[1].Tasks = 1, 2
+	got, err := measure.Steps(context.Background(), e.client, "", ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := got[0].Coverage; c == nil || *c != (sizing.Coverage{Expected: 12, Published: 11, Known: true}) || !got[0].Incomplete() {
+		t.Fatalf("step 1 coverage %+v; want 11 of 12 intervals, incomplete", c)
+	}
+	if got[0].Requests != 1100 || math.Abs(got[0].AchievedRate-10) > 1e-9 {
+		t.Errorf("step 1: %d requests at %g req/s; want 1100 at 10 req/s (over the 11 intervals present)", got[0].Requests, got[0].AchievedRate)
+	}
+	if c := got[1].Coverage; c == nil || *c != (sizing.Coverage{Expected: 24, Published: 24, Known: true}) || got[1].Incomplete() || got[1].AchievedRate != 20 {
+		t.Errorf("step 2: coverage %+v at %g req/s; want 24 of 24, complete, 20 req/s", c, got[1].AchievedRate)
+	}
+	if s := got[0].Coverage.String(); s != "incomplete: 11 of 12 intervals (8.3% missing)" {
+		t.Errorf("coverage text %q", s)
+	}
+
+	cat := catalog.New()
+	inst, err := cat.Lookup("ml.c5.xlarge")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := sizing.Decide(sizing.Test{Endpoint: endpoint, SLO: sizing.SLO{Percentile: sizing.P99, Latency: 200 * time.Millisecond}, MaxErrorRate: 0.01, TargetRate: 100,
+		Headroom: 0.3, Candidates: []sizing.Candidate{{Variant: "c5", Instance: inst, InstanceCount: 2, Steps: got}}})
+	c := r.Candidates[0]
+	if st := c.Steps[0]; !st.Incomplete || st.Holds || slices.ContainsFunc(st.Why, func(w string) bool { return strings.Contains(w, "achieved") }) {
+		t.Errorf("10 req/s step: incomplete %v, holds %v, why %v; want incomplete, not judged, no shortfall", st.Incomplete, st.Holds, st.Why)
+	}
+	if c.SustainableRate != 20 {
+		t.Errorf("sustainable rate %g; want 20 (the complete step)", c.SustainableRate)
+	}
+	if !strings.Contains(strings.Join(r.Problems, "\n"), "is incomplete: 11 of 12 intervals (8.3% missing)") || r.Err() == nil {
+		t.Errorf("problems %v; want the incomplete step named (and Err set)", r.Problems)
+	}
+
+	// An older loadgen: no Intervals at all.
+	old := newEnv(t)
+	old.steady("c5", "t1", t0, 2*time.Minute, lat, 0)
+	w := cpuWindow(10, t0)
+	w.Tasks = 1
+	got, err = measure.Steps(context.Background(), old.client, "", []measure.Window{w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cv := got[0].Coverage; cv == nil || cv.Known || got[0].Incomplete() || got[0].AchievedRate != 10 || slices.Contains(got[0].Missing, "Intervals") {
+		t.Errorf("older loadgen: coverage %+v, %g req/s, missing %v; want unknown, complete, 10 req/s", cv, got[0].AchievedRate, got[0].Missing)
+	}
+	r = sizing.Decide(sizing.Test{Endpoint: endpoint, SLO: sizing.SLO{Percentile: sizing.P99, Latency: 200 * time.Millisecond}, MaxErrorRate: 0.01, TargetRate: 100,
+		Headroom: 0.3, Candidates: []sizing.Candidate{{Variant: "c5", Instance: inst, InstanceCount: 2, Steps: got}}})
+	if !slices.Contains(r.Candidates[0].Notes, sizing.NotPublishedText) || !r.Candidates[0].Steps[0].Holds {
+		t.Errorf("older loadgen: notes %v, holds %v; want the interval count named as not published, and the step judged", r.Candidates[0].Notes, r.Candidates[0].Steps[0].Holds)
 	}
 }

@@ -17,7 +17,7 @@ func HTML(w io.Writer, r *sizing.Result) error {
 	}
 	tmpl, err := template.New("report").Funcs(template.FuncMap{
 		"rate": sizing.FormatRate, "ms": sizing.FormatMillis, "usd": sizing.FormatUSD,
-		"pct": sizing.FormatPercent, "util": sizing.FormatUtil, "yesno": yesNo,
+		"pct": sizing.FormatPercent, "util": sizing.FormatUtil, "state": stepState,
 		"uri": func(s string) template.URL { return template.URL(s) },
 	}).Parse(htmlTemplate)
 	if err != nil {
@@ -42,7 +42,7 @@ body{font-family:sans-serif;margin:2em;max-width:1150px}
 table{border-collapse:collapse;margin:1em 0;font-size:13px}
 th,td{border:1px solid #ccc;padding:3px 6px;text-align:right}
 th{background:#f3f3f3} td.l{text-align:left}
-.ok{color:#070}.bad{color:#a00}
+.ok{color:#070}.bad{color:#a00}.warn{color:#a60}
 img{display:block;margin:1em 0;border:1px solid #ddd}
 </style></head><body>
 <h1>Sizing report: {{.R.Endpoint}}</h1>
@@ -50,6 +50,7 @@ img{display:block;margin:1em 0;border:1px solid #ddd}
 <li>SLO: client {{.R.SLO.Percentile}} ≤ {{ms .R.SLO.Latency}} ms (field <code>{{.R.LatencyField}}</code>)</li>
 <li>Max error rate: {{pct .R.MaxErrorRate}}</li>
 <li>Target: {{rate .R.TargetRate}} req/s with {{pct .R.Headroom}} headroom</li>
+<li>Sizing endpoint cost: {{.R.Cost}}</li>
 </ul>
 <h2>Recommendation</h2>
 {{if .Rec}}<p class="ok"><b>{{.Rec.Variant}}</b> ({{.Rec.InstanceType}}): {{.Rec.InstancesForTarget}} instances, {{usd .Rec.FleetCostPerHour}}/h.</p>
@@ -66,7 +67,7 @@ img{display:block;margin:1em 0;border:1px solid #ddd}
 {{range .R.Candidates}}<h2>{{.Variant}} ({{.InstanceType}} × {{.InstanceCount}})</h2>
 {{if .Notes}}<ul>{{range .Notes}}<li>{{.}}</li>{{end}}</ul>{{end}}
 <table><tr><th>planned req/s</th><th>achieved req/s</th><th>client p50 ms</th><th>client p99 ms</th><th>model p99 ms</th><th>overhead p99 ms</th><th>requests</th><th>errors</th><th>throttles</th><th>error rate</th><th>CPU</th><th>memory</th><th>GPU</th><th>GPU memory</th><th>holds</th><th>why not</th></tr>
-{{range .Steps}}<tr><td>{{rate .PlannedRate}}</td><td>{{rate .AchievedRate}}</td><td>{{ms .ClientP50}}</td><td>{{ms .ClientP99}}</td><td>{{ms .ModelP99}}</td><td>{{ms .OverheadP99}}</td><td>{{.Requests}}</td><td>{{.Errors}}</td><td>{{.Throttles}}</td><td>{{pct .ErrorRate}}</td><td>{{util .CPU}}</td><td>{{util .Memory}}</td><td>{{util .GPU}}</td><td>{{util .GPUMemory}}</td><td class="{{if .Holds}}ok{{else}}bad{{end}}">{{yesno .Holds}}</td><td class="l">{{range $i, $w := .Why}}{{if $i}}; {{end}}{{$w}}{{end}}</td></tr>
+{{range .Steps}}<tr><td>{{rate .PlannedRate}}</td><td>{{rate .AchievedRate}}</td><td>{{ms .ClientP50}}</td><td>{{ms .ClientP99}}</td><td>{{ms .ModelP99}}</td><td>{{ms .OverheadP99}}</td><td>{{.Requests}}</td><td>{{.Errors}}</td><td>{{.Throttles}}</td><td>{{pct .ErrorRate}}</td><td>{{util .CPU}}</td><td>{{util .Memory}}</td><td>{{util .GPU}}</td><td>{{util .GPUMemory}}</td><td class="{{if .Holds}}ok{{else if .Incomplete}}warn{{else}}bad{{end}}">{{state .}}</td><td class="l">{{range $i, $w := .Why}}{{if $i}}; {{end}}{{$w}}{{end}}</td></tr>
 {{end}}</table>
 {{end}}</body></html>
 `

@@ -18,7 +18,8 @@ func Markdown(w io.Writer, r *sizing.Result) error {
 	p("- SLO: client %s ≤ %s ms (field `%s`)\n", r.SLO.Percentile, sizing.FormatMillis(r.SLO.Latency), r.LatencyField)
 	p("- Max error rate: %s\n", sizing.FormatPercent(r.MaxErrorRate))
 	p("- Target: %s req/s with %s headroom\n", sizing.FormatRate(r.TargetRate), sizing.FormatPercent(r.Headroom))
-	p("- Candidates: %d\n\n", len(r.Candidates))
+	p("- Candidates: %d\n", len(r.Candidates))
+	p("- Sizing endpoint cost: %s\n\n", r.Cost)
 
 	p("## Recommendation\n\n")
 	if r.Recommended != "" {
@@ -74,7 +75,7 @@ func Markdown(w io.Writer, r *sizing.Result) error {
 				sizing.FormatMillis(s.ClientP50), sizing.FormatMillis(s.ClientP99), sizing.FormatMillis(s.ModelP99), sizing.FormatMillis(s.OverheadP99),
 				s.Requests, s.Errors, s.Throttles, sizing.FormatPercent(s.ErrorRate()),
 				sizing.FormatUtil(s.CPU), sizing.FormatUtil(s.Memory), sizing.FormatUtil(s.GPU), sizing.FormatUtil(s.GPUMemory),
-				yesNo(s.Holds), mdEscape(strings.Join(s.Why, "; ")))
+				stepState(s), mdEscape(strings.Join(s.Why, "; ")))
 		}
 		p("\n")
 	}
@@ -82,6 +83,15 @@ func Markdown(w io.Writer, r *sizing.Result) error {
 		return fmt.Errorf("report: writing Markdown: %w", err)
 	}
 	return nil
+}
+
+// stepState is a step's verdict as the reports show it: "yes" (holds),
+// "no" or "incomplete" (not judged: publishes were lost).
+func stepState(s sizing.StepResult) string {
+	if s.Incomplete {
+		return "incomplete"
+	}
+	return yesNo(s.Holds)
 }
 
 func yesNo(b bool) string {

@@ -30,6 +30,12 @@ type Document struct {
 	Problems      []string    `json:"problems"`
 	OK            bool        `json:"ok"`
 	Candidates    []Candidate `json:"candidates"`
+	// EndpointCostPerHour is the sizing endpoint's cost while deployed
+	// (every candidate's price × count); TestHours how long the test ran
+	// (0: unknown) and TestCost the product.
+	EndpointCostPerHour float64 `json:"endpoint_cost_per_hour"`
+	TestHours           float64 `json:"test_hours"`
+	TestCost            float64 `json:"test_cost"`
 }
 
 // Candidate is the JSON form of a sizing.CandidateResult.
@@ -80,6 +86,27 @@ type Step struct {
 	ErrorsOK      bool     `json:"errors_ok"`
 	Holds         bool     `json:"holds"`
 	Why           []string `json:"why"`
+	// Incomplete is true when publishes were lost: the step was not judged.
+	Incomplete bool `json:"incomplete"`
+	// Intervals is how many of the step's intervals reached CloudWatch;
+	// null when not checked.
+	Intervals *Intervals `json:"intervals"`
+}
+
+// Intervals is the JSON form of a sizing.Coverage.
+type Intervals struct {
+	Expected  int64 `json:"expected"`
+	Published int64 `json:"published"`
+	// Known is false when the tasks published no interval count (a
+	// loadgen older than the Intervals metric).
+	Known bool `json:"known"`
+}
+
+func intervals(c *sizing.Coverage) *Intervals {
+	if c == nil {
+		return nil
+	}
+	return &Intervals{Expected: c.Expected, Published: c.Published, Known: c.Known}
 }
 
 func nonNil(s []string) []string {
@@ -103,6 +130,7 @@ func NewDocument(r *sizing.Result) Document {
 		LatencyField: r.LatencyField, MaxErrorRate: r.MaxErrorRate, TargetRate: r.TargetRate,
 		Headroom: r.Headroom, Recommended: r.Recommended, Reasons: nonNil(r.Reasons),
 		Problems: nonNil(r.Problems), OK: r.Err() == nil, Candidates: []Candidate{},
+		EndpointCostPerHour: r.Cost.PerHour, TestHours: r.Cost.Duration.Hours(), TestCost: r.Cost.Total(),
 	}
 	for _, c := range r.Candidates {
 		jc := Candidate{
@@ -122,7 +150,7 @@ func NewDocument(r *sizing.Result) Document {
 				Requests:      s.Requests, Errors: s.Errors, Throttles: s.Throttles, ErrorRate: s.ErrorRate(),
 				CPU: s.CPU, Memory: s.Memory, GPU: s.GPU, GPUMemory: s.GPUMemory, Missing: nonNil(s.Missing),
 				NoData: s.NoData(), KeptUp: s.KeptUp, LatencyOK: s.LatencyOK, ErrorsOK: s.ErrorsOK,
-				Holds: s.Holds, Why: nonNil(s.Why),
+				Holds: s.Holds, Why: nonNil(s.Why), Incomplete: s.Incomplete, Intervals: intervals(s.Coverage),
 			})
 		}
 		d.Candidates = append(d.Candidates, jc)

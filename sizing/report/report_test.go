@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"html"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,7 +38,8 @@ func mkStep(i int, rate, achieved, p99ms, cpu float64, gpu *float64) sizing.Step
 
 // scenario is a test with every case the report shows: a CPU candidate that
 // saturates early, a GPU candidate cheaper per inference (the winner), a
-// candidate with a step without data, and one that never received traffic.
+// candidate with a step without data and a step whose publishes were
+// partly lost (incomplete), and one that never received traffic.
 func scenario() sizing.Test {
 	cpu := catalog.Instance{Type: "ml.c5.xlarge", Family: "c5", VCPUs: 4, PricePerHour: 0.204}
 	gpu := catalog.Instance{Type: "ml.g5.xlarge", Family: "g5", VCPUs: 4, Accelerator: catalog.NvidiaGPU, AcceleratorCount: 1, PricePerHour: 1.408}
@@ -50,7 +52,13 @@ func scenario() sizing.Test {
 	}
 	gs[4].Errors = 4000
 	gs[4].Throttles = 1200
+	for i := range gs {
+		gs[i].Coverage = &sizing.Coverage{Expected: 30, Published: 30, Known: true}
+	}
 	gap := sizing.Step{PlannedRate: 40, Start: t0.Add(12 * time.Minute), End: t0.Add(17 * time.Minute), Missing: []string{"ClientP99", "Requests", "CPU"}}
+	lost := mkStep(2, 60, 60, 120, 50, nil)
+	lost.Requests = 16200 // 27 intervals of 10 s at 60 req/s
+	lost.Coverage = &sizing.Coverage{Expected: 30, Published: 27, Known: true}
 	return sizing.Test{
 		Endpoint: "churn-sizing", SLO: sizing.SLO{Percentile: sizing.P99, Latency: 200 * time.Millisecond},
 		MaxErrorRate: 0.01, TargetRate: 1000, Headroom: 0.3,
@@ -59,9 +67,10 @@ func scenario() sizing.Test {
 				mkStep(0, 10, 10, 60, 35, nil), mkStep(1, 20, 19.8, 140, 68, nil), mkStep(2, 40, 31, 900, 99, nil)}},
 			{Variant: "g5-xl", Instance: gpu, InstanceCount: 1, Steps: gs},
 			{Variant: "m5-xl", Instance: m5, InstanceCount: 2, Steps: []sizing.Step{
-				mkStep(0, 20, 20, 70, 30, nil), gap, mkStep(3, 80, 79, 150, 70, nil)}},
+				mkStep(0, 20, 20, 70, 30, nil), gap, lost, mkStep(3, 80, 79, 150, 70, nil)}},
 			{Variant: "inf2-xl", Instance: inf, InstanceCount: 1, Steps: []sizing.Step{{PlannedRate: 50}, {PlannedRate: 100}}},
 		},
+		Duration: 70 * time.Minute,
 	}
 }
 
@@ -210,4 +219,36 @@ func TestHTMLScreenshot(t *testing.T) {
 		t.Errorf("screenshot %s is only %d bytes: charts probably missing", out, st.Size())
 	}
 	t.Logf("screenshot: %s (%d bytes)", out, st.Size())
+}
+
+// TestIncompleteAndCostShown: the step whose publishes were partly lost is
+// "incomplete" with how much is missing, in the Markdown, the HTML and the
+// JSON, never "no"; the sizing endpoint's cost per hour and over the test
+// are shown.
+func TestIncompleteAndCostShown(t *testing.T) {
+	md, js, page := render(t, sizing.Decide(scenario()))
+	text := html.UnescapeString(string(page))
+	const why = "incomplete: 27 of 30 intervals (10.0% missing): not judged"
+	if !strings.Contains(string(md), "| incomplete | "+why) {
+		t.Errorf("Markdown lacks the incomplete step:\n%s", md)
+	}
+	if !strings.Contains(text, `class="warn">incomplete</td><td class="l">`+why) {
+		t.Errorf("HTML lacks the incomplete step")
+	}
+	// 0.204 + 1.408 + 2 × 0.23 + 0.99 = 3.062 $/h, over 70 minutes 3.5723 $.
+	const cost = "Sizing endpoint cost: $3.0620/h while deployed (every candidate's price × instance count); this test ran 1h10m0s: $3.5723"
+	if !strings.Contains(string(md), cost) || !strings.Contains(text, cost) {
+		t.Errorf("Markdown or HTML lacks %q", cost)
+	}
+	var d Document
+	if err := json.Unmarshal(js, &d); err != nil {
+		t.Fatal(err)
+	}
+	st := d.Candidates[2].Steps[2]
+	if !st.Incomplete || st.Holds || st.Intervals == nil || *st.Intervals != (Intervals{Expected: 30, Published: 27, Known: true}) {
+		t.Errorf("JSON step %+v; want incomplete, 27 of 30 intervals", st)
+	}
+	if math.Abs(d.EndpointCostPerHour-3.062) > 1e-9 || math.Abs(d.TestCost-3.062*70/60) > 1e-9 {
+		t.Errorf("JSON cost %g/h, %g over the test; want 3.062, 3.5723", d.EndpointCostPerHour, d.TestCost)
+	}
 }
