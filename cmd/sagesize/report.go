@@ -168,7 +168,7 @@ func noData(r *sizing.Result) bool {
 func sizingTest(cfg *config.Config, rec *runner.Record) (sizing.Test, []measure.Window, []string) {
 	s := cfg.Sizing
 	t := sizing.Test{Endpoint: rec.Endpoint, SLO: sizing.SLO{Percentile: s.SLO.Percentile.Value, Latency: s.SLO.Latency.Duration},
-		MaxErrorRate: s.SizingErrorBound(), TargetRate: s.TargetRate, Headroom: s.HeadroomFraction()}
+		MaxErrorRate: s.SizingErrorBound(), TargetRate: s.TargetRate, Headroom: s.HeadroomFraction(), Duration: testDuration(rec)}
 	var windows []measure.Window
 	var problems []string
 	inRecord := map[string]bool{}

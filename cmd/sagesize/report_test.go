@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
 	"github.com/sagesize/sagesize/catalog"
+	"github.com/sagesize/sagesize/sizing"
 	"github.com/sagesize/sagesize/sizing/report"
 	"github.com/sagesize/sagesize/sizing/runner"
 	"github.com/sagesize/sagesize/testkit/awstest"
@@ -227,8 +229,12 @@ func TestReportGPUCheaperPerInference(t *testing.T) {
 	if !strings.HasPrefix(stdout, string(md)) {
 		t.Errorf("stdout does not start with report.md")
 	}
-	for _, want := range []string{"g5-xlarge", "400.0", "250.0"} {
-		if !strings.Contains(string(md), want) || !strings.Contains(string(html), want) {
+	// The endpoint's cost over the test (t0 to the last step's end, 8 min),
+	// and a note that these tasks (an older loadgen) published no interval count.
+	cost := fmt.Sprintf("Sizing endpoint cost: %s/h while deployed (every candidate's price × instance count); this test ran 8m0s: %s",
+		sizing.FormatUSD(cpuInst.PricePerHour+gpuInst.PricePerHour), sizing.FormatUSD((cpuInst.PricePerHour+gpuInst.PricePerHour)*8/60))
+	for _, want := range []string{"g5-xlarge", "400.0", "250.0", cost, "interval count not published (loadgen older than the Intervals metric)"} {
+		if !strings.Contains(string(md), want) || !strings.Contains(strings.ReplaceAll(string(html), "&#39;", "'"), want) {
 			t.Errorf("report.md or report.html lacks %q", want)
 		}
 	}

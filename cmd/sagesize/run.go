@@ -92,6 +92,7 @@ func runCommand(ctx context.Context, f *runFlags, args []string, stdout io.Write
 			return err
 		}
 		sr := &sizingRun{cfg: cfg, runner: r, cw: cw, out: stdout, lead: f.lead, align: time.Minute, parallel: f.parallel || cfg.Sizing.Parallel, path: f.record, rec: rec}
+		fmt.Fprintln(stdout, sizingCost(cfg, idx, f.lead, sr.parallel))
 		if sr.parallel {
 			sr.out = lockedWriter{mu: &sr.mu, w: stdout}
 			r.Out = sr.out

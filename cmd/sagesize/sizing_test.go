@@ -74,6 +74,11 @@ func TestRunSizingRunsEveryCandidate(t *testing.T) {
 	if rec.Endpoint != "shop-sizing" || rec.Warmup != 60 || rec.Region != "us-east-1" {
 		t.Errorf("record = %+v", rec)
 	}
+	// ml.c6i.xlarge $0.204/h + ml.g5.xlarge $1.4084/h; two candidates one
+	// after the other, each 30s lead + 1m alignment + 8m plan: 19m.
+	if cost := "sizing endpoint shop-sizing costs $1.6124/h while deployed (ml.c6i.xlarge × 1 at $0.2040/h, ml.g5.xlarge × 1 at $1.4084/h); this run takes about 19m0s: about $0.5106."; !strings.Contains(out.String(), cost) {
+		t.Errorf("output lacks the cost line %q:\n%s", cost, out.String())
+	}
 	if !strings.Contains(out.String(), "sizing shop-sizing: candidate g5-xlarge (ml.g5.xlarge × 1), 4 step(s) of 2m0s from 50.0 req/s, 1 task(s)") {
 		t.Errorf("output lacks the candidate's plan:\n%s", out.String())
 	}
