@@ -198,9 +198,8 @@ func (p *publication) attempt(it *pending) {
 	it.attempts++
 	if err == nil {
 		it.batches = it.batches[1:]
-		if len(it.batches) == 0 {
+		if len(it.batches) == 0 && p.removeLocked(it) {
 			p.published++
-			p.removeLocked(it)
 		}
 		return
 	}
@@ -209,21 +208,26 @@ func (p *publication) attempt(it *pending) {
 	}
 	next := time.Now().Add(backoff(it.attempts))
 	if !retryable(err) || next.After(it.giveUp) {
+		if !p.removeLocked(it) {
+			return // dropped from a full backlog during the call: counted
+		}
 		p.failed++
-		p.removeLocked(it)
 		p.logf("cloudwatch: interval ending %s not published after %d attempt(s): %v", it.end.Format(time.RFC3339), it.attempts, err)
 		return
 	}
 	it.next = next
 }
 
-func (p *publication) removeLocked(it *pending) {
+// removeLocked takes it off the queue and reports whether it was still
+// there (a full backlog may have dropped it during its call).
+func (p *publication) removeLocked(it *pending) bool {
 	for i, q := range p.queue {
 		if q == it {
 			p.queue = append(p.queue[:i], p.queue[i+1:]...)
-			return
+			return true
 		}
 	}
+	return false
 }
 
 // backoff returns the wait before call attempt+1: exponential, capped,
