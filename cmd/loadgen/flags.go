@@ -62,9 +62,11 @@ Usage:
 Every option can also be set in the environment as LOADGEN_<NAME>, e.g.
 LOADGEN_RATE=50 for -rate 50; a flag on the command line wins.
 
-Output: one JSON line per interval and a final summary line on -output;
-a one-line progress view on stderr when it is a terminal. Exit status 1 when
-the test did not run to the end of its plan (the summary is still written).
+Output: one JSON line per interval, a summary line and, with -cloudwatch, a
+last "publish" line on -output; a one-line progress view on stderr when it is
+a terminal. The summary is written before publishing drains (-drain), so a
+stuck CloudWatch never delays it. Exit status 1 when the test did not run to
+the end of its plan (the summary is still written).
 
 Options:
 `
