@@ -24,8 +24,9 @@ const (
 	// DefaultPublishWindow is how long after it ended an interval is
 	// retried before it is given up.
 	DefaultPublishWindow = time.Minute
-	// MaxPublishBacklog is the most intervals waiting to be published;
-	// when a new one arrives the oldest is dropped (and counted).
+	// MaxPublishBacklog is the default of Options.PublishBacklog: the
+	// most intervals waiting to be published; when a new one arrives the
+	// oldest is dropped (and counted).
 	MaxPublishBacklog = 64
 	// Retries wait publishBackoffBase × 2^(attempt−1), at most
 	// publishBackoffMax, with jitter: a random half of it is taken off.
@@ -77,6 +78,7 @@ type publication struct {
 	logf    func(format string, args ...any)
 	timeout time.Duration // of one call
 	window  time.Duration // of one interval's retries
+	backlog int           // most intervals queued
 
 	// ctx ends the call in progress when the drain deadline passes.
 	ctx    context.Context
@@ -92,7 +94,7 @@ type publication struct {
 
 func startPublication(ctx context.Context, o *Options) *publication {
 	p := &publication{
-		pub: o.Publisher, logf: o.Logf, timeout: o.PublishTimeout, window: o.PublishWindow,
+		pub: o.Publisher, logf: o.Logf, timeout: o.PublishTimeout, window: o.PublishWindow, backlog: o.PublishBacklog,
 		wake: make(chan struct{}, 1), done: make(chan struct{}),
 	}
 	p.ctx, p.cancel = context.WithCancel(context.WithoutCancel(ctx))
@@ -108,11 +110,11 @@ func (p *publication) send(s Stats, h *hdrhistogram.Histogram) {
 	now := time.Now()
 	it := &pending{end: s.End, batches: batches(p.pub.Datums(&s, h)), next: now, giveUp: now.Add(p.window)}
 	p.mu.Lock()
-	if len(p.queue) == MaxPublishBacklog {
+	if len(p.queue) == p.backlog {
 		old := p.queue[0]
 		p.queue = p.queue[1:]
 		p.dropped++
-		p.logf("cloudwatch: publish backlog full (%d intervals): interval ending %s dropped", MaxPublishBacklog, old.end.Format(time.RFC3339))
+		p.logf("cloudwatch: publish backlog full (%d intervals): interval ending %s dropped", p.backlog, old.end.Format(time.RFC3339))
 	}
 	p.queue = append(p.queue, it)
 	p.mu.Unlock()

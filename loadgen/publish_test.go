@@ -178,7 +178,7 @@ func TestThrottlingBacksOff(t *testing.T) {
 }
 
 // TestFullBacklogDropsTheOldest fills the publish backlog (a CloudWatch
-// that never answers, 10 ms intervals): the oldest intervals are dropped
+// that never answers, a backlog of 3): the oldest intervals are dropped
 // and counted, and every interval is accounted for.
 func TestFullBacklogDropsTheOldest(t *testing.T) {
 	t.Parallel()
@@ -186,18 +186,22 @@ func TestFullBacklogDropsTheOldest(t *testing.T) {
 	defer hung.Close()
 	srv := awstest.NewSageMakerRuntime(awstest.SageMakerOptions{Behavior: awstest.Fixed(time.Millisecond)})
 	defer srv.Close()
+	const backlog = 3
 	var out bytes.Buffer
 	sum, err := loadgen.Run(context.Background(), targets(t, srv.URL, testSecret)["fast"], loadgen.Options{
-		Pacer: constant(t, 100, time.Second), Payloads: payloads(t), Output: &out, Interval: 10 * time.Millisecond,
-		Drain:     200 * time.Millisecond,
+		Pacer: constant(t, 100, time.Second), Payloads: payloads(t), Output: &out, Interval: 100 * time.Millisecond,
+		Drain: 200 * time.Millisecond, PublishBacklog: backlog,
 		Publisher: loadgen.NewPublisher(cloudWatchClient(hung.URL, 1), metrics.NamespaceLoadTest, "test-ep", "", "full"),
 	})
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
+	if sum.Intervals <= backlog {
+		t.Fatalf("%d intervals ran; the test needs more than the backlog of %d", sum.Intervals, backlog)
+	}
 	r := publishLine(t, out.Bytes())
-	if r.Dropped != sum.Intervals-loadgen.MaxPublishBacklog || r.Abandoned != loadgen.MaxPublishBacklog || r.Unpublished != sum.Intervals {
-		t.Errorf("publish line %+v for %d intervals; want %d dropped, the %d of a full backlog abandoned", r, sum.Intervals, sum.Intervals-loadgen.MaxPublishBacklog, loadgen.MaxPublishBacklog)
+	if r.Dropped != sum.Intervals-backlog || r.Abandoned != backlog || r.Unpublished != sum.Intervals {
+		t.Errorf("publish line %+v for %d intervals; want %d dropped, the %d of a full backlog abandoned", r, sum.Intervals, sum.Intervals-backlog, backlog)
 	}
 }
 

@@ -126,6 +126,9 @@ type Options struct {
 	// PublishWindow is how long after it ended an interval may be retried
 	// (default DefaultPublishWindow).
 	PublishWindow time.Duration
+	// PublishBacklog is the most intervals waiting to be published; a new
+	// one pushes the oldest out (default MaxPublishBacklog).
+	PublishBacklog int
 	// Logf receives warnings (publish failures); nil discards them.
 	Logf func(format string, args ...any)
 }
@@ -227,6 +230,9 @@ func (o *Options) defaults() {
 	}
 	if o.PublishWindow == 0 {
 		o.PublishWindow = DefaultPublishWindow
+	}
+	if o.PublishBacklog <= 0 {
+		o.PublishBacklog = MaxPublishBacklog
 	}
 	if o.Logf == nil {
 		o.Logf = func(string, ...any) {}
