@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -49,7 +52,17 @@ func TestSIGTERMAtEveryPhase(t *testing.T) {
 	awsEnv(t, testSecret)
 	hung := awstest.NewHanging()
 	defer hung.Close()
+	// A container whose /ping tells that loadgen is set up (its signal
+	// handler is installed before): then it waits for its start time.
+	var pings atomic.Int32
+	container := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/ping" {
+			pings.Add(1)
+		}
+	}))
+	defer container.Close()
 	ok := awstest.Response{Latency: 20 * time.Millisecond}
+	endpoint := "LOADGEN_ENDPOINT=sigterm-ep"
 	for _, tt := range []struct {
 		phase string
 		env   []string
@@ -61,13 +74,13 @@ func TestSIGTERMAtEveryPhase(t *testing.T) {
 		// budget is how long the exit may take after SIGTERM.
 		budget time.Duration
 	}{
-		{"start wait", []string{"LOADGEN_RATE=50", "LOADGEN_DURATION=10s", "LOADGEN_START_AT=" + time.Now().Add(5*time.Minute).UTC().Format(time.RFC3339)},
-			func(*awstest.SageMakerRuntime, *lockedBuffer) bool { return true }, false, testDrain},
-		{"mid-plan", []string{"LOADGEN_RATE=100"},
+		{"start wait", []string{"LOADGEN_CONTAINER=" + container.URL, "LOADGEN_RATE=50", "LOADGEN_DURATION=10s", "LOADGEN_START_AT=" + time.Now().Add(5*time.Minute).UTC().Format(time.RFC3339)},
+			func(*awstest.SageMakerRuntime, *lockedBuffer) bool { return pings.Load() > 0 }, false, testDrain},
+		{"mid-plan", []string{endpoint, "LOADGEN_RATE=100"},
 			func(srv *awstest.SageMakerRuntime, _ *lockedBuffer) bool { return srv.Requests() >= 50 }, false, testGrace + testDrain},
-		{"grace", []string{"LOADGEN_RATE=100", "LOADGEN_TIMEOUT=1m"},
+		{"grace", []string{endpoint, "LOADGEN_RATE=100", "LOADGEN_TIMEOUT=1m"},
 			func(srv *awstest.SageMakerRuntime, _ *lockedBuffer) bool { return srv.Requests() >= 50 }, true, testGrace + testDrain},
-		{"drain", []string{"LOADGEN_RATE=100", "LOADGEN_DURATION=500ms"},
+		{"drain", []string{endpoint, "LOADGEN_RATE=100", "LOADGEN_DURATION=500ms"},
 			func(_ *awstest.SageMakerRuntime, out *lockedBuffer) bool {
 				return bytes.Contains(out.Bytes(), []byte(`"type":"summary"`))
 			}, false, testDrain},
@@ -81,7 +94,7 @@ func TestSIGTERMAtEveryPhase(t *testing.T) {
 			defer srv.Close()
 			cmd := loadgenCommand()
 			cmd.Env = append(append(os.Environ(),
-				"LOADGEN_TEST_BE_MAIN=1", "LOADGEN_ENDPOINT=sigterm-ep", "LOADGEN_ENDPOINT_URL="+srv.URL, "LOADGEN_PAYLOAD="+payloadFile(t),
+				"LOADGEN_TEST_BE_MAIN=1", "LOADGEN_ENDPOINT_URL="+srv.URL, "LOADGEN_PAYLOAD="+payloadFile(t),
 				"LOADGEN_INTERVAL=300ms", "LOADGEN_GRACE="+testGrace.String(), "LOADGEN_DRAIN="+testDrain.String(),
 				"LOADGEN_CLOUDWATCH=true", "LOADGEN_CLOUDWATCH_ENDPOINT_URL="+hung.URL, "LOADGEN_TEST_ID=sigterm-"+strings.ReplaceAll(tt.phase, " ", "-"),
 			), tt.env...)
@@ -95,7 +108,7 @@ func TestSIGTERMAtEveryPhase(t *testing.T) {
 				time.Sleep(20 * time.Millisecond)
 			}
 			if tt.phase == "start wait" {
-				time.Sleep(500 * time.Millisecond) // well into the wait
+				time.Sleep(300 * time.Millisecond) // well into the wait
 			}
 			sent := time.Now()
 			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
