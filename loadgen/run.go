@@ -266,7 +266,7 @@ func Run(ctx context.Context, t Target, opts Options) (*Summary, error) {
 	}
 	lt := newLoadTest(ctx, t, opts)
 	defer lt.release()
-	if err := lt.waitForStart(ctx); err != nil {
+	if err := lt.waitForStart(); err != nil {
 		return nil, err
 	}
 	lt.startAttack()
@@ -387,7 +387,7 @@ var errMaxDuration = errors.New("max duration reached")
 // MaxStartAhead ahead or after the end MaxDuration leaves for the plan is
 // refused. When ctx ends the wait, the attack schedules nothing and the
 // summary says why.
-func (lt *loadTest) waitForStart(ctx context.Context) error {
+func (lt *loadTest) waitForStart() error {
 	lt.start = time.Now()
 	at := lt.opts.StartAt
 	if at.IsZero() {
