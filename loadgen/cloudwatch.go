@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -70,7 +69,9 @@ func Distribution(h *hdrhistogram.Histogram) (values, counts []float64) {
 }
 
 // Datums returns the metric data for one interval: its latency distribution,
-// split into datums of at most 150 values, and its counts. All carry the
+// split into datums of at most 150 values, its counts, and Intervals = 1,
+// so that the intervals CloudWatch holds can be counted against those
+// that ran. All carry the
 // interval's start as timestamp and a storage resolution of 1 second, so
 // that a GetMetricData window [S, E) holds exactly the intervals that ran
 // within it (sizing steps start on whole intervals).
@@ -103,6 +104,7 @@ func (p *Publisher) Datums(s *Stats, h *hdrhistogram.Histogram) []types.MetricDa
 	}{
 		{metrics.LoadTestRequests, s.Requests}, {metrics.LoadTestErrors, s.Errors}, {metrics.LoadTestThrottles, s.ByClass.Throttled},
 		{metrics.LoadTestModelErrors, s.ByClass.ModelError}, {metrics.LoadTestTimeouts, s.ByClass.Timeout}, {metrics.LoadTestDropped, s.Dropped},
+		{metrics.LoadTestIntervals, 1},
 	} {
 		d := datum(c.name, types.StandardUnit(metrics.UnitCount))
 		d.Value = aws.Float64(float64(c.n))
@@ -141,26 +143,4 @@ func (p *Publisher) Put(ctx context.Context, datums []types.MetricDatum) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// publishItem is one interval waiting to be published.
-type publishItem struct {
-	stats Stats
-	hist  *hdrhistogram.Histogram
-}
-
-// publishLoop publishes items until in is closed. Failures are logged and
-// counted, never fatal: the local results are the record of the test.
-func (p *Publisher) publishLoop(ctx context.Context, in <-chan publishItem, timeout time.Duration, logf func(string, ...any), failed *int, published *int) {
-	for it := range in {
-		pctx, cancel := context.WithTimeout(ctx, timeout)
-		err := p.Put(pctx, p.Datums(&it.stats, it.hist))
-		cancel()
-		if err != nil {
-			*failed++
-			logf("cloudwatch: interval ending %s not published: %v", it.stats.End.Format(time.RFC3339), err)
-			continue
-		}
-		*published++
-	}
 }

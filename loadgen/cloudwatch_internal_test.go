@@ -20,7 +20,7 @@ func TestDatumsSplitDistributions(t *testing.T) {
 	s := &Stats{Start: time.Unix(1e9-10, 0), End: time.Unix(1e9, 0), Requests: 7}
 	datums := p.Datums(s, h)
 	wantLatency := (len(values) + 149) / 150
-	if got := len(datums) - 6; got != wantLatency {
+	if got := len(datums) - 7; got != wantLatency {
 		t.Errorf("%d latency datums for %d values; want %d", got, len(values), wantLatency)
 	}
 	var total float64
@@ -106,8 +106,8 @@ func TestDatumsFollowTheMetricContract(t *testing.T) {
 			}
 			names[*d.MetricName] = true
 		}
-		if len(names) != 7 {
-			t.Errorf("%s: published %d metrics %v; want latency and 6 counts", mode, len(names), names)
+		if len(names) != 8 || !names[metrics.LoadTestIntervals] {
+			t.Errorf("%s: published %d metrics %v; want latency, 6 counts and Intervals", mode, len(names), names)
 		}
 	}
 	if DefaultInterval != metrics.LoadTestPeriod {

@@ -112,6 +112,7 @@ func TestPublishFailuresKeepLocalResults(t *testing.T) {
 	var mu sync.Mutex
 	sum, err := loadgen.Run(context.Background(), targets(t, srv.URL, testSecret)["fast"], loadgen.Options{
 		Pacer: constant(t, 100, time.Second), Payloads: payloads(t), Output: &out, Interval: 300 * time.Millisecond,
+		Drain: 500 * time.Millisecond, PublishWindow: 600 * time.Millisecond,
 		Publisher: loadgen.NewPublisher(cloudWatchClient(cw.URL, 1), metrics.NamespaceLoadTest, "test-ep", "", "fail"),
 		Logf: func(format string, args ...any) {
 			mu.Lock()
@@ -122,11 +123,15 @@ func TestPublishFailuresKeepLocalResults(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	if sum.Requests != 100 || sum.OK != 100 || sum.PublishFailures != sum.Intervals || sum.PublishedIntervals != 0 {
-		t.Errorf("requests %d ok %d, publish failures %d of %d intervals; want 100, 100, all failed", sum.Requests, sum.OK, sum.PublishFailures, sum.Intervals)
+	if sum.Requests != 100 || sum.OK != 100 || sum.PublishFailures+sum.PublishPending != sum.Intervals || sum.PublishedIntervals != 0 {
+		t.Errorf("requests %d ok %d, publish failures %d + pending %d of %d intervals; want 100, 100, all unpublished",
+			sum.Requests, sum.OK, sum.PublishFailures, sum.PublishPending, sum.Intervals)
 	}
-	if _, js := lines(t, &out); js.Requests != 100 || js.PublishFailures != sum.Intervals {
+	if _, js := lines(t, &out); js.Requests != 100 || js.PublishedIntervals != 0 || js.PublishFailures+js.PublishPending != sum.Intervals {
 		t.Errorf("summary line: %+v", js)
+	}
+	if r := publishLine(t, out.Bytes()); r.Published != 0 || r.Unpublished != sum.Intervals || r.Intervals != sum.Intervals || r.Retries == 0 {
+		t.Errorf("publish line %+v; want all %d intervals unpublished, after retries", r, sum.Intervals)
 	}
 	if logs.Len() == 0 {
 		t.Error("publish failures were not logged")

@@ -9,7 +9,10 @@
 // HdrHistograms from a single goroutine. Every interval is written as one JSON
 // line, optionally shown on a terminal and published to CloudWatch as a raw
 // distribution (Values/Counts) so that percentiles can be computed across any
-// number of generators without ever averaging percentiles.
+// number of generators without ever averaging percentiles. Publishing never
+// delays the summary: it runs on its own goroutine with retries, and at the
+// end it drains within Options.Drain after the summary is written, then
+// reports what it could not publish ([PublishReport]).
 //
 // A closed-loop mode (a fixed number of workers, each sending its next request
 // when the previous one returns) is provided only to compare with tools that

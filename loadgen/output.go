@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sync"
 	"time"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
@@ -67,53 +66,8 @@ func (out *outputs) summary(sum *Summary) {
 	}
 }
 
-// publication publishes intervals on its own goroutine, so that a slow
-// CloudWatch never delays recording (which would back up results and
-// inflate latency). Its methods do nothing on a nil publication.
-type publication struct {
-	items chan publishItem
-	wg    sync.WaitGroup
-	logf  func(format string, args ...any)
-	// published and failed are the loop's, read once it has ended;
-	// skipped counts the intervals the full backlog refused.
-	published, failed, skipped int
-}
-
-func startPublication(ctx context.Context, o *Options) *publication {
-	p := &publication{items: make(chan publishItem, 64), logf: o.Logf}
-	p.wg.Go(func() {
-		o.Publisher.publishLoop(context.WithoutCancel(ctx), p.items, o.PublishTimeout, o.Logf, &p.failed, &p.published)
-	})
-	return p
-}
-
-// send queues an interval, or skips it when the backlog is full.
-func (p *publication) send(s Stats, h *hdrhistogram.Histogram) {
-	if p == nil {
-		return
-	}
-	select {
-	case p.items <- publishItem{stats: s, hist: h}:
-	default:
-		p.skipped++
-		p.logf("cloudwatch: publisher backlog full, interval ending %s not published", s.End.Format(time.RFC3339))
-	}
-}
-
-// close waits until every queued interval has been published (or failed).
-func (p *publication) close() {
-	if p == nil {
-		return
-	}
-	close(p.items)
-	p.wg.Wait()
-}
-
-// counts returns the intervals published and those that were not; call it
-// after close.
-func (p *publication) counts() (published, failed int) {
-	if p == nil {
-		return 0, 0
-	}
-	return p.published, p.failed + p.skipped
+// publishReport writes the publish line, the last line of a test that
+// publishes: what reached CloudWatch once the drain ended.
+func (out *outputs) publishReport(r *PublishReport) {
+	out.keep("publish report", out.enc.Encode(r))
 }

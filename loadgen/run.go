@@ -10,6 +10,7 @@ import (
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 
+	"github.com/sagesize/sagesize/loadplan"
 	"github.com/sagesize/sagesize/metrics"
 )
 
@@ -21,15 +22,35 @@ const (
 
 // Defaults of Options.
 const (
-	DefaultTimeout     = 60 * time.Second // SageMaker's own invocation timeout
-	DefaultGrace       = 15 * time.Second // + one publish (<= 10 s) fits ECS's default 30 s stop timeout
+	DefaultTimeout     = 60 * time.Second      // SageMaker's own invocation timeout
+	DefaultGrace       = loadplan.DefaultGrace // + DefaultDrain + loadplan.StopMargin fit ECS's default 30 s stop timeout
+	DefaultDrain       = loadplan.DefaultDrain
 	DefaultInterval    = 10 * time.Second
 	DefaultMaxInFlight = 1000
 	DefaultWorkers     = 16
 	DefaultFailFast    = 10
 	// MaxStartLateness is how late after Options.StartAt Run may begin.
 	MaxStartLateness = 5 * time.Second
+	// MaxStartAhead is how far ahead Options.StartAt may be: a start
+	// further away is refused rather than waited for.
+	MaxStartAhead = 10 * time.Minute
+	// DefaultMaxDurationUnbounded is the cap of a run whose plan has no
+	// end (-rate without -duration) when none is given.
+	DefaultMaxDurationUnbounded = time.Hour
+	// MaxDurationMargin is what DefaultMaxDuration adds to a plan with an
+	// end, past its grace and drain.
+	MaxDurationMargin = time.Minute
 )
+
+// DefaultMaxDuration returns the default cap of a whole run: the wait
+// for its start time, the plan, grace and drain, plus MaxDurationMargin;
+// DefaultMaxDurationUnbounded when the plan has no end (plan is 0).
+func DefaultMaxDuration(wait, plan, grace, drain time.Duration) time.Duration {
+	if plan <= 0 {
+		return DefaultMaxDurationUnbounded
+	}
+	return max(wait, 0) + plan + grace + drain + MaxDurationMargin
+}
 
 // Options configures Run. Exactly one of Pacer (open model) and Concurrency
 // (closed loop) must be set.
@@ -60,6 +81,17 @@ type Options struct {
 	// Grace is how long requests in flight at the end may still finish
 	// before they are cancelled (and counted as cancelled).
 	Grace time.Duration
+	// Drain is how long, after the summary is written, the publisher may
+	// still spend publishing its backlog. Grace + Drain must fit the
+	// container's stop timeout (loadplan.StopTimeout).
+	Drain time.Duration
+	// MaxDuration caps the whole run, from the call to Run: the wait for
+	// StartAt, the plan, Grace and Drain. Scheduling stops MaxDuration −
+	// Grace − Drain after the call (0: no cap).
+	MaxDuration time.Duration
+	// MaxDurationSource says where MaxDuration comes from, for the
+	// summary (e.g. "-max-duration").
+	MaxDurationSource string
 	// Interval is the length of a reporting interval.
 	Interval time.Duration
 	// FailFast stops the test when that many requests have ended and none
@@ -87,8 +119,16 @@ type Options struct {
 	HLog io.Writer
 	// Publisher, when not nil, publishes every interval to CloudWatch.
 	Publisher *Publisher
-	// PublishTimeout bounds each interval's publication (default 10 s).
+	// PublishTimeout bounds each PutMetricData call (default
+	// DefaultPublishTimeout); a call also ends with its interval's
+	// window or the drain.
 	PublishTimeout time.Duration
+	// PublishWindow is how long after it ended an interval may be retried
+	// (default DefaultPublishWindow).
+	PublishWindow time.Duration
+	// PublishBacklog is the most intervals waiting to be published; a new
+	// one pushes the oldest out (default MaxPublishBacklog).
+	PublishBacklog int
 	// Logf receives warnings (publish failures); nil discards them.
 	Logf func(format string, args ...any)
 }
@@ -103,10 +143,17 @@ type Summary struct {
 	Intervals int          `json:"intervals"`
 	// Sent counts requests handed to the target; it equals Requests once
 	// every in-flight request has ended.
-	Sent               uint64 `json:"sent"`
-	Stopped            string `json:"stopped"`
+	Sent    uint64 `json:"sent"`
+	Stopped string `json:"stopped"`
+	// MaxDuration is the cap of the run and where it comes from.
+	MaxDuration string `json:"max_duration,omitempty"`
+	// PublishedIntervals and PublishFailures (given up or dropped) are
+	// counted when the summary line is written, with PublishPending the
+	// intervals still queued then; the Summary Run returns has the counts
+	// after the drain (PublishPending is then those abandoned).
 	PublishedIntervals int    `json:"published_intervals,omitempty"`
 	PublishFailures    int    `json:"publish_failures,omitempty"`
+	PublishPending     int    `json:"publish_pending,omitempty"`
 	Error              string `json:"error,omitempty"`
 
 	// Histogram is the cumulative latency histogram (not serialized).
@@ -140,10 +187,23 @@ func (o *Options) validate() error {
 	if o.Output == nil {
 		errs = append(errs, errors.New("no output writer"))
 	}
-	if o.Timeout < 0 || o.Grace < 0 || o.Interval < 0 || o.Duration < 0 {
-		errs = append(errs, errors.New("timeout, grace, interval and duration must not be negative"))
+	if o.Timeout < 0 || o.Grace < 0 || o.Drain < 0 || o.Interval < 0 || o.Duration < 0 || o.MaxDuration < 0 {
+		errs = append(errs, errors.New("timeout, grace, drain, interval, duration and max duration must not be negative"))
 	}
 	return errors.Join(errs...)
+}
+
+// validateBudget checks, once defaults are set, that grace and drain fit
+// a container stop timeout and leave time for the plan in MaxDuration.
+func (o *Options) validateBudget() error {
+	if _, err := loadplan.StopTimeout(o.Grace, o.Drain); err != nil {
+		return fmt.Errorf("stop budget: %w", err)
+	}
+	if o.MaxDuration > 0 && o.MaxDuration <= o.Grace+o.Drain {
+		return fmt.Errorf("max duration %v leaves no time for the plan after grace %v and drain %v: give more than %v",
+			o.MaxDuration, o.Grace, o.Drain, o.Grace+o.Drain)
+	}
+	return nil
 }
 
 func (o *Options) defaults() {
@@ -152,6 +212,9 @@ func (o *Options) defaults() {
 	}
 	if o.Grace == 0 {
 		o.Grace = DefaultGrace
+	}
+	if o.Drain == 0 {
+		o.Drain = DefaultDrain
 	}
 	if o.Interval == 0 {
 		o.Interval = DefaultInterval
@@ -163,7 +226,13 @@ func (o *Options) defaults() {
 		o.Workers = DefaultWorkers
 	}
 	if o.PublishTimeout == 0 {
-		o.PublishTimeout = 10 * time.Second
+		o.PublishTimeout = DefaultPublishTimeout
+	}
+	if o.PublishWindow == 0 {
+		o.PublishWindow = DefaultPublishWindow
+	}
+	if o.PublishBacklog <= 0 {
+		o.PublishBacklog = MaxPublishBacklog
 	}
 	if o.Logf == nil {
 		o.Logf = func(string, ...any) {}
@@ -174,12 +243,15 @@ func (o *Options) defaults() {
 // also written as the last line of opts.Output.
 //
 // It stops scheduling when the plan ends, MaxRequests were scheduled, a
-// fatal error occurs or ctx is done; then it waits up to opts.Grace for the
-// requests in flight, cancels the rest (counted as cancelled), writes and
-// publishes the last interval and writes the summary. Nothing measured is
-// lost: every result is counted in exactly one interval and in the summary.
-// The error is nil when the plan ran to its end; it wraps ctx.Err() when ctx
-// ended the test, or is a *FatalError.
+// fatal error occurs, MaxDuration − Grace − Drain has passed or ctx is
+// done; then it waits up to opts.Grace for the requests in flight, cancels
+// the rest (counted as cancelled), writes the last interval and the
+// summary, and only then drains the publisher for at most opts.Drain,
+// writing a last "publish" line (PublishReport). Nothing measured is lost:
+// every result is counted in exactly one interval and in the summary. The
+// error is nil when the plan ran to its end (or, for a plan without an
+// end, to MaxDuration); it wraps ctx.Err() when ctx ended the test, or is
+// a *FatalError.
 //
 // The summary is returned (and written) even when the error is not nil, so
 // that whatever was measured is reported; it is nil only when opts are
@@ -189,9 +261,12 @@ func Run(ctx context.Context, t Target, opts Options) (*Summary, error) {
 		return nil, fmt.Errorf("load test options: %w", err)
 	}
 	opts.defaults()
+	if err := opts.validateBudget(); err != nil {
+		return nil, fmt.Errorf("load test options: %w", err)
+	}
 	lt := newLoadTest(ctx, t, opts)
 	defer lt.release()
-	if err := lt.waitForStart(ctx); err != nil {
+	if err := lt.waitForStart(); err != nil {
 		return nil, err
 	}
 	lt.startAttack()
@@ -238,6 +313,9 @@ type loadTest struct {
 	// lastBoundary is the offset from start from which ticks no longer
 	// end an interval (see tailFold).
 	lastBoundary time.Duration
+	// deadline is when the run must have ended (MaxDuration after the
+	// call to Run; zero: none).
+	deadline time.Time
 
 	out       *outputs
 	rec       *recorder
@@ -254,13 +332,17 @@ func newLoadTest(ctx context.Context, t Target, opts Options) *loadTest {
 	if end := opts.scheduleEnd(); end > 0 {
 		lt.lastBoundary = end - opts.Interval/tailFold
 	}
-	var cancelTimeout context.CancelFunc = func() {}
+	cancelCap, cancelTimeout := context.CancelFunc(func() {}), context.CancelFunc(func() {})
 	lt.schedCtx, lt.abort = context.WithCancelCause(ctx)
+	if opts.MaxDuration > 0 {
+		lt.deadline = time.Now().Add(opts.MaxDuration)
+		lt.schedCtx, cancelCap = context.WithDeadlineCause(lt.schedCtx, lt.deadline.Add(-opts.Grace-opts.Drain), errMaxDuration)
+	}
 	if opts.Concurrency > 0 && opts.Duration > 0 {
 		lt.schedCtx, cancelTimeout = context.WithTimeout(lt.schedCtx, opts.Duration)
 	}
 	lt.stopCtx, lt.stopRequests = context.WithCancel(context.WithoutCancel(ctx))
-	lt.release = func() { lt.stopRequests(); cancelTimeout(); lt.abort(nil) }
+	lt.release = func() { lt.stopRequests(); cancelTimeout(); cancelCap(); lt.abort(nil) }
 	return lt
 }
 
@@ -297,24 +379,38 @@ func (o *Options) scheduleEnd() time.Duration {
 	return end
 }
 
+// errMaxDuration is the cause of a schedule ended by Options.MaxDuration.
+var errMaxDuration = errors.New("max duration reached")
+
 // waitForStart sets the start of the schedule: now, or opts.StartAt after
-// waiting for it. When ctx ends the wait, the attack schedules nothing and
-// the summary says why.
-func (lt *loadTest) waitForStart(ctx context.Context) error {
+// waiting for it. A start time more than MaxStartLateness past, more than
+// MaxStartAhead ahead or after the end MaxDuration leaves for the plan is
+// refused. When ctx ends the wait, the attack schedules nothing and the
+// summary says why.
+func (lt *loadTest) waitForStart() error {
 	lt.start = time.Now()
 	at := lt.opts.StartAt
 	if at.IsZero() {
 		return nil
 	}
+	stamp := at.UTC().Format(time.RFC3339)
 	if late := lt.start.Sub(at); late > MaxStartLateness {
 		return fmt.Errorf("load test options: start time %s passed %v ago (more than %v): give a later start time",
-			at.UTC().Format(time.RFC3339), late.Round(time.Millisecond), MaxStartLateness)
+			stamp, late.Round(time.Millisecond), MaxStartLateness)
+	}
+	if ahead := at.Sub(lt.start); ahead > MaxStartAhead {
+		return fmt.Errorf("load test options: start time %s is %v ahead (more than %v): give an earlier start time",
+			stamp, ahead.Round(time.Second), MaxStartAhead)
+	}
+	if end := lt.deadline.Add(-lt.opts.Grace - lt.opts.Drain); !lt.deadline.IsZero() && !at.Before(end) {
+		return fmt.Errorf("load test options: start time %s is after the end of the max duration %v less grace and drain (%s): give an earlier start time or a longer max duration",
+			stamp, lt.opts.MaxDuration, end.UTC().Format(time.RFC3339))
 	}
 	wait := time.NewTimer(time.Until(at))
 	defer wait.Stop()
 	select {
 	case <-wait.C:
-	case <-ctx.Done(): // schedCtx is done too
+	case <-lt.schedCtx.Done():
 	}
 	lt.start = at
 	return nil
@@ -349,7 +445,7 @@ func (lt *loadTest) startAttack() {
 	go func() {
 		defer close(lt.graceDone)
 		<-scheduled
-		grace := time.NewTimer(o.Grace)
+		grace := time.NewTimer(lt.graceLeft())
 		defer grace.Stop()
 		select {
 		case <-finished:
@@ -357,6 +453,16 @@ func (lt *loadTest) startAttack() {
 			lt.stopRequests()
 		}
 	}()
+}
+
+// graceLeft returns the grace period that starts now: Grace, shortened so
+// that the drain still fits before the run's deadline.
+func (lt *loadTest) graceLeft() time.Duration {
+	g := lt.opts.Grace
+	if !lt.deadline.IsZero() {
+		g = min(g, time.Until(lt.deadline.Add(-lt.opts.Drain)))
+	}
+	return max(g, 0)
 }
 
 // record records every result until the attack has closed its results,
@@ -433,21 +539,37 @@ func (lt *loadTest) targetRate(from, to time.Duration) float64 {
 }
 
 // finish waits for the last requests, writes the last interval and the
-// summary, and returns the summary with why the test stopped.
+// summary, then drains the publisher and writes its report; it returns the
+// summary, with the final publish counts, and why the test stopped.
 func (lt *loadTest) finish(ctx context.Context) (*Summary, error) {
 	<-lt.graceDone
 	end := time.Now()
 	if lt.rec.iv.requests > 0 || lt.rec.iv.dropped > 0 || lt.intervals == 0 {
 		lt.emit(end)
 	}
-	lt.out.pub.close()
 	runErr, stopped := lt.outcome(ctx)
 	sum := lt.summary(end, stopped)
 	if runErr != nil {
 		sum.Error = runErr.Error()
 	}
 	lt.out.summary(sum)
+	if lt.out.pub != nil {
+		r := lt.out.pub.drain(lt.drainLeft(), lt.intervals)
+		r.TestID = lt.opts.TestID
+		lt.out.publishReport(r)
+		sum.PublishedIntervals, sum.PublishFailures, sum.PublishPending = r.Published, r.Failed+r.Dropped, r.Abandoned
+	}
 	return sum, errors.Join(runErr, lt.out.err)
+}
+
+// drainLeft returns the drain period that starts now: Drain, shortened
+// to the run's deadline.
+func (lt *loadTest) drainLeft() time.Duration {
+	d := lt.opts.Drain
+	if !lt.deadline.IsZero() {
+		d = min(d, time.Until(lt.deadline))
+	}
+	return max(d, 0)
 }
 
 // outcome returns the error Run returns and the summary's "stopped".
@@ -459,6 +581,11 @@ func (lt *loadTest) outcome(ctx context.Context) (runErr error, stopped string) 
 	case ctx.Err() != nil:
 		runErr = fmt.Errorf("load test stopped before the end of its plan: %w", ctx.Err())
 		stopped = "stopped: " + ctx.Err().Error()
+	case errors.Is(cause, errMaxDuration):
+		stopped = fmt.Sprintf("max duration %v reached", lt.opts.MaxDuration)
+		if lt.opts.scheduleEnd() > 0 {
+			runErr = fmt.Errorf("load test stopped by its max duration %v before the end of its plan", lt.opts.MaxDuration)
+		}
 	case lt.opts.MaxRequests > 0 && lt.a.sent.Load() >= lt.opts.MaxRequests:
 		stopped = "max requests reached"
 	}
@@ -474,11 +601,18 @@ func (lt *loadTest) outcome(ctx context.Context) (runErr error, stopped string) 
 // period.
 func (lt *loadTest) summary(end time.Time, stopped string) *Summary {
 	o := &lt.opts
-	published, failed := lt.out.pub.counts()
+	c := lt.out.pub.counts()
 	sum := &Summary{
 		Stats: lt.rec.summary(end), Plan: lt.plan, Target: o.Target, Payloads: o.Payloads.Stats(),
 		Intervals: lt.intervals, Sent: lt.a.sent.Load(), Stopped: stopped,
-		PublishedIntervals: published, PublishFailures: failed, Histogram: lt.rec.total,
+		PublishedIntervals: c.published, PublishFailures: c.failed + c.dropped, PublishPending: c.pending,
+		Histogram: lt.rec.total,
+	}
+	if o.MaxDuration > 0 {
+		sum.MaxDuration = o.MaxDuration.String()
+		if o.MaxDurationSource != "" {
+			sum.MaxDuration += " (" + o.MaxDurationSource + ")"
+		}
 	}
 	sum.Payloads.Mode = "cycle"
 	if o.Sample {

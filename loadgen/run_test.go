@@ -84,10 +84,12 @@ func pacer(t *testing.T, s loadplan.Spec) loadgen.Pacer {
 	return p
 }
 
-// lines decodes the JSON lines written by Run.
+// lines decodes the JSON lines written by Run: intervals, the summary and,
+// when the test published, a last "publish" line (see publishLine).
 func lines(t *testing.T, out *bytes.Buffer) (intervals []loadgen.Stats, summary loadgen.Summary) {
 	t.Helper()
-	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+	ls := strings.Split(strings.TrimSpace(out.String()), "\n")
+	for i, l := range ls {
 		var probe struct{ Type string }
 		if err := json.Unmarshal([]byte(l), &probe); err != nil {
 			t.Fatalf("bad JSON line %q: %v", l, err)
@@ -103,6 +105,10 @@ func lines(t *testing.T, out *bytes.Buffer) (intervals []loadgen.Stats, summary 
 			if err := json.Unmarshal([]byte(l), &summary); err != nil {
 				t.Fatal(err)
 			}
+		case "publish":
+			if i != len(ls)-1 || summary.Type != "summary" {
+				t.Fatalf("publish line %d of %d, before the summary: %s", i+1, len(ls), l)
+			}
 		default:
 			t.Fatalf("line of unknown type: %s", l)
 		}
@@ -111,6 +117,18 @@ func lines(t *testing.T, out *bytes.Buffer) (intervals []loadgen.Stats, summary 
 		t.Fatalf("no summary line in:\n%s", out)
 	}
 	return intervals, summary
+}
+
+// publishLine decodes the last line written by Run, which must be the
+// publish report.
+func publishLine(t *testing.T, out []byte) loadgen.PublishReport {
+	t.Helper()
+	ls := strings.Split(strings.TrimSpace(string(out)), "\n")
+	var r loadgen.PublishReport
+	if err := json.Unmarshal([]byte(ls[len(ls)-1]), &r); err != nil || r.Type != "publish" {
+		t.Fatalf("last line is not a publish report (%v):\n%s", err, out)
+	}
+	return r
 }
 
 func TestAchievedRateWithinOnePercent(t *testing.T) {
@@ -326,11 +344,20 @@ func TestStartAt(t *testing.T) {
 		t.Errorf("a start time a minute ago: err = %v; want it refused", err)
 	}
 
+	// A start time far ahead is refused, not waited for: a task that would
+	// idle for an hour is a mistake (or a clock far off).
+	_, err = loadgen.Run(context.Background(), target, loadgen.Options{
+		Pacer: constant(t, 100, 200*time.Millisecond), Payloads: payloads(t), Output: &out, StartAt: time.Now().Add(time.Hour),
+	})
+	if err == nil || !strings.Contains(err.Error(), "is 1h0m0s ahead (more than 10m0s): give an earlier start time") {
+		t.Errorf("a start time an hour ahead: err = %v; want it refused", err)
+	}
+
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	out.Reset()
 	sum, err = loadgen.Run(ctx, target, loadgen.Options{
-		Pacer: constant(t, 100, time.Second), Payloads: payloads(t), Output: &out, StartAt: time.Now().Add(time.Hour),
+		Pacer: constant(t, 100, time.Second), Payloads: payloads(t), Output: &out, StartAt: time.Now().Add(5 * time.Minute),
 	})
 	if !errors.Is(err, context.DeadlineExceeded) || sum == nil || sum.Requests != 0 {
 		t.Errorf("stopped while waiting: summary %+v, err %v; want a summary of 0 requests and the context's error", sum, err)

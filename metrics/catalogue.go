@@ -96,7 +96,7 @@ func LoadTest(namespace string) []Metric {
 		ms = append(ms, Metric{Namespace: namespace, Name: n, Dimensions: LoadTestDimensions(), Unit: UnitMicroseconds,
 			Statistics: slices.Clone(count), Percentiles: true})
 	}
-	for _, n := range []string{LoadTestRequests, LoadTestErrors, LoadTestThrottles, LoadTestModelErrors, LoadTestTimeouts, LoadTestDropped} {
+	for _, n := range []string{LoadTestRequests, LoadTestErrors, LoadTestThrottles, LoadTestModelErrors, LoadTestTimeouts, LoadTestDropped, LoadTestIntervals} {
 		ms = append(ms, Metric{Namespace: namespace, Name: n, Dimensions: LoadTestDimensions(), Unit: UnitCount, Statistics: slices.Clone(count)})
 	}
 	return ms

@@ -28,6 +28,7 @@ type config struct {
 	requests             uint64
 	maxInFlight, workers int
 	timeout, grace       time.Duration
+	drain, maxDuration   time.Duration
 	interval             time.Duration
 	failFast             int
 	startAt              string
@@ -61,9 +62,11 @@ Usage:
 Every option can also be set in the environment as LOADGEN_<NAME>, e.g.
 LOADGEN_RATE=50 for -rate 50; a flag on the command line wins.
 
-Output: one JSON line per interval and a final summary line on -output;
-a one-line progress view on stderr when it is a terminal. Exit status 1 when
-the test did not run to the end of its plan (the summary is still written).
+Output: one JSON line per interval, a summary line and, with -cloudwatch, a
+last "publish" line on -output; a one-line progress view on stderr when it is
+a terminal. The summary is written before publishing drains (-drain), so a
+stuck CloudWatch never delays it. Exit status 1 when the test did not run to
+the end of its plan (the summary is still written).
 
 Options:
 `
@@ -99,7 +102,9 @@ func newFlagSet(c *config) *flag.FlagSet {
 	fs.IntVar(&c.maxInFlight, "max-in-flight", loadgen.DefaultMaxInFlight, "most requests in flight (`N`); a request due beyond it is dropped and counted, not queued, e.g. -max-in-flight 500")
 	fs.IntVar(&c.workers, "workers", loadgen.DefaultWorkers, "`N` workers started up front; more start on demand up to -max-in-flight, e.g. -workers 64")
 	fs.DurationVar(&c.timeout, "timeout", loadgen.DefaultTimeout, "per-request timeout, e.g. -timeout 10s")
-	fs.DurationVar(&c.grace, "grace", loadgen.DefaultGrace, "after the plan ends or a signal, how long requests in flight may still finish, e.g. -grace 5s")
+	fs.DurationVar(&c.grace, "grace", loadgen.DefaultGrace, "after the plan ends or a signal, how long requests in flight may still finish; -grace + -drain + 5s must fit the task's stop timeout (at most 120s), e.g. -grace 5s")
+	fs.DurationVar(&c.drain, "drain", loadgen.DefaultDrain, "after the summary is written, how long publishing to CloudWatch may go on; what is left is counted as unpublished, e.g. -drain 10s")
+	fs.DurationVar(&c.maxDuration, "max-duration", 0, "cap on the whole run (start wait, plan, grace, drain); loadgen stops by itself when it passes (default: start wait + plan + grace + drain + 1m, or 1h for a plan without an end), e.g. -max-duration 30m")
 	fs.DurationVar(&c.interval, "interval", loadgen.DefaultInterval, "reporting and publishing interval, e.g. -interval 5s")
 	fs.IntVar(&c.failFast, "fail-fast", loadgen.DefaultFailFast, "stop when `N` requests ended and none succeeded (0: never), e.g. -fail-fast 50")
 	// Payloads.
@@ -117,7 +122,7 @@ func newFlagSet(c *config) *flag.FlagSet {
 	// CloudWatch.
 	fs.BoolVar(&c.cloudwatch, "cloudwatch", false, "publish each interval's latency distribution and counts to CloudWatch, e.g. -cloudwatch")
 	fs.StringVar(&c.namespace, "namespace", metrics.NamespaceLoadTest, "CloudWatch `namespace`, e.g. -namespace SageSize/LoadTest")
-	fs.StringVar(&c.startAt, "start-at", "", "start the schedule at this wall-clock `time` (RFC 3339), waiting until then, so that several generators step together; refused when more than 5s past, e.g. -start-at 2026-11-27T10:15:00Z")
+	fs.StringVar(&c.startAt, "start-at", "", "start the schedule at this wall-clock `time` (RFC 3339), waiting until then, so that several generators step together; refused when more than 5s past or more than 10m ahead, e.g. -start-at 2026-11-27T10:15:00Z")
 	fs.StringVar(&c.testID, "test-id", "", "test `id`: the TestId dimension and a label in every output (default: lt-<start time>), e.g. -test-id release-42-c5xl")
 	fs.StringVar(&c.cloudwatchEndpoint, "cloudwatch-endpoint-url", "", "CloudWatch base `URL` instead of the region's (tests), e.g. -cloudwatch-endpoint-url http://127.0.0.1:4566")
 	fs.VisitAll(func(f *flag.Flag) { f.Usage += " [env " + loadplan.EnvName(f.Name) + "]" })

@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sagemakerruntime"
 
 	"github.com/sagesize/sagesize/loadgen"
+	"github.com/sagesize/sagesize/loadplan"
 )
 
 // run is the whole command: flags, checks, payloads, the output, the target,
@@ -56,7 +57,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer closeOut()
 	opts := loadgen.Options{
 		Pacer: pacer, Concurrency: c.concurrency, MaxRequests: c.requests,
-		MaxInFlight: c.maxInFlight, Workers: c.workers, Timeout: c.timeout, Grace: c.grace,
+		MaxInFlight: c.maxInFlight, Workers: c.workers, Timeout: c.timeout, Grace: c.grace, Drain: c.drain,
 		Interval: c.interval, FailFast: c.failFast, Payloads: payloads, Sample: c.sample, Seed: c.seed,
 		TestID: c.testID, Output: out, Logf: func(format string, a ...any) { fmt.Fprintf(stderr, "loadgen: "+format+"\n", a...) },
 	}
@@ -79,6 +80,9 @@ func (c *config) check() (loadgen.Pacer, error) {
 	if (c.endpoint == "") == (c.container == "") {
 		return nil, errors.New("give exactly one target: -endpoint NAME or -container URL")
 	}
+	if err := c.checkBudget(); err != nil {
+		return nil, err
+	}
 	if c.client != "fast" && c.client != "sdk" {
 		return nil, fmt.Errorf("-client %q: want fast or sdk", c.client)
 	}
@@ -89,6 +93,43 @@ func (c *config) check() (loadgen.Pacer, error) {
 		return nil, errors.New("-payload and -body are alternatives: give one")
 	}
 	return pacer, nil
+}
+
+// checkBudget checks -grace, -drain and -max-duration: grace and drain
+// must fit a container stop timeout (loadplan.StopTimeout).
+func (c *config) checkBudget() error {
+	if c.grace <= 0 || c.drain <= 0 {
+		return fmt.Errorf("-grace %v, -drain %v: both must be positive durations, e.g. -grace 15s -drain 5s", c.grace, c.drain)
+	}
+	if _, err := loadplan.StopTimeout(c.grace, c.drain); err != nil {
+		return fmt.Errorf("-grace %v + -drain %v: %w: shorten them", c.grace, c.drain, err)
+	}
+	if c.set["max-duration"] && c.maxDuration <= c.grace+c.drain {
+		return fmt.Errorf("-max-duration %v: must be longer than -grace + -drain (%v), e.g. -max-duration 30m", c.maxDuration, c.grace+c.drain)
+	}
+	return nil
+}
+
+// setMaxDuration sets the cap of the run and where it comes from:
+// -max-duration, else loadgen.DefaultMaxDuration of the plan.
+func (c *config) setMaxDuration(opts *loadgen.Options) {
+	if c.set["max-duration"] {
+		opts.MaxDuration, opts.MaxDurationSource = c.maxDuration, "-max-duration"
+		return
+	}
+	plan := c.duration
+	if opts.Pacer != nil {
+		plan = opts.Pacer.Duration()
+	}
+	var wait time.Duration
+	if !opts.StartAt.IsZero() {
+		wait = time.Until(opts.StartAt)
+	}
+	opts.MaxDuration = loadgen.DefaultMaxDuration(wait, plan, c.grace, c.drain)
+	opts.MaxDurationSource = "default: start wait + plan + grace + drain + " + loadgen.MaxDurationMargin.String()
+	if plan <= 0 {
+		opts.MaxDurationSource = "default for a plan without an end"
+	}
 }
 
 // awsLoader loads the SDK's configuration once, when something needs it.
@@ -157,6 +198,7 @@ func (c *config) setUp(ctx context.Context, l *awsLoader, opts *loadgen.Options,
 		}
 		opts.StartAt = t
 	}
+	c.setMaxDuration(opts)
 	if showProgress(c.progress, stderr) {
 		opts.Progress = stderr
 	}
@@ -200,7 +242,7 @@ func (c *config) newTarget(ctx context.Context, awsCfg aws.Config, opts *loadgen
 		if err != nil {
 			return nil, "", err
 		}
-		if err := ct.Ping(ctx); err != nil {
+		if err := c.ping(ctx, ct); err != nil {
 			return nil, "", err
 		}
 		opts.Target = "container " + c.container
@@ -238,6 +280,17 @@ func (c *config) newTarget(ctx context.Context, awsCfg aws.Config, opts *loadgen
 	return loadgen.NewSDKTarget(api, inv), c.endpoint, nil
 }
 
+// ping checks the container's GET /ping within -timeout.
+func (c *config) ping(ctx context.Context, ct *loadgen.ContainerTarget) error {
+	pctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	err := ct.Ping(pctx)
+	if err != nil && errors.Is(pctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("container health check GET %s/ping: no answer within -timeout %v", strings.TrimSuffix(c.container, "/"), c.timeout)
+	}
+	return err
+}
+
 // newPublisher returns the CloudWatch publisher of -cloudwatch, with the
 // dimensions EndpointName dimName, VariantName and TestId.
 func (c *config) newPublisher(awsCfg aws.Config, dimName string) (*loadgen.Publisher, error) {
@@ -245,6 +298,10 @@ func (c *config) newPublisher(awsCfg aws.Config, dimName string) (*loadgen.Publi
 		return nil, errors.New("-cloudwatch: no AWS region (set -region or AWS_REGION)")
 	}
 	cw := cloudwatch.NewFromConfig(awsCfg, func(o *cloudwatch.Options) {
+		// The publisher retries itself, with backoff, within each
+		// interval's window and the drain (see loadgen.Options).
+		o.Retryer = aws.NopRetryer{}
+		o.RetryMaxAttempts = 1
 		if c.cloudwatchEndpoint != "" {
 			o.BaseEndpoint = aws.String(c.cloudwatchEndpoint)
 		}
@@ -284,8 +341,8 @@ func (c *config) runTest(ctx context.Context, target loadgen.Target, opts *loadg
 			runErr = errors.Join(runErr, err)
 		}
 	}
-	if sum.PublishFailures > 0 {
-		opts.Logf("cloudwatch: %d interval(s) not published (local results are complete)", sum.PublishFailures)
+	if n := sum.PublishFailures + sum.PublishPending; n > 0 {
+		opts.Logf("cloudwatch: %d of %d interval(s) not published (local results are complete)", n, sum.Intervals)
 	}
 	return runErr
 }

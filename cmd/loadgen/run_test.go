@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -100,7 +101,7 @@ func TestEnvConstantsNameFlags(t *testing.T) {
 		loadplan.EnvRate, loadplan.EnvDuration, loadplan.EnvSteps, loadplan.EnvRamp, loadplan.EnvEndpoint,
 		loadplan.EnvVariant, loadplan.EnvMaxInFlight, loadplan.EnvPayload, loadplan.EnvBody, loadplan.EnvContentType,
 		loadplan.EnvTestID, loadplan.EnvStartAt, loadplan.EnvCloudWatch, loadplan.EnvNamespace, loadplan.EnvRegion,
-		loadplan.EnvProgress,
+		loadplan.EnvProgress, loadplan.EnvMaxDuration, loadplan.EnvGrace, loadplan.EnvDrain,
 	} {
 		if !flags[name] {
 			t.Errorf("%s sets no loadgen flag", name)
@@ -117,6 +118,7 @@ func TestHelpArgumentNames(t *testing.T) {
 		"accept": "type", "custom-attributes": "value", "endpoint-url": "URL", "client": "fast|sdk", "sign-cache": "",
 		"rate": "N", "duration": "duration", "steps": "RATE@DURATION,...", "ramp": "FROM:TO", "concurrency": "N",
 		"requests": "N", "max-in-flight": "N", "workers": "N", "timeout": "duration", "grace": "duration",
+		"drain": "duration", "max-duration": "duration",
 		"interval": "duration", "fail-fast": "N", "body": "text", "payload": "path", "s3-endpoint-url": "URL",
 		"sample": "", "seed": "N", "output": "file", "summary": "file", "hlog": "file", "progress": "auto|on|off",
 		"cpuprofile": "file", "cloudwatch": "", "namespace": "namespace", "start-at": "time", "test-id": "id",
@@ -200,6 +202,10 @@ func TestBadInput(t *testing.T) {
 		{"bad ramp", append([]string{"-ramp", "fast", "-duration", "1m"}, ep...), "-ramp \"fast\": want FROM:TO", false, false},
 		{"bad start time", append([]string{"-rate", "5", "-duration", "1s", "-start-at", "tomorrow"}, ep...), "-start-at \"tomorrow\": want an RFC 3339 time", true, false},
 		{"start time long past", append([]string{"-rate", "5", "-duration", "1s", "-start-at", "2026-01-01T00:00:00Z"}, ep...), "start time 2026-01-01T00:00:00Z passed", true, false},
+		{"start time far ahead", append([]string{"-rate", "5", "-duration", "1s", "-start-at", time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}, ep...), "ahead (more than 10m0s): give an earlier start time", true, false},
+		{"stop budget over Fargate's", append([]string{"-rate", "5", "-grace", "100s", "-drain", "30s"}, ep...), "-grace 1m40s + -drain 30s: grace (1m40s) + drain (30s) + 5s to exit is 2m15s, over Fargate's longest stop timeout 2m0s: shorten them", false, false},
+		{"zero drain", append([]string{"-rate", "5", "-drain", "0s"}, ep...), "both must be positive durations", false, false},
+		{"max duration within the budget", append([]string{"-rate", "5", "-max-duration", "20s"}, ep...), "-max-duration 20s: must be longer than -grace + -drain (20s)", false, false},
 		{"payload and body", append([]string{"-rate", "5", "-body", "{}"}, ep...), "-payload and -body are alternatives", false, false},
 		{"two plans", append([]string{"-rate", "5", "-concurrency", "2"}, ep...), "mutually exclusive", false, false},
 		{"no plan", ep, "no load plan", false, false},
@@ -361,11 +367,14 @@ func TestSIGTERMMidRun(t *testing.T) {
 	if !strings.Contains(stderr.String(), "context canceled") {
 		t.Errorf("stderr %q does not say why it stopped", stderr.String())
 	}
-	s := summaryOf(t, stdout.Bytes())
+	s := summaryLine(t, stdout.Bytes())
 	if s.Requests < 100 || s.Requests != srv.Requests() || s.OK != s.Requests {
 		t.Errorf("summary: %d requests (%d ok); server saw %d", s.Requests, s.OK, srv.Requests())
 	}
-	// The last, partial interval reached CloudWatch too.
+	if r := lastLine(t, stdout.Bytes()); !strings.Contains(r, fmt.Sprintf(`"intervals":%d,"published":%d,"unpublished":0`, s.Intervals, s.Intervals)) {
+		t.Errorf("last line %s; want the publish report of all %d intervals published", r, s.Intervals)
+	}
+	// The last, partial interval reached CloudWatch too, after the summary.
 	var published float64
 	for _, d := range cw.Datums() {
 		if d.MetricName == metrics.LoadTestRequests {

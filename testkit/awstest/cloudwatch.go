@@ -69,6 +69,12 @@ type CloudWatch struct {
 	// every seeded one. It is append-only, so a copy of the slice header
 	// taken under mu can be read without it.
 	stored []sample
+	// puts counts valid PutMetricData requests; putFault and rejected
+	// are the injected faults and the requests they rejected (see
+	// cloudwatch_faults.go).
+	puts     int
+	putFault *putFault
+	rejected []PutMetricDataCall
 }
 
 // NewCloudWatch starts a server on 127.0.0.1. Close it when done.
@@ -149,6 +155,11 @@ func (c *CloudWatch) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	call.Gzip = gz
 	c.mu.Lock()
+	if f := c.injectedLocked(call); f != nil {
+		c.mu.Unlock()
+		cborFault(w, f.Status, f.Code, f.Message)
+		return
+	}
 	if c.failNext > 0 {
 		c.failNext--
 		c.mu.Unlock()
