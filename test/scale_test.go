@@ -40,7 +40,7 @@ func TestScale_300EndpointsStayWithinEveryLimit(t *testing.T) {
 	cfg := fleetConfig(t, 300)
 	out := t.TempDir()
 	a := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false), Outdir: jsii.String(out)})
-	stacks, err := app.New(a, cfg, &app.Options{LoadgenImage: awsecs.ContainerImage_FromRegistry(jsii.String("sagesize/loadgen:test"), nil)})
+	stacks, err := app.New(a, cfg, &app.Options{LoadgenImage: awsecs.ContainerImage_FromRegistry(jsii.String("sagesize/loadgen:test"), nil), Now: synthNow})
 	if err != nil {
 		t.Fatal(err)
 	}

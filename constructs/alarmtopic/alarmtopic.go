@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/sagesize/sagesize/internal/keypolicy"
 )
 
 // Props describes the topic. Values come from a validated config.
@@ -30,12 +31,16 @@ type Props struct {
 	TopicName string
 	// Emails are subscribed to the topic (each confirms by mail).
 	Emails []string
+	// Ephemeral marks a per-release stack: its key is deleted with it,
+	// after KMS's shortest waiting period (7 days), instead of retained.
+	Ephemeral bool
 }
 
 // Topic is the created alarm topic and its key.
 type Topic struct {
 	constructs.Construct
-	// Key encrypts the topic; it is retained when the stack is deleted.
+	// Key encrypts the topic; it is retained when the stack is deleted,
+	// unless Props.Ephemeral.
 	Key awskms.CfnKey
 	// Topic is the SNS topic.
 	Topic awssns.CfnTopic
@@ -46,13 +51,19 @@ type Topic struct {
 // New creates the alarm topic, its key, its policy and the e-mail subscriptions.
 func New(scope constructs.Construct, id *string, p *Props) *Topic {
 	t := &Topic{Construct: constructs.NewConstruct(scope, id)}
-	t.Key = awskms.NewCfnKey(t.Construct, jsii.String("Key"), &awskms.CfnKeyProps{
+	keyProps := &awskms.CfnKeyProps{
 		Description:       jsii.String("Encrypts the sagesize alarm topic of " + p.Prefix),
 		EnableKeyRotation: jsii.Bool(true),
 		KeyPolicy:         keyPolicy(),
-	})
+	}
+	removal := awscdk.RemovalPolicy_RETAIN
+	if p.Ephemeral {
+		keyProps.PendingWindowInDays = jsii.Number(7)
+		removal = awscdk.RemovalPolicy_DESTROY
+	}
+	t.Key = awskms.NewCfnKey(t.Construct, jsii.String("Key"), keyProps)
 	t.Key.OverrideLogicalId(jsii.String("AlarmTopicKey"))
-	t.Key.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN, nil)
+	t.Key.ApplyRemovalPolicy(removal, nil)
 	t.Topic = awssns.NewCfnTopic(t.Construct, jsii.String("Topic"), &awssns.CfnTopicProps{
 		TopicName:      jsii.String(p.TopicName),
 		DisplayName:    jsii.String("sagesize alarms " + p.Prefix),
@@ -94,6 +105,7 @@ func keyPolicy() map[string]any {
 				"Resource":  "*", // in a key policy "*" means this key
 				"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": sourceAccount()}},
 			},
+			keypolicy.DenyGrantsNotForAWSResources(),
 		},
 	}
 }
