@@ -142,7 +142,7 @@ func addShardStacks(scope constructs.Construct, cfg *config.Config, st *Stacks) 
 	if coreTopic == "" {
 		t := alarmtopic.New(core, jsii.String("AlarmTopic"), &alarmtopic.Props{
 			Prefix: cfg.Prefix(), TopicName: topicName(cfg), Emails: cfg.Notifications.Emails,
-			Ephemeral: cfg.Release != "",
+			AlarmPatterns: alarmPatterns(cfg), Ephemeral: cfg.Release != "",
 		})
 		coreTopic = *t.Arn
 	}
@@ -246,11 +246,36 @@ func addSizing(scope constructs.Construct, cfg *config.Config, now time.Time) aw
 	deadline := now.UTC().Add(s.DeadlineAfter()).Truncate(time.Second)
 	endpoint.NewGuard(stack, jsii.String("CostGuard"), &endpoint.GuardProps{
 		EndpointName: s.Endpoint, Variants: variants, Deadline: deadline,
-		IdleAlarmName: cfg.Prefix() + "-" + cfg.SizingEndpoint().NameInResources() + "-Idle", TopicArn: topicArn(cfg),
+		IdleAlarmName: idleAlarmName(cfg), TopicArn: topicArn(cfg),
 	}).Schedule.Node().AddDependency(e.Endpoint)
 	out(loadplan.OutputDeadline, "When a schedule deletes the sizing endpoint (UTC)", jsii.String(deadline.Format(time.RFC3339)))
 	out(loadplan.OutputCostPerHour, "The candidates' on-demand price per hour in USD (catalogue price x instance count)", jsii.String(fmt.Sprintf("%.4f", endpoint.CostPerHour(variants))))
 	return stack
+}
+
+// alarmPatterns are the names of the alarms that may publish to the topic:
+// <prefix>-<resource>-* per monitored endpoint and notebook (their
+// composite and warning alarms), and the sizing endpoint's idle alarm
+// (its other alarms notify no one).
+func alarmPatterns(cfg *config.Config) []string {
+	var out []string
+	for i := range cfg.Endpoints {
+		e := &cfg.Endpoints[i]
+		if e.Sizing {
+			out = append(out, idleAlarmName(cfg))
+			continue
+		}
+		out = append(out, cfg.Prefix()+"-"+e.NameInResources()+"-*")
+	}
+	for _, n := range cfg.Notebooks {
+		out = append(out, cfg.Prefix()+"-"+n.Name+"-*")
+	}
+	return out
+}
+
+// idleAlarmName names the sizing endpoint's idle alarm.
+func idleAlarmName(cfg *config.Config) string {
+	return cfg.Prefix() + "-" + cfg.SizingEndpoint().NameInResources() + "-Idle"
 }
 
 // topicArn is the alarm topic's ARN as a stack other than the core one

@@ -1,7 +1,8 @@
 // Package alarmtopic creates the SNS topic that sagesize alarms notify: encrypted
 // with a customer managed KMS key (CloudWatch cannot publish to a topic under
 // the AWS managed SNS key), reachable over TLS only, and open to this
-// account's CloudWatch alarms whose names start with the project prefix.
+// account's CloudWatch alarms of the monitored resources (see
+// Props.AlarmPatterns).
 //
 // The resources are plain CloudFormation (L1) resources with their policy
 // documents written out: a handful of jsii calls instead of the dozens the L2
@@ -24,8 +25,14 @@ import (
 
 // Props describes the topic. Values come from a validated config.
 type Props struct {
-	// Prefix is the project prefix: alarms named Prefix-* may publish.
+	// Prefix is the project prefix.
 	Prefix string
+	// AlarmPatterns are the names of the alarms that may publish, "*"
+	// matching any characters: one <prefix>-<resource>-* per monitored
+	// endpoint or notebook, or exact names. When their ARNs would take more
+	// than MaxPatternBytes of the topic policy (SNS allows 30 KB), or when
+	// there are none, Prefix-* is allowed instead.
+	AlarmPatterns []string
 	// TopicName is the topic's fixed name, so that other stacks can address
 	// it by ARN.
 	TopicName string
@@ -73,7 +80,7 @@ func New(scope constructs.Construct, id *string, p *Props) *Topic {
 	t.Arn = t.Topic.Ref()
 	policy := awssns.NewCfnTopicPolicy(t.Construct, jsii.String("Policy"), &awssns.CfnTopicPolicyProps{
 		Topics:         &[]*string{t.Arn},
-		PolicyDocument: topicPolicy(t.Arn, p.Prefix),
+		PolicyDocument: topicPolicy(t.Arn, AlarmArnPatterns(p.Prefix, p.AlarmPatterns)),
 	})
 	policy.OverrideLogicalId(jsii.String("AlarmTopicPolicy"))
 	for i, e := range p.Emails {
@@ -110,9 +117,36 @@ func keyPolicy() map[string]any {
 	}
 }
 
+// MaxPatternBytes bounds the alarm ARN patterns in the topic policy: within
+// SNS's 30 KB policy limit, with room for the policy's other statements.
+const MaxPatternBytes = 28_000
+
+// alarmArnBytes is the longest an alarm ARN's fixed part resolves to
+// ("arn:aws-us-gov:cloudwatch:ap-southeast-3:123456789012:alarm:") plus
+// the JSON quotes and comma around it.
+const alarmArnBytes = 64
+
+// AlarmArnPatterns returns the ArnLike values of the alarms that may
+// publish: one per pattern, or prefix-* when there are none or they would
+// take more than MaxPatternBytes.
+func AlarmArnPatterns(prefix string, patterns []string) []any {
+	size := 0
+	for _, p := range patterns {
+		size += alarmArnBytes + len(p)
+	}
+	if len(patterns) == 0 || size > MaxPatternBytes {
+		patterns = []string{prefix + "-*"}
+	}
+	arns := make([]any, len(patterns))
+	for i, p := range patterns {
+		arns[i] = map[string]any{"Fn::Sub": "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:" + p}
+	}
+	return arns
+}
+
 // topicPolicy denies publishing without TLS and lets this account's alarms
-// named prefix-* publish.
-func topicPolicy(arn *string, prefix string) map[string]any {
+// whose ARNs match arns publish.
+func topicPolicy(arn *string, arns []any) map[string]any {
 	return map[string]any{
 		"Version": "2012-10-17",
 		"Statement": []any{
@@ -126,7 +160,7 @@ func topicPolicy(arn *string, prefix string) map[string]any {
 				"Action":    "sns:Publish", "Resource": arn,
 				"Condition": map[string]any{
 					"StringEquals": map[string]any{"aws:SourceAccount": sourceAccount()},
-					"ArnLike":      map[string]any{"aws:SourceArn": map[string]any{"Fn::Sub": "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:" + prefix + "-*"}},
+					"ArnLike":      map[string]any{"aws:SourceArn": arns},
 				},
 			},
 		},
