@@ -2,6 +2,8 @@ package test
 
 import (
 	"encoding/json"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -246,7 +248,7 @@ endpoints:
 
 // synthLoadTest synthesizes content's load-test stack with cdk-nag's
 // AwsSolutions checks, reports their findings, and returns its template.
-func synthLoadTest(t *testing.T, content string) map[string]any {
+func synthLoadTest(t *testing.T, content string) (*synthesized, map[string]any) {
 	t.Helper()
 	cfg, err := config.Parse([]byte(content), nil)
 	if err != nil {
@@ -260,14 +262,14 @@ func synthLoadTest(t *testing.T, content string) map[string]any {
 	for _, w := range *ann.FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("AwsSolutions-.*"))) {
 		t.Errorf("cdk-nag warning: %s: %v", *w.Id, w.Entry.Data)
 	}
-	return s.others[cfg.LoadTestStackName()]
+	return s, s.others[cfg.LoadTestStackName()]
 }
 
 // privateSubnets: isolated subnets with interface endpoints for every API
 // a task calls and an S3 gateway for ECR's layers, open to HTTPS from the
 // tasks only; tasks get no public IP. cdk-nag finds nothing.
 func TestLoadTest_PrivateSubnets(t *testing.T) {
-	tmpl := synthLoadTest(t, privateRelease)
+	s, tmpl := synthLoadTest(t, privateRelease)
 	for _, p := range resourcesOf(tmpl, "AWS::EC2::Subnet") {
 		if p["MapPublicIpOnLaunch"] == true {
 			t.Errorf("subnet %v maps public IPs", p["CidrBlock"])
@@ -305,6 +307,36 @@ func TestLoadTest_PrivateSubnets(t *testing.T) {
 	if v := tmpl["Outputs"].(map[string]any)["AssignPublicIp"].(map[string]any)["Value"]; v != "DISABLED" {
 		t.Errorf("AssignPublicIp = %v; want DISABLED in isolated subnets", v)
 	}
+	lintTemplate(t, s, tmpl)
+}
+
+// lintTemplate runs cfn-lint and cfn-guard's Control Tower rules on tmpl,
+// one of s's templates, with the exemptions the example tests accept.
+func lintTemplate(t *testing.T, s *synthesized, tmpl map[string]any) {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "loadtest.template.json")
+	writeJSON(t, file, tmpl)
+	t.Run("cfn-lint", func(t *testing.T) {
+		for _, m := range runCfnLint(t, file) {
+			id := ""
+			if len(m.Location.Path) > 1 {
+				id, _ = m.Location.Path[1].(string)
+			}
+			exempt := slices.ContainsFunc(cfnLintExemptions(), func(e cfnLintExemption) bool { return e.rule == m.Rule.Id && e.applies(s, id) })
+			if _, ok := cfnLintIgnored[m.Rule.Id]; !ok && !exempt {
+				t.Errorf("%s %s at %v: %s", m.Level, m.Rule.Id, m.Location.Path, m.Message)
+			}
+		}
+	})
+	t.Run("cfn-guard", func(t *testing.T) {
+		for _, f := range runCfnGuard(t, file) {
+			if !slices.ContainsFunc(guardExemptions(), func(e guardExemption) bool {
+				return e.rule == f.rule && f.resource != "" && e.applies(s, f.resource)
+			}) {
+				t.Errorf("%s fails Control Tower rule %s", f.resource, f.rule)
+			}
+		}
+	})
 }
 
 // A private ECR image: the execution role may pull from that repository
@@ -312,7 +344,7 @@ func TestLoadTest_PrivateSubnets(t *testing.T) {
 // authorization token; a per-release stack deletes its logs and schedules
 // its log key's deletion; grace 60s + drain 20s make an 85 s stop timeout.
 func TestLoadTest_PrivateECRImageAndRelease(t *testing.T) {
-	tmpl := synthLoadTest(t, privateRelease)
+	_, tmpl := synthLoadTest(t, privateRelease)
 	var exec []any
 	for _, p := range resourcesOf(tmpl, "AWS::IAM::Policy") {
 		if strings.Contains(p["PolicyName"].(string), "ExecutionRole") {
