@@ -6,6 +6,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecrassets"
@@ -33,7 +34,11 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	opts := &app.Options{}
+	now, err := synthTime(a)
+	if err != nil {
+		return err
+	}
+	opts := &app.Options{Now: now}
 	if cfg.NeedsLoadTest() && cfg.LoadTest.Image == "" {
 		// Built by `cdk deploy` from the Dockerfile, for the task's architecture.
 		platform := awsecrassets.Platform_LINUX_ARM64()
@@ -50,6 +55,21 @@ func run() error {
 	}
 	a.Synth(nil)
 	return nil
+}
+
+// synthTime is the time the sizing deadline counts from: the context value
+// sagesize:now (RFC 3339, for reproducible templates), else the clock; `cdk
+// deploy` synthesizes right before it deploys.
+func synthTime(a awscdk.App) (time.Time, error) {
+	v := contextString(a, "sagesize:now", "")
+	if v == "" {
+		return time.Now().UTC(), nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("-c sagesize:now=%s: want an RFC 3339 time such as 2026-01-01T00:00:00Z: %w", v, err)
+	}
+	return t.UTC(), nil
 }
 
 // contextString reads a string context value (-c key=value or cdk.json).

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
@@ -76,6 +77,10 @@ type Options struct {
 	// (main builds it from the Dockerfile; tests pass a registry image). A
 	// config's loadTest.image wins over it.
 	LoadgenImage awsecs.ContainerImage
+	// Now is the synthesis time, from which the sizing endpoint's deadline
+	// counts (main takes it from the context value sagesize:now, default
+	// the clock); required with sizing.
+	Now time.Time
 }
 
 // New adds the sagesize stacks for cfg to scope (normally the CDK App).
@@ -103,7 +108,12 @@ func New(scope constructs.Construct, cfg *config.Config, o *Options) (*Stacks, e
 		return nil, err
 	}
 	if cfg.Sizing != nil {
-		st.Sizing = addSizing(scope, cfg)
+		if o == nil || o.Now.IsZero() {
+			return nil, errors.New("the sizing endpoint's deadline counts from the synthesis time: set app.Options.Now (main: -c sagesize:now=2026-01-01T00:00:00Z or the clock)")
+		}
+		st.Sizing = addSizing(scope, cfg, o.Now)
+		// The idle alarm notifies the core stack's topic.
+		st.Sizing.AddStackDependency(st.Monitoring, jsii.String("the sizing endpoint's idle alarm notifies the alarm topic"))
 	}
 	if cfg.NeedsLoadTest() {
 		if err := addLoadTest(scope, cfg, o, st); err != nil {
@@ -128,13 +138,13 @@ func addShardStacks(scope constructs.Construct, cfg *config.Config, st *Stacks) 
 	st.Monitoring = core
 	// The core stack refers to its topic by Ref; other stacks name it by
 	// ARN, so that no stack exports a value that would pin the topic.
-	coreTopic, otherTopic := cfg.Notifications.TopicArn, cfg.Notifications.TopicArn
+	coreTopic, otherTopic := cfg.Notifications.TopicArn, topicArn(cfg)
 	if coreTopic == "" {
 		t := alarmtopic.New(core, jsii.String("AlarmTopic"), &alarmtopic.Props{
 			Prefix: cfg.Prefix(), TopicName: topicName(cfg), Emails: cfg.Notifications.Emails,
+			AlarmPatterns: alarmPatterns(cfg), Ephemeral: cfg.Release != "",
 		})
 		coreTopic = *t.Arn
-		otherTopic = *awscdk.Fn_Sub(jsii.String("arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:"+topicName(cfg)), nil)
 	}
 	awscdk.NewCfnOutput(core, jsii.String("AlarmTopicArn"), &awscdk.CfnOutputProps{
 		Value:       jsii.String(coreTopic),
@@ -214,8 +224,10 @@ func addOverview(scope constructs.Construct, cfg *config.Config, st *Stacks, end
 }
 
 // addSizing creates the sizing stack: the endpoint serving cfg.Sizing.Model
-// on every candidate, and outputs naming it and its variants.
-func addSizing(scope constructs.Construct, cfg *config.Config) awscdk.Stack {
+// on every candidate, its cost guard (deleted at now + the deadline, an idle
+// alarm that notifies), and outputs naming it and its variants, the
+// deadline and the cost per hour.
+func addSizing(scope constructs.Construct, cfg *config.Config, now time.Time) awscdk.Stack {
 	s := cfg.Sizing
 	variants := make([]endpoint.Variant, len(s.Candidates))
 	desc := make([]string, len(s.Candidates))
@@ -231,7 +243,48 @@ func addSizing(scope constructs.Construct, cfg *config.Config) awscdk.Stack {
 	out(loadplan.OutputEndpoint, "SageMaker endpoint of the sizing test", e.Endpoint.AttrEndpointName())
 	out(loadplan.OutputEndpointConfig, "Its endpoint configuration", e.Config.AttrEndpointConfigName())
 	out(loadplan.OutputVariants, "Production variants as name:instanceType:count, comma-separated", jsii.String(strings.Join(desc, ",")))
+	deadline := now.UTC().Add(s.DeadlineAfter()).Truncate(time.Second)
+	endpoint.NewGuard(stack, jsii.String("CostGuard"), &endpoint.GuardProps{
+		EndpointName: s.Endpoint, Variants: variants, Deadline: deadline,
+		IdleAlarmName: idleAlarmName(cfg), TopicArn: topicArn(cfg),
+	}).Schedule.Node().AddDependency(e.Endpoint)
+	out(loadplan.OutputDeadline, "When a schedule deletes the sizing endpoint (UTC)", jsii.String(deadline.Format(time.RFC3339)))
+	out(loadplan.OutputCostPerHour, "The candidates' on-demand price per hour in USD (catalogue price x instance count)", jsii.String(fmt.Sprintf("%.4f", endpoint.CostPerHour(variants))))
 	return stack
+}
+
+// alarmPatterns are the names of the alarms that may publish to the topic:
+// <prefix>-<resource>-* per monitored endpoint and notebook (their
+// composite and warning alarms), and the sizing endpoint's idle alarm
+// (its other alarms notify no one).
+func alarmPatterns(cfg *config.Config) []string {
+	var out []string
+	for i := range cfg.Endpoints {
+		e := &cfg.Endpoints[i]
+		if e.Sizing {
+			out = append(out, idleAlarmName(cfg))
+			continue
+		}
+		out = append(out, cfg.Prefix()+"-"+e.NameInResources()+"-*")
+	}
+	for _, n := range cfg.Notebooks {
+		out = append(out, cfg.Prefix()+"-"+n.Name+"-*")
+	}
+	return out
+}
+
+// idleAlarmName names the sizing endpoint's idle alarm.
+func idleAlarmName(cfg *config.Config) string {
+	return cfg.Prefix() + "-" + cfg.SizingEndpoint().NameInResources() + "-Idle"
+}
+
+// topicArn is the alarm topic's ARN as a stack other than the core one
+// names it: the configured topic, or the core stack's by its fixed name.
+func topicArn(cfg *config.Config) string {
+	if cfg.Notifications.TopicArn != "" {
+		return cfg.Notifications.TopicArn
+	}
+	return *awscdk.Fn_Sub(jsii.String("arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:"+topicName(cfg)), nil)
 }
 
 // addLoadTest creates the load-test stack and its outputs, which `sagesize
@@ -262,11 +315,16 @@ func addLoadTest(scope constructs.Construct, cfg *config.Config, o *Options, st 
 	name := cfg.LoadTestStackName()
 	stack := newStack(scope, cfg, name, fmt.Sprintf("load-test cluster and loadgen task for %d endpoint(s)", len(endpoints)))
 	st.LoadTest = stack
+	stop, err := lt.StopTimeout()
+	if err != nil {
+		return fmt.Errorf("loadTest.grace and loadTest.drain: %w", err) // config validation reports it first
+	}
 	l := loadtest.New(stack, jsii.String("LoadTest"), &loadtest.Props{
-		Endpoints: endpoints, Payloads: payloads, Namespace: metrics.NamespaceLoadTest, Image: image,
+		Endpoints: endpoints, Payloads: payloads, Namespace: metrics.NamespaceLoadTest, Image: image, ImageURI: lt.Image,
 		CPU: lt.CPU, MemoryMiB: lt.MemoryMiB, Architecture: lt.Architecture,
-		VpcID: lt.VpcID, SubnetIDs: lt.SubnetIDs, AssignPublicIP: lt.AssignPublicIP,
+		VpcID: lt.VpcID, SubnetIDs: lt.SubnetIDs, AssignPublicIP: lt.AssignPublicIP, PrivateSubnets: lt.PrivateSubnets,
 		ContainerInsights: lt.ContainerInsights, LogRetentionDays: lt.LogRetentionDays,
+		Grace: lt.GracePeriod(), Drain: lt.DrainPeriod(), StopTimeout: stop, Ephemeral: cfg.Release != "",
 	})
 	public := "DISABLED"
 	if l.AssignPublicIP {

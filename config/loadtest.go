@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"time"
 
 	"github.com/sagesize/sagesize/loadplan"
 )
@@ -34,6 +35,40 @@ type LoadTestInfra struct {
 	ContainerInsights bool `yaml:"containerInsights"`
 	// LogRetentionDays of the task log group; default 30.
 	LogRetentionDays int `yaml:"logRetentionDays"`
+	// Grace is how long loadgen lets requests in flight finish after
+	// SIGTERM or the plan's end, and Drain how long it then publishes its
+	// backlog; defaults loadplan.DefaultGrace and DefaultDrain. Together
+	// with loadplan.StopMargin they set the container's stop timeout, at
+	// most Fargate's 120 s.
+	Grace *Duration `yaml:"grace"`
+	Drain *Duration `yaml:"drain"`
+	// PrivateSubnets makes the VPC the stack creates private: isolated
+	// subnets (no internet route, no public IPs) with VPC endpoints for
+	// SageMaker Runtime, CloudWatch, CloudWatch Logs, ECR and S3, instead
+	// of public subnets. Only without vpcId.
+	PrivateSubnets bool `yaml:"privateSubnets"`
+}
+
+// GracePeriod is loadgen's grace period (Grace or loadplan.DefaultGrace).
+func (l *LoadTestInfra) GracePeriod() time.Duration {
+	if l.Grace == nil {
+		return loadplan.DefaultGrace
+	}
+	return l.Grace.Duration
+}
+
+// DrainPeriod is loadgen's drain period (Drain or loadplan.DefaultDrain).
+func (l *LoadTestInfra) DrainPeriod() time.Duration {
+	if l.Drain == nil {
+		return loadplan.DefaultDrain
+	}
+	return l.Drain.Duration
+}
+
+// StopTimeout is the loadgen container's stop timeout: grace + drain +
+// loadplan.StopMargin in whole seconds, or why it cannot be.
+func (l *LoadTestInfra) StopTimeout() (time.Duration, error) {
+	return loadplan.StopTimeout(l.GracePeriod(), l.DrainPeriod())
 }
 
 // EndpointLoadTest is one endpoint's load-test plan, run by `sagesize run`.
@@ -202,6 +237,12 @@ func (c *Config) validateLoadTest(add func(path, format string, args ...any)) {
 	ok := false
 	for _, d := range validLogRetention {
 		ok = ok || d == l.LogRetentionDays
+	}
+	if _, err := l.StopTimeout(); err != nil {
+		add("loadTest.grace", "%v: ECS kills loadgen when the stop timeout ends; shorten loadTest.grace or loadTest.drain", err)
+	}
+	if l.PrivateSubnets && l.VpcID != "" {
+		add("loadTest.privateSubnets", "applies to the VPC the stack creates; in vpcId %s give subnets with a route to AWS (NAT or VPC endpoints, see README)", l.VpcID)
 	}
 	if !ok {
 		add("loadTest.logRetentionDays", "must be one of CloudWatch Logs' periods (1, 3, 5, 7, 14, 30, 60, 90, 180, 365, ...), got %d", l.LogRetentionDays)

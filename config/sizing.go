@@ -44,6 +44,12 @@ type Sizing struct {
 	// another (the candidates share nothing but the endpoint, so parallel
 	// is faster and as exact, but needs tasks for all at once).
 	Parallel bool `yaml:"parallel"`
+	// Deadline is how long after `cdk deploy` the sizing endpoint may
+	// live: a schedule in the sizing stack deletes it then, whether or not
+	// anyone ran `cdk destroy`. Default the plan's length plus
+	// DefaultDeadlineSlack; at least the plan's length plus
+	// MinDeadlineSlack, at most MaxDeadline.
+	Deadline *Duration `yaml:"deadline"`
 }
 
 // Candidate is one instance type under test.
@@ -105,6 +111,14 @@ const (
 	DefaultSizingWarmup          = time.Minute
 	DefaultSizingMaxErrorPercent = 1.0
 	DefaultSizingHeadroomPercent = 30.0
+	// DefaultDeadlineSlack is added to the plan's length for the default
+	// deadline: endpoint creation, retries, the report.
+	DefaultDeadlineSlack = 2 * time.Hour
+	// MinDeadlineSlack is the least a deadline may leave beyond the plan
+	// (creating an endpoint takes about 10 minutes).
+	MinDeadlineSlack = 30 * time.Minute
+	// MaxDeadline bounds a sizing endpoint's life.
+	MaxDeadline = 7 * 24 * time.Hour
 	// maxSizingSteps bounds a candidate's plan (steps × step duration is
 	// the test's length, and the endpoint is billed meanwhile).
 	maxSizingSteps = 30
@@ -221,6 +235,30 @@ func (c *Config) SizingTasks(i int) int {
 
 // PeakRate is candidate i's highest step rate (0 when its plan is invalid).
 func (s *Sizing) PeakRate(i int) float64 { return s.CandidatePlan(i).Peak() }
+
+// Length is how long the sizing plan runs: every candidate's plan one
+// after another, or the longest of them when Parallel.
+func (s *Sizing) Length() time.Duration {
+	var total time.Duration
+	for i := range s.Candidates {
+		d := s.CandidatePlan(i).Duration()
+		if s.Parallel {
+			total = max(total, d)
+		} else {
+			total += d
+		}
+	}
+	return total
+}
+
+// DeadlineAfter is how long after deployment the sizing endpoint is
+// deleted: Deadline, or the plan's length plus DefaultDeadlineSlack.
+func (s *Sizing) DeadlineAfter() time.Duration {
+	if s.Deadline != nil {
+		return s.Deadline.Duration
+	}
+	return s.Length() + DefaultDeadlineSlack
+}
 
 // SizingErrorBound is the largest accepted error rate as a fraction
 // (MaxErrorPercent converted once, by metrics.Fraction).
@@ -353,6 +391,19 @@ func (c *Config) validateSizing(e *Endpoint, endpointIndex map[string]int, add f
 		add(p+".headroom", "must be from 0%% to below 100%%, got %s", h)
 	}
 	c.validateSizingPlan(add)
+	validateDeadline(s, add)
+}
+
+// validateDeadline checks sizing.deadline against the plan's length and
+// MaxDeadline.
+func validateDeadline(s *Sizing, add func(path, format string, args ...any)) {
+	d, length := s.DeadlineAfter(), s.Length()
+	switch {
+	case d > MaxDeadline:
+		add("sizing.deadline", "is %v; a sizing endpoint lives at most %v (7 days): give a shorter deadline or shorten the plan", d, MaxDeadline)
+	case d < length+MinDeadlineSlack:
+		add("sizing.deadline", "is %v; the plan runs %v and the endpoint takes minutes to create: give at least %v (the plan + %v)", d, length, length+MinDeadlineSlack, MinDeadlineSlack)
+	}
 }
 
 func (c *Config) validateSizingPlan(add func(path, format string, args ...any)) {

@@ -220,3 +220,40 @@ func TestSizing_TasksOverCapacity(t *testing.T) {
 		t.Errorf("Load error:\n got: %s\nwant: %s", got, want)
 	}
 }
+
+// The deadline defaults to the plan's length plus two hours, counts the
+// candidates one after another (or the longest when parallel), and is
+// bounded by the plan and by seven days.
+func TestSizing_Deadline(t *testing.T) {
+	c, err := Load(writeConfig(t, goodSizing), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 5 steps and 13 steps of 3m, one candidate after the other.
+	if got, want := c.Sizing.Length(), 54*time.Minute; got != want {
+		t.Errorf("Length() = %v; want %v", got, want)
+	}
+	if got, want := c.Sizing.DeadlineAfter(), 54*time.Minute+2*time.Hour; got != want {
+		t.Errorf("DeadlineAfter() = %v; want the plan + 2h = %v", got, want)
+	}
+	c.Sizing.Parallel = true
+	if got, want := c.Sizing.Length(), 39*time.Minute; got != want {
+		t.Errorf("parallel Length() = %v; want the longest candidate, %v", got, want)
+	}
+
+	c, err = Load(writeConfig(t, goodSizing+"  deadline: 6h\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Sizing.DeadlineAfter(); got != 6*time.Hour {
+		t.Errorf("DeadlineAfter() = %v; want the configured 6h", got)
+	}
+	for deadline, want := range map[string]string{
+		"1h":   "sagesize.yaml: sizing.deadline: is 1h0m0s; the plan runs 54m0s and the endpoint takes minutes to create: give at least 1h24m0s (the plan + 30m0s)",
+		"170h": "sagesize.yaml: sizing.deadline: is 170h0m0s; a sizing endpoint lives at most 168h0m0s (7 days): give a shorter deadline or shorten the plan",
+	} {
+		if got := loadErr(t, goodSizing+"  deadline: "+deadline+"\n"); got != want {
+			t.Errorf("deadline %s:\n got: %s\nwant: %s", deadline, got, want)
+		}
+	}
+}

@@ -19,3 +19,13 @@ const (
 	OutputEndpointConfig = "EndpointConfig"
 	OutputVariants       = "Variants" // name:instanceType:count, comma-separated
 )
+
+// Outputs of the sizing stack's cost guard.
+const (
+	// OutputDeadline is when a schedule deletes the sizing endpoint, UTC
+	// (RFC 3339, e.g. 2026-01-01T02:54:00Z).
+	OutputDeadline = "Deadline"
+	// OutputCostPerHour is the candidates' price per hour in USD (price ×
+	// instance count, summed, from the catalogue), e.g. "2.2500".
+	OutputCostPerHour = "CostPerHour"
+)

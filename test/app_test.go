@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
@@ -30,6 +31,11 @@ func TestMain(m *testing.M) {
 	jsii.Close()
 	os.Exit(code)
 }
+
+// synthNow is the synthesis time of every test app, as -c
+// sagesize:now=2026-01-01T00:00:00Z gives it: the sizing deadline counts
+// from it, so that the goldens do not change with the clock.
+var synthNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // The example configs, by short name.
 var examples = map[string]string{
@@ -85,7 +91,7 @@ func synthConfig(t *testing.T, cfg *config.Config, outdir string, packs ...awscd
 		props.Outdir = jsii.String(outdir)
 	}
 	a := awscdk.NewApp(props)
-	stacks, err := app.New(a, cfg, &app.Options{LoadgenImage: awsecs.ContainerImage_FromRegistry(jsii.String("sagesize/loadgen:test"), nil)})
+	stacks, err := app.New(a, cfg, &app.Options{LoadgenImage: awsecs.ContainerImage_FromRegistry(jsii.String("sagesize/loadgen:test"), nil), Now: synthNow})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -500,21 +500,6 @@ func guardExemptions() []guardExemption {
 					strings.HasPrefix(id, "CustomVpcRestrictDefaultSGCustomResourceProviderHandler")
 			},
 		},
-		{
-			rule: "kms_create_grant_aws_service_check", // CT.KMS.PR.3
-			reason: "the keys' policies (the alarm topic's key, a created notebook's volume key, the load-test logs' key, a sizing endpoint's volume key) give " +
-				"kms:* to the account root, as the CDK does by default, and no explicit Deny of " +
-				"kms:CreateGrant for non-AWS-service callers; adding that statement changes the key " +
-				"policies and needs its own review (follow-up), the account's IAM still governs who may create grants",
-			applies: func(s *synthesized, id string) bool {
-				for _, tmpl := range append([]map[string]any{s.json}, values(s.others)...) {
-					if resourceType(tmpl, id) == "AWS::KMS::Key" {
-						return true
-					}
-				}
-				return false
-			},
-		},
 	}
 }
 

@@ -67,13 +67,40 @@ func TestApp_ContextAndBadConfig(t *testing.T) {
 		t.Errorf("alarms = %v; want the SLO alarm with the release in its name", got)
 	}
 
+	// The sizing deadline counts from -c sagesize:now, so that a synth is
+	// reproducible; a malformed time is refused by name.
+	sizing, err := os.ReadFile(examples["sizing"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	sizingPath := filepath.Join(dir, "sizing.yaml")
+	withImage := strings.Replace(string(sizing), "loadTest:\n", "loadTest:\n  image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/loadgen:v1\n", 1)
+	if err := os.WriteFile(sizingPath, []byte(withImage), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	now := filepath.Join(dir, "now")
+	if stderr, code := runApp(t, bin, now, `{"config":"`+sizingPath+`","release":"v42","sagesize:now":"2026-03-01T10:00:00Z"}`); code != 0 {
+		t.Fatalf("sizing with sagesize:now: exit %d\n%s", code, stderr)
+	}
+	raw, err := os.ReadFile(filepath.Join(now, "churn-xgb-v42-sizing.template.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), `"Value": "2026-03-01T14:06:00Z"`) || !strings.Contains(string(raw), `"at(2026-03-01T14:06:00)"`) {
+		t.Errorf("sizing template lacks the deadline 2026-03-01T10:00:00Z + 4h6m in its output and schedule")
+	}
+	stderr, code := runApp(t, bin, filepath.Join(dir, "badnow"), `{"config":"`+sizingPath+`","sagesize:now":"tomorrow"}`)
+	if want := "-c sagesize:now=tomorrow: want an RFC 3339 time such as 2026-01-01T00:00:00Z"; code == 0 || !strings.Contains(stderr, want) {
+		t.Errorf("sagesize:now=tomorrow: exit %d, stderr %q; want an error containing %q", code, stderr, want)
+	}
+
 	bad := filepath.Join(dir, "bad.yaml")
 	content := "project: fraud\nendpoints:\n  - name: fraud_detector\n    variants: [{instanceType: ml.m5.large}]\n    slo: {latency: 100ms}\n"
 	if err := os.WriteFile(bad, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "bad")
-	stderr, code := runApp(t, bin, out, `{"config":"`+bad+`"}`)
+	stderr, code = runApp(t, bin, out, `{"config":"`+bad+`"}`)
 	if code == 0 {
 		t.Fatalf("bad config exited 0; stderr:\n%s", stderr)
 	}

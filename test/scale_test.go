@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsecs"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/sagesize/sagesize/app"
@@ -40,7 +41,7 @@ func TestScale_300EndpointsStayWithinEveryLimit(t *testing.T) {
 	cfg := fleetConfig(t, 300)
 	out := t.TempDir()
 	a := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false), Outdir: jsii.String(out)})
-	stacks, err := app.New(a, cfg, &app.Options{LoadgenImage: awsecs.ContainerImage_FromRegistry(jsii.String("sagesize/loadgen:test"), nil)})
+	stacks, err := app.New(a, cfg, &app.Options{LoadgenImage: awsecs.ContainerImage_FromRegistry(jsii.String("sagesize/loadgen:test"), nil), Now: synthNow})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,6 +95,24 @@ func TestScale_300EndpointsStayWithinEveryLimit(t *testing.T) {
 	if dashboards < 303 {
 		t.Errorf("found %d dashboards; want 300 endpoint dashboards and the overview pages", dashboards)
 	}
+	checkTopicPolicySize(t, *assertions.Template_FromStack(stacks.Monitoring, nil).ToJSON())
+}
+
+// checkTopicPolicySize asserts that the alarm topic's policy, with its
+// ARNs resolved in the longest partition and region names, stays within
+// SNS's 30 KB, and still names the monitored endpoints one by one.
+func checkTopicPolicySize(t *testing.T, tmpl map[string]any) {
+	t.Helper()
+	pol := tmpl["Resources"].(map[string]any)["AlarmTopicPolicy"].(map[string]any)["Properties"].(map[string]any)["PolicyDocument"]
+	b, _ := json.Marshal(pol)
+	resolved := strings.NewReplacer("${AWS::Partition}", "aws-us-gov", "${AWS::Region}", "ap-southeast-3", "${AWS::AccountId}", "123456789012").Replace(string(b))
+	if len(resolved) > 30*1024 {
+		t.Errorf("the alarm topic policy takes %d bytes resolved; SNS allows 30 KB", len(resolved))
+	}
+	if n := strings.Count(resolved, ":alarm:fleet-"); n != 300 {
+		t.Errorf("the alarm topic policy has %d alarm patterns (%d bytes); want one per endpoint, 300", n, len(resolved))
+	}
+	t.Logf("alarm topic policy of 300 endpoints: %d bytes resolved (limit %d)", len(resolved), 30*1024)
 }
 
 // checkDashboardLimits asserts CloudWatch's widget and metric limits.

@@ -2,6 +2,7 @@ package test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -234,6 +235,15 @@ func TestSizing_KeyWithoutLocalStorage(t *testing.T) {
 	if key["EnableKeyRotation"] != true {
 		t.Errorf("key rotation %v; want true", key["EnableKeyRotation"])
 	}
+	if kp, _ := json.Marshal(key["KeyPolicy"]); !strings.Contains(string(kp), `"Action":"kms:CreateGrant","Condition":{"BoolIfExists":{"aws:PrincipalIsAWSService":"false","kms:GrantIsForAWSResource":"false"}},"Effect":"Deny"`) {
+		t.Errorf("key policy %s; want kms:CreateGrant denied unless for an AWS resource", kp)
+	}
+	// A per-release alarm topic's key goes with the stack, after 7 days.
+	topicKey := s.json["Resources"].(map[string]any)["AlarmTopicKey"].(map[string]any)
+	if topicKey["DeletionPolicy"] != "Delete" || topicKey["Properties"].(map[string]any)["PendingWindowInDays"] != 7.0 {
+		t.Errorf("release r1's alarm topic key: DeletionPolicy %v, pending window %v; want Delete after 7 days",
+			topicKey["DeletionPolicy"], topicKey["Properties"].(map[string]any)["PendingWindowInDays"])
+	}
 	if k, _ := json.Marshal(p["KmsKeyId"]); string(k) != `{"Fn::GetAtt":["`+keyID+`","Arn"]}` {
 		t.Errorf("KmsKeyId %s; want the ARN of the stack's key %s", k, keyID)
 	}
@@ -327,6 +337,9 @@ func TestSizing_AlarmsNotifyNoOne(t *testing.T) {
 	for _, typ := range []string{"AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm"} {
 		for _, r := range s.allResources(typ) {
 			p := r["Properties"].(map[string]any)
+			if p["AlarmName"] == "churn-xgb-sizing-Idle" {
+				continue // the cost guard's alarm notifies on purpose (TestSizing_CostGuard)
+			}
 			names = append(names, p["AlarmName"].(string))
 			for _, k := range []string{"AlarmActions", "OKActions", "InsufficientDataActions"} {
 				if v, ok := p[k]; ok {
@@ -354,5 +367,79 @@ func TestSizing_AlarmsNotifyNoOne(t *testing.T) {
 		if !strings.Contains(string(body), n) {
 			t.Errorf("the sizing dashboard lacks %q", n)
 		}
+	}
+}
+
+// The sizing endpoint's cost guard, enforced without a laptop: a one-time
+// schedule deletes the endpoint at synthesis time + the deadline (plan +
+// 2h), as a role that may delete only that endpoint; an idle alarm over
+// every variant notifies the alarm topic; outputs give the deadline and the
+// cost per hour.
+func TestSizing_CostGuard(t *testing.T) {
+	s := synth(t, "sizing")
+	tmpl := sizingTemplate(t, s)
+
+	sched := onlyResource(t, tmpl, "AWS::Scheduler::Schedule")["Properties"].(map[string]any)
+	// 3 candidates × 10 steps + 12 steps of 3m = 2h6m; + 2h.
+	if got, want := sched["ScheduleExpression"], "at(2026-01-01T04:06:00)"; got != want {
+		t.Errorf("ScheduleExpression %v; want %s (synthNow + plan 2h6m + 2h)", got, want)
+	}
+	if sched["ScheduleExpressionTimezone"] != "UTC" || sched["State"] != "ENABLED" {
+		t.Errorf("schedule timezone %v, state %v; want UTC, ENABLED", sched["ScheduleExpressionTimezone"], sched["State"])
+	}
+	target, _ := json.Marshal(sched["Target"])
+	for _, want := range []string{
+		`"Arn":{"Fn::Sub":"arn:${AWS::Partition}:scheduler:::aws-sdk:sagemaker:deleteEndpoint"}`,
+		`"Input":"{\"EndpointName\":\"churn-xgb-sizing\"}"`,
+	} {
+		if !strings.Contains(string(target), want) {
+			t.Errorf("schedule target %s lacks %s", target, want)
+		}
+	}
+
+	role := onlyResource(t, tmpl, "AWS::IAM::Role")["Properties"].(map[string]any)
+	trust, _ := json.Marshal(role["AssumeRolePolicyDocument"])
+	for _, want := range []string{`"Service":"scheduler.amazonaws.com"`, `"aws:SourceAccount":{"Ref":"AWS::AccountId"}`, `:schedule-group/default"}`} {
+		if !strings.Contains(string(trust), want) {
+			t.Errorf("schedule role trust %s lacks %s", trust, want)
+		}
+	}
+	pol := onlyResource(t, tmpl, "AWS::IAM::Policy")["Properties"].(map[string]any)
+	stmts := anySlice(pol["PolicyDocument"].(map[string]any)["Statement"])
+	got, _ := json.Marshal(stmts)
+	if len(stmts) != 1 || !strings.Contains(string(got), `"Action":"sagemaker:DeleteEndpoint"`) ||
+		!strings.Contains(string(got), `"Resource":{"Fn::Sub":"arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:endpoint/churn-xgb-sizing"}`) {
+		t.Errorf("schedule role may %s; want only sagemaker:DeleteEndpoint on the sizing endpoint", got)
+	}
+
+	alarm := onlyResource(t, tmpl, "AWS::CloudWatch::Alarm")["Properties"].(map[string]any)
+	if alarm["AlarmName"] != "churn-xgb-sizing-Idle" || alarm["TreatMissingData"] != "breaching" ||
+		alarm["ComparisonOperator"] != "LessThanThreshold" || alarm["Threshold"] != 1.0 {
+		t.Errorf("idle alarm %v: missing data %v, %v %v; want churn-xgb-sizing-Idle, breaching, < 1",
+			alarm["AlarmName"], alarm["TreatMissingData"], alarm["ComparisonOperator"], alarm["Threshold"])
+	}
+	if a, _ := json.Marshal(alarm["AlarmActions"]); string(a) != `[{"Fn::Sub":"arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:churn-xgb-alarms"}]` {
+		t.Errorf("idle alarm actions %s; want the alarm topic", a)
+	}
+	metrics, _ := json.Marshal(alarm["Metrics"])
+	for _, v := range s.cfg.Sizing.Candidates {
+		if !strings.Contains(string(metrics), `{"Name":"VariantName","Value":"`+v.Name+`"}`) {
+			t.Errorf("idle alarm metrics %s lack variant %s", metrics, v.Name)
+		}
+	}
+	if !strings.Contains(string(metrics), `"Expression":"SUM(METRICS())"`) || strings.Count(string(metrics), `"Period":3600`) != 4 {
+		t.Errorf("idle alarm metrics %s; want the hourly Invocations sum of the 4 variants", metrics)
+	}
+
+	outs := tmpl["Outputs"].(map[string]any)
+	if v := outs["Deadline"].(map[string]any)["Value"]; v != "2026-01-01T04:06:00Z" {
+		t.Errorf("Deadline output %v; want 2026-01-01T04:06:00Z", v)
+	}
+	var cost float64
+	for _, c := range s.cfg.Sizing.Candidates {
+		cost += c.Instance.PricePerHour * float64(c.Count())
+	}
+	if v := outs["CostPerHour"].(map[string]any)["Value"]; v != fmt.Sprintf("%.4f", cost) || cost < 2 || cost > 3 {
+		t.Errorf("CostPerHour output %v; want %.4f (about $2.25 for the example's four candidates)", v, cost)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/sagesize/sagesize/catalog"
+	"github.com/sagesize/sagesize/internal/keypolicy"
 	"github.com/sagesize/sagesize/internal/nagsuppress"
 )
 
@@ -132,6 +133,7 @@ func newKey(scope constructs.Construct, endpointName string) awskms.CfnKey {
 					"Sid": "AccountAdministers", "Effect": "Allow", "Action": "kms:*", "Resource": "*",
 					"Principal": map[string]any{"AWS": map[string]any{"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
 				},
+				keypolicy.DenyGrantsNotForAWSResources(),
 			},
 		},
 	})

@@ -7,7 +7,9 @@ package loadtest
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
@@ -17,6 +19,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/sagesize/sagesize/internal/keypolicy"
 	"github.com/sagesize/sagesize/internal/nagsuppress"
 	"github.com/sagesize/sagesize/loadplan"
 )
@@ -39,19 +42,34 @@ type Props struct {
 	// Image is the loadgen container image (an asset built from the
 	// Dockerfile, or a registry image).
 	Image awsecs.ContainerImage
+	// ImageURI is the registry URI of Image when it is a registry image;
+	// a private ECR image (see ParseECRImage) gets pull permission on the
+	// execution role.
+	ImageURI string
 	// CPU (units) and MemoryMiB of a task; Architecture arm64 or x86_64.
 	CPU, MemoryMiB int
 	Architecture   string
 	// VpcID and SubnetIDs name an existing VPC; empty creates one.
 	VpcID     string
 	SubnetIDs []string
-	// AssignPublicIP for tasks in an existing VPC (a created VPC has only
-	// public subnets, so its tasks always get public IPs).
+	// AssignPublicIP for tasks in an existing VPC (a created VPC has public
+	// subnets, whose tasks always get public IPs, unless PrivateSubnets).
 	AssignPublicIP bool
+	// PrivateSubnets makes a created VPC's subnets isolated, with VPC
+	// endpoints for every AWS API the tasks call.
+	PrivateSubnets bool
 	// ContainerInsights turns on Container Insights.
 	ContainerInsights bool
 	// LogRetentionDays of the task and flow log groups.
 	LogRetentionDays int
+	// Grace and Drain are loadgen's stop periods (LOADGEN_GRACE,
+	// LOADGEN_DRAIN); StopTimeout, the container's stop timeout, holds
+	// both (loadplan.StopTimeout).
+	Grace, Drain, StopTimeout time.Duration
+	// Ephemeral marks a per-release stack: its log groups are deleted with
+	// it and its log key is scheduled for deletion after 7 days, rather
+	// than retained.
+	Ephemeral bool
 }
 
 // LoadTest is the created infrastructure.
@@ -73,31 +91,66 @@ type LoadTest struct {
 func New(scope constructs.Construct, id *string, p *Props) *LoadTest {
 	l := &LoadTest{Construct: constructs.NewConstruct(scope, id)}
 	retention := awslogs.RetentionDays(retentionName(p.LogRetentionDays))
-	logKey := l.newLogKey()
+	logKey := l.newLogKey(p.Ephemeral)
 	vpcID := p.VpcID
 	l.Subnets, l.AssignPublicIP = p.SubnetIDs, p.AssignPublicIP
+	var vpc awsec2.Vpc
 	if vpcID == "" {
-		// A created VPC has only public subnets, so its tasks need public IPs.
-		vpcID, l.Subnets = l.newVpc(retention, logKey)
-		l.AssignPublicIP = true
+		vpc = l.newVpc(p, retention, logKey)
+		vpcID, l.Subnets = *vpc.VpcId(), subnetIDs(vpc, p.PrivateSubnets)
+		// Public subnets reach AWS only through public IPs; isolated ones
+		// through the VPC endpoints.
+		l.AssignPublicIP = !p.PrivateSubnets
 	}
 	l.SecurityGroup = l.newSecurityGroup(vpcID)
+	if vpc != nil && p.PrivateSubnets {
+		l.addEndpoints(vpc)
+	}
 	l.Cluster = l.newCluster(p.ContainerInsights)
 	l.TaskRole = l.newTaskRole(p)
 	l.TaskDefinition = l.newTaskDefinition(p, l.TaskRole)
-	l.LogGroup = awslogs.NewLogGroup(l.Construct, jsii.String("Logs"), &awslogs.LogGroupProps{Retention: retention, EncryptionKey: logKey})
+	l.LogGroup = awslogs.NewLogGroup(l.Construct, jsii.String("Logs"), &awslogs.LogGroupProps{
+		Retention: retention, EncryptionKey: logKey, RemovalPolicy: removal(p.Ephemeral),
+	})
 	l.addContainer(p)
+	l.grantImagePull(p.ImageURI)
 	l.suppressTaskDefinitionFindings()
 	return l
 }
 
+// removal is the removal policy of the stack's logs and log key: destroyed
+// with a per-release (ephemeral) stack, retained otherwise.
+func removal(ephemeral bool) awscdk.RemovalPolicy {
+	if ephemeral {
+		return awscdk.RemovalPolicy_DESTROY
+	}
+	return awscdk.RemovalPolicy_RETAIN
+}
+
+// ecsTasks is the ECS tasks service principal, limited to this account
+// (aws:SourceAccount) and, when sourceArn, to ECS resources of this account
+// and region (aws:SourceArn).
+func ecsTasks(sourceArn bool) awsiam.IPrincipal {
+	cond := map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": awscdk.Aws_ACCOUNT_ID()}}
+	if sourceArn {
+		cond["ArnLike"] = map[string]any{"aws:SourceArn": awscdk.Fn_Sub(jsii.String("arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*"), nil)}
+	}
+	return awsiam.NewServicePrincipal(jsii.String("ecs-tasks.amazonaws.com"), &awsiam.ServicePrincipalOpts{Conditions: &cond})
+}
+
 // newLogKey creates the key that encrypts the task and flow logs, which
 // CloudWatch Logs in this region may use for log groups of this account.
-func (l *LoadTest) newLogKey() awskms.Key {
-	logKey := awskms.NewKey(l.Construct, jsii.String("LogKey"), &awskms.KeyProps{
+func (l *LoadTest) newLogKey(ephemeral bool) awskms.Key {
+	props := &awskms.KeyProps{
 		Description:       jsii.String("Encrypts the sagesize load-test log groups"),
 		EnableKeyRotation: jsii.Bool(true),
-	})
+		RemovalPolicy:     removal(ephemeral),
+	}
+	if ephemeral {
+		props.PendingWindow = awscdk.Duration_Days(jsii.Number(7)) // the shortest KMS allows
+	}
+	logKey := awskms.NewKey(l.Construct, jsii.String("LogKey"), props)
+	logKey.AddToResourcePolicy(awsiam.PolicyStatement_FromJson(keypolicy.DenyGrantsNotForAWSResources()), jsii.Bool(false))
 	logKey.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Sid:        jsii.String("AllowCloudWatchLogs"),
 		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(awscdk.Fn_Sub(jsii.String("logs.${AWS::Region}.amazonaws.com"), nil), nil)},
@@ -110,26 +163,103 @@ func (l *LoadTest) newLogKey() awskms.Key {
 	return logKey
 }
 
-// newVpc creates a VPC of public subnets in two AZs, with no NAT gateway and
-// a flow log of rejected traffic, and returns its id and subnet ids.
-func (l *LoadTest) newVpc(retention awslogs.RetentionDays, logKey awskms.IKey) (vpcID string, subnets []string) {
+// newVpc creates a VPC in two AZs with no NAT gateway and a flow log of
+// rejected traffic: public subnets, or isolated ones when p.PrivateSubnets.
+func (l *LoadTest) newVpc(p *Props, retention awslogs.RetentionDays, logKey awskms.IKey) awsec2.Vpc {
+	subnetType := awsec2.SubnetType_PUBLIC
+	if p.PrivateSubnets {
+		subnetType = awsec2.SubnetType_PRIVATE_ISOLATED
+	}
 	vpc := awsec2.NewVpc(l.Construct, jsii.String("Vpc"), &awsec2.VpcProps{
 		MaxAzs:      jsii.Number(2),
-		NatGateways: jsii.Number(0), // public subnets only: no NAT gateway to pay for
+		NatGateways: jsii.Number(0), // no NAT gateway to pay for
 		SubnetConfiguration: &[]*awsec2.SubnetConfiguration{{
-			Name: jsii.String("loadgen"), SubnetType: awsec2.SubnetType_PUBLIC, CidrMask: jsii.Number(24),
+			Name: jsii.String("loadgen"), SubnetType: subnetType, CidrMask: jsii.Number(24),
 		}},
 		RestrictDefaultSecurityGroup: jsii.Bool(true),
 	})
-	flowLogs := awslogs.NewLogGroup(l.Construct, jsii.String("FlowLogs"), &awslogs.LogGroupProps{Retention: retention, EncryptionKey: logKey})
+	flowLogs := awslogs.NewLogGroup(l.Construct, jsii.String("FlowLogs"), &awslogs.LogGroupProps{
+		Retention: retention, EncryptionKey: logKey, RemovalPolicy: removal(p.Ephemeral),
+	})
+	// The flow-log role, trusted only by this account's flow logs.
+	role := awsiam.NewRole(l.Construct, jsii.String("FlowLogRole"), &awsiam.RoleProps{
+		AssumedBy: awsiam.NewServicePrincipal(jsii.String("vpc-flow-logs.amazonaws.com"), &awsiam.ServicePrincipalOpts{Conditions: &map[string]any{
+			"StringEquals": map[string]any{"aws:SourceAccount": awscdk.Aws_ACCOUNT_ID()},
+			"ArnLike":      map[string]any{"aws:SourceArn": awscdk.Fn_Sub(jsii.String("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-flow-log/*"), nil)},
+		}}),
+		Description: jsii.String("sagesize load-test VPC flow log: write rejected traffic to its log group"),
+	})
 	vpc.AddFlowLog(jsii.String("FlowLog"), &awsec2.FlowLogOptions{
-		Destination: awsec2.FlowLogDestination_ToCloudWatchLogs(flowLogs, nil),
+		Destination: awsec2.FlowLogDestination_ToCloudWatchLogs(flowLogs, role),
 		TrafficType: awsec2.FlowLogTrafficType_REJECT,
 	})
-	for _, s := range *vpc.PublicSubnets() {
-		subnets = append(subnets, *s.SubnetId())
+	return vpc
+}
+
+// subnetIDs are the ids of vpc's public or, when private, isolated subnets.
+func subnetIDs(vpc awsec2.Vpc, private bool) []string {
+	subnets := vpc.PublicSubnets()
+	if private {
+		subnets = vpc.IsolatedSubnets()
 	}
-	return *vpc.VpcId(), subnets
+	var ids []string
+	for _, s := range *subnets {
+		ids = append(ids, *s.SubnetId())
+	}
+	return ids
+}
+
+// interfaceEndpoints are the AWS APIs a task in an isolated subnet calls,
+// each through an interface VPC endpoint: InvokeEndpoint, PutMetricData,
+// the awslogs driver, and the image pull (ECR's API and registry; its layers
+// come from S3, through the gateway endpoint).
+var interfaceEndpoints = []struct{ id, service string }{
+	{"SageMakerRuntime", "sagemaker.runtime"},
+	{"CloudWatch", "monitoring"},
+	{"Logs", "logs"},
+	{"EcrApi", "ecr.api"},
+	{"EcrDkr", "ecr.dkr"},
+}
+
+// addEndpoints adds to vpc the interface endpoints of interfaceEndpoints,
+// with private DNS, in the isolated subnets, behind a security group that
+// admits HTTPS from the tasks' security group only; and an S3 gateway
+// endpoint on the isolated subnets' route tables.
+func (l *LoadTest) addEndpoints(vpc awsec2.Vpc) {
+	sg := awsec2.NewCfnSecurityGroup(l.Construct, jsii.String("EndpointSecurityGroup"), &awsec2.CfnSecurityGroupProps{
+		GroupDescription: jsii.String("sagesize VPC endpoints: HTTPS from the loadgen tasks only"),
+		VpcId:            vpc.VpcId(),
+		SecurityGroupIngress: &[]any{&awsec2.CfnSecurityGroup_IngressProperty{
+			IpProtocol: jsii.String("tcp"), FromPort: jsii.Number(443), ToPort: jsii.Number(443),
+			SourceSecurityGroupId: l.SecurityGroup.AttrGroupId(), Description: jsii.String("HTTPS from the loadgen tasks"),
+		}},
+		// No outbound rule needed: an endpoint only answers.
+		SecurityGroupEgress: &[]any{&awsec2.CfnSecurityGroup_EgressProperty{
+			IpProtocol: jsii.String("icmp"), FromPort: jsii.Number(252), ToPort: jsii.Number(86),
+			CidrIp: jsii.String("255.255.255.255/32"), Description: jsii.String("Disallow all traffic"),
+		}},
+	})
+	subnets := subnetIDs(vpc, true)
+	for _, e := range interfaceEndpoints {
+		awsec2.NewCfnVPCEndpoint(l.Construct, jsii.String("Endpoint"+e.id), &awsec2.CfnVPCEndpointProps{
+			VpcId:             vpc.VpcId(),
+			VpcEndpointType:   jsii.String("Interface"),
+			ServiceName:       awscdk.Fn_Sub(jsii.String("com.amazonaws.${AWS::Region}."+e.service), nil),
+			PrivateDnsEnabled: jsii.Bool(true),
+			SubnetIds:         anyStrings(subnets),
+			SecurityGroupIds:  &[]any{sg.AttrGroupId()},
+		})
+	}
+	var tables []any
+	for _, s := range *vpc.IsolatedSubnets() {
+		tables = append(tables, s.RouteTable().RouteTableId())
+	}
+	awsec2.NewCfnVPCEndpoint(l.Construct, jsii.String("EndpointS3"), &awsec2.CfnVPCEndpointProps{
+		VpcId:           vpc.VpcId(),
+		VpcEndpointType: jsii.String("Gateway"),
+		ServiceName:     awscdk.Fn_Sub(jsii.String("com.amazonaws.${AWS::Region}.s3"), nil),
+		RouteTableIds:   &tables,
+	})
 }
 
 // newSecurityGroup creates the tasks' security group in vpcID: no inbound
@@ -169,7 +299,7 @@ func (l *LoadTest) newCluster(insights bool) awsecs.CfnCluster {
 // publish to p's namespace and read p's payload objects.
 func (l *LoadTest) newTaskRole(p *Props) awsiam.Role {
 	role := awsiam.NewRole(l.Construct, jsii.String("TaskRole"), &awsiam.RoleProps{
-		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("ecs-tasks.amazonaws.com"), nil),
+		AssumedBy:   ecsTasks(true),
 		Description: jsii.String("sagesize loadgen: invoke the configured endpoints, publish load-test metrics, read payloads"),
 	})
 	arns := endpointArns(awscdk.Stack_Of(l.Construct), p.Endpoints)
@@ -221,7 +351,15 @@ func (l *LoadTest) newTaskDefinition(p *Props, role awsiam.IRole) awsecs.Fargate
 	if p.Architecture == "x86_64" {
 		arch = awsecs.CpuArchitecture_X86_64()
 	}
+	// The execution role (image pull, logs), trusted only by this
+	// account's tasks. ECS documents aws:SourceArn for task roles; the
+	// execution role keeps to aws:SourceAccount.
+	exec := awsiam.NewRole(l.Construct, jsii.String("ExecutionRole"), &awsiam.RoleProps{
+		AssumedBy:   ecsTasks(false),
+		Description: jsii.String("sagesize loadgen task execution: pull the image, write the task logs"),
+	})
 	return awsecs.NewFargateTaskDefinition(l.Construct, jsii.String("TaskDefinition"), &awsecs.FargateTaskDefinitionProps{
+		ExecutionRole:   exec,
 		Cpu:             jsii.Number(p.CPU),
 		MemoryLimitMiB:  jsii.Number(p.MemoryMiB),
 		RuntimePlatform: &awsecs.RuntimePlatform{CpuArchitecture: arch, OperatingSystemFamily: awsecs.OperatingSystemFamily_LINUX()},
@@ -240,16 +378,72 @@ func (l *LoadTest) addContainer(p *Props) {
 		MemoryLimitMiB:         jsii.Number(p.MemoryMiB), // a hard limit: the task's memory
 		ReadonlyRootFilesystem: jsii.Bool(true),
 		User:                   jsii.String(nonRootUID),
-		// loadgen's grace (15 s) plus a last publish fits in 30 s.
-		StopTimeout: awscdk.Duration_Seconds(jsii.Number(30)),
+		// ECS sends SIGKILL this long after SIGTERM: loadgen's grace and
+		// drain fit in it, with loadplan.StopMargin to write the summary.
+		StopTimeout: awscdk.Duration_Seconds(jsii.Number(p.StopTimeout.Seconds())),
 		Logging:     awsecs.LogDrivers_AwsLogs(&awsecs.AwsLogDriverProps{LogGroup: l.LogGroup, StreamPrefix: jsii.String("loadgen")}),
 		Environment: &map[string]*string{
+			loadplan.EnvGrace:      jsii.String(p.Grace.String()),
+			loadplan.EnvDrain:      jsii.String(p.Drain.String()),
 			loadplan.EnvCloudWatch: jsii.String("true"),
 			loadplan.EnvNamespace:  jsii.String(p.Namespace),
 			loadplan.EnvRegion:     awscdk.Aws_REGION(),
 			loadplan.EnvProgress:   jsii.String("off"),
 		},
 	})
+}
+
+// anyStrings is ss as the []any some L1 properties take.
+func anyStrings(ss []string) *[]any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return &out
+}
+
+// ECRImage is a private ECR image URI taken apart.
+type ECRImage struct {
+	// Account and Region own the repository; Repository is its name.
+	Account, Region, Repository string
+}
+
+// ecrImageRE matches <account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repo>
+// with a :tag and/or an @sha256: digest, or neither.
+var ecrImageRE = regexp.MustCompile(`^([0-9]{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/([a-z0-9][a-z0-9._/-]*?)(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$`)
+
+// ParseECRImage takes apart a private ECR image URI; ok is false for any
+// other image (Docker Hub, ECR Public, another registry).
+func ParseECRImage(uri string) (img ECRImage, ok bool) {
+	m := ecrImageRE.FindStringSubmatch(uri)
+	if m == nil {
+		return ECRImage{}, false
+	}
+	return ECRImage{Account: m[1], Region: m[2], Repository: m[3]}, true
+}
+
+// grantImagePull lets the execution role pull a private ECR image:
+// BatchGetImage and GetDownloadUrlForLayer on its repository (in the
+// stack's partition, the URI's account and region), GetAuthorizationToken
+// on "*", the only resource that action takes. An asset image is granted
+// by the CDK itself; other registries need no IAM permission.
+func (l *LoadTest) grantImagePull(uri string) {
+	img, ok := ParseECRImage(uri)
+	if !ok {
+		return
+	}
+	role := l.TaskDefinition.ObtainExecutionRole()
+	role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:     jsii.String("PullLoadgenImage"),
+		Actions: jsii.Strings("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"),
+		Resources: &[]*string{awscdk.Fn_Sub(jsii.String(fmt.Sprintf("arn:${AWS::Partition}:ecr:%s:%s:repository/%s",
+			img.Region, img.Account, img.Repository)), nil)},
+	}))
+	role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("EcrAuthorizationToken"),
+		Actions:   jsii.Strings("ecr:GetAuthorizationToken"),
+		Resources: jsii.Strings("*"),
+	}))
 }
 
 // suppressTaskDefinitionFindings records why the cdk-nag findings on the

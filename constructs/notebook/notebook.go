@@ -17,6 +17,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/sagesize/sagesize/internal/cwagent"
+	"github.com/sagesize/sagesize/internal/keypolicy"
 	"github.com/sagesize/sagesize/internal/nagsuppress"
 )
 
@@ -149,10 +150,12 @@ func NewInstance(scope constructs.Construct, id *string, props *InstanceProps) a
 	c := constructs.NewConstruct(scope, id)
 	key := props.KMSKeyArn
 	if key == "" {
-		key = *awskms.NewKey(c, jsii.String("VolumeKey"), &awskms.KeyProps{
+		k := awskms.NewKey(c, jsii.String("VolumeKey"), &awskms.KeyProps{
 			Description:       jsii.String("Encrypts the ML storage volume of notebook instance " + props.Name),
 			EnableKeyRotation: jsii.Bool(true),
-		}).KeyArn()
+		})
+		k.AddToResourcePolicy(awsiam.PolicyStatement_FromJson(keypolicy.DenyGrantsNotForAWSResources()), jsii.Bool(false))
+		key = *k.KeyArn()
 	}
 	p := &awssagemaker.CfnNotebookInstanceProps{
 		NotebookInstanceName: jsii.String(props.Name),
