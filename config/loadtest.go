@@ -49,17 +49,19 @@ type LoadTestInfra struct {
 	PrivateSubnets bool `yaml:"privateSubnets"`
 }
 
-// GracePeriod is loadgen's grace period (Grace or loadplan.DefaultGrace).
+// GracePeriod is loadgen's grace period (Grace or loadplan.DefaultGrace,
+// also on a nil receiver: no loadTest section).
 func (l *LoadTestInfra) GracePeriod() time.Duration {
-	if l.Grace == nil {
+	if l == nil || l.Grace == nil {
 		return loadplan.DefaultGrace
 	}
 	return l.Grace.Duration
 }
 
-// DrainPeriod is loadgen's drain period (Drain or loadplan.DefaultDrain).
+// DrainPeriod is loadgen's drain period (Drain or loadplan.DefaultDrain,
+// also on a nil receiver).
 func (l *LoadTestInfra) DrainPeriod() time.Duration {
-	if l.Drain == nil {
+	if l == nil || l.Drain == nil {
 		return loadplan.DefaultDrain
 	}
 	return l.Drain.Duration

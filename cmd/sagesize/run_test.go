@@ -94,6 +94,12 @@ func TestRunCommandRunsEveryVariant(t *testing.T) {
 			!strings.HasPrefix(env["LOADGEN_TEST_ID"], "churn-xgb-"+v+"-2") || env["LOADGEN_CONTENT_TYPE"] != "text/csv" {
 			t.Errorf("variant %s: environment %v", v, env)
 		}
+		// The config's stop budget (defaults here) reaches every task, and
+		// with it the cap loadgen ends by itself at.
+		if env["LOADGEN_GRACE"] != "15s" || env["LOADGEN_DRAIN"] != "5s" || env["LOADGEN_MAX_DURATION"] == "" {
+			t.Errorf("variant %s: grace %q, drain %q, max duration %q; want 15s, 5s and a cap",
+				v, env["LOADGEN_GRACE"], env["LOADGEN_DRAIN"], env["LOADGEN_MAX_DURATION"])
+		}
 	}
 }
 
