@@ -26,6 +26,8 @@ const (
 	MaxMetricsPerWidget = 500
 	// MaxMetricsPerDashboard is the most metrics one dashboard may hold.
 	MaxMetricsPerDashboard = 2500
+	// MaxAlarmsPerWidget is the most alarms one alarm status widget may list.
+	MaxAlarmsPerWidget = 100
 )
 
 // Placeholders that Render leaves for CloudFormation's Fn::Sub to fill.

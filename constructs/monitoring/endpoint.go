@@ -10,6 +10,7 @@ import (
 	"github.com/sagesize/sagesize/catalog"
 	"github.com/sagesize/sagesize/dashboard"
 	"github.com/sagesize/sagesize/metrics"
+	"github.com/sagesize/sagesize/naming"
 )
 
 // Variant is one production variant with its catalogue entry.
@@ -82,7 +83,6 @@ type EndpointMonitorProps struct {
 type EndpointPlan struct {
 	prefix        string
 	props         EndpointMonitorProps
-	names         func(parts ...string) string
 	af            *alarmFactory
 	compositeName string
 	rows          [][]dashboard.Cell
@@ -95,8 +95,8 @@ type EndpointPlan struct {
 // describes, named with prefix (the prefix of the Facade that will build
 // it). It fails only when the dashboard cannot be rendered.
 func PlanEndpoint(prefix string, props *EndpointMonitorProps) (*EndpointPlan, error) {
-	p := &EndpointPlan{prefix: prefix, props: *props, names: namer(prefix)}
-	p.af = &alarmFactory{eval: props.Evaluation, names: p.names}
+	p := &EndpointPlan{prefix: prefix, props: *props}
+	p.af = &alarmFactory{eval: props.Evaluation, prefix: prefix}
 	var body [][]dashboard.Cell
 	for vi, v := range props.Variants {
 		body = append(body, p.variantRows(vi, v)...)
@@ -133,7 +133,7 @@ func PlanEndpoint(prefix string, props *EndpointMonitorProps) (*EndpointPlan, er
 func (p *EndpointPlan) Footprint() Footprint { return p.footprint }
 
 // DashboardName is <prefix>-<label>.
-func (p *EndpointPlan) DashboardName() string { return p.names(p.props.label()) }
+func (p *EndpointPlan) DashboardName() string { return naming.Dashboard(p.prefix, p.props.label()) }
 
 // label is the endpoint's part of its dashboard and alarm names.
 func (e *EndpointMonitorProps) label() string {
@@ -221,12 +221,14 @@ func (p *EndpointPlan) headerMarkdown() string {
 func (p *EndpointPlan) thresholds(vi int, v Variant, f family, stat, what string, t *Thresholds) []dashboard.Horizontal {
 	e := p.props.EndpointName
 	return annotations(p.af.thresholds(t, alarmSpec{
-		idPrefix:  fmt.Sprintf("V%d%s", vi, f.key),
-		nameParts: []string{p.props.label(), v.Name, f.key},
-		fam:       f,
-		dims:      newVariantMetrics(e, v.Name).dims(),
-		stat:      stat,
-		what:      what,
+		idPrefix: fmt.Sprintf("V%d%s", vi, f.key),
+		name: func(severity string) string {
+			return naming.EndpointAlarm(p.prefix, p.props.label(), v.Name, f.key, severity)
+		},
+		fam:  f,
+		dims: newVariantMetrics(e, v.Name).dims(),
+		stat: stat,
+		what: what,
 		description: func(shown float64) string {
 			return fmt.Sprintf("%s %s of SageMaker endpoint %s variant %s (%s) is above %s %s (%s in the published unit).",
 				statLabel(stat), f.metric, e, v.Name, v.Instance.Type, num(shown), f.unit, num(f.scale.ToPublished(shown)))

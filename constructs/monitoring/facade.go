@@ -62,16 +62,6 @@ func NewFacade(scope constructs.Construct, id *string, props *FacadeProps) *Faca
 	return &Facade{Construct: constructs.NewConstruct(scope, id), props: *props}
 }
 
-// names joins the prefix and parts with hyphens.
-func (f *Facade) names(parts ...string) string { return namer(f.props.Prefix)(parts...) }
-
-// namer returns the naming function of a prefix: prefix-part-part...
-func namer(prefix string) func(parts ...string) string {
-	return func(parts ...string) string {
-		return strings.Join(append([]string{prefix}, parts...), "-")
-	}
-}
-
 // Footprint is what one monitored resource adds to its stack and dashboard
 // (see EndpointPlan.Footprint).
 type Footprint struct {
@@ -108,7 +98,7 @@ func (f *Facade) AddEndpoint(id *string, plan *EndpointPlan) *EndpointMonitor {
 // AddNotebook monitors one SageMaker notebook instance through the metrics
 // its CloudWatch agent publishes: alarms, a composite alarm and a dashboard.
 func (f *Facade) AddNotebook(id *string, props *NotebookMonitorProps) *NotebookMonitor {
-	m := newNotebookMonitor(f.Construct, id, props, f.names, f.props.Actions)
+	m := newNotebookMonitor(f.Construct, id, props, f.props.Prefix, f.props.Actions)
 	f.notebooks = append(f.notebooks, m)
 	body, err := dashboardBody(m.Rows()).Render()
 	if err != nil {

@@ -10,14 +10,15 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/sagesize/sagesize/dashboard"
 	"github.com/sagesize/sagesize/metrics"
+	"github.com/sagesize/sagesize/naming"
 )
 
 // Overview sizes: variants per graph and per dashboard, alarms per alarm
 // status widget (CloudWatch shows at most 100), table rows per text widget.
 const (
 	overviewVariantsPerGraph     = 50
-	overviewVariantsPerDashboard = 150
-	overviewAlarmsPerWidget      = 100
+	overviewVariantsPerDashboard = naming.VariantsPerOverviewPage
+	overviewAlarmsPerWidget      = dashboard.MaxAlarmsPerWidget
 	overviewRowsPerText          = 50
 )
 
@@ -105,10 +106,7 @@ func overviewBodies(props *OverviewProps) (names []string, bodies []dashboard.Bo
 		pages = [][]overviewVariant{nil}
 	}
 	for pi, page := range pages {
-		name := props.Prefix + "-overview"
-		if pi > 0 {
-			name += fmt.Sprintf("-%d", pi+1)
-		}
+		name := naming.Overview(props.Prefix, pi)
 		var rows [][]dashboard.Cell
 		if pi == 0 {
 			rows = append(rows, overviewHeader(props, len(pages))...)
