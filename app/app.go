@@ -103,7 +103,9 @@ func New(scope constructs.Construct, cfg *config.Config, o *Options) (*Stacks, e
 	addShardStacks(scope, cfg, st)
 	overview := addEndpoints(cfg, st, plans)
 	if len(cfg.Notebooks) > 0 {
-		addNotebooks(st.Monitoring, st.Facade, cfg, st.outputs[0])
+		if err := addNotebooks(st.Monitoring, st.Facade, cfg, st.outputs[0]); err != nil {
+			return nil, err
+		}
 	}
 	if err := addOverview(scope, cfg, st, overview); err != nil {
 		return nil, err
@@ -475,8 +477,9 @@ func topicName(cfg *config.Config) string { return cfg.Prefix() + "-alarms" }
 
 // addNotebooks creates, per notebook instance, the lifecycle configuration
 // that starts the CloudWatch agent, optionally the notebook itself, and its
-// dashboard and alarms; plus one managed policy for all their roles.
-func addNotebooks(stack awscdk.Stack, f *monitoring.Facade, cfg *config.Config, outputs map[string]string) {
+// dashboard and alarms; plus one managed policy for all their roles. It
+// fails when a notebook's dashboard breaks one of CloudWatch's rules.
+func addNotebooks(stack awscdk.Stack, f *monitoring.Facade, cfg *config.Config, outputs map[string]string) error {
 	var roleNames, roleArns []string
 	for _, n := range cfg.Notebooks {
 		if n.AttachPolicyToRole != "" {
@@ -518,7 +521,7 @@ func addNotebooks(stack awscdk.Stack, f *monitoring.Facade, cfg *config.Config, 
 			instance.Node().AddDependency(policy)
 		}
 		a := n.Alarms
-		m := f.AddNotebook(jsii.String("Notebook-"+n.Name), &monitoring.NotebookMonitorProps{
+		m, err := f.AddNotebook(jsii.String("Notebook-"+n.Name), &monitoring.NotebookMonitorProps{
 			NotebookName:        n.Name,
 			Instance:            n.Instance,
 			Namespace:           metrics.NamespaceNotebook,
@@ -533,9 +536,13 @@ func addNotebooks(stack awscdk.Stack, f *monitoring.Facade, cfg *config.Config, 
 			},
 			Evaluation: evaluation(cfg.EvaluationForNotebook(n)),
 		})
+		if err != nil {
+			return err
+		}
 		awscdk.NewCfnOutput(stack, jsii.String(outputs["Dashboard-"+n.Name]), &awscdk.CfnOutputProps{
 			Value:       awscdk.Fn_Sub(jsii.String(monitoring.DashboardURL(m.DashboardName())), nil),
 			Description: jsii.String("CloudWatch dashboard of notebook instance " + n.Name),
 		})
 	}
+	return nil
 }

@@ -93,7 +93,8 @@ type EndpointPlan struct {
 
 // PlanEndpoint plans the alarms and dashboard of the endpoint props
 // describes, named with prefix (the prefix of the Facade that will build
-// it). It fails only when the dashboard cannot be rendered.
+// it). It fails when the dashboard cannot be rendered or breaks one of
+// CloudWatch's dashboard rules.
 func PlanEndpoint(prefix string, props *EndpointMonitorProps) (*EndpointPlan, error) {
 	p := &EndpointPlan{prefix: prefix, props: *props}
 	p.af = &alarmFactory{eval: props.Evaluation, prefix: prefix}
@@ -115,9 +116,9 @@ func PlanEndpoint(prefix string, props *EndpointMonitorProps) (*EndpointPlan, er
 	}
 	p.rows = append(header, body...)
 	d := dashboardBody(p.rows)
-	s, err := d.Render()
+	s, err := render(p.DashboardName(), d)
 	if err != nil {
-		return nil, fmt.Errorf("dashboard of endpoint %s: %w", props.EndpointName, err)
+		return nil, fmt.Errorf("endpoint %s: %w", props.EndpointName, err)
 	}
 	p.body = s
 	p.footprint = Footprint{

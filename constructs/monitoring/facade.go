@@ -14,6 +14,7 @@
 package monitoring
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -97,15 +98,16 @@ func (f *Facade) AddEndpoint(id *string, plan *EndpointPlan) *EndpointMonitor {
 
 // AddNotebook monitors one SageMaker notebook instance through the metrics
 // its CloudWatch agent publishes: alarms, a composite alarm and a dashboard.
-func (f *Facade) AddNotebook(id *string, props *NotebookMonitorProps) *NotebookMonitor {
+// It fails when the dashboard breaks one of CloudWatch's rules.
+func (f *Facade) AddNotebook(id *string, props *NotebookMonitorProps) (*NotebookMonitor, error) {
 	m := newNotebookMonitor(f.Construct, id, props, f.props.Prefix, f.props.Actions)
-	f.notebooks = append(f.notebooks, m)
-	body, err := dashboardBody(m.Rows()).Render()
+	body, err := render(m.DashboardName(), dashboardBody(m.Rows()))
 	if err != nil {
-		panic(err) // only unmarshalable types fail; a programmer error
+		return nil, fmt.Errorf("notebook %s: %w", props.NotebookName, err)
 	}
+	f.notebooks = append(f.notebooks, m)
 	f.addDashboard(m.Construct, m.DashboardName(), body)
-	return m
+	return m, nil
 }
 
 // Notebooks returns the notebook segments added so far.

@@ -70,15 +70,15 @@ type OverviewPlan struct {
 // line per endpoint variant for latency as % of its SLO, 5XX rate and CPU
 // (and GPU) as % of the instance, split so that no graph or dashboard
 // exceeds CloudWatch's metric limits, plus a table linking every endpoint's
-// dashboard and an alarm status widget per stack. It fails only when a
-// dashboard cannot be rendered.
+// dashboard and an alarm status widget per stack. It fails when a
+// dashboard cannot be rendered or breaks one of CloudWatch's rules.
 func PlanOverview(props *OverviewProps) (*OverviewPlan, error) {
 	names, bodies := overviewBodies(props)
 	p := &OverviewPlan{names: names}
 	for i, b := range bodies {
-		s, err := b.Render()
+		s, err := render(names[i], b)
 		if err != nil {
-			return nil, fmt.Errorf("overview dashboard %s: %w", names[i], err)
+			return nil, fmt.Errorf("fleet overview: %w", err)
 		}
 		p.bodies = append(p.bodies, s)
 		p.bytes += dashboardTemplateBytes(s)
