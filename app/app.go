@@ -19,7 +19,6 @@ import (
 	"github.com/sagesize/sagesize/constructs/loadtest"
 	"github.com/sagesize/sagesize/constructs/monitoring"
 	"github.com/sagesize/sagesize/constructs/notebook"
-	"github.com/sagesize/sagesize/dashboard"
 	"github.com/sagesize/sagesize/loadplan"
 	"github.com/sagesize/sagesize/metrics"
 	"github.com/sagesize/sagesize/naming"
@@ -172,15 +171,19 @@ func addShardStacks(scope constructs.Construct, cfg *config.Config, st *Stacks) 
 // stack the shard plan gave it, with an output linking the dashboard, and
 // returns what the fleet overview shows of them.
 func addEndpoints(cfg *config.Config, st *Stacks, plans []*monitoring.EndpointPlan) []monitoring.OverviewEndpoint {
-	// One region token for every output, rather than one Fn::Sub call each.
-	region := *awscdk.Aws_REGION()
+	// One set of tokens per stack for every output, rather than one
+	// Fn::Sub call each.
+	urls := make([]func(string) string, len(st.Shards))
 	var overview []monitoring.OverviewEndpoint
 	for i := range cfg.Endpoints {
 		e := &cfg.Endpoints[i]
 		s := st.Plan.Of[e.Name]
 		m := st.Facades[s].AddEndpoint(jsii.String("Endpoint-"+e.Name), plans[i])
+		if urls[s] == nil {
+			urls[s] = monitoring.ConsoleURL(st.Shards[s])
+		}
 		awscdk.NewCfnOutput(st.Shards[s], jsii.String(st.outputs[s]["Dashboard-"+e.Name]), &awscdk.CfnOutputProps{
-			Value:       jsii.String(strings.Replace(monitoring.DashboardURL(m.DashboardName()), dashboard.Region, region, 1)),
+			Value:       jsii.String(urls[s](monitoring.DashboardURL(m.DashboardName()))),
 			Description: jsii.String("CloudWatch dashboard of endpoint " + e.Name),
 		})
 		overview = append(overview, plans[i].Overview(s))
@@ -210,11 +213,11 @@ func addOverview(scope constructs.Construct, cfg *config.Config, st *Stacks, end
 		st.Overview.AddStackDependency(st.Shards[len(st.Shards)-1], jsii.String("the overview lists every stack's alarms"))
 		home = st.Overview
 	}
-	region := *awscdk.Aws_REGION()
+	url := monitoring.ConsoleURL(home)
 	o := monitoring.NewOverview(home, jsii.String("Overview"), plan)
 	for i, name := range o.Names {
 		awscdk.NewCfnOutput(home, jsii.String(fmt.Sprintf("Overview%d", i+1)), &awscdk.CfnOutputProps{
-			Value:       jsii.String(strings.Replace(monitoring.DashboardURL(name), dashboard.Region, region, 1)),
+			Value:       jsii.String(url(monitoring.DashboardURL(name))),
 			Description: jsii.String("Fleet overview dashboard"),
 		})
 	}
@@ -498,6 +501,7 @@ func addNotebooks(stack awscdk.Stack, f *monitoring.Facade, cfg *config.Config, 
 		Value:       policy.Ref(),
 		Description: jsii.String("Attach to each notebook instance's execution role so that its CloudWatch agent can publish"),
 	})
+	url := monitoring.ConsoleURL(stack)
 	for i := range cfg.Notebooks {
 		n := &cfg.Notebooks[i]
 		lcc := naming.LifecycleConfig(cfg.Prefix(), n.Name)
@@ -540,7 +544,7 @@ func addNotebooks(stack awscdk.Stack, f *monitoring.Facade, cfg *config.Config, 
 			return err
 		}
 		awscdk.NewCfnOutput(stack, jsii.String(outputs["Dashboard-"+n.Name]), &awscdk.CfnOutputProps{
-			Value:       awscdk.Fn_Sub(jsii.String(monitoring.DashboardURL(m.DashboardName())), nil),
+			Value:       jsii.String(url(monitoring.DashboardURL(m.DashboardName()))),
 			Description: jsii.String("CloudWatch dashboard of notebook instance " + n.Name),
 		})
 	}

@@ -196,8 +196,8 @@ func (p *EndpointPlan) headerMarkdown() string {
 	e := p.props
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Endpoint %s\n", e.EndpointName)
-	fmt.Fprintf(&b, "**Latency SLO:** %s of ModelLatency ≤ %v · [Endpoint in the SageMaker console](https://console.aws.amazon.com/sagemaker/home?region=%s#/endpoints/%s)\n\n",
-		e.SLOPercentile, e.SLOLatency, dashboard.Region, e.EndpointName)
+	fmt.Fprintf(&b, "**Latency SLO:** %s of ModelLatency ≤ %v · [Endpoint in the SageMaker console](https://%s/sagemaker/home?region=%s#/endpoints/%s)\n\n",
+		e.SLOPercentile, e.SLOLatency, dashboard.ConsoleDomain, dashboard.Region, e.EndpointName)
 	if e.Description != "" {
 		b.WriteString(e.Description + "\n\n")
 	}

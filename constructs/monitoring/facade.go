@@ -139,16 +139,49 @@ func (f *Facade) addDashboard(scope constructs.Construct, name, body string) {
 	f.dashboards = append(f.dashboards, newDashboard(scope, "Dashboard", name, body))
 }
 
-// newDashboard creates a dashboard from a rendered body under scope.
+// newDashboard creates a dashboard from a rendered body under scope. A
+// body with console links gets the partition's console domain.
 func newDashboard(scope constructs.Construct, id, name, body string) awscloudwatch.CfnDashboard {
+	var vars *map[string]*string
+	if strings.Contains(body, dashboard.ConsoleDomain) {
+		vars = &map[string]*string{dashboard.ConsoleDomainVariable: jsii.String(ConsoleDomain(scope))}
+	}
 	return awscloudwatch.NewCfnDashboard(scope, jsii.String(id), &awscloudwatch.CfnDashboardProps{
 		DashboardName: jsii.String(name),
-		DashboardBody: awscdk.Fn_Sub(jsii.String(body), nil),
+		DashboardBody: awscdk.Fn_Sub(jsii.String(body), vars),
 	})
 }
 
 // DashboardURL is the console address of the dashboard named name, with
-// placeholders for Fn::Sub.
+// the placeholders dashboard.ConsoleDomain and dashboard.Region (see
+// ConsoleURL).
 func DashboardURL(name string) string {
-	return "https://console.aws.amazon.com/cloudwatch/home?region=" + dashboard.Region + "#dashboards:name=" + name
+	return "https://" + dashboard.ConsoleDomain + "/cloudwatch/home?region=" + dashboard.Region + "#dashboards:name=" + name
+}
+
+// consoleMappingID is the id of the stack's mapping of partition to console domain.
+const consoleMappingID = "ConsoleDomains"
+
+// ConsoleDomain is the AWS console's domain in the partition scope's stack
+// deploys to: a Fn::FindInMap on a mapping of dashboard.ConsoleDomains
+// keyed by AWS::Partition, which it adds to the stack once.
+func ConsoleDomain(scope constructs.Construct) string {
+	stack := awscdk.Stack_Of(scope)
+	m, ok := stack.Node().TryFindChild(jsii.String(consoleMappingID)).(awscdk.CfnMapping)
+	if !ok {
+		mapping := map[string]*map[string]any{}
+		for partition, domain := range dashboard.ConsoleDomains() {
+			mapping[partition] = &map[string]any{"domain": domain}
+		}
+		m = awscdk.NewCfnMapping(stack, jsii.String(consoleMappingID), &awscdk.CfnMappingProps{Mapping: &mapping})
+	}
+	return *m.FindInMap(awscdk.Aws_PARTITION(), jsii.String("domain"), nil)
+}
+
+// ConsoleURL returns a function that fills the placeholders of a console
+// URL (see DashboardURL) for scope's stack with tokens, without an Fn::Sub
+// per URL.
+func ConsoleURL(scope constructs.Construct) func(url string) string {
+	r := strings.NewReplacer(dashboard.ConsoleDomain, ConsoleDomain(scope), dashboard.Region, *awscdk.Aws_REGION())
+	return r.Replace
 }

@@ -181,7 +181,7 @@ func (m *NotebookMonitor) headerMarkdown(ns string) string {
 	if i.AcceleratorCount > 0 {
 		fmt.Fprintf(&b, ", %d× %s (%s GiB)", i.AcceleratorCount, i.AcceleratorModel, num(i.AcceleratorMemoryGiB))
 	}
-	fmt.Fprintf(&b, " · [Notebook in the SageMaker console](https://console.aws.amazon.com/sagemaker/home?region=%s#/notebook-instances/%s)\n\n", dashboard.Region, p.NotebookName)
+	fmt.Fprintf(&b, " · [Notebook in the SageMaker console](https://%s/sagemaker/home?region=%s#/notebook-instances/%s)\n\n", dashboard.ConsoleDomain, dashboard.Region, p.NotebookName)
 	fmt.Fprintf(&b, "Metrics come from the CloudWatch agent started by the lifecycle configuration **%s** (namespace `%s`). ", p.LifecycleConfigName, ns)
 	b.WriteString("No data means the notebook was not (re)started with it, or its role lacks the sagesize metrics policy.")
 	return b.String()

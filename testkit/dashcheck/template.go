@@ -36,6 +36,9 @@ func CheckTemplate(tmpl map[string]any, env Env, opts Options) (Report, error) {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
+	if env.Mappings == nil {
+		env.Mappings, _ = tmpl["Mappings"].(map[string]any)
+	}
 	if opts.Alarms == nil {
 		opts.Alarms = map[string]bool{}
 		for _, id := range ids {
