@@ -82,3 +82,14 @@ func TestDerivedNames_Examples(t *testing.T) {
 		}
 	}
 }
+
+// The sizing endpoint is part of the namespace: its candidates are its
+// variants, and their alarm names collide like any other's.
+func TestLoad_SizingEndpointNamesCollide(t *testing.T) {
+	cfg := strings.Replace(goodSizing, "sizing:\n", "endpoints:\n  - {name: churn, variants: [{name: gpu-a, instanceType: ml.m5.large}], slo: {latency: 1s}}\nsizing:\n  endpoint: churn-gpu\n", 1)
+	cfg = strings.Replace(cfg, "{name: gpu, instanceType", "{name: a, instanceType", 1)
+	want := `sagesize.yaml: sizing.candidates[1]: sizing endpoint churn-gpu variant a makes alarm name "shop-churn-gpu-a-ModelLatency-Critical", which endpoints[0].variants[0] (endpoint churn variant gpu-a) also makes: rename one of them`
+	if got := loadErr(t, cfg); got != want {
+		t.Errorf("error:\n%s\nwant:\n%s", got, want)
+	}
+}
