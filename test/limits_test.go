@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -52,12 +53,13 @@ var limitConfigs = map[string]string{
 		"      cpuUtilization: {warning: 50%, critical: 90%}\n      memoryUtilization: {warning: 50%, critical: 90%}\n" +
 		"      diskUtilization: {warning: 50%, critical: 90%}\n      gpuUtilization: {warning: 50%, critical: 90%}\n" +
 		"      gpuMemoryUtilization: {warning: 50%, critical: 90%}\n",
-	// risk: endpoint names that differ only by a hyphen, which CDK would
-	// strip to one output id.
+	// risk: endpoint and notebook names that differ only by a hyphen,
+	// which CDK would strip to one output id.
 	"risk": "project: risk\nendpoints:\n" +
 		"  - {name: risk-model-v2, variants: [{instanceType: ml.c5.xlarge}], slo: {latency: 300ms}}\n" +
 		"  - {name: riskmodel-v2, variants: [{instanceType: ml.c5.xlarge}], slo: {latency: 300ms}}\n" +
-		"  - {name: churn, variants: [{instanceType: ml.c5.xlarge}], slo: {latency: 300ms}}\n",
+		"  - {name: churn, variants: [{instanceType: ml.c5.xlarge}], slo: {latency: 300ms}}\n" +
+		"notebooks:\n  - {name: risk-nb, instanceType: ml.t3.medium}\n  - {name: risknb, instanceType: ml.t3.medium}\n",
 }
 
 // One synthesis of every limit config, in one app: every stack stays
@@ -137,15 +139,22 @@ func TestLimits_ConfigsAtEveryLimitSynthesizeValidTemplates(t *testing.T) {
 	// distinct suffixes; the third keeps its id.
 	risk := outputs["risk-monitoring"]
 	sort.Strings(risk)
-	var dash []string
+	var dash, lcc []string
 	for _, o := range risk {
-		if strings.HasPrefix(o, "Dashboard") {
+		if strings.HasPrefix(o, "Dashboardrisk") {
 			dash = append(dash, o)
 		}
+		if strings.HasPrefix(o, "LifecycleConfig") {
+			lcc = append(lcc, o)
+		}
 	}
-	if len(dash) != 3 || !slices.Contains(dash, "Dashboardchurn") || dash[1] == dash[2] ||
-		!strings.HasPrefix(dash[1], "Dashboardriskmodelv2") || !strings.HasPrefix(dash[2], "Dashboardriskmodelv2") {
-		t.Errorf("risk-monitoring dashboard outputs = %v; want Dashboardchurn and two distinct Dashboardriskmodelv2<hash>", dash)
+	if !slices.Contains(risk, "Dashboardchurn") || len(dash) != 4 || len(lcc) != 2 || len(risk) != 10 {
+		t.Errorf("risk-monitoring outputs = %v; want Dashboardchurn, the topic, the policy, Overview1 and distinct ids for risk-model-v2, riskmodel-v2, risk-nb and risknb", risk)
+	}
+	for _, o := range append(dash, lcc...) {
+		if !regexp.MustCompile(`^(Dashboardriskmodelv2|Dashboardrisknb|LifecycleConfigrisknb)[0-9a-f]{8}$`).MatchString(o) {
+			t.Errorf("output id %q is not the colliding id with an 8-digit hash", o)
+		}
 	}
 }
 
