@@ -20,9 +20,9 @@ import (
 	"github.com/sagesize/sagesize/constructs/loadtest"
 	"github.com/sagesize/sagesize/constructs/monitoring"
 	"github.com/sagesize/sagesize/constructs/notebook"
-	"github.com/sagesize/sagesize/dashboard"
 	"github.com/sagesize/sagesize/loadplan"
 	"github.com/sagesize/sagesize/metrics"
+	"github.com/sagesize/sagesize/naming"
 	"github.com/sagesize/sagesize/shard"
 )
 
@@ -49,6 +49,11 @@ type Stacks struct {
 	// Sizing is <prefix>-sizing, the endpoint that config sizing: tests;
 	// nil without sizing. The load-test stack deploys after it.
 	Sizing awscdk.Stack
+
+	// outputs map, per endpoint stack, an output's natural construct id
+	// (Dashboard-<name>) to one whose logical id no other output of the
+	// stack shares (see outputIDs).
+	outputs []map[string]string
 }
 
 // All returns every stack: the endpoint stacks (the core one first), then
@@ -98,11 +103,13 @@ func New(scope constructs.Construct, cfg *config.Config, o *Options) (*Stacks, e
 	if err != nil {
 		return nil, err
 	}
-	st := &Stacks{Plan: shards}
+	st := &Stacks{Plan: shards, outputs: outputIDs(cfg, shards)}
 	addShardStacks(scope, cfg, st)
 	overview := addEndpoints(cfg, st, plans)
 	if len(cfg.Notebooks) > 0 {
-		addNotebooks(st.Monitoring, st.Facade, cfg)
+		if err := addNotebooks(st.Monitoring, st.Facade, cfg, st.outputs[0]); err != nil {
+			return nil, err
+		}
 	}
 	if err := addOverview(scope, cfg, st, overview); err != nil {
 		return nil, err
@@ -174,15 +181,19 @@ func addShardStacks(scope constructs.Construct, cfg *config.Config, st *Stacks) 
 // stack the shard plan gave it, with an output linking the dashboard, and
 // returns what the fleet overview shows of them.
 func addEndpoints(cfg *config.Config, st *Stacks, plans []*monitoring.EndpointPlan) []monitoring.OverviewEndpoint {
-	// One region token for every output, rather than one Fn::Sub call each.
-	region := *awscdk.Aws_REGION()
+	// One set of tokens per stack for every output, rather than one
+	// Fn::Sub call each.
+	urls := make([]func(string) string, len(st.Shards))
 	var overview []monitoring.OverviewEndpoint
 	for i := range cfg.Endpoints {
 		e := &cfg.Endpoints[i]
 		s := st.Plan.Of[e.Name]
 		m := st.Facades[s].AddEndpoint(jsii.String("Endpoint-"+e.Name), plans[i])
-		awscdk.NewCfnOutput(st.Shards[s], jsii.String("Dashboard-"+e.Name), &awscdk.CfnOutputProps{
-			Value:       jsii.String(strings.Replace(monitoring.DashboardURL(m.DashboardName()), dashboard.Region, region, 1)),
+		if urls[s] == nil {
+			urls[s] = monitoring.ConsoleURL(st.Shards[s])
+		}
+		awscdk.NewCfnOutput(st.Shards[s], jsii.String(st.outputs[s]["Dashboard-"+e.Name]), &awscdk.CfnOutputProps{
+			Value:       jsii.String(urls[s](monitoring.DashboardURL(m.DashboardName()))),
 			Description: jsii.String("CloudWatch dashboard of endpoint " + e.Name),
 		})
 		overview = append(overview, plans[i].Overview(s))
@@ -212,11 +223,11 @@ func addOverview(scope constructs.Construct, cfg *config.Config, st *Stacks, end
 		st.Overview.AddStackDependency(st.Shards[len(st.Shards)-1], jsii.String("the overview lists every stack's alarms"))
 		home = st.Overview
 	}
-	region := *awscdk.Aws_REGION()
+	url := monitoring.ConsoleURL(home)
 	o := monitoring.NewOverview(home, jsii.String("Overview"), plan)
 	for i, name := range o.Names {
 		awscdk.NewCfnOutput(home, jsii.String(fmt.Sprintf("Overview%d", i+1)), &awscdk.CfnOutputProps{
-			Value:       jsii.String(strings.Replace(monitoring.DashboardURL(name), dashboard.Region, region, 1)),
+			Value:       jsii.String(url(monitoring.DashboardURL(name))),
 			Description: jsii.String("Fleet overview dashboard"),
 		})
 	}
@@ -401,6 +412,33 @@ func PlanShards(cfg *config.Config) ([]*monitoring.EndpointPlan, *shard.Plan, er
 	return plans, plan, nil
 }
 
+// outputIDs are, per endpoint stack of plan, the construct ids of the
+// outputs named after endpoints and notebooks, keyed by their natural id
+// (Dashboard-<name>, LifecycleConfig-<name>). CDK drops the hyphens of an
+// output's id to make its logical id, so risk-model-v2 and riskmodel-v2
+// would share one; naming.UniqueIDs keeps every id that collides with no
+// other, and gives those that do a short hash suffix.
+func outputIDs(cfg *config.Config, plan *shard.Plan) []map[string]string {
+	per := make([][]string, plan.Stacks)
+	per[0] = append(per[0], "AlarmTopicArn", "NotebookMetricsPolicyArn")
+	for _, n := range cfg.Notebooks {
+		per[0] = append(per[0], "LifecycleConfig-"+n.Name, "Dashboard-"+n.Name)
+	}
+	for _, e := range cfg.Endpoints {
+		s := plan.Of[e.Name]
+		per[s] = append(per[s], "Dashboard-"+e.Name)
+	}
+	out := make([]map[string]string, plan.Stacks)
+	for s, ids := range per {
+		unique := naming.UniqueIDs(ids)
+		out[s] = make(map[string]string, len(ids))
+		for i, id := range ids {
+			out[s][id] = unique[i]
+		}
+	}
+	return out
+}
+
 // newStack creates one sagesize stack named name.
 func newStack(scope constructs.Construct, cfg *config.Config, name, what string) awscdk.Stack {
 	props := &awscdk.StackProps{
@@ -500,8 +538,9 @@ func topicName(cfg *config.Config) string { return cfg.Prefix() + "-alarms" }
 
 // addNotebooks creates, per notebook instance, the lifecycle configuration
 // that starts the CloudWatch agent, optionally the notebook itself, and its
-// dashboard and alarms; plus one managed policy for all their roles.
-func addNotebooks(stack awscdk.Stack, f *monitoring.Facade, cfg *config.Config) {
+// dashboard and alarms; plus one managed policy for all their roles. It
+// fails when a notebook's dashboard breaks one of CloudWatch's rules.
+func addNotebooks(stack awscdk.Stack, f *monitoring.Facade, cfg *config.Config, outputs map[string]string) error {
 	var roleNames, roleArns []string
 	for _, n := range cfg.Notebooks {
 		if n.AttachPolicyToRole != "" {
@@ -520,16 +559,17 @@ func addNotebooks(stack awscdk.Stack, f *monitoring.Facade, cfg *config.Config) 
 		Value:       policy.Ref(),
 		Description: jsii.String("Attach to each notebook instance's execution role so that its CloudWatch agent can publish"),
 	})
+	url := monitoring.ConsoleURL(stack)
 	for i := range cfg.Notebooks {
 		n := &cfg.Notebooks[i]
-		lcc := cfg.LifecycleConfigName(n)
+		lcc := naming.LifecycleConfig(cfg.Prefix(), n.Name)
 		agent := notebook.NewAgent(stack, jsii.String("NotebookAgent-"+n.Name), &notebook.AgentProps{
 			LifecycleConfigName: lcc,
 			Namespace:           metrics.NamespaceNotebook,
 			GPU:                 n.Instance.GPUs() > 0,
 			Interval:            n.Interval(),
 		})
-		awscdk.NewCfnOutput(stack, jsii.String("LifecycleConfig-"+n.Name), &awscdk.CfnOutputProps{
+		awscdk.NewCfnOutput(stack, jsii.String(outputs["LifecycleConfig-"+n.Name]), &awscdk.CfnOutputProps{
 			Value:       agent.LifecycleConfig.AttrNotebookInstanceLifecycleConfigName(),
 			Description: jsii.String("Lifecycle configuration that makes notebook instance " + n.Name + " publish utilization metrics"),
 		})
@@ -543,7 +583,7 @@ func addNotebooks(stack awscdk.Stack, f *monitoring.Facade, cfg *config.Config) 
 			instance.Node().AddDependency(policy)
 		}
 		a := n.Alarms
-		m := f.AddNotebook(jsii.String("Notebook-"+n.Name), &monitoring.NotebookMonitorProps{
+		m, err := f.AddNotebook(jsii.String("Notebook-"+n.Name), &monitoring.NotebookMonitorProps{
 			NotebookName:        n.Name,
 			Instance:            n.Instance,
 			Namespace:           metrics.NamespaceNotebook,
@@ -558,9 +598,13 @@ func addNotebooks(stack awscdk.Stack, f *monitoring.Facade, cfg *config.Config) 
 			},
 			Evaluation: evaluation(cfg.EvaluationForNotebook(n)),
 		})
-		awscdk.NewCfnOutput(stack, jsii.String("Dashboard-"+n.Name), &awscdk.CfnOutputProps{
-			Value:       awscdk.Fn_Sub(jsii.String(monitoring.DashboardURL(m.DashboardName())), nil),
+		if err != nil {
+			return err
+		}
+		awscdk.NewCfnOutput(stack, jsii.String(outputs["Dashboard-"+n.Name]), &awscdk.CfnOutputProps{
+			Value:       jsii.String(url(monitoring.DashboardURL(m.DashboardName()))),
 			Description: jsii.String("CloudWatch dashboard of notebook instance " + n.Name),
 		})
 	}
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sagesize/sagesize/catalog"
 	"github.com/sagesize/sagesize/internal/cwagent"
+	"github.com/sagesize/sagesize/naming"
 )
 
 // Name rules. SageMaker's CreateEndpoint and production variant names match
@@ -121,6 +122,12 @@ func (c *Config) Validate() error {
 	}
 	c.validateLoadTest(add)
 	c.validateNotebooks(seen, add)
+	c.validatePeriods(add)
+	if len(ps) == 0 {
+		// Derived names are checked once every name and instance type is
+		// valid, so that one bad name is reported once.
+		c.validateNames(add)
+	}
 	if len(ps) == 0 {
 		return nil
 	}
@@ -373,7 +380,7 @@ func validateEvaluation(p string, e Evaluation, add func(path, format string, ar
 
 // AlarmName is <project>[-<release>]-<endpoint>-<variant>-<metric>-<severity>.
 func (c *Config) AlarmName(endpoint, variant, metric, severity string) string {
-	return strings.Join([]string{c.Prefix(), endpoint, variant, metric, severity}, "-")
+	return naming.EndpointAlarm(c.Prefix(), endpoint, variant, metric, severity)
 }
 
 // Notebook rules: SageMaker's NotebookInstanceName and lifecycle config names

@@ -26,14 +26,32 @@ const (
 	MaxMetricsPerWidget = 500
 	// MaxMetricsPerDashboard is the most metrics one dashboard may hold.
 	MaxMetricsPerDashboard = 2500
+	// MaxAlarmsPerWidget is the most alarms one alarm status widget may list.
+	MaxAlarmsPerWidget = 100
 )
 
 // Placeholders that Render leaves for CloudFormation's Fn::Sub to fill.
+// ConsoleDomain is not a pseudo parameter: the Fn::Sub that fills it maps
+// ${AWS::Partition} to its console domain (see ConsoleDomains).
 const (
-	Region    = "${AWS::Region}"
-	Partition = "${AWS::Partition}"
-	AccountID = "${AWS::AccountId}"
+	Region        = "${AWS::Region}"
+	Partition     = "${AWS::Partition}"
+	AccountID     = "${AWS::AccountId}"
+	ConsoleDomain = "${ConsoleDomain}"
 )
+
+// ConsoleDomainVariable is the Fn::Sub variable of ConsoleDomain.
+const ConsoleDomainVariable = "ConsoleDomain"
+
+// ConsoleDomains are the AWS Management Console's domains by partition:
+// a link to the commercial console is wrong in GovCloud and China.
+func ConsoleDomains() map[string]string {
+	return map[string]string{
+		"aws":        "console.aws.amazon.com",
+		"aws-us-gov": "console.amazonaws-us-gov.com",
+		"aws-cn":     "console.amazonaws.cn",
+	}
+}
 
 // Body is a whole dashboard.
 type Body struct {

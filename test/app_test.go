@@ -119,6 +119,27 @@ func check(t *testing.T, assertion func()) {
 	assertion()
 }
 
+// subTemplate is the template string of a Fn::Sub, in its string or
+// [string, variables] form.
+func subTemplate(v any) (string, bool) {
+	sub := v.(map[string]any)["Fn::Sub"]
+	if a, ok := sub.([]any); ok && len(a) == 2 {
+		sub = a[0]
+	}
+	s, ok := sub.(string)
+	return s, ok
+}
+
+// setSubTemplate replaces the template string of the Fn::Sub at key of p,
+// keeping its variables.
+func setSubTemplate(p map[string]any, key, s string) {
+	if a, ok := p[key].(map[string]any)["Fn::Sub"].([]any); ok && len(a) == 2 {
+		p[key] = map[string]any{"Fn::Sub": []any{s, a[1]}}
+		return
+	}
+	p[key] = map[string]any{"Fn::Sub": s}
+}
+
 // has asserts that a resource of type typ has at least props.
 func (s *synthesized) has(t *testing.T, typ string, props map[string]any) {
 	t.Helper()
@@ -183,9 +204,9 @@ func (s *synthesized) dashboards(t *testing.T) map[string]map[string]any {
 	out := map[string]map[string]any{}
 	for _, r := range s.allResources("AWS::CloudWatch::Dashboard") {
 		p := r["Properties"].(map[string]any)
-		sub, ok := p["DashboardBody"].(map[string]any)["Fn::Sub"].(string)
+		sub, ok := subTemplate(p["DashboardBody"])
 		if !ok {
-			t.Fatalf("DashboardBody of %v is not a Fn::Sub string", p["DashboardName"])
+			t.Fatalf("DashboardBody of %v is not a Fn::Sub", p["DashboardName"])
 		}
 		var body map[string]any
 		if err := json.Unmarshal([]byte(sub), &body); err != nil {

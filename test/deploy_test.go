@@ -156,6 +156,7 @@ func (d *deployment) start() {
 	}
 	d.env = d.environ()
 	d.resolvedEnv = dashcheck.Env{Region: deployRegion, Partition: "aws", AccountID: deployAccount}
+	d.resolvedEnv.Mappings, _ = d.s.json["Mappings"].(map[string]any)
 }
 
 func tail(b []byte, n int) []byte {

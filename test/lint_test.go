@@ -706,7 +706,7 @@ func TestDashboards_RejectBrokenTemplates(t *testing.T) {
 	editBody := func(t *testing.T, tmpl map[string]any, f func(body map[string]any)) {
 		t.Helper()
 		p := firstOfType(t, tmpl, "AWS::CloudWatch::Dashboard")
-		sub := p["DashboardBody"].(map[string]any)["Fn::Sub"].(string)
+		sub, _ := subTemplate(p["DashboardBody"])
 		var body map[string]any
 		if err := json.Unmarshal([]byte(sub), &body); err != nil {
 			t.Fatal(err)
@@ -716,7 +716,7 @@ func TestDashboards_RejectBrokenTemplates(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p["DashboardBody"] = map[string]any{"Fn::Sub": string(b)}
+		setSubTemplate(p, "DashboardBody", string(b))
 	}
 	// graph returns the first metric widget's properties.
 	graph := func(body map[string]any) map[string]any {
@@ -752,8 +752,8 @@ func TestDashboards_RejectBrokenTemplates(t *testing.T) {
 		}, `refers to id "missing_id", which no line of the widget has`},
 		{"body referring to a resource", func(t *testing.T, tmpl map[string]any) {
 			p := firstOfType(t, tmpl, "AWS::CloudWatch::Dashboard")
-			sub := p["DashboardBody"].(map[string]any)["Fn::Sub"].(string)
-			p["DashboardBody"] = map[string]any{"Fn::Sub": strings.Replace(sub, "${AWS::Region}", "${AlarmTopic}", 1)}
+			sub, _ := subTemplate(p["DashboardBody"])
+			setSubTemplate(p, "DashboardBody", strings.Replace(sub, "${AWS::Region}", "${AlarmTopic}", 1))
 		}, "${AlarmTopic} refers to a resource or parameter"},
 	}
 	for _, tc := range tests {

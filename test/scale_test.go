@@ -86,7 +86,8 @@ func TestScale_300EndpointsStayWithinEveryLimit(t *testing.T) {
 			}
 			dashboards++
 			name := r.Properties["DashboardName"].(string)
-			checkDashboardLimits(t, name, r.Properties["DashboardBody"].(map[string]any)["Fn::Sub"].(string))
+			body, _ := subTemplate(r.Properties["DashboardBody"])
+			checkDashboardLimits(t, name, body)
 		}
 	}
 	if endpoints != 300 {

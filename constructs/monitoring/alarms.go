@@ -2,7 +2,6 @@ package monitoring
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -11,12 +10,13 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/sagesize/sagesize/dashboard"
 	"github.com/sagesize/sagesize/metrics"
+	"github.com/sagesize/sagesize/naming"
 )
 
 // Severities, in the order they escalate.
 const (
-	Warning  = "Warning"
-	Critical = "Critical"
+	Warning  = naming.Warning
+	Critical = naming.Critical
 )
 
 // Annotation colours, one per severity, and the SLO's.
@@ -97,10 +97,10 @@ func severityColor(severity string) string {
 // alarmSpec is one alarm family on one metric: every level of its
 // Thresholds becomes an alarm.
 type alarmSpec struct {
-	// idPrefix and nameParts give the alarm at severity s the construct id
-	// idPrefix+s (stable across releases) and the name <prefix>-<nameParts>-s.
-	idPrefix  string
-	nameParts []string
+	// idPrefix gives the alarm at severity s the construct id idPrefix+s
+	// (stable across releases); name(s) is its name, from package naming.
+	idPrefix string
+	name     func(severity string) string
 	// description describes the alarm at a threshold in display units.
 	description func(shown float64) string
 	fam         family
@@ -142,14 +142,18 @@ func annotations(alarms []*Alarm) []dashboard.Horizontal {
 // before any stack exists); build then creates the CloudFormation
 // resources, with the actions of the stack the segment lands in.
 type alarmFactory struct {
-	eval  Evaluation
-	names func(parts ...string) string
+	eval Evaluation
+	// prefix starts every name: <project>[-<release>].
+	prefix string
 	// alarms are every planned threshold alarm, in creation order.
 	alarms   []*Alarm
 	creators []func(scope constructs.Construct, acts Actions)
 	// compositeCreator, when planned, creates the composite alarm under
 	// scope, depending on every alarm under children.
 	compositeCreator func(scope, children constructs.Construct, acts Actions) awscloudwatch.CfnCompositeAlarm
+	// composites is the number of composite alarms planned: 1, or more
+	// when the rule is split.
+	composites int
 	// bytes estimates what the planned resources add to a template.
 	bytes int
 }
@@ -173,11 +177,7 @@ func (f *alarmFactory) build(scope constructs.Construct, acts Actions) awscloudw
 
 // resources is the number of CloudFormation resources planned.
 func (f *alarmFactory) resources() int {
-	n := len(f.creators)
-	if f.compositeCreator != nil {
-		n++
-	}
-	return n
+	return len(f.creators) + f.composites
 }
 
 // Template size estimates per resource: a CfnAlarm renders to about 700
@@ -203,7 +203,7 @@ func (f *alarmFactory) thresholds(t *Thresholds, s alarmSpec) []*Alarm {
 // units, is converted to the published unit here, once; the annotation
 // draws the display value.
 func (f *alarmFactory) add(s alarmSpec, l level) *Alarm {
-	name := f.names(append(slices.Clone(s.nameParts), l.severity)...)
+	name := s.name(l.severity)
 	description := s.description(l.value)
 	published := s.fam.scale.ToPublished(l.value)
 	dims := make([]any, len(s.dims))
@@ -273,49 +273,72 @@ func (f *alarmFactory) add(s alarmSpec, l level) *Alarm {
 
 // composite plans one alarm that is in ALARM while any of alarms is. The
 // rule names the alarms, and one construct dependency makes CloudFormation
-// create them first: cheaper at synth than an ARN attribute per alarm.
+// create them first: cheaper at synth than an ARN attribute per alarm. A
+// rule over CloudWatch's limit is split (naming.SplitComposite): composites
+// <name>-1, -2, ... over groups of alarms, and the composite name over
+// them, so that its name and notifications stay the same.
 func (f *alarmFactory) composite(id, name, description string, alarms []*Alarm) {
-	terms := make([]string, len(alarms))
+	names := make([]string, len(alarms))
 	for i, a := range alarms {
-		terms[i] = fmt.Sprintf("ALARM(%q)", a.Name)
+		names[i] = a.Name
 	}
-	rule := strings.Join(terms, " OR ")
+	groups := naming.SplitComposite(name, names)
+	f.composites = 1 + len(groups)
 	f.compositeCreator = func(scope, children constructs.Construct, acts Actions) awscloudwatch.CfnCompositeAlarm {
-		props := &awscloudwatch.CfnCompositeAlarmProps{
-			AlarmName:        jsii.String(name),
-			AlarmDescription: jsii.String(description),
-			AlarmRule:        jsii.String(rule),
+		if len(groups) == 0 {
+			return newComposite(scope, id, name, description, naming.Rule(names), acts, children)
 		}
-		if len(acts.CompositeActions) > 0 {
-			props.AlarmActions = anyStrings(acts.CompositeActions)
-			props.OkActions = anyStrings(acts.CompositeActions)
+		// The groups notify no one: the composite over them does.
+		parts := constructs.NewConstruct(scope, jsii.String(id+"Groups"))
+		for i, g := range groups {
+			newComposite(parts, fmt.Sprintf("%s%d", id, i+1), g.Name, fmt.Sprintf("Part %d of %d of %s: %s", i+1, len(groups), name, description), naming.Rule(g.Alarms), Actions{}, children)
 		}
-		c := awscloudwatch.NewCfnCompositeAlarm(scope, jsii.String(id), props)
-		c.Node().AddDependency(children)
-		return c
+		return newComposite(scope, id, name, description, naming.Rule(naming.GroupNames(groups)), acts, parts)
 	}
-	f.bytes += compositeBytes + len(name) + len(description) + compositeMemberSize*len(alarms)
+	f.bytes += f.composites*(compositeBytes+len(name)+len(description)) + compositeMemberSize*(len(alarms)+len(groups))
+}
+
+// newComposite creates one composite alarm with rule under scope, notifying
+// acts.CompositeActions, after the alarms under after.
+func newComposite(scope constructs.Construct, id, name, description, rule string, acts Actions, after constructs.Construct) awscloudwatch.CfnCompositeAlarm {
+	props := &awscloudwatch.CfnCompositeAlarmProps{
+		AlarmName:        jsii.String(name),
+		AlarmDescription: jsii.String(description),
+		AlarmRule:        jsii.String(rule),
+	}
+	if len(acts.CompositeActions) > 0 {
+		props.AlarmActions = anyStrings(acts.CompositeActions)
+		props.OkActions = anyStrings(acts.CompositeActions)
+	}
+	c := awscloudwatch.NewCfnCompositeAlarm(scope, jsii.String(id), props)
+	c.Node().AddDependency(after)
+	return c
 }
 
 // header plans the composite alarm of a segment's alarms, named
 // <prefix>-<resource>-AnyCritical, and returns the dashboard's first row:
-// markdown beside an alarm status widget that lists the composite and every
-// alarm. The composite gathers the critical alarms, or every alarm when none
-// is critical; compositeName is "" without alarms. describe describes the
-// composite.
+// markdown beside alarm status widgets that list the composite and every
+// alarm, at most dashboard.MaxAlarmsPerWidget each. The composite gathers
+// the critical alarms, or every alarm when none is critical; compositeName
+// is "" without alarms. describe describes the composite.
 func (f *alarmFactory) header(resource, markdown string, describe func() string) (row []dashboard.Cell, compositeName string) {
 	arns := make([]string, 0, len(f.alarms)+1)
 	if gather := gatherForComposite(f.alarms); len(gather) > 0 {
-		compositeName = f.names(resource, "AnyCritical")
-		f.composite("AnyCritical", compositeName, describe(), gather)
+		compositeName = naming.Composite(f.prefix, resource)
+		f.composite(naming.AnyCritical, compositeName, describe(), gather)
 		arns = append(arns, dashboard.AlarmARN(compositeName))
 	}
 	for _, a := range f.alarms {
 		arns = append(arns, dashboard.AlarmARN(a.Name))
 	}
 	row = []dashboard.Cell{dashboard.TextCell(2*thirdWidth, headerHeight, markdown)}
-	if len(arns) > 0 {
-		row = append(row, dashboard.AlarmStatusCell(thirdWidth, headerHeight, "Alarms", arns))
+	parts := chunk(arns, dashboard.MaxAlarmsPerWidget)
+	for i, part := range parts {
+		title := "Alarms"
+		if len(parts) > 1 {
+			title = fmt.Sprintf("Alarms (%d of %d)", i+1, len(parts))
+		}
+		row = append(row, dashboard.AlarmStatusCell(thirdWidth, headerHeight, title, part))
 	}
 	return row, compositeName
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/sagesize/sagesize/catalog"
 	"github.com/sagesize/sagesize/dashboard"
 	"github.com/sagesize/sagesize/metrics"
+	"github.com/sagesize/sagesize/naming"
 )
 
 // Variant is one production variant with its catalogue entry.
@@ -82,7 +83,6 @@ type EndpointMonitorProps struct {
 type EndpointPlan struct {
 	prefix        string
 	props         EndpointMonitorProps
-	names         func(parts ...string) string
 	af            *alarmFactory
 	compositeName string
 	rows          [][]dashboard.Cell
@@ -93,10 +93,11 @@ type EndpointPlan struct {
 
 // PlanEndpoint plans the alarms and dashboard of the endpoint props
 // describes, named with prefix (the prefix of the Facade that will build
-// it). It fails only when the dashboard cannot be rendered.
+// it). It fails when the dashboard cannot be rendered or breaks one of
+// CloudWatch's dashboard rules.
 func PlanEndpoint(prefix string, props *EndpointMonitorProps) (*EndpointPlan, error) {
-	p := &EndpointPlan{prefix: prefix, props: *props, names: namer(prefix)}
-	p.af = &alarmFactory{eval: props.Evaluation, names: p.names}
+	p := &EndpointPlan{prefix: prefix, props: *props}
+	p.af = &alarmFactory{eval: props.Evaluation, prefix: prefix}
 	var body [][]dashboard.Cell
 	for vi, v := range props.Variants {
 		body = append(body, p.variantRows(vi, v)...)
@@ -115,9 +116,9 @@ func PlanEndpoint(prefix string, props *EndpointMonitorProps) (*EndpointPlan, er
 	}
 	p.rows = append(header, body...)
 	d := dashboardBody(p.rows)
-	s, err := d.Render()
+	s, err := render(p.DashboardName(), d)
 	if err != nil {
-		return nil, fmt.Errorf("dashboard of endpoint %s: %w", props.EndpointName, err)
+		return nil, fmt.Errorf("endpoint %s: %w", props.EndpointName, err)
 	}
 	p.body = s
 	p.footprint = Footprint{
@@ -133,7 +134,7 @@ func PlanEndpoint(prefix string, props *EndpointMonitorProps) (*EndpointPlan, er
 func (p *EndpointPlan) Footprint() Footprint { return p.footprint }
 
 // DashboardName is <prefix>-<label>.
-func (p *EndpointPlan) DashboardName() string { return p.names(p.props.label()) }
+func (p *EndpointPlan) DashboardName() string { return naming.Dashboard(p.prefix, p.props.label()) }
 
 // label is the endpoint's part of its dashboard and alarm names.
 func (e *EndpointMonitorProps) label() string {
@@ -195,8 +196,8 @@ func (p *EndpointPlan) headerMarkdown() string {
 	e := p.props
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Endpoint %s\n", e.EndpointName)
-	fmt.Fprintf(&b, "**Latency SLO:** %s of ModelLatency ≤ %v · [Endpoint in the SageMaker console](https://console.aws.amazon.com/sagemaker/home?region=%s#/endpoints/%s)\n\n",
-		e.SLOPercentile, e.SLOLatency, dashboard.Region, e.EndpointName)
+	fmt.Fprintf(&b, "**Latency SLO:** %s of ModelLatency ≤ %v · [Endpoint in the SageMaker console](https://%s/sagemaker/home?region=%s#/endpoints/%s)\n\n",
+		e.SLOPercentile, e.SLOLatency, dashboard.ConsoleDomain, dashboard.Region, e.EndpointName)
 	if e.Description != "" {
 		b.WriteString(e.Description + "\n\n")
 	}
@@ -221,12 +222,14 @@ func (p *EndpointPlan) headerMarkdown() string {
 func (p *EndpointPlan) thresholds(vi int, v Variant, f family, stat, what string, t *Thresholds) []dashboard.Horizontal {
 	e := p.props.EndpointName
 	return annotations(p.af.thresholds(t, alarmSpec{
-		idPrefix:  fmt.Sprintf("V%d%s", vi, f.key),
-		nameParts: []string{p.props.label(), v.Name, f.key},
-		fam:       f,
-		dims:      newVariantMetrics(e, v.Name).dims(),
-		stat:      stat,
-		what:      what,
+		idPrefix: fmt.Sprintf("V%d%s", vi, f.key),
+		name: func(severity string) string {
+			return naming.EndpointAlarm(p.prefix, p.props.label(), v.Name, f.key, severity)
+		},
+		fam:  f,
+		dims: newVariantMetrics(e, v.Name).dims(),
+		stat: stat,
+		what: what,
 		description: func(shown float64) string {
 			return fmt.Sprintf("%s %s of SageMaker endpoint %s variant %s (%s) is above %s %s (%s in the published unit).",
 				statLabel(stat), f.metric, e, v.Name, v.Instance.Type, num(shown), f.unit, num(f.scale.ToPublished(shown)))

@@ -14,6 +14,7 @@
 package monitoring
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -62,16 +63,6 @@ func NewFacade(scope constructs.Construct, id *string, props *FacadeProps) *Faca
 	return &Facade{Construct: constructs.NewConstruct(scope, id), props: *props}
 }
 
-// names joins the prefix and parts with hyphens.
-func (f *Facade) names(parts ...string) string { return namer(f.props.Prefix)(parts...) }
-
-// namer returns the naming function of a prefix: prefix-part-part...
-func namer(prefix string) func(parts ...string) string {
-	return func(parts ...string) string {
-		return strings.Join(append([]string{prefix}, parts...), "-")
-	}
-}
-
 // Footprint is what one monitored resource adds to its stack and dashboard
 // (see EndpointPlan.Footprint).
 type Footprint struct {
@@ -107,15 +98,16 @@ func (f *Facade) AddEndpoint(id *string, plan *EndpointPlan) *EndpointMonitor {
 
 // AddNotebook monitors one SageMaker notebook instance through the metrics
 // its CloudWatch agent publishes: alarms, a composite alarm and a dashboard.
-func (f *Facade) AddNotebook(id *string, props *NotebookMonitorProps) *NotebookMonitor {
-	m := newNotebookMonitor(f.Construct, id, props, f.names, f.props.Actions)
-	f.notebooks = append(f.notebooks, m)
-	body, err := dashboardBody(m.Rows()).Render()
+// It fails when the dashboard breaks one of CloudWatch's rules.
+func (f *Facade) AddNotebook(id *string, props *NotebookMonitorProps) (*NotebookMonitor, error) {
+	m := newNotebookMonitor(f.Construct, id, props, f.props.Prefix, f.props.Actions)
+	body, err := render(m.DashboardName(), dashboardBody(m.Rows()))
 	if err != nil {
-		panic(err) // only unmarshalable types fail; a programmer error
+		return nil, fmt.Errorf("notebook %s: %w", props.NotebookName, err)
 	}
+	f.notebooks = append(f.notebooks, m)
 	f.addDashboard(m.Construct, m.DashboardName(), body)
-	return m
+	return m, nil
 }
 
 // Notebooks returns the notebook segments added so far.
@@ -147,16 +139,49 @@ func (f *Facade) addDashboard(scope constructs.Construct, name, body string) {
 	f.dashboards = append(f.dashboards, newDashboard(scope, "Dashboard", name, body))
 }
 
-// newDashboard creates a dashboard from a rendered body under scope.
+// newDashboard creates a dashboard from a rendered body under scope. A
+// body with console links gets the partition's console domain.
 func newDashboard(scope constructs.Construct, id, name, body string) awscloudwatch.CfnDashboard {
+	var vars *map[string]*string
+	if strings.Contains(body, dashboard.ConsoleDomain) {
+		vars = &map[string]*string{dashboard.ConsoleDomainVariable: jsii.String(ConsoleDomain(scope))}
+	}
 	return awscloudwatch.NewCfnDashboard(scope, jsii.String(id), &awscloudwatch.CfnDashboardProps{
 		DashboardName: jsii.String(name),
-		DashboardBody: awscdk.Fn_Sub(jsii.String(body), nil),
+		DashboardBody: awscdk.Fn_Sub(jsii.String(body), vars),
 	})
 }
 
 // DashboardURL is the console address of the dashboard named name, with
-// placeholders for Fn::Sub.
+// the placeholders dashboard.ConsoleDomain and dashboard.Region (see
+// ConsoleURL).
 func DashboardURL(name string) string {
-	return "https://console.aws.amazon.com/cloudwatch/home?region=" + dashboard.Region + "#dashboards:name=" + name
+	return "https://" + dashboard.ConsoleDomain + "/cloudwatch/home?region=" + dashboard.Region + "#dashboards:name=" + name
+}
+
+// consoleMappingID is the id of the stack's mapping of partition to console domain.
+const consoleMappingID = "ConsoleDomains"
+
+// ConsoleDomain is the AWS console's domain in the partition scope's stack
+// deploys to: a Fn::FindInMap on a mapping of dashboard.ConsoleDomains
+// keyed by AWS::Partition, which it adds to the stack once.
+func ConsoleDomain(scope constructs.Construct) string {
+	stack := awscdk.Stack_Of(scope)
+	m, ok := stack.Node().TryFindChild(jsii.String(consoleMappingID)).(awscdk.CfnMapping)
+	if !ok {
+		mapping := map[string]*map[string]any{}
+		for partition, domain := range dashboard.ConsoleDomains() {
+			mapping[partition] = &map[string]any{"domain": domain}
+		}
+		m = awscdk.NewCfnMapping(stack, jsii.String(consoleMappingID), &awscdk.CfnMappingProps{Mapping: &mapping})
+	}
+	return *m.FindInMap(awscdk.Aws_PARTITION(), jsii.String("domain"), nil)
+}
+
+// ConsoleURL returns a function that fills the placeholders of a console
+// URL (see DashboardURL) for scope's stack with tokens, without an Fn::Sub
+// per URL.
+func ConsoleURL(scope constructs.Construct) func(url string) string {
+	r := strings.NewReplacer(dashboard.ConsoleDomain, ConsoleDomain(scope), dashboard.Region, *awscdk.Aws_REGION())
+	return r.Replace
 }

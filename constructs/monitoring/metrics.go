@@ -10,6 +10,7 @@ import (
 	"github.com/sagesize/sagesize/catalog"
 	"github.com/sagesize/sagesize/dashboard"
 	"github.com/sagesize/sagesize/metrics"
+	"github.com/sagesize/sagesize/naming"
 )
 
 // Which of SageMaker's metrics sagesize shows and alarms on, with their
@@ -36,45 +37,49 @@ type family struct {
 // sum over vCPUs (0–100×vCPUs) and GPU metrics the sum over GPUs, so they
 // are shown as % of the whole instance; the error metrics are 1 per failed
 // and 0 per good invocation, so their Average is the error rate as a fraction.
-func latencyFamily(metric string) family {
-	return family{key: metric, namespace: metrics.NamespaceInvocations, metric: metric, unit: "ms", scale: metrics.MicrosAsMillis()}
+func latencyFamily(key, metric string) family {
+	return family{key: key, namespace: metrics.NamespaceInvocations, metric: metric, unit: "ms", scale: metrics.MicrosAsMillis()}
 }
 
-func modelLatency() family    { return latencyFamily(metrics.ModelLatency) }
-func overheadLatency() family { return latencyFamily(metrics.OverheadLatency) }
+func modelLatency() family { return latencyFamily(naming.FamilyModelLatency, metrics.ModelLatency) }
+func overheadLatency() family {
+	return latencyFamily(naming.FamilyOverheadLatency, metrics.OverheadLatency)
+}
 
 func errorRate(metric, key string) family {
 	return family{key: key, namespace: metrics.NamespaceInvocations, metric: metric, unit: "%", scale: metrics.FractionAsPercent()}
 }
 
 func invocation5XXRate() family {
-	return errorRate(metrics.Invocation5XXErrors, "Invocation5XXErrorRate")
+	return errorRate(metrics.Invocation5XXErrors, naming.FamilyInvocation5XXErrorRate)
 }
 func invocation4XXRate() family {
 	return errorRate(metrics.Invocation4XXErrors, "Invocation4XXErrorRate")
 }
-func modelErrorRate() family { return errorRate(metrics.InvocationModelErrors, "ModelErrorRate") }
+func modelErrorRate() family {
+	return errorRate(metrics.InvocationModelErrors, naming.FamilyModelErrorRate)
+}
 
 // utilization is a percentage family; units is the number of vCPUs or GPUs
 // it is summed over (1 for metrics published as 0–100).
-func utilization(namespace, metric string, units int) family {
-	return family{key: metric, namespace: namespace, metric: metric, unit: "%", scale: metrics.SumAsInstancePercent(units)}
+func utilization(namespace, key, metric string, units int) family {
+	return family{key: key, namespace: namespace, metric: metric, unit: "%", scale: metrics.SumAsInstancePercent(units)}
 }
 
 func cpuUtilization(i catalog.Instance) family {
-	return utilization(metrics.NamespaceInstances, metrics.CPUUtilization, i.VCPUs)
+	return utilization(metrics.NamespaceInstances, naming.FamilyCPUUtilization, metrics.CPUUtilization, i.VCPUs)
 }
 func gpuUtilization(i catalog.Instance) family {
-	return utilization(metrics.NamespaceInstances, metrics.GPUUtilization, i.GPUs())
+	return utilization(metrics.NamespaceInstances, naming.FamilyGPUUtilization, metrics.GPUUtilization, i.GPUs())
 }
 func gpuMemoryUtilization(i catalog.Instance) family {
-	return utilization(metrics.NamespaceInstances, metrics.GPUMemoryUtilization, i.GPUs())
+	return utilization(metrics.NamespaceInstances, naming.FamilyGPUMemoryUtilization, metrics.GPUMemoryUtilization, i.GPUs())
 }
 func memoryUtilization() family {
-	return utilization(metrics.NamespaceInstances, metrics.MemoryUtilization, 1)
+	return utilization(metrics.NamespaceInstances, naming.FamilyMemoryUtilization, metrics.MemoryUtilization, 1)
 }
 func diskUtilization() family {
-	return utilization(metrics.NamespaceInstances, metrics.DiskUtilization, 1)
+	return utilization(metrics.NamespaceInstances, naming.FamilyDiskUtilization, metrics.DiskUtilization, 1)
 }
 
 // sageMakerPeriod is the period, in seconds, of graphs of SageMaker's metrics.

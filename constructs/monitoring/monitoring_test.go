@@ -206,7 +206,7 @@ func TestEndpointMonitor_MutedHasNoActions(t *testing.T) {
 		if p["DashboardName"] != "test-muted" {
 			continue
 		}
-		body := p["DashboardBody"].(map[string]any)["Fn::Sub"].(string)
+		body := subTemplate(p["DashboardBody"])
 		for _, want := range []string{"Alarms notify no one", "test-muted-AnyCritical", "test-muted-c5-xlarge-ModelLatency-Warning"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("muted dashboard lacks %q", want)
@@ -223,7 +223,7 @@ func TestEndpointMonitor_DashboardGPUGraphs(t *testing.T) {
 	for _, r := range j["Resources"].(map[string]any) {
 		p := r.(map[string]any)["Properties"].(map[string]any)
 		if p["DashboardName"] == "test-llm" {
-			body = p["DashboardBody"].(map[string]any)["Fn::Sub"].(string)
+			body = subTemplate(p["DashboardBody"])
 		}
 	}
 	if body == "" {

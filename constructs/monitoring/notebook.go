@@ -11,6 +11,7 @@ import (
 	"github.com/sagesize/sagesize/dashboard"
 	"github.com/sagesize/sagesize/internal/cwagent"
 	"github.com/sagesize/sagesize/metrics"
+	"github.com/sagesize/sagesize/naming"
 )
 
 // NotebookAlarms are a notebook's thresholds per alarm family, all in
@@ -54,9 +55,9 @@ type NotebookMonitor struct {
 	// (or any warning, when it has no critical thresholds); nil without alarms.
 	Composite awscloudwatch.CfnCompositeAlarm
 
-	props *NotebookMonitorProps
-	names func(parts ...string) string
-	rows  [][]dashboard.Cell
+	props  *NotebookMonitorProps
+	prefix string
+	rows   [][]dashboard.Cell
 }
 
 // notebookMetrics builds the graph lines of one notebook: the metric names
@@ -82,7 +83,7 @@ func agentFamily(namespace, key, metric string) family {
 // newNotebookMonitor plans the notebook's alarms and dashboard rows and
 // creates the alarms under a new construct. Facade.AddNotebook is the
 // public entry.
-func newNotebookMonitor(scope constructs.Construct, id *string, props *NotebookMonitorProps, names func(...string) string, actions Actions) *NotebookMonitor {
+func newNotebookMonitor(scope constructs.Construct, id *string, props *NotebookMonitorProps, prefix string, actions Actions) *NotebookMonitor {
 	ns := props.Namespace
 	if ns == "" {
 		ns = metrics.NamespaceNotebook
@@ -91,8 +92,8 @@ func newNotebookMonitor(scope constructs.Construct, id *string, props *NotebookM
 	if s := int(props.Interval.Seconds()); s > 0 && s < period {
 		period = s
 	}
-	m := &NotebookMonitor{props: props, names: names}
-	af := &alarmFactory{eval: props.Evaluation, names: names}
+	m := &NotebookMonitor{props: props, prefix: prefix}
+	af := &alarmFactory{eval: props.Evaluation, prefix: prefix}
 	nm := notebookMetrics{namespace: ns, notebook: props.NotebookName, period: period}
 	a := props.Alarms
 	name := props.NotebookName
@@ -103,16 +104,16 @@ func newNotebookMonitor(scope constructs.Construct, id *string, props *NotebookM
 
 	threshold := func(f family, what string, dims []dashboard.Dim, t *Thresholds) []dashboard.Horizontal {
 		return annotations(af.thresholds(t, alarmSpec{
-			idPrefix: f.key, nameParts: []string{name, f.key}, fam: f, dims: dims, stat: avg, what: what,
+			idPrefix: f.key, name: func(severity string) string { return naming.NotebookAlarm(prefix, name, f.key, severity) }, fam: f, dims: dims, stat: avg, what: what,
 			description: func(shown float64) string {
 				return fmt.Sprintf("%s of SageMaker notebook instance %s (%s) is above %s %%.", what, name, inst.Type, num(shown))
 			},
 		}))
 	}
 
-	cpuAnn := threshold(agentFamily(ns, "CPUUtilization", cwagent.MetricCPUUtilization), "CPU", nm.dims(), a.CPUUtilization)
-	memAnn := threshold(agentFamily(ns, "MemoryUtilization", cwagent.MetricMemoryUtilization), "memory", nm.dims(), a.MemoryUtilization)
-	diskAnn := threshold(agentFamily(ns, "DiskUtilization", cwagent.MetricDiskUtilization), "disk "+cwagent.SageMakerVolumePath, nm.dims(volume), a.DiskUtilization)
+	cpuAnn := threshold(agentFamily(ns, naming.FamilyCPUUtilization, cwagent.MetricCPUUtilization), "CPU", nm.dims(), a.CPUUtilization)
+	memAnn := threshold(agentFamily(ns, naming.FamilyMemoryUtilization, cwagent.MetricMemoryUtilization), "memory", nm.dims(), a.MemoryUtilization)
+	diskAnn := threshold(agentFamily(ns, naming.FamilyDiskUtilization, cwagent.MetricDiskUtilization), "disk "+cwagent.SageMakerVolumePath, nm.dims(volume), a.DiskUtilization)
 
 	rows := [][]dashboard.Cell{{
 		graphCell(thirdWidth, fmt.Sprintf("%s: CPU (%% of %s)", name, plural(inst.VCPUs, "vCPU")), []dashboard.Line{
@@ -130,10 +131,13 @@ func newNotebookMonitor(scope constructs.Construct, id *string, props *NotebookM
 	}}
 
 	if gpus := inst.GPUs(); gpus > 0 {
-		gAnn := threshold(agentFamily(ns, "GPUUtilization", cwagent.MetricGPUUtilization), "GPU", nm.dims(), a.GPUUtilization)
+		gAnn := threshold(agentFamily(ns, naming.FamilyGPUUtilization, cwagent.MetricGPUUtilization), "GPU", nm.dims(), a.GPUUtilization)
 		gmAnn := annotations(af.thresholds(a.GPUMemoryUtilization, alarmSpec{
-			idPrefix: "GPUMemoryUtilization", nameParts: []string{name, "GPUMemoryUtilization"}, what: "GPU memory",
-			fam: agentFamily(ns, "GPUMemoryUtilization", ""), dims: nm.dims(), stat: avg,
+			idPrefix: naming.FamilyGPUMemoryUtilization, what: "GPU memory",
+			name: func(severity string) string {
+				return naming.NotebookAlarm(prefix, name, naming.FamilyGPUMemoryUtilization, severity)
+			},
+			fam: agentFamily(ns, naming.FamilyGPUMemoryUtilization, ""), dims: nm.dims(), stat: avg,
 			ratio: &[2]string{cwagent.MetricGPUMemoryUsed, cwagent.MetricGPUMemoryTotal},
 			description: func(shown float64) string {
 				return fmt.Sprintf("GPU memory used of SageMaker notebook instance %s (%s) is above %s %% of the total.", name, inst.Type, num(shown))
@@ -177,14 +181,16 @@ func (m *NotebookMonitor) headerMarkdown(ns string) string {
 	if i.AcceleratorCount > 0 {
 		fmt.Fprintf(&b, ", %d× %s (%s GiB)", i.AcceleratorCount, i.AcceleratorModel, num(i.AcceleratorMemoryGiB))
 	}
-	fmt.Fprintf(&b, " · [Notebook in the SageMaker console](https://console.aws.amazon.com/sagemaker/home?region=%s#/notebook-instances/%s)\n\n", dashboard.Region, p.NotebookName)
+	fmt.Fprintf(&b, " · [Notebook in the SageMaker console](https://%s/sagemaker/home?region=%s#/notebook-instances/%s)\n\n", dashboard.ConsoleDomain, dashboard.Region, p.NotebookName)
 	fmt.Fprintf(&b, "Metrics come from the CloudWatch agent started by the lifecycle configuration **%s** (namespace `%s`). ", p.LifecycleConfigName, ns)
 	b.WriteString("No data means the notebook was not (re)started with it, or its role lacks the sagesize metrics policy.")
 	return b.String()
 }
 
 // DashboardName is <prefix>-<notebook>.
-func (m *NotebookMonitor) DashboardName() string { return m.names(m.props.NotebookName) }
+func (m *NotebookMonitor) DashboardName() string {
+	return naming.Dashboard(m.prefix, m.props.NotebookName)
+}
 
 // Rows are the dashboard rows: header, utilization, and GPU on GPU instances.
 func (m *NotebookMonitor) Rows() [][]dashboard.Cell { return m.rows }

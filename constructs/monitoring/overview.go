@@ -10,14 +10,15 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/sagesize/sagesize/dashboard"
 	"github.com/sagesize/sagesize/metrics"
+	"github.com/sagesize/sagesize/naming"
 )
 
 // Overview sizes: variants per graph and per dashboard, alarms per alarm
 // status widget (CloudWatch shows at most 100), table rows per text widget.
 const (
 	overviewVariantsPerGraph     = 50
-	overviewVariantsPerDashboard = 150
-	overviewAlarmsPerWidget      = 100
+	overviewVariantsPerDashboard = naming.VariantsPerOverviewPage
+	overviewAlarmsPerWidget      = dashboard.MaxAlarmsPerWidget
 	overviewRowsPerText          = 50
 )
 
@@ -69,15 +70,15 @@ type OverviewPlan struct {
 // line per endpoint variant for latency as % of its SLO, 5XX rate and CPU
 // (and GPU) as % of the instance, split so that no graph or dashboard
 // exceeds CloudWatch's metric limits, plus a table linking every endpoint's
-// dashboard and an alarm status widget per stack. It fails only when a
-// dashboard cannot be rendered.
+// dashboard and an alarm status widget per stack. It fails when a
+// dashboard cannot be rendered or breaks one of CloudWatch's rules.
 func PlanOverview(props *OverviewProps) (*OverviewPlan, error) {
 	names, bodies := overviewBodies(props)
 	p := &OverviewPlan{names: names}
 	for i, b := range bodies {
-		s, err := b.Render()
+		s, err := render(names[i], b)
 		if err != nil {
-			return nil, fmt.Errorf("overview dashboard %s: %w", names[i], err)
+			return nil, fmt.Errorf("fleet overview: %w", err)
 		}
 		p.bodies = append(p.bodies, s)
 		p.bytes += dashboardTemplateBytes(s)
@@ -105,10 +106,7 @@ func overviewBodies(props *OverviewProps) (names []string, bodies []dashboard.Bo
 		pages = [][]overviewVariant{nil}
 	}
 	for pi, page := range pages {
-		name := props.Prefix + "-overview"
-		if pi > 0 {
-			name += fmt.Sprintf("-%d", pi+1)
-		}
+		name := naming.Overview(props.Prefix, pi)
 		var rows [][]dashboard.Cell
 		if pi == 0 {
 			rows = append(rows, overviewHeader(props, len(pages))...)

@@ -112,7 +112,7 @@ func TestAddEndpoint_BuildsThePlanAsMeasured(t *testing.T) {
 			}
 			if p["DashboardName"] == name {
 				n++
-				body = p["DashboardBody"].(map[string]any)["Fn::Sub"].(string)
+				body = subTemplate(p["DashboardBody"])
 			}
 		}
 		if fp := m.plan.Footprint(); n != fp.Resources {

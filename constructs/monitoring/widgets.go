@@ -1,9 +1,12 @@
 package monitoring
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/sagesize/sagesize/dashboard"
+	"github.com/sagesize/sagesize/dashboard/check"
 	"github.com/sagesize/sagesize/metrics"
 )
 
@@ -37,4 +40,22 @@ func titleCell(markdown string) dashboard.Cell {
 func sloLine(percentile string, latency time.Duration) dashboard.Horizontal {
 	ms := metrics.Millis(latency)
 	return dashboard.Horizontal{Label: "SLO " + percentile + " ≤ " + num(ms) + " ms", Value: ms, Color: colorSLO}
+}
+
+// render renders the body of the dashboard name and checks it as
+// CloudWatch would (package dashboard/check: widget, metric and alarm
+// counts, positions, ids), so that a body CloudWatch would reject never
+// leaves the app. The error names the dashboard and each violated rule.
+func render(name string, b dashboard.Body) (string, error) {
+	s, err := b.Render()
+	if err != nil {
+		return "", fmt.Errorf("dashboard %s: %w", name, err)
+	}
+	// The placeholders Fn::Sub fills at deploy time, filled with example
+	// values of the same shape for the check.
+	resolved := strings.NewReplacer(dashboard.Partition, "aws", dashboard.Region, "us-east-1", dashboard.AccountID, "123456789012").Replace(s)
+	if err := check.ValidateBody([]byte(resolved), check.Options{}); err != nil {
+		return "", fmt.Errorf("dashboard %s would be rejected by CloudWatch:\n%w", name, err)
+	}
+	return s, nil
 }

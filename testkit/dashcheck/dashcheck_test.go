@@ -213,6 +213,7 @@ func TestValidateBody_RejectsNonJSON(t *testing.T) {
 
 func TestResolve(t *testing.T) {
 	env := DefaultEnv()
+	env.Mappings = map[string]any{"ConsoleDomains": map[string]any{"aws": map[string]any{"domain": "console.aws.amazon.com"}}}
 	tests := []struct {
 		name    string
 		in      string // JSON
@@ -229,6 +230,8 @@ func TestResolve(t *testing.T) {
 		{"Fn::GetAtt", `{"Fn::GetAtt": ["A", "Arn"]}`, "", "Fn::GetAtt cannot be resolved statically"},
 		{"unterminated", `{"Fn::Sub": "${AWS::Region"}`, "", "unterminated"},
 		{"number", `3`, "", "cannot resolve"},
+		{"Fn::FindInMap by partition", `{"Fn::Sub": ["https://${D}/", {"D": {"Fn::FindInMap": ["ConsoleDomains", {"Ref": "AWS::Partition"}, "domain"]}}]}`, "https://console.aws.amazon.com/", ""},
+		{"Fn::FindInMap missing key", `{"Fn::FindInMap": ["ConsoleDomains", "aws-cn", "domain"]}`, "", "mapping ConsoleDomains has no string at aws-cn.domain"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

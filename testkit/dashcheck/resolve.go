@@ -10,6 +10,9 @@ import (
 // Resolve substitutes. The zero value is not useful; see DefaultEnv.
 type Env struct {
 	Region, Partition, AccountID string
+	// Mappings are the template's Mappings, for Fn::FindInMap (CheckTemplate
+	// sets them from the template it checks).
+	Mappings map[string]any
 }
 
 // DefaultEnv is the environment the tests resolve templates in.
@@ -59,12 +62,38 @@ func Resolve(v any, env Env) (string, error) {
 				return resolveSub(arg, env)
 			case "Fn::Join":
 				return resolveJoin(arg, env)
+			case "Fn::FindInMap":
+				return resolveFindInMap(arg, env)
 			default:
 				return "", fmt.Errorf("%s cannot be resolved statically", fn)
 			}
 		}
 	}
 	return "", fmt.Errorf("cannot resolve a %T to a string", v)
+}
+
+// resolveFindInMap looks [map, key, key] up in env.Mappings, each key
+// resolved first; a missing entry is an error, as at deploy time.
+func resolveFindInMap(arg any, env Env) (string, error) {
+	a, ok := arg.([]any)
+	if !ok || len(a) != 3 {
+		return "", errors.New("Fn::FindInMap takes [map, top-level key, second-level key]")
+	}
+	keys := make([]string, 3)
+	for i, k := range a {
+		s, err := Resolve(k, env)
+		if err != nil {
+			return "", fmt.Errorf("Fn::FindInMap key %d: %w", i, err)
+		}
+		keys[i] = s
+	}
+	m, _ := env.Mappings[keys[0]].(map[string]any)
+	top, _ := m[keys[1]].(map[string]any)
+	v, ok := top[keys[2]].(string)
+	if !ok {
+		return "", fmt.Errorf("Fn::FindInMap: mapping %s has no string at %s.%s", keys[0], keys[1], keys[2])
+	}
+	return v, nil
 }
 
 func resolveJoin(arg any, env Env) (string, error) {

@@ -3,7 +3,10 @@ package dashcheck
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
+
+	"github.com/sagesize/sagesize/dashboard/check"
 )
 
 // Report is what CheckTemplate looked at, for test logs.
@@ -33,6 +36,9 @@ func CheckTemplate(tmpl map[string]any, env Env, opts Options) (Report, error) {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
+	if env.Mappings == nil {
+		env.Mappings, _ = tmpl["Mappings"].(map[string]any)
+	}
 	if opts.Alarms == nil {
 		opts.Alarms = map[string]bool{}
 		for _, id := range ids {
@@ -76,7 +82,7 @@ func CheckTemplate(tmpl map[string]any, env Env, opts Options) (Report, error) {
 }
 
 func countMetrics(body []byte) (int, error) {
-	doc, err := decode(body)
+	doc, err := check.Decode(body)
 	if err != nil {
 		return 0, err
 	}
@@ -90,11 +96,14 @@ func countMetrics(body []byte) (int, error) {
 	return n, nil
 }
 
+// alarmIDPattern is a metric math id: a lower-case letter first.
+var alarmIDPattern = regexp.MustCompile(`^[a-z][A-Za-z0-9_]*$`)
+
 // CheckAlarm checks the metric an AWS::CloudWatch::Alarm's properties
 // read: MetricName, Namespace and Dimensions, or every MetricStat of its
 // Metrics (metric math) with the expressions' id references, against cat;
 // and its statistic.
-func CheckAlarm(props map[string]any, cat *Catalogue) error {
+func CheckAlarm(props map[string]any, cat check.Catalogue) error {
 	var errs []error
 	metric := func(path string, ns, name any, dims any) {
 		nsS, ok1 := ns.(string)
@@ -123,7 +132,7 @@ func CheckAlarm(props map[string]any, cat *Catalogue) error {
 	if name, ok := props["MetricName"]; ok {
 		metric("", props["Namespace"], name, props["Dimensions"])
 		if s, ok := props["ExtendedStatistic"].(string); ok {
-			if err := checkStat(s); err != nil {
+			if err := check.CheckStat(s); err != nil {
 				errs = append(errs, fmt.Errorf("ExtendedStatistic: %w", err))
 			}
 		}
@@ -136,7 +145,7 @@ func CheckAlarm(props map[string]any, cat *Catalogue) error {
 			qm, _ := q.(map[string]any)
 			path := fmt.Sprintf("Metrics[%d]: ", i)
 			if id, ok := qm["Id"].(string); ok {
-				if !idPattern.MatchString(id) {
+				if !alarmIDPattern.MatchString(id) {
 					errs = append(errs, fmt.Errorf("%sId %q must start with a lower-case letter", path, id))
 				}
 				if defined[id] {
@@ -151,14 +160,14 @@ func CheckAlarm(props map[string]any, cat *Catalogue) error {
 				m, _ := ms["Metric"].(map[string]any)
 				metric(path, m["Namespace"], m["MetricName"], m["Dimensions"])
 				if s, ok := ms["Stat"].(string); ok {
-					if err := checkStat(s); err != nil {
+					if err := check.CheckStat(s); err != nil {
 						errs = append(errs, fmt.Errorf("%sStat: %w", path, err))
 					}
 				}
 			}
 		}
 		for _, e := range exprs {
-			refs, err := exprRefs(e)
+			refs, err := check.ExprRefs(e)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("expression %q: %w", e, err))
 			}

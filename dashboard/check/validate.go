@@ -1,5 +1,7 @@
-// Package dashcheck checks CloudWatch dashboard bodies and alarms the way
-// CloudWatch and the CloudWatch console read them, without an AWS account.
+// Package check validates CloudWatch dashboard bodies the way CloudWatch and
+// the CloudWatch console read them, without an AWS account. The app runs it
+// on every dashboard body it synthesizes; testkit/dashcheck adds the
+// catalogue of published metrics and whole-template checks for the tests.
 //
 // No schema exists for a dashboard body (CloudFormation and cfn-lint see one
 // opaque string); the rules here are those of the CloudWatch API reference
@@ -10,11 +12,11 @@
 // expression ids (a lower-case letter first, unique in the widget, every
 // referenced id defined) and at most 500 metrics per widget and 2,500 per
 // dashboard, math inputs included. On top of those it requires what sagesize
-// relies on: every metric is one that is actually published (a Catalogue of
-// namespace, name and exact dimension set), widgets do not overlap (the
+// relies on: every metric is one that is actually published (a Catalogue,
+// such as testkit/dashcheck's, of namespace, name and exact dimension set), widgets do not overlap (the
 // console would move them), every hidden (visible: false) line feeds an
 // expression, and every alarm a widget lists exists.
-package dashcheck
+package check
 
 import (
 	"bytes"
@@ -49,10 +51,16 @@ const (
 // Options configure a validation.
 type Options struct {
 	// Catalogue holds the metrics a graph may read; nil skips the check.
-	Catalogue *Catalogue
+	Catalogue Catalogue
 	// Alarms, when not nil, are the names of the alarms that exist: an alarm
 	// status widget may list only those.
 	Alarms map[string]bool
+}
+
+// Catalogue knows which metrics are published: Check fails for a
+// namespace, metric name and dimension set that is not.
+type Catalogue interface {
+	Check(namespace, name string, dims []string) error
 }
 
 // ValidateBody checks one dashboard body (JSON, intrinsics already
@@ -72,7 +80,8 @@ func (v *validator) errf(path, format string, args ...any) {
 	v.errs = append(v.errs, fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...)))
 }
 
-func decode(data []byte) (any, error) {
+// Decode parses a dashboard body as JSON, numbers kept as json.Number.
+func Decode(data []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var out any
@@ -169,7 +178,7 @@ func (v *validator) boolean(path, key string, m map[string]any) {
 type rect struct{ x, y, w, h, index int }
 
 func (v *validator) body(data []byte) {
-	doc, err := decode(data)
+	doc, err := Decode(data)
 	if err != nil {
 		v.errs = append(v.errs, err)
 		return
@@ -350,7 +359,7 @@ func (v *validator) metricWidget(path string, p map[string]any) int {
 		v.boolean(path, b, p)
 	}
 	if s, ok := v.str(path, "stat", p, false); ok {
-		if err := checkStat(s); err != nil {
+		if err := CheckStat(s); err != nil {
 			v.errf(path, "stat: %v", err)
 		}
 	}
@@ -462,7 +471,7 @@ func (v *validator) metricLine(path string, raw any) (line, bool) {
 		if opts != nil {
 			v.keys(path, opts, "id", "label", "color", "period", "region", "accountId", "stat", "visible", "yAxis")
 			if s, ok := v.str(path, "stat", opts, false); ok {
-				if err := checkStat(s); err != nil {
+				if err := CheckStat(s); err != nil {
 					v.errf(path, "stat: %v", err)
 				}
 			}
@@ -514,7 +523,7 @@ func (v *validator) ids(path string, lines []line) {
 		if l.expr == "" {
 			continue
 		}
-		refs, err := exprRefs(l.expr)
+		refs, err := ExprRefs(l.expr)
 		if err != nil {
 			v.errf(l.path, "expression %q: %v", l.expr, err)
 			continue
@@ -544,10 +553,10 @@ func (v *validator) ids(path string, lines []line) {
 	}
 }
 
-// exprRefs returns the metric ids a math expression refers to: the
+// ExprRefs returns the metric ids a math expression refers to: the
 // identifiers that start with a lower-case letter (functions and keywords
 // are upper-case), outside string literals.
-func exprRefs(expr string) ([]string, error) {
+func ExprRefs(expr string) ([]string, error) {
 	var refs []string
 	for i := 0; i < len(expr); {
 		c := expr[i]
@@ -584,9 +593,9 @@ func isIdent(c byte) bool {
 
 var statPattern = regexp.MustCompile(`^(SampleCount|Average|Sum|Minimum|Maximum|IQM|(p|tm|tc|ts|wm|pr)\d{1,2}(\.\d{1,10})?|p100|(TM|TC|TS|WM|PR)\(\d*(\.\d+)?%?:\d*(\.\d+)?%?\))$`)
 
-// checkStat accepts the statistics CloudWatch knows: the five basic ones,
+// CheckStat accepts the statistics CloudWatch knows: the five basic ones,
 // percentiles and the extended statistics.
-func checkStat(s string) error {
+func CheckStat(s string) error {
 	if !statPattern.MatchString(s) {
 		return fmt.Errorf("%q is not a CloudWatch statistic (Average, Sum, Minimum, Maximum, SampleCount, pNN, tmNN, …)", s)
 	}
@@ -722,4 +731,12 @@ func (v *validator) annotations(path string, p map[string]any) {
 			}
 		}
 	}
+}
+
+// clip shortens s for a message.
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
 }
