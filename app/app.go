@@ -276,17 +276,17 @@ func alarmPatterns(cfg *config.Config) []string {
 			out = append(out, idleAlarmName(cfg))
 			continue
 		}
-		out = append(out, cfg.Prefix()+"-"+e.NameInResources()+"-*")
+		out = append(out, naming.AlarmPattern(cfg.Prefix(), e.NameInResources()))
 	}
 	for _, n := range cfg.Notebooks {
-		out = append(out, cfg.Prefix()+"-"+n.Name+"-*")
+		out = append(out, naming.AlarmPattern(cfg.Prefix(), n.Name))
 	}
 	return out
 }
 
 // idleAlarmName names the sizing endpoint's idle alarm.
 func idleAlarmName(cfg *config.Config) string {
-	return cfg.Prefix() + "-" + cfg.SizingEndpoint().NameInResources() + "-Idle"
+	return naming.IdleAlarm(cfg.Prefix(), cfg.SizingEndpoint().NameInResources())
 }
 
 // topicArn is the alarm topic's ARN as a stack other than the core one

@@ -50,6 +50,9 @@ func (c *Config) DerivedNames() []DerivedName {
 		for _, n := range compositeNames(naming.Composite(prefix, e.NameInResources()), alarms) {
 			add(&naming.AlarmKind, n, owner)
 		}
+		if e.Sizing {
+			add(&naming.AlarmKind, naming.IdleAlarm(prefix, e.NameInResources()), owner)
+		}
 	}
 	for i := range c.Notebooks {
 		n := &c.Notebooks[i]

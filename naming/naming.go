@@ -78,6 +78,14 @@ func NotebookAlarm(prefix, notebook, family, severity string) string {
 // <prefix>-<resource>-AnyCritical.
 func Composite(prefix, resource string) string { return Join(prefix, resource, AnyCritical) }
 
+// IdleAlarm is the sizing endpoint's idle alarm (its cost guard):
+// <prefix>-<endpoint>-Idle.
+func IdleAlarm(prefix, endpoint string) string { return Join(prefix, endpoint, "Idle") }
+
+// AlarmPattern matches every alarm of one endpoint or notebook (variant,
+// notebook and composite alarms): <prefix>-<resource>-*.
+func AlarmPattern(prefix, resource string) string { return Join(prefix, resource, "*") }
+
 // LifecycleConfig is a notebook's lifecycle configuration: <prefix>-<notebook>.
 func LifecycleConfig(prefix, notebook string) string { return Join(prefix, notebook) }
 
