@@ -105,6 +105,7 @@ func New(scope constructs.Construct, cfg *config.Config, o *Options) (*Stacks, e
 	}
 	st := &Stacks{Plan: shards, outputs: outputIDs(cfg, shards)}
 	addShardStacks(scope, cfg, st)
+	addPlaceholders(cfg, st)
 	overview := addEndpoints(cfg, st, plans)
 	if len(cfg.Notebooks) > 0 {
 		if err := addNotebooks(st.Monitoring, st.Facade, cfg, st.outputs[0]); err != nil {
@@ -175,6 +176,27 @@ func addShardStacks(scope constructs.Construct, cfg *config.Config, st *Stacks) 
 		st.Facades = append(st.Facades, monitoring.NewFacade(stack, jsii.String("Monitoring"), &monitoring.FacadeProps{Prefix: cfg.Prefix(), Actions: actions}))
 	}
 	st.Facade = st.Facades[0]
+}
+
+// addPlaceholders gives every endpoint stack that would otherwise hold no
+// resource (more stacks pinned or searched than endpoints fill) a
+// WaitConditionHandle, which costs nothing: CloudFormation refuses a
+// template without resources, and CDK's metadata resource is only there in
+// some regions and with version reporting on.
+func addPlaceholders(cfg *config.Config, st *Stacks) {
+	endpoints := make([]int, st.Plan.Stacks)
+	for _, s := range st.Plan.Of {
+		endpoints[s]++
+	}
+	for i, stack := range st.Shards {
+		coreHolds := i == 0 && (cfg.Notifications.TopicArn == "" || len(cfg.Notebooks) > 0)
+		if endpoints[i] > 0 || coreHolds {
+			continue
+		}
+		awscdk.NewCfnResource(stack, jsii.String("EmptyStack"), &awscdk.CfnResourceProps{
+			Type: jsii.String("AWS::CloudFormation::WaitConditionHandle"),
+		})
+	}
 }
 
 // addEndpoints builds each endpoint's planned dashboard and alarms in the

@@ -90,6 +90,10 @@ type Options struct {
 	Target, Hard *Limits
 }
 
+// MaxStacksPerItem bounds the automatic stack count at this many stacks
+// per item (plus one).
+const MaxStacksPerItem = 4
+
 // Assign places items. With a pinned K that cannot hold them, or an item
 // that no stack could hold, it returns an error naming the stack and limit.
 func Assign(items []Item, o *Options) (*Plan, error) {
@@ -123,8 +127,12 @@ func Assign(items []Item, o *Options) (*Plan, error) {
 		if o.Stacks != 0 {
 			return nil, fmt.Errorf("stack %d of the %d pinned by sharding.stacks would hold %s: raise sharding.stacks (about 1/%d of the endpoints then move, all into the new last stack)", stack, k, why, k+1)
 		}
-		if k >= len(items)+1 {
-			return nil, fmt.Errorf("stack %d would hold %s even with one item a stack", stack, why)
+		// Items that each need most of a stack (over a third of the
+		// limits) may still share one at K = items: jump hashing is not a
+		// perfect matching. Search on up to MaxStacksPerItem stacks per
+		// item; the stacks left empty hold a placeholder.
+		if k >= MaxStacksPerItem*len(items)+1 {
+			return nil, fmt.Errorf("stack %d would hold %s even with %d stacks for %d item(s): split the config", stack, why, k, len(items))
 		}
 		k++
 	}

@@ -148,3 +148,24 @@ func TestAssign_PinnedStacksAreKept(t *testing.T) {
 		t.Errorf("Stacks = %d; want the pinned 4", p.Stacks)
 	}
 }
+
+// Items that each take more than half a stack cannot share one; jump
+// hashing puts two of these three in one stack for every K up to 5 (they
+// first part at 6), and Assign must search on rather than refuse a legal
+// fleet.
+func TestAssign_WideItemsEachGetAStack(t *testing.T) {
+	wide := Load{Resources: 300, TemplateBytes: 450_000, Outputs: 1}
+	its := []Item{{Name: "wide-3", Load: wide}, {Name: "wide-4", Load: wide}, {Name: "wide-5", Load: wide}}
+	p, err := Assign(its, nil)
+	if err != nil {
+		t.Fatalf("Assign(3 wide items) = %v; want a plan", err)
+	}
+	seen := map[int]string{}
+	for _, it := range its {
+		s := p.Of[it.Name]
+		if other, ok := seen[s]; ok {
+			t.Errorf("%s and %s share stack %d", it.Name, other, s)
+		}
+		seen[s] = it.Name
+	}
+}

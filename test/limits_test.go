@@ -27,13 +27,14 @@ import (
 var limitConfigs = map[string]string{
 	// widest: 32-character project and release, an endpoint of 63
 	// characters with ten GPU variants of 63 characters each and both
-	// thresholds on every alarm family (composite rules of ~21,000
-	// characters, 181 alarms on its dashboard, about 450 KB of template),
+	// thresholds on every alarm family, three times (composite rules of ~21,000
+	// characters, 181 alarms on each dashboard, about 450 KB of template
+	// each, so that no two fit one stack),
 	// beside a small endpoint, so that the fleet overview exists too.
 	"widest": func() string {
 		var b strings.Builder
 		fmt.Fprintf(&b, "project: %s\nrelease: %s\nendpoints:\n", "p"+strings.Repeat("x", 31), strings.Repeat("r", 32))
-		for e := range 1 {
+		for e := range 3 {
 			fmt.Fprintf(&b, "  - name: %s%d\n    slo: {latency: 1s}\n    variants:\n", strings.Repeat("e", 62), e)
 			for v := range 10 {
 				fmt.Fprintf(&b, "      - {name: %s%d, instanceType: ml.g5.xlarge}\n", strings.Repeat("v", 62), v)
@@ -95,6 +96,17 @@ func TestLimits_ConfigsAtEveryLimitSynthesizeValidTemplates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The overview's alarm widgets list the composites of every endpoint
+	// stack: an alarm is known if any stack of the app creates it.
+	alarms := map[string]bool{}
+	for _, st := range read {
+		for _, r := range readTemplate(t, st.Template)["Resources"].(map[string]any) {
+			p, _ := r.(map[string]any)["Properties"].(map[string]any)
+			if name, ok := p["AlarmName"].(string); ok {
+				alarms[name] = true
+			}
+		}
+	}
 	made := map[string]bool{}
 	outputs := map[string][]string{}
 	for _, st := range read {
@@ -108,7 +120,7 @@ func TestLimits_ConfigsAtEveryLimitSynthesizeValidTemplates(t *testing.T) {
 		}
 		outputs[st.Name] = st.Outputs
 		tmpl := readTemplate(t, st.Template)
-		if _, err := dashcheck.CheckTemplate(tmpl, dashcheck.DefaultEnv(), dashcheck.Options{Catalogue: cat}); err != nil {
+		if _, err := dashcheck.CheckTemplate(tmpl, dashcheck.DefaultEnv(), dashcheck.Options{Catalogue: cat, Alarms: alarms}); err != nil {
 			t.Errorf("stack %s:\n%v", st.Name, err)
 		}
 		for _, r := range tmpl["Resources"].(map[string]any) {
@@ -133,7 +145,7 @@ func TestLimits_ConfigsAtEveryLimitSynthesizeValidTemplates(t *testing.T) {
 		t.Errorf("config validation checked names the app does not create: %v\nthe app creates names config validation did not check: %v", clipList(missing), clipList(extra))
 	}
 	if len(made) < 180+4+1 {
-		t.Errorf("only %d names were created; the widest endpoint alone makes 185", len(made))
+		t.Errorf("only %d names were created; each widest endpoint alone makes 185", len(made))
 	}
 	// Output ids: the two that collide once hyphens are stripped get
 	// distinct suffixes; the third keeps its id.

@@ -180,3 +180,37 @@ func TestScale_TooFewPinnedStacks(t *testing.T) {
 		t.Fatalf("PlanShards with 100 endpoints in 1 pinned stack = %v; want the pinned limit named", err)
 	}
 }
+
+// More pinned stacks than endpoints leave stacks with no endpoint: each
+// still holds a resource (CloudFormation refuses an empty template, and
+// CDK's metadata is off here, as in regions without it).
+func TestScale_EmptyStacksStillDeploy(t *testing.T) {
+	cfg := fleetConfig(t, 2)
+	cfg.Sharding.Stacks = 5
+	out := t.TempDir()
+	a := awscdk.NewApp(&awscdk.AppProps{AnalyticsReporting: jsii.Bool(false), Outdir: jsii.String(out)})
+	stacks, err := app.New(a, cfg, &app.Options{Now: synthNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Synth(nil)
+	read, err := cdkout.Read(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	placeholders := 0
+	for _, st := range read {
+		total := 0
+		for _, n := range st.Resources {
+			total += n
+		}
+		if total == 0 {
+			t.Errorf("stack %s has no resource: CloudFormation would refuse it", st.Name)
+		}
+		placeholders += st.Resources["AWS::CloudFormation::WaitConditionHandle"]
+	}
+	// 2 endpoints fill at most 2 of the 5 stacks; the core stack holds the topic.
+	if placeholders < 2 || stacks.Plan.Stacks != 5 {
+		t.Errorf("%d placeholder(s) in %d stacks; want one in each stack without an endpoint", placeholders, stacks.Plan.Stacks)
+	}
+}
