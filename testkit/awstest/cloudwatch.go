@@ -75,6 +75,10 @@ type CloudWatch struct {
 	puts     int
 	putFault *putFault
 	rejected []PutMetricDataCall
+	// gets, getFault and rejectedGets are the same for GetMetricData.
+	gets         int
+	getFault     *getFault
+	rejectedGets []GetMetricDataCall
 }
 
 // NewCloudWatch starts a server on 127.0.0.1. Close it when done.

@@ -57,3 +57,43 @@ func (c *CloudWatch) injectedLocked(call PutMetricDataCall) *Fault {
 	f := c.putFault.fault
 	return &f
 }
+
+// getFault decides the answer to one GetMetricData request.
+type getFault struct {
+	pick  func(n int, call GetMetricDataCall) bool
+	fault Fault
+}
+
+// InjectGetFault makes [CloudWatch] answer f (without its Extra) to every
+// valid GetMetricData request for which pick returns true, in the SDK's
+// protocol (RPCv2-CBOR, the code in __type), so that the SDK client returns
+// a smithy.APIError with f's code. pick is called once for each valid
+// request, in the order they arrive, with n counting them from 1 (rejected
+// ones included). The rejected requests are kept apart (see
+// [CloudWatch.RejectedGets]); the others are served as usual. It replaces
+// an earlier GetMetricData injection.
+func (c *CloudWatch) InjectGetFault(pick func(n int, call GetMetricDataCall) bool, f Fault) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.getFault = &getFault{pick: pick, fault: f}
+}
+
+// RejectedGets returns the GetMetricData requests answered with an
+// injected fault.
+func (c *CloudWatch) RejectedGets() []GetMetricDataCall {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]GetMetricDataCall(nil), c.rejectedGets...)
+}
+
+// injectedGetLocked returns the fault to answer call with, or nil; c.mu
+// is held.
+func (c *CloudWatch) injectedGetLocked(call GetMetricDataCall) *Fault {
+	c.gets++
+	if c.getFault == nil || !c.getFault.pick(c.gets, call) {
+		return nil
+	}
+	c.rejectedGets = append(c.rejectedGets, call)
+	f := c.getFault.fault
+	return &f
+}

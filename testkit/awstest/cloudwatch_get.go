@@ -58,7 +58,8 @@ func (c *CloudWatch) SetMetricData(answer func(q MetricQuery) MetricResult) {
 	c.answer = answer
 }
 
-// GetMetricDataCalls returns the GetMetricData requests received so far.
+// GetMetricDataCalls returns the GetMetricData requests served so far
+// (not those answered with an injected fault: see [CloudWatch.RejectedGets]).
 func (c *CloudWatch) GetMetricDataCalls() []GetMetricDataCall {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -160,6 +161,11 @@ func (c *CloudWatch) getMetricData(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	c.mu.Lock()
+	if f := c.injectedGetLocked(call); f != nil {
+		c.mu.Unlock()
+		cborFault(w, f.Status, f.Code, f.Message)
+		return
+	}
 	c.gmd = append(c.gmd, call)
 	answer := c.answer
 	stored := c.stored

@@ -12,6 +12,8 @@
 //     it answers GetMetricData from that data as CloudWatch would (period
 //     buckets, Sum/Average/SampleCount/Minimum/Maximum and nearest-rank
 //     percentiles, ScanBy, pagination), or with figures the test sets.
+//     Either operation can be made to answer chosen faults (Throttling,
+//     an expired token…) with InjectPutFault and InjectGetFault.
 //   - [CloudFormation] serves DescribeStacks (awsquery: form-encoded
 //     request, XML response), with ValidationError for a missing stack.
 //   - [ECS] serves RunTask, DescribeTasks and StopTask (awsJson1_1) with the
