@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -493,5 +494,99 @@ func TestMaxDurationCountsTheStartWait(t *testing.T) {
 	p.StartAt = now.Add(2 * time.Minute)
 	if got, want := p.MaxDuration(now, 2*time.Minute), 14*time.Minute+20*time.Second; got != want {
 		t.Errorf("MaxDuration = %v; want %v (2m wait + 10m plan + 15s grace + 5s drain + 2m margin)", got, want)
+	}
+}
+
+// viewLines returns the live view's lines of out.
+func viewLines(out string) []string {
+	var lines []string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, "] tasks: ") {
+			lines = append(lines, l)
+		}
+	}
+	return lines
+}
+
+// TestRunLiveViewBacksOffWhileGetMetricDataFails: CloudWatch throttles
+// every GetMetricData for the whole run. The run still completes when the
+// tasks stop, every live-view line says the figures are unavailable and
+// why, and reads go on (past Retry.MaxFailures) but only as the backoff
+// allows: once MaxFailures reads in a row have failed, reads start at
+// least MaxDelay apart, so a run of T makes at most MaxFailures +
+// T/MaxDelay reads, far fewer than its polls.
+func TestRunLiveViewBacksOffWhileGetMetricDataFails(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, awstest.ECSOptions{End: func(int) awstest.TaskEnd { return awstest.TaskEnd{RunningPolls: 60} }})
+	e.cw.InjectGetFault(func(int, awstest.GetMetricDataCall) bool { return true }, awstest.CloudWatchThrottling)
+	e.r.Retry = runner.Retry{MaxFailures: 3, MaxDelay: 50 * time.Millisecond}
+	took, err := runWithin(context.Background(), t, e, plan(2), 30*time.Second)
+	if err != nil {
+		t.Fatalf("Run = %v; want nil: failing live-view reads never end the run\n%s", err, e.out)
+	}
+	reads, served := len(e.cw.RejectedGets()), len(e.cw.GetMetricDataCalls())
+	polls := viewLines(e.out.String())
+	bound := 3 + int(took/(50*time.Millisecond))
+	t.Logf("run took %v: %d polls, %d GetMetricData reads (bound %d)", took, len(polls), reads, bound)
+	if served != 0 || reads > bound || reads <= 3 {
+		t.Errorf("%d GetMetricData reads (%d served) in %v; want more than Retry.MaxFailures (3) and at most 3 + %v/50ms = %d", reads, served, took, took, bound)
+	}
+	if len(polls) < 60 {
+		t.Errorf("%d polls; want at least 60 (the tasks run for 60 DescribeTasks)", len(polls))
+	}
+	skipped := 0
+	for _, l := range polls {
+		if !strings.Contains(l, "metrics unavailable: get metric data: ") || !strings.Contains(l, "Throttling: Rate exceeded") {
+			t.Errorf("live view line %q; want metrics unavailable with the Throttling error", l)
+		}
+		if strings.Contains(l, "(next read in ") {
+			skipped++
+		}
+	}
+	if skipped != len(polls)-reads {
+		t.Errorf("%d lines say when the next read is; want one per poll without a read (%d)", skipped, len(polls)-reads)
+	}
+}
+
+// TestRunLiveViewRecoversAfterGetMetricDataFailures: CloudWatch throttles
+// the first three GetMetricData reads, then serves the figures. The reads
+// are spaced by the backoff (at least 1, 2 and 4 × Poll after each
+// failure), the live view says the figures are unavailable meanwhile and
+// shows them again once a read succeeds.
+func TestRunLiveViewRecoversAfterGetMetricDataFailures(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, awstest.ECSOptions{End: func(int) awstest.TaskEnd { return awstest.TaskEnd{RunningPolls: 25} }})
+	e.r.Poll = 20 * time.Millisecond
+	var mu sync.Mutex
+	var at []time.Time
+	e.cw.InjectGetFault(func(n int, _ awstest.GetMetricDataCall) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		at = append(at, time.Now())
+		return n <= 3
+	}, awstest.CloudWatchThrottling)
+	e.cw.SetMetricData(func(q awstest.MetricQuery) awstest.MetricResult {
+		v := map[string]float64{"requests": 7470, "errors": 3, "p50": 12345, "p99": 48100, "throttles": 2}[q.ID]
+		return awstest.MetricResult{Timestamps: []time.Time{time.Now()}, Values: []float64{v}}
+	})
+	if _, err := runWithin(context.Background(), t, e, plan(2), 30*time.Second); err != nil {
+		t.Fatalf("Run: %v\n%s", err, e.out)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	// Each failed read is one request; waits after failures 1, 2, 3 are at least 20, 40 and 80 ms.
+	if len(at) < 4 || at[3].Sub(at[0]) < 140*time.Millisecond {
+		t.Fatalf("GetMetricData at %v; want the 4th at least 140ms after the 1st (backoff)", at)
+	}
+	t.Logf("first served read %v after the first failure", at[3].Sub(at[0]))
+	lines := viewLines(e.out.String())
+	first := slices.IndexFunc(lines, func(l string) bool { return !strings.Contains(l, "metrics unavailable") })
+	if first < 3 || !strings.Contains(lines[0], "Throttling") {
+		t.Fatalf("live view:\n%s\nwant at least 3 lines with the Throttling error before the figures", strings.Join(lines, "\n"))
+	}
+	for _, l := range lines[first:] {
+		if !strings.Contains(l, "p50 12.3 ms, p99 48.1 ms") || !strings.Contains(l, "total: 7470 requests, 3 errors, 2 throttles") {
+			t.Errorf("live view line %q after recovery; want the figures", l)
+		}
 	}
 }
