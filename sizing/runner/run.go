@@ -50,8 +50,9 @@ type Runner struct {
 	StepLag time.Duration
 	// Retry bounds the AWS calls the run repeats (see Retry).
 	Retry Retry
-	// CallTimeout bounds each DescribeTasks and live-view GetMetricData
-	// call; one that takes longer counts as failed (default 30s).
+	// CallTimeout bounds each RunTask, DescribeTasks and live-view
+	// GetMetricData call; one that takes longer counts as failed (default
+	// 30s).
 	CallTimeout time.Duration
 	// TaskMargin is added to each task's planned length to give its
 	// LOADGEN_MAX_DURATION (default DefaultTaskMargin).
@@ -75,8 +76,9 @@ type taskState struct {
 // stopped, and returns an error naming each task that failed. When ctx is
 // cancelled it stops every task it started and returns an error.
 //
-// Every wait is bounded. Each task gets LOADGEN_MAX_DURATION (its start
-// wait, plan, grace and drain plus TaskMargin); tasks still running
+// Every wait is bounded. Each RunTask, DescribeTasks and GetMetricData
+// call waits at most CallTimeout. Each task gets LOADGEN_MAX_DURATION (its
+// start wait, plan, grace and drain plus TaskMargin); tasks still running
 // DeadlineMargin after that are stopped and Run returns ErrDeadline.
 // DescribeTasks failures are retried with backoff within Retry's bounds;
 // past them the tasks are stopped and Run returns ErrGaveUp with the AWS
@@ -131,7 +133,7 @@ func (r *Runner) startTasks(ctx context.Context, in *ecs.RunTaskInput, n int) ([
 	var started []string
 	for len(started) < n {
 		in.Count = aws.Int32(int32(min(maxRunTaskCount, n-len(started))))
-		out, err := r.ECS.RunTask(ctx, in)
+		out, err := r.runTaskBounded(ctx, in)
 		if out != nil {
 			for _, t := range out.Tasks {
 				started = append(started, aws.ToString(t.TaskArn))

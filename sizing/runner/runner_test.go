@@ -590,3 +590,23 @@ func TestRunLiveViewRecoversAfterGetMetricDataFailures(t *testing.T) {
 		}
 	}
 }
+
+// TestRunTaskThatNeverAnswersEndsTheRun: an ECS that accepts RunTask and
+// never answers. Run returns within CallTimeout with the deadline error,
+// instead of waiting for it forever.
+func TestRunTaskThatNeverAnswersEndsTheRun(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, awstest.ECSOptions{})
+	h := awstest.NewHanging()
+	t.Cleanup(h.Close)
+	e.r.ECS = ecs.NewFromConfig(awsCfg(), func(o *ecs.Options) { o.BaseEndpoint = aws.String(h.URL) })
+	e.r.CallTimeout = 200 * time.Millisecond
+	took, err := runWithin(context.Background(), t, e, plan(3), 10*time.Second)
+	t.Logf("Run returned after %v with: %v", took, err)
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "run task on cluster sg-loadtest: no answer within 200ms") || !strings.Contains(err.Error(), "LOADGEN_MAX_DURATION") {
+		t.Errorf("Run = %v; want the RunTask deadline error naming the cluster and LOADGEN_MAX_DURATION", err)
+	}
+	if h.Accepted() != 1 {
+		t.Errorf("hanging ECS accepted %d connections; want 1 (one RunTask, not retried)", h.Accepted())
+	}
+}

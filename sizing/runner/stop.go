@@ -9,6 +9,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+
+	"github.com/sagesize/sagesize/loadplan"
 )
 
 // defaultStopWait is Runner.StopWait's default.
@@ -22,6 +24,20 @@ func (r *Runner) describeBounded(ctx context.Context, arns []string) (map[string
 	ctx, cancel := context.WithTimeout(ctx, orDefault(r.CallTimeout, defaultCallTimeout))
 	defer cancel()
 	return r.describe(ctx, arns)
+}
+
+// runTaskBounded is one RunTask call with CallTimeout. When ECS does not
+// answer in time, the error says that the tasks the call may have started
+// stop by themselves.
+func (r *Runner) runTaskBounded(ctx context.Context, in *ecs.RunTaskInput) (*ecs.RunTaskOutput, error) {
+	timeout := orDefault(r.CallTimeout, defaultCallTimeout)
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	out, err := r.ECS.RunTask(cctx, in)
+	if err != nil && ctx.Err() == nil && cctx.Err() != nil {
+		err = fmt.Errorf("no answer within %v (any task it started stops by itself after its %s): %w", timeout, loadplan.EnvMaxDuration, err)
+	}
+	return out, err
 }
 
 // readFiguresBounded is readFigures with CallTimeout.
