@@ -80,7 +80,7 @@ func runCommand(ctx context.Context, f *runFlags, args []string, stdout io.Write
 	if err != nil {
 		return err
 	}
-	stack, err := runner.ReadStack(ctx, cloudformation.NewFromConfig(awsCfg), cfg.LoadTestStackName())
+	stack, err := runner.ReadStack(ctx, cloudformation.NewFromConfig(awsCfg), cfg.LoadTestStackName(), runner.DefaultCallTimeout)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -54,8 +55,11 @@ type Stack struct {
 // does not exist.
 var ErrStackNotDeployed = errors.New("stack not deployed")
 
-// ReadStack reads the outputs of the load-test stack name.
-func ReadStack(ctx context.Context, api CloudFormationAPI, name string) (*Stack, error) {
+// ReadStack reads the outputs of the load-test stack name, waiting at most
+// timeout (DefaultCallTimeout when 0) for CloudFormation to answer.
+func ReadStack(ctx context.Context, api CloudFormationAPI, name string, timeout time.Duration) (*Stack, error) {
+	ctx, cancel := context.WithTimeout(ctx, orDefault(timeout, DefaultCallTimeout))
+	defer cancel()
 	out, err := api.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(name)})
 	var ae smithy.APIError
 	if errors.As(err, &ae) && ae.ErrorCode() == "ValidationError" && strings.Contains(ae.ErrorMessage(), "does not exist") {

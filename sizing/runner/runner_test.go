@@ -67,7 +67,7 @@ func newEnv(t *testing.T, opts awstest.ECSOptions) *env {
 	t.Cleanup(cfn.Close)
 	cfn.SetStack("sg-loadtest", outputs)
 	cf := cloudformation.NewFromConfig(awsCfg(), func(o *cloudformation.Options) { o.BaseEndpoint = aws.String(cfn.URL) })
-	st, err := runner.ReadStack(context.Background(), cf, "sg-loadtest")
+	st, err := runner.ReadStack(context.Background(), cf, "sg-loadtest", 0)
 	if err != nil {
 		t.Fatalf("ReadStack: %v", err)
 	}
@@ -98,12 +98,12 @@ func TestReadStackNotDeployed(t *testing.T) {
 	cfn := awstest.NewCloudFormation()
 	defer cfn.Close()
 	cf := cloudformation.NewFromConfig(awsCfg(), func(o *cloudformation.Options) { o.BaseEndpoint = aws.String(cfn.URL) })
-	_, err := runner.ReadStack(context.Background(), cf, "nope-loadtest")
+	_, err := runner.ReadStack(context.Background(), cf, "nope-loadtest", 0)
 	if !errors.Is(err, runner.ErrStackNotDeployed) || !strings.Contains(err.Error(), "deploy it first with cdk deploy --all") || !strings.Contains(err.Error(), "nope-loadtest") {
 		t.Errorf("ReadStack(missing) = %v; want ErrStackNotDeployed naming the stack", err)
 	}
 	cfn.SetStack("half-loadtest", map[string]string{"Cluster": "c"})
-	if _, err := runner.ReadStack(context.Background(), cf, "half-loadtest"); err == nil || !strings.Contains(err.Error(), "TaskDefinition") {
+	if _, err := runner.ReadStack(context.Background(), cf, "half-loadtest", 0); err == nil || !strings.Contains(err.Error(), "TaskDefinition") {
 		t.Errorf("ReadStack(no outputs) = %v; want the missing outputs named", err)
 	}
 }
@@ -608,5 +608,21 @@ func TestRunTaskThatNeverAnswersEndsTheRun(t *testing.T) {
 	}
 	if h.Accepted() != 1 {
 		t.Errorf("hanging ECS accepted %d connections; want 1 (one RunTask, not retried)", h.Accepted())
+	}
+}
+
+// TestReadStackFromAHungCloudFormationReturns: a CloudFormation that
+// accepts and never answers ends ReadStack at its timeout, with the stack
+// named, though the caller's context has no deadline.
+func TestReadStackFromAHungCloudFormationReturns(t *testing.T) {
+	t.Parallel()
+	h := awstest.NewHanging()
+	t.Cleanup(h.Close)
+	api := cloudformation.NewFromConfig(awsCfg(), func(o *cloudformation.Options) { o.BaseEndpoint = aws.String(h.URL) })
+	start := time.Now()
+	_, err := runner.ReadStack(context.Background(), api, "churn-loadtest", 200*time.Millisecond)
+	t.Logf("ReadStack returned after %v with: %v", time.Since(start), err)
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "describe stack churn-loadtest") {
+		t.Errorf("ReadStack = %v; want the deadline error naming the stack", err)
 	}
 }

@@ -16,12 +16,12 @@ import (
 // defaultStopWait is Runner.StopWait's default.
 const defaultStopWait = time.Minute
 
-// defaultCallTimeout is Runner.CallTimeout's default.
-const defaultCallTimeout = 30 * time.Second
+// DefaultCallTimeout is Runner.CallTimeout's default.
+const DefaultCallTimeout = 30 * time.Second
 
 // describeBounded is describe with CallTimeout.
 func (r *Runner) describeBounded(ctx context.Context, arns []string) (map[string]taskState, error) {
-	ctx, cancel := context.WithTimeout(ctx, orDefault(r.CallTimeout, defaultCallTimeout))
+	ctx, cancel := context.WithTimeout(ctx, orDefault(r.CallTimeout, DefaultCallTimeout))
 	defer cancel()
 	return r.describe(ctx, arns)
 }
@@ -30,7 +30,7 @@ func (r *Runner) describeBounded(ctx context.Context, arns []string) (map[string
 // answer in time, the error says that the tasks the call may have started
 // stop by themselves.
 func (r *Runner) runTaskBounded(ctx context.Context, in *ecs.RunTaskInput) (*ecs.RunTaskOutput, error) {
-	timeout := orDefault(r.CallTimeout, defaultCallTimeout)
+	timeout := orDefault(r.CallTimeout, DefaultCallTimeout)
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	out, err := r.ECS.RunTask(cctx, in)
@@ -42,7 +42,7 @@ func (r *Runner) runTaskBounded(ctx context.Context, in *ecs.RunTaskInput) (*ecs
 
 // readFiguresBounded is readFigures with CallTimeout.
 func (r *Runner) readFiguresBounded(ctx context.Context, p Plan, start time.Time) (figures, error) {
-	ctx, cancel := context.WithTimeout(ctx, orDefault(r.CallTimeout, defaultCallTimeout))
+	ctx, cancel := context.WithTimeout(ctx, orDefault(r.CallTimeout, DefaultCallTimeout))
 	defer cancel()
 	return r.readFigures(ctx, p, start)
 }
