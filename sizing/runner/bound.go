@@ -50,6 +50,16 @@ type Retry struct {
 // because an AWS call kept failing.
 var ErrGaveUp = errors.New("gave up")
 
+// ErrNoMetrics is returned (wrapped) when the tasks have run for Silence
+// and CloudWatch, which answers, holds not one request of theirs: they
+// cannot publish (no route to CloudWatch, a denied PutMetricData), and
+// the test would measure nothing.
+var ErrNoMetrics = errors.New("no metrics from the tasks")
+
+// DefaultSilence is Runner.Silence's default: loadgen publishes every
+// 10 s, and CloudWatch shows a datapoint within about a minute.
+const DefaultSilence = 3 * time.Minute
+
 // ErrDeadline is returned (wrapped) when tasks were still running at the
 // run's deadline and were stopped.
 var ErrDeadline = errors.New("run deadline passed")

@@ -61,6 +61,10 @@ type Runner struct {
 	// deadline, after which tasks still running are stopped (default
 	// DefaultDeadlineMargin).
 	DeadlineMargin time.Duration
+	// Silence is how long the tasks may run their plan with CloudWatch
+	// answering but holding none of their requests before the run stops
+	// them with ErrNoMetrics (default DefaultSilence).
+	Silence time.Duration
 	// Region, when set, is named in the aws ecs stop-task commands printed
 	// for tasks the run could not stop.
 	Region string
@@ -253,7 +257,34 @@ func (w *watch) poll(ctx context.Context, states map[string]taskState) (done boo
 	if w.r.view(w.p, w.start, w.running, states, m, merr) {
 		return true, w.r.failures(w.started, states)
 	}
+	if err := w.silent(m, merr); err != nil {
+		return true, w.abort(ctx, err)
+	}
 	return w.checkSteps(ctx)
+}
+
+// roundish rounds d to seconds, or to milliseconds below a second.
+func roundish(d time.Duration) time.Duration {
+	if d < time.Second {
+		return d.Round(time.Millisecond)
+	}
+	return d.Round(time.Second)
+}
+
+// silent returns an error wrapping ErrNoMetrics when the tasks have run
+// their plan for Silence at a planned rate above zero, CloudWatch answered
+// the last read, and it holds no request of the test: publishing fails,
+// so the run stops now instead of measuring nothing.
+func (w *watch) silent(m figures, merr error) error {
+	silence := orDefault(w.r.Silence, DefaultSilence)
+	ran := time.Since(w.running)
+	if merr != nil || m.totalRequests != nil || w.running.IsZero() || ran < silence || w.p.Load.RateAt(ran) <= 0 {
+		return nil
+	}
+	return fmt.Errorf("%w after %v of running: CloudWatch holds no request of test %s. The tasks cannot publish: "+
+		"subnets without a route to the internet need VPC endpoints (loadTest.privateSubnets: true for the VPC the stack creates, "+
+		"or interface endpoints for monitoring, logs, ecr.api, ecr.dkr, sagemaker.runtime and an S3 gateway in yours); "+
+		"loadgen's publish errors are in log group %s", ErrNoMetrics, roundish(ran), w.p.TestID, w.r.Stack.LogGroup)
 }
 
 // figures reads the live view's figures, backing off while the reads

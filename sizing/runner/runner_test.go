@@ -626,3 +626,35 @@ func TestReadStackFromAHungCloudFormationReturns(t *testing.T) {
 		t.Errorf("ReadStack = %v; want the deadline error naming the stack", err)
 	}
 }
+
+// TestRunStopsTasksThatPublishNothing: tasks that run their plan while
+// CloudWatch answers but holds none of their requests (no route from a
+// private subnet, a denied PutMetricData) are stopped after Silence, and
+// the run says why and where to look, instead of measuring nothing.
+func TestRunStopsTasksThatPublishNothing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, awstest.ECSOptions{End: func(int) awstest.TaskEnd { return awstest.TaskEnd{RunningPolls: -1} }})
+	e.r.Silence = 100 * time.Millisecond
+	took, err := runWithin(context.Background(), t, e, plan(2), 10*time.Second)
+	t.Logf("Run returned after %v with: %v", took, err)
+	if !errors.Is(err, runner.ErrNoMetrics) || !strings.Contains(err.Error(), "loadTest.privateSubnets") || !strings.Contains(err.Error(), "log group") {
+		t.Fatalf("Run = %v; want ErrNoMetrics naming the VPC endpoints and the log group\n%s", err, e.out)
+	}
+	if got := len(e.ecs.StoppedByRequest()); got != 2 {
+		t.Errorf("%d task(s) stopped by request; want both", got)
+	}
+}
+
+// TestRunGoesOnWhileTheTasksPublish: the same tasks with their requests in
+// CloudWatch are not stopped for silence.
+func TestRunGoesOnWhileTheTasksPublish(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, awstest.ECSOptions{End: func(int) awstest.TaskEnd { return awstest.TaskEnd{RunningPolls: 40} }})
+	e.r.Silence = 20 * time.Millisecond
+	e.cw.SetMetricData(func(q awstest.MetricQuery) awstest.MetricResult {
+		return awstest.MetricResult{Timestamps: []time.Time{time.Now()}, Values: []float64{100}}
+	})
+	if _, err := runWithin(context.Background(), t, e, plan(2), 10*time.Second); err != nil {
+		t.Fatalf("Run = %v; want the tasks to run to their end\n%s", err, e.out)
+	}
+}
