@@ -223,11 +223,11 @@ func TestLoad_BadConfigs(t *testing.T) {
 		},
 		{
 			name: "endpoint name SageMaker rejects", old: "name: churn-xgb", new: "name: churn_xgb",
-			want: `sagesize.yaml: endpoints[0].name: SageMaker would reject "churn_xgb": endpoint names are 1-63 letters, digits and hyphens, starting and ending with a letter or digit`,
+			want: `sagesize.yaml: endpoints[0].name: SageMaker would reject "churn_xgb": endpoint names are 1-63 letters, digits and hyphens, starting and ending with a letter or digit (^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}, at most 63 characters)`,
 		},
 		{
 			name: "endpoint name too long", old: "name: churn-xgb", new: "name: " + strings.Repeat("a", 64),
-			want: `sagesize.yaml: endpoints[0].name: SageMaker would reject "` + strings.Repeat("a", 64) + `": endpoint names are 1-63 letters, digits and hyphens, starting and ending with a letter or digit`,
+			want: `sagesize.yaml: endpoints[0].name: SageMaker would reject "` + strings.Repeat("a", 40) + `…": endpoint names are 1-63 letters, digits and hyphens, starting and ending with a letter or digit (^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}, at most 63 characters); this one is 64 characters`,
 		},
 		{
 			name: "GPU threshold on a CPU-only type", old: "cpuUtilization: {warning: 70%, critical: 90%}", new: "gpuMemoryUtilization: {critical: 90%}",
@@ -268,11 +268,11 @@ func TestLoad_BadConfigs(t *testing.T) {
 		},
 		{
 			name: "notebook name SageMaker rejects", old: "name: ds-sandbox", new: "name: ds_sandbox",
-			want: `sagesize.yaml: notebooks[0].name: SageMaker would reject "ds_sandbox": notebook instance names are 1-63 letters, digits and hyphens, starting and ending with a letter or digit`,
+			want: `sagesize.yaml: notebooks[0].name: SageMaker would reject "ds_sandbox": notebook instance names are 1-63 letters, digits and hyphens, starting and ending with a letter or digit (^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}, at most 63 characters)`,
 		},
 		{
 			name: "lifecycle config name too long", old: "name: ds-sandbox", new: "name: " + strings.Repeat("n", 60),
-			want: `sagesize.yaml: notebooks[0].name: makes the lifecycle configuration name "churn-` + strings.Repeat("n", 60) + `" (66 characters); SageMaker allows 63: shorten project, release or notebook name`,
+			want: `sagesize.yaml: notebooks[0].name: makes the lifecycle configuration name "churn-` + strings.Repeat("n", 34) + `…" (66 characters); SageMaker allows 63: shorten project, release or notebook name`,
 		},
 		{
 			name: "unknown notebook instance type", old: "ml.t3.medium", new: "ml.t3.mediun",
@@ -433,5 +433,305 @@ sizing:
 	}
 	if got := e.Variants[1].Instance.GPUs(); got != 4 {
 		t.Errorf("g5.12xlarge GPUs = %d; want 4", got)
+	}
+}
+
+// Anchors, aliases and merge keys work as YAML 1.1 says: a mapping's own
+// keys override merged ones, of several merged mappings the earlier wins,
+// and every alias use gets its own values.
+func TestLoad_AnchorsAliasesAndMergeKeys(t *testing.T) {
+	c, err := Load(writeConfig(t, `project: churn
+alarmDefaults: &fast {period: 1m, evaluationPeriods: 3, datapointsToAlarm: 2}
+endpoints:
+  - name: a
+    variants: &cpu [{instanceType: ml.c5.xlarge}]
+    slo: &slo {percentile: p90, latency: 300ms}
+    alarms: &std
+      modelLatency: {warning: 250ms, critical: 300ms}
+      cpuUtilization: {warning: 70%, critical: 90%}
+  - name: b
+    variants: *cpu
+    slo: *slo
+    alarms:
+      <<: *std
+      cpuUtilization: {critical: 80%}
+    evaluation:
+      <<: [*fast, {period: 5m, evaluationPeriods: 10}]
+`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := c.Endpoints[0], c.Endpoints[1]
+	if b.Variants[0].InstanceType != "ml.c5.xlarge" || b.SLO.Percentile.Value != "p90" || b.SLO.Latency.Duration != 300*time.Millisecond {
+		t.Errorf("endpoint b = %+v; want the aliased variants and SLO", b)
+	}
+	if got := b.Alarms.ModelLatency; got == nil || got.Critical.Duration != 300*time.Millisecond || got.Statistic.Value != "p90" {
+		t.Errorf("b.alarms.modelLatency = %+v; want the merged 300ms critical at p90", got)
+	}
+	if got := b.Alarms.CPUUtilization; got.Warning != nil || got.Critical.Value != 80 {
+		t.Errorf("b.alarms.cpuUtilization = %+v; want b's own {critical: 80%%} to replace the merged one whole", got)
+	}
+	if got := a.Alarms.CPUUtilization; got.Warning.Value != 70 || got.Critical.Value != 90 {
+		t.Errorf("a.alarms.cpuUtilization = %+v; want the anchor's own 70%%/90%%", got)
+	}
+	if a.Alarms.ModelLatency == b.Alarms.ModelLatency {
+		t.Error("a and b share one *LatencyThresholds; each alias use must get its own values")
+	}
+	if got, want := *b.Evaluation, (Evaluation{Period: Duration{time.Minute}, EvaluationPeriods: 3, DatapointsToAlarm: 2}); got != want {
+		t.Errorf("b.evaluation = %+v; want %+v (the earlier merged mapping wins)", got, want)
+	}
+}
+
+// Problems in the structure of the YAML name the file, the field path where
+// the value is used and the line where it is written.
+func TestLoad_YAMLStructureProblems(t *testing.T) {
+	tests := []struct{ name, old, new, want string }{
+		{
+			name: "unknown key through a merge", old: "      cpuUtilization: {warning: 70%, critical: 90%}\n",
+			new:  "      cpuUtilization: &cpu {warning: 70%, critical: 90%}\n      memoryUtilization: {<<: *cpu}\n      diskUtilization:\n        <<: *cpu\n        critcal: 95%\n",
+			want: "sagesize.yaml: endpoints[0].alarms.diskUtilization.critcal (line 15): unknown field; valid fields here: warning, critical (did you mean critical?)",
+		},
+		{
+			name: "unknown key in an anchor, reported once where it is written", old: "      cpuUtilization: {warning: 70%, critical: 90%}\n",
+			new:  "      cpuUtilization: &cpu {warning: 70%, critcal: 90%}\n      memoryUtilization: *cpu\n      diskUtilization: {<<: *cpu}\n",
+			want: "sagesize.yaml: endpoints[0].alarms.cpuUtilization.critcal (line 11): unknown field; valid fields here: warning, critical (did you mean critical?)",
+		},
+		{
+			name: "two documents", old: "loadTest: {cpu: 1024, memoryMiB: 2048}\n", new: "---\nloadTest: {cpu: 1024, memoryMiB: 2048}\n",
+			want: "sagesize.yaml: line 38: a second YAML document starts here; a config is one document: merge them, or keep one per file",
+		},
+		{
+			name: "duplicate key", old: "project: churn\n", new: "project: churn\nproject: other\n",
+			want: "sagesize.yaml: project (line 2): is already given on line 1; a key may appear once in a mapping",
+		},
+		{
+			name: "duplicate key in a flow mapping", old: "{warning: 70%, critical: 90%}", new: "{warning: 70%, critical: 90%, warning: 80%}",
+			want: "sagesize.yaml: endpoints[0].alarms.cpuUtilization.warning (line 11): is already given on line 11; a key may appear once in a mapping",
+		},
+		{
+			name: "merge of a scalar", old: "{warning: 70%, critical: 90%}", new: "{<<: 70%}",
+			want: `sagesize.yaml: endpoints[0].alarms.cpuUtilization (line 11): merge key << takes an alias of a mapping (<<: *defaults) or a list of them (<<: [*a, *b]), got "70%"`,
+		},
+		{
+			name: "alias inside its own anchor", old: "{warning: 70%, critical: 90%}", new: "&self {warning: 70%, critical: 90%, x: *self}",
+			want: "sagesize.yaml: endpoints[0].alarms.cpuUtilization.x (line 11): unknown field; valid fields here: warning, critical",
+		},
+		{
+			name: "merge inside its own anchor", old: "{warning: 70%, critical: 90%}", new: "&self {warning: 70%, critical: 90%, <<: *self}",
+			want: "sagesize.yaml: endpoints[0].alarms.cpuUtilization (line 11): merge <<: *self repeats a mapping that contains it; an anchor cannot be used inside itself",
+		},
+		{
+			name: "list alias inside itself", old: "    variants:\n      - instanceType: ml.g5.xlarge\n", new: "    variants: &v\n      - instanceType: ml.g5.xlarge\n      - *v\n",
+			want: "sagesize.yaml: endpoints[1].variants[1] (line 15): alias *v repeats a node that contains it; an anchor cannot be used inside itself",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(good, tc.old) {
+				t.Fatalf("the good config has no %q", tc.old)
+			}
+			if got := loadErr(t, strings.Replace(good, tc.old, tc.new, 1)); got != tc.want {
+				t.Errorf("Load error:\n got: %s\nwant: %s", got, tc.want)
+			}
+		})
+	}
+}
+
+// A trailing empty document (a last ---) is not a second document.
+func TestLoad_TrailingDocumentMarker(t *testing.T) {
+	if _, err := Load(writeConfig(t, good+"---\n"), nil); err != nil {
+		t.Errorf("Load(good + ---) = %v; want the config", err)
+	}
+}
+
+// NaN, infinities and numbers beyond float64 are refused wherever a number
+// is read, naming the field; so are whole numbers that do not fit. Before,
+// .nan growth gave an empty sizing plan, .inf rates a plan of no steps,
+// NaN% thresholds passed, and a huge rate "-9223372036854775808 tasks".
+func TestLoad_NumbersMustBeFinite(t *testing.T) {
+	endpoint := func(old, new string) string { return strings.Replace(good, old, new, 1) }
+	sizing := func(old, new string) string { return strings.Replace(goodSizing, old, new, 1) }
+	plan := `steps: "10@1m,20@1m,40@1m"`
+	tests := []struct{ name, config, want string }{
+		{"rate .nan", endpoint(plan, "rate: .nan\n      duration: 1m"),
+			`endpoints[1].loadTest.rate (line 21): must be a finite number, got ".nan"`},
+		{"rate .inf", endpoint(plan, "rate: .inf\n      duration: 1m"),
+			`endpoints[1].loadTest.rate (line 21): must be a finite number, got ".inf"`},
+		{"rate -.Inf", endpoint(plan, "rate: -.Inf\n      duration: 1m"),
+			`endpoints[1].loadTest.rate (line 21): must be a finite number, got "-.Inf"`},
+		{"rate beyond float64", endpoint(plan, "rate: 1e400\n      duration: 1m"),
+			`endpoints[1].loadTest.rate (line 21): must be a finite number, got "1e400" (out of range)`},
+		{"NaN in steps", endpoint(plan, `steps: "NaN@1m"`),
+			`endpoints[1].loadTest.steps: steps "NaN@1m": step 1: rate NaN: rate must be a positive number of requests per second`},
+		{"NaN percent", endpoint("{warning: 70%, critical: 90%}", "{warning: NaN%, critical: 90%}"),
+			`endpoints[0].alarms.cpuUtilization.warning (line 11): must be a finite percentage such as 80% or 0.5%, got "NaN%"`},
+		{"Inf percent", endpoint("{warning: 70%, critical: 90%}", "{warning: 70%, critical: Inf%}"),
+			`endpoints[0].alarms.cpuUtilization.critical (line 11): must be a finite percentage such as 80% or 0.5%, got "Inf%"`},
+		{"percent beyond float64", endpoint("{warning: 70%, critical: 90%}", "{warning: 70%, critical: 1e400%}"),
+			`endpoints[0].alarms.cpuUtilization.critical (line 11): must be a finite percentage such as 80% or 0.5%, got "1e400%"`},
+		{"price .nan", endpoint("project: churn\n", "project: churn\nprices: {ml.c5.xlarge: .nan}\n"),
+			`prices.ml.c5.xlarge (line 2): must be a finite number, got ".nan"`},
+		{"whole number overflow", endpoint("tasks: 2", "tasks: 99999999999999999999"),
+			`endpoints[1].loadTest.tasks (line 20): "99999999999999999999" does not fit: whole numbers here are from -9223372036854775808 to 9223372036854775807`},
+		{"growth .nan", sizing("    maxRate: 100\n", "    maxRate: 100\n    growth: .nan\n"),
+			`sizing.plan.growth (line 12): must be a finite number, got ".nan"`},
+		{"growth .inf", sizing("    maxRate: 100\n", "    maxRate: 100\n    growth: .inf\n"),
+			`sizing.plan.growth (line 12): must be a finite number, got ".inf"`},
+		{"explicit rate .inf", sizing("    startRate: 20\n    maxRate: 100\n", "    rates: [10, .inf]\n"),
+			`sizing.plan.rates[1] (line 10): must be a finite number, got ".inf"`},
+		{"headroom NaN%", sizing("  targetRate: 300\n", "  targetRate: 300\n  headroom: NaN%\n"),
+			`sizing.headroom (line 9): must be a finite percentage such as 80% or 0.5%, got "NaN%"`},
+		{"maxErrorRate Inf%", sizing("  targetRate: 300\n", "  targetRate: 300\n  maxErrorRate: Inf%\n"),
+			`sizing.maxErrorRate (line 9): must be a finite percentage such as 80% or 0.5%, got "Inf%"`},
+		{"targetRate .nan", sizing("targetRate: 300", "targetRate: .nan"),
+			`sizing.targetRate (line 8): must be a finite number, got ".nan"`},
+		{"candidate maxRate -.inf", sizing("maxRate: 2000", "maxRate: -.inf"),
+			`sizing.candidates[1].maxRate (line 6): must be a finite number, got "-.inf"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got, want := loadErr(t, tc.config), "sagesize.yaml: "+tc.want; got != want {
+				t.Errorf("Load error:\n got: %s\nwant: %s", got, want)
+			}
+		})
+	}
+	// A finite rate too large for an int number of tasks.
+	huge := strings.Replace(strings.Replace(goodSizing, "    startRate: 20\n    maxRate: 100\n", "    startRate: 1e25\n    maxRate: 1e25\n    tasks: 2\n", 1), ", maxRate: 2000", "", 1)
+	got := loadErr(t, huge)
+	if want := "one task of 1 vCPU is planned for at most 2000, so far more than 100 tasks would be needed"; !strings.Contains(got, want) || strings.Contains(got, "-9223372036854775808") {
+		t.Errorf("Load error:\n got: %s\nwant it to end: %s", got, want)
+	}
+}
+
+// SageMaker's name pattern lets hyphens run on: a name of 115 characters
+// matches it, and only the 63-character limit refuses it.
+func TestLoad_NameLengths(t *testing.T) {
+	long := strings.Repeat("a-", 57) + "a" // 115 characters, matches the pattern
+	rule := " names are 1-63 letters, digits and hyphens, starting and ending with a letter or digit (^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}, at most 63 characters); this one is "
+	tests := []struct{ name, config, want string }{
+		{"endpoint of 115", strings.Replace(good, "name: churn-xgb", "name: "+long, 1),
+			`endpoints[0].name: SageMaker would reject "` + long[:40] + `…": endpoint` + rule + "115 characters"},
+		{"endpoint of 64", strings.Replace(good, "name: churn-xgb", "name: "+strings.Repeat("e", 32)+"-"+strings.Repeat("e", 31), 1),
+			`endpoints[0].name: SageMaker would reject "` + strings.Repeat("e", 32) + "-" + strings.Repeat("e", 7) + `…": endpoint` + rule + "64 characters"},
+		{"variant of 64", strings.Replace(good, "name: AllTraffic", "name: "+strings.Repeat("v-", 32), 1)[0:0] + strings.Replace(good, "name: AllTraffic", "name: "+strings.Repeat("v-", 31)+"vv", 1),
+			`endpoints[0].variants[0].name: SageMaker would reject "` + strings.Repeat("v-", 20) + `…": variant` + rule + "64 characters"},
+		{"notebook of 64", strings.Replace(good, "name: ds-gpu", "name: "+strings.Repeat("n-", 31)+"nn", 1),
+			`notebooks[1].name: SageMaker would reject "` + strings.Repeat("n-", 20) + `…": notebook instance` + rule + "64 characters"},
+		{"sizing model of 64", strings.Replace(goodSizing, "model: shop-model-v3", "model: "+strings.Repeat("m-", 31)+"mm", 1),
+			`sizing.model: SageMaker would reject "` + strings.Repeat("m-", 20) + `…": model` + rule + "64 characters"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := loadErr(t, tc.config)
+			if first, _, _ := strings.Cut(got, "\n"); first != "sagesize.yaml: "+tc.want {
+				t.Errorf("Load error:\n got: %s\nwant: sagesize.yaml: %s", got, tc.want)
+			}
+		})
+	}
+	// 63 characters is legal.
+	if _, err := Load(writeConfig(t, strings.Replace(good, "name: churn-xgb", "name: "+strings.Repeat("a-", 31)+"a", 1)), nil); err != nil {
+		t.Errorf("a 63-character endpoint name: %v", err)
+	}
+}
+
+// A file over MaxConfigBytes is refused before it is read or parsed.
+func TestLoad_RefusesFilesOverTheSizeLimit(t *testing.T) {
+	big := good + "# " + strings.Repeat("x", 5<<20) + "\n" // 5 MiB of comment
+	if got, want := loadErr(t, big), "sagesize.yaml: the file is 5.0 MiB; sagesize reads configs of at most 1 MiB (1048576 bytes), several times a fleet of 300 endpoints"; got != want {
+		t.Errorf("Load error:\n got: %s\nwant: %s", got, want)
+	}
+	if _, err := Parse([]byte(big), nil); err == nil || !strings.Contains(err.Error(), "at most 1 MiB (1048576 bytes)") {
+		t.Errorf("Parse(5 MiB) = %v; want the size limit", err)
+	}
+	// Just under the limit is read.
+	fits := good + "# " + strings.Repeat("x", MaxConfigBytes-len(good)-3) + "\n"
+	if _, err := Load(writeConfig(t, fits), nil); err != nil {
+		t.Errorf("Load(%d bytes) = %v; want the config", len(fits), err)
+	}
+}
+
+// aliasBomb is a "billion laughs" file: each level merges the one below ten
+// times, so prices expand to 10^levels keys walked.
+func aliasBomb(levels int) string {
+	var b strings.Builder
+	b.WriteString(good + "l0: &l0 {ml.c5.xlarge: .5, ml.c5.large: x}\n")
+	for i := 1; i <= levels; i++ {
+		fmt.Fprintf(&b, "l%d: &l%d {<<: [%s]}\n", i, i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*l%d, ", i-1), 10), ", "))
+	}
+	fmt.Fprintf(&b, "prices: {<<: *l%d}\n", levels)
+	return b.String()
+}
+
+// Aliases may repeat at most MaxAliasValues values: an alias bomb gets that
+// error, once, after a bounded walk (by count, not by clock).
+func TestLoad_AliasBombIsRefused(t *testing.T) {
+	_, err := Parse([]byte(aliasBomb(9)), nil)
+	var ps Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("Parse(alias bomb) = %v; want Problems", err)
+	}
+	last := ps[len(ps)-1]
+	if want := "aliases repeat more than 100000 values; sagesize reads at most 100000 (aliases of nodes that hold aliases multiply: write such parts out)"; last.Msg != want || last.Path != "prices" {
+		t.Errorf("last problem = %v; want at prices: %s", last, want)
+	}
+	// The unknown keys l0..l9, the bad price once (not once per use), the budget.
+	if len(ps) != 12 {
+		t.Errorf("got %d problems, want 12:\n%v", len(ps), err)
+	}
+	// A small bomb within the budget decodes: 10^3 merges of the same keys.
+	if _, err := Parse([]byte(strings.Replace(aliasBomb(3), "ml.c5.large: x", "ml.c5.large: .1", 1)), nil); err == nil || strings.Contains(err.Error(), "aliases repeat") {
+		t.Errorf("Parse(small bomb) = %v; want only the unknown l0..l3 keys", err)
+	}
+}
+
+// An error lists at most MaxPrinted problems and says how many more there are.
+func TestLoad_PrintsAtMostMaxPrintedProblems(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(good + "prices:\n")
+	for i := range 25 {
+		fmt.Fprintf(&b, "  ml.nope%d.large: 1\n", i)
+	}
+	got := loadErr(t, b.String())
+	lines := strings.Split(got, "\n")
+	if len(lines) != MaxPrinted+1 {
+		t.Fatalf("%d lines; want %d problems and a summary:\n%s", len(lines), MaxPrinted, got)
+	}
+	if want := "sagesize.yaml: … and 5 more problems (25 in all; fix these and run again)"; lines[MaxPrinted] != want {
+		t.Errorf("last line %q; want %q", lines[MaxPrinted], want)
+	}
+}
+
+// Thousands of unknown instance types validate in linear time: only the
+// first MaxPrinted get "did you mean" suggestions (an edit distance to every
+// catalogue type each).
+func TestLoad_SuggestsForTheFirstUnknownTypesOnly(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(good + "prices:\n")
+	for i := range 2000 {
+		fmt.Fprintf(&b, "  ml.c5.xlarge%d: 1\n", i)
+	}
+	_, err := Parse([]byte(b.String()), nil)
+	var ps Problems
+	if !errors.As(err, &ps) || len(ps) != 2000 {
+		t.Fatalf("Parse = %d problems; want one per unknown type", len(ps))
+	}
+	with := 0
+	for _, p := range ps {
+		if strings.Contains(p.Msg, "did you mean") {
+			with++
+		}
+	}
+	if with != MaxPrinted {
+		t.Errorf("%d problems carry suggestions; want the first %d", with, MaxPrinted)
+	}
+}
+
+// A long bad value is quoted cut to 40 characters, not echoed whole.
+func TestLoad_QuotesLongValuesCut(t *testing.T) {
+	long := strings.Repeat("9", 5000) + "ms"
+	got := loadErr(t, strings.Replace(good, "latency: 300ms}", "latency: x"+long+"}", 1))
+	want := `sagesize.yaml: endpoints[0].slo.latency (line 8): must be a duration such as 300ms, 1.5s or 1m, got "x` + strings.Repeat("9", 39) + `…"`
+	if got != want {
+		t.Errorf("Load error:\n got: %s\nwant: %s", got, want)
 	}
 }

@@ -216,7 +216,7 @@ func (c *Config) SizingTasks(i int) int {
 	if c.LoadTest == nil {
 		return 1
 	}
-	return max(1, int(math.Ceil(s.PeakRate(i)/(RatePerVCPU*c.LoadTest.VCPUs()))))
+	return max(1, tasksFor(s.PeakRate(i), RatePerVCPU*c.LoadTest.VCPUs()))
 }
 
 // PeakRate is candidate i's highest step rate (0 when its plan is invalid).
@@ -312,8 +312,8 @@ func (c *Config) validateSizing(e *Endpoint, endpointIndex map[string]int, add f
 		}
 		add(r.Replace(path), "%s", r.Replace(fmt.Sprintf(format, args...)))
 	}
-	if !sageMakerNameRE.MatchString(s.Endpoint) {
-		add(p+".endpoint", "SageMaker would reject %q: endpoint names are 1-63 letters, digits and hyphens, starting and ending with a letter or digit", s.Endpoint)
+	if !validSageMakerName(s.Endpoint) {
+		add(p+".endpoint", "SageMaker would reject %q: %s", s.Endpoint, sageMakerNameRule("endpoint", s.Endpoint))
 	} else if j, dup := endpointIndex[strings.ToLower(s.Endpoint)]; dup {
 		add(p+".endpoint", "is also endpoints[%d].name %q: the sizing test creates its own endpoint, give it another name", j, s.Endpoint)
 	} else if j, dup := endpointIndex[strings.ToLower(e.NameInResources())]; dup && e.Label != "" {
@@ -323,8 +323,8 @@ func (c *Config) validateSizing(e *Endpoint, endpointIndex map[string]int, add f
 	switch {
 	case s.Model == "":
 		add(p+".model", "is required: the name of an existing SageMaker model (aws sagemaker list-models) that every candidate serves")
-	case !sageMakerNameRE.MatchString(s.Model):
-		add(p+".model", "SageMaker would reject %q: model names are 1-63 letters, digits and hyphens", s.Model)
+	case !validSageMakerName(s.Model):
+		add(p+".model", "SageMaker would reject %q: %s", s.Model, sageMakerNameRule("model", s.Model))
 	}
 	switch {
 	case len(s.Candidates) == 0:
