@@ -108,6 +108,9 @@ const (
 	// maxSizingSteps bounds a candidate's plan (steps × step duration is
 	// the test's length, and the endpoint is billed meanwhile).
 	maxSizingSteps = 30
+	// minSizingGrowth bounds the work of Rates: steps 1% apart at least
+	// (a growth of 1.0000001 took seconds to find it makes 81 steps).
+	minSizingGrowth = 1.01
 )
 
 // defaultVariantName derives a variant name from an instance type.
@@ -169,7 +172,7 @@ func (s *Sizing) Rates(i int) []float64 {
 		maxRate = c.MaxRate
 	}
 	g := s.Plan.Growth
-	if !(start > 0) || !(maxRate >= start) || !(g > 1) {
+	if !(start > 0) || !(maxRate >= start) || !(g >= minSizingGrowth) {
 		return nil
 	}
 	var rates []float64
@@ -177,8 +180,8 @@ func (s *Sizing) Rates(i int) []float64 {
 		v := r
 		if v >= 10 {
 			v = math.Round(v)
-		} else {
-			v = math.Round(v*10) / 10
+		} else if t := math.Round(v*10) / 10; t > 0 {
+			v = t // tenths, but a rate below 0.05 is not rounded to 0
 		}
 		if len(rates) == 0 || v > rates[len(rates)-1] {
 			rates = append(rates, v)
@@ -397,8 +400,8 @@ func (c *Config) validateSizingPlan(add func(path, format string, args ...any)) 
 				add(cp+".maxRate", "must be at least startRate (%v), got %v", start, maxRate)
 			}
 		}
-		if pl.Growth <= 1 {
-			add(p+".growth", "must be above 1 (the ratio between consecutive rates, e.g. 1.5), got %v", pl.Growth)
+		if !(pl.Growth >= minSizingGrowth) {
+			add(p+".growth", "must be at least %v (the ratio between consecutive rates, e.g. 1.5), got %v", minSizingGrowth, pl.Growth)
 		}
 	}
 	step, warm := pl.StepLength(), pl.WarmupLength()
