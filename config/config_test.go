@@ -516,6 +516,10 @@ var yamlProblems = []struct{ name, old, new, want string }{
 		want: `sagesize.yaml: endpoints[0].alarms.cpuUtilization (line 11): merge key << takes an alias of a mapping (<<: *defaults) or a list of them (<<: [*a, *b]), got "70%"`,
 	},
 	{
+		name: "list inside a merge list", old: "{warning: 70%, critical: 90%}", new: "{<<: [[{warning: 70%}]], critical: 90%}",
+		want: "sagesize.yaml: endpoints[0].alarms.cpuUtilization (line 11): merge key << takes mappings or aliases of mappings, got a list inside the list",
+	},
+	{
 		name: "alias inside its own anchor", old: "{warning: 70%, critical: 90%}", new: "&self {warning: 70%, critical: 90%, x: *self}",
 		want: "sagesize.yaml: endpoints[0].alarms.cpuUtilization.x (line 11): unknown field; valid fields here: warning, critical",
 	},

@@ -13,9 +13,6 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// configShape is the Go type the YAML document must match.
-func configShape() reflect.Type { return reflect.TypeFor[Config]() }
-
 var scalarType = reflect.TypeFor[scalar]()
 
 // MaxAliasValues is how many values aliases may add to a document: each use
@@ -66,8 +63,8 @@ type walker struct {
 	active map[*yaml.Node]bool
 	// quiet > 0 while walking an already-checked aliased node.
 	quiet int
-	// aliased counts the values aliases added; over MaxAliasValues the walk
-	// stops (stopped).
+	// aliased counts the values walked again for aliases (quietly); over
+	// MaxAliasValues the walk stops (stopped).
 	aliased int
 	stopped bool
 }
@@ -262,24 +259,31 @@ func (w *walker) pairs(n *yaml.Node, t reflect.Type, path string, f func(k, v *y
 func (w *walker) merge(m *yaml.Node, t reflect.Type, path string, have map[string]int, f func(k, v *yaml.Node)) {
 	if m.Kind == yaml.SequenceNode {
 		for _, e := range m.Content {
+			if e.Kind == yaml.SequenceNode {
+				w.add(path, e.Line, "merge key << takes mappings or aliases of mappings, got a list inside the list")
+				continue
+			}
 			w.merge(e, t, path, have, f)
 		}
 		return
 	}
-	target, quiet := m, false
+	target := m
 	if m.Kind == yaml.AliasNode && m.Alias != nil {
 		target = m.Alias
 		if w.active[target] {
 			w.add(path, m.Line, "merge <<: *%s repeats a mapping that contains it; an anchor cannot be used inside itself", m.Value)
 			return
 		}
-		k := walkKey{target, t}
-		quiet = w.walked[k]
-		w.walked[k] = true
 	}
 	if target.Kind != yaml.MappingNode {
 		w.add(path, m.Line, "merge key << takes an alias of a mapping (<<: *defaults) or a list of them (<<: [*a, *b]), got %s", kindName(m))
 		return
+	}
+	quiet := false
+	if target.Anchor != "" {
+		k := walkKey{target, t}
+		quiet = w.walked[k]
+		w.walked[k] = true
 	}
 	if quiet {
 		w.quiet++
