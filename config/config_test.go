@@ -627,10 +627,12 @@ func nameCases() []struct{ name, config, want string } {
 			`endpoints[0].name: SageMaker would reject "` + long[:40] + `…": endpoint` + rule + "115 characters"},
 		{"endpoint of 64", strings.Replace(good, "name: churn-xgb", "name: "+strings.Repeat("e", 32)+"-"+strings.Repeat("e", 31), 1),
 			`endpoints[0].name: SageMaker would reject "` + strings.Repeat("e", 32) + "-" + strings.Repeat("e", 7) + `…": endpoint` + rule + "64 characters"},
-		{"variant of 64", strings.Replace(good, "name: AllTraffic", "name: "+strings.Repeat("v-", 32), 1)[0:0] + strings.Replace(good, "name: AllTraffic", "name: "+strings.Repeat("v-", 31)+"vv", 1),
+		{"variant of 64", strings.Replace(good, "name: AllTraffic", "name: "+strings.Repeat("v-", 31)+"vv", 1),
 			`endpoints[0].variants[0].name: SageMaker would reject "` + strings.Repeat("v-", 20) + `…": variant` + rule + "64 characters"},
 		{"notebook of 64", strings.Replace(good, "name: ds-gpu", "name: "+strings.Repeat("n-", 31)+"nn", 1),
 			`notebooks[1].name: SageMaker would reject "` + strings.Repeat("n-", 20) + `…": notebook instance` + rule + "64 characters"},
+		{"sizing candidate of 64", strings.Replace(goodSizing, "name: gpu,", "name: "+strings.Repeat("g-", 31)+"gg,", 1),
+			`sizing.candidates[1].name: SageMaker would reject "` + strings.Repeat("g-", 20) + `…": variant` + rule + "64 characters"},
 		{"sizing model of 64", strings.Replace(goodSizing, "model: shop-model-v3", "model: "+strings.Repeat("m-", 31)+"mm", 1),
 			`sizing.model: SageMaker would reject "` + strings.Repeat("m-", 20) + `…": model` + rule + "64 characters"},
 	}

@@ -313,7 +313,7 @@ func (c *Config) validateSizing(e *Endpoint, endpointIndex map[string]int, add f
 		if s.SLO == nil && strings.HasPrefix(path, p+".slo") {
 			return // reported below, once
 		}
-		add(r.Replace(path), "%s", r.Replace(fmt.Sprintf(format, args...)))
+		add(r.Replace(path), "%s", r.Replace(fmt.Sprintf(format, clip(args)...)))
 	}
 	if !validSageMakerName(s.Endpoint) {
 		add(p+".endpoint", "SageMaker would reject %q: %s", s.Endpoint, sageMakerNameRule("endpoint", s.Endpoint))
