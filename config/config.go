@@ -410,8 +410,22 @@ type Problem struct {
 	Msg  string
 }
 
-// String renders the problem as "path: msg" or "path (line N): msg".
+// maxLine bounds a rendered problem: values in messages are quoted cut
+// (see quote), but a message may carry another package's error that quotes
+// a long value whole, such as a load plan of thousands of steps.
+const maxLine = 1000
+
+// String renders the problem as "path: msg" or "path (line N): msg", at
+// most maxLine characters.
 func (p Problem) String() string {
+	s := p.render()
+	if r := []rune(s); len(r) > maxLine {
+		s = string(r[:maxLine]) + "…"
+	}
+	return s
+}
+
+func (p Problem) render() string {
 	switch {
 	case p.Path == "" && p.Line == 0:
 		return p.Msg
@@ -498,6 +512,10 @@ func newTypeIndex(cat *catalog.Catalog) *typeIndex {
 // unknown returns the error for an unknown instance type typ, with
 // suggestions from cat while the budget lasts.
 func (ix *typeIndex) unknown(cat *catalog.Catalog, typ string) error {
+	if r := []rune(typ); len(r) > maxQuoted {
+		// Too long to be a typo, and too costly to measure: no suggestion.
+		return &catalog.UnknownTypeError{Type: string(r[:maxQuoted]) + "…"}
+	}
 	if ix.suggested < MaxPrinted {
 		ix.suggested++
 		_, err := cat.Lookup(typ)

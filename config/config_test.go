@@ -807,3 +807,39 @@ func TestLoad_FuzzFindings(t *testing.T) {
 		t.Errorf("Steps(0) = %q; want %q", got, want)
 	}
 }
+
+// More FuzzLoad findings: every problem stays on one line that starts with
+// the file name, and no value is echoed whole.
+func TestLoad_ProblemsStayOnOneLine(t *testing.T) {
+	tests := []struct{ name, old, new, want string }{
+		{
+			// Found by FuzzLoad: a key with line breaks broke the message
+			// into lines that did not name the file.
+			name: "key with line breaks", old: "{warning: 70%, critical: 90%}", new: `{warning: 70%, critical: 90%, "war\n\n0%": 1}`,
+			want: `sagesize.yaml: endpoints[0].alarms.cpuUtilization."war\n\n0%" (line 11): unknown field; valid fields here: warning, critical`,
+		},
+		{
+			name: "endpoint name with a line break", old: "name: churn-xgb", new: `name: "churn\nxgb"`,
+			want: `sagesize.yaml: endpoints[0].name: SageMaker would reject "churn\nxgb": endpoint names are 1-63 letters, digits and hyphens, starting and ending with a letter or digit (^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}, at most 63 characters)`,
+		},
+		{
+			// An edit distance to every catalogue type of a long name cost
+			// seconds; it gets no suggestion and is cut.
+			name: "long instance type", old: "ml.c5.xlarge", new: "ml." + strings.Repeat("c", 100000),
+			want: `sagesize.yaml: endpoints[0].variants[0].instanceType: unknown instance type "ml.` + strings.Repeat("c", 37) + `…"`,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := loadErr(t, strings.Replace(good, tc.old, tc.new, 1)); got != tc.want {
+				t.Errorf("Load error:\n got: %s\nwant: %s", got, tc.want)
+			}
+		})
+	}
+	// Another package's error that quotes a long value whole is cut at
+	// maxLine characters.
+	got := loadErr(t, strings.Replace(good, `steps: "10@1m,20@1m,40@1m"`, `steps: "`+strings.Repeat("10@1m,", 2000)+`x"`, 1))
+	if n, want := len([]rune(got)), len("sagesize.yaml: ")+maxLine+1; n != want || !strings.HasSuffix(got, "…") {
+		t.Errorf("long steps error: %d characters ending %q; want %d ending with …", n, got[len(got)-20:], want)
+	}
+}

@@ -375,12 +375,19 @@ func (w *walker) number(n *yaml.Node, v reflect.Value, path string) {
 	w.add(path, n.Line, "must be a number, got %s", quote(n.Value))
 }
 
+// join appends a mapping key to a field path; a key that is not a plain
+// name (spaces, line breaks, quotes, over 64 characters) is quoted.
 func join(path, key string) string {
+	if !plainKeyRE.MatchString(key) {
+		key = quote(key)
+	}
 	if path == "" {
 		return key
 	}
 	return path + "." + key
 }
+
+var plainKeyRE = regexp.MustCompile(`^[A-Za-z0-9_.:/@+-]{1,64}$`)
 
 func kindName(n *yaml.Node) string {
 	switch n.Kind {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -119,16 +120,18 @@ func (s Statistic) IsPercentile() bool { return strings.HasPrefix(s.Value, "p") 
 func (s Statistic) String() string { return s.Value }
 
 // clipped is a string argument of a problem message: %q quotes it cut to
-// maxQuoted characters (see quote); other verbs print it whole.
+// maxQuoted characters (see quote); other verbs print it whole unless it
+// holds a line break or another unprintable character, which would break
+// the one-problem-a-line message: then it is quoted too.
 type clipped string
 
 // Format implements fmt.Formatter.
 func (c clipped) Format(f fmt.State, verb rune) {
-	if verb == 'q' {
-		io.WriteString(f, quote(string(c)))
-		return
+	s := string(c)
+	if verb == 'q' || strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) {
+		s = quote(s)
 	}
-	io.WriteString(f, string(c))
+	io.WriteString(f, s)
 }
 
 // clip wraps the string arguments of a problem message so that the values
