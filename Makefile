@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 CONFIG ?= sagesize.yaml
 OUT    ?= cdk.out
 
-.PHONY: setup synth test bench-synth bench-scale bench-loadgen clean
+.PHONY: setup synth test bench-synth bench-scale bench-loadgen bench-fuzz clean
 
 # npm ci only when package.json or the lock file changed.
 node_modules/.installed: package.json package-lock.json
@@ -40,6 +40,10 @@ bench-scale: setup
 
 bench-loadgen:
 	bench/loadgen-vs-vegeta.sh
+
+# Config loader: linear time per KB, then FuzzLoad (FUZZTIME, default 10m).
+bench-fuzz:
+	scripts/bench-fuzz $(FUZZTIME)
 
 clean:
 	rm -rf $(OUT) node_modules

@@ -305,8 +305,19 @@ func (l *LoadTestInfra) CheckCapacity(peak float64, tasks int) error {
 	if perTask <= limit {
 		return nil
 	}
-	return fmt.Errorf("plans %.0f requests per second per task (peak %.0f over %d tasks); one task of %.2g vCPU is planned for at most %.0f, so at least %d tasks are needed",
-		perTask, peak, tasks, l.VCPUs(), limit, int(math.Ceil(peak/limit)))
+	need := fmt.Sprintf("at least %d tasks are needed", tasksFor(peak, limit))
+	if tasksFor(peak, limit) > MaxTasks*1000 {
+		need = fmt.Sprintf("far more than %d tasks would be needed", MaxTasks) // not a count to print
+	}
+	return fmt.Errorf("plans %.0f requests per second per task (peak %.0f over %d tasks); one task of %.2g vCPU is planned for at most %.0f, so %s",
+		perTask, peak, tasks, l.VCPUs(), limit, need)
+}
+
+// tasksFor is how many tasks of limit requests per second a peak rate
+// needs, at most math.MaxInt32: converting a larger float to int would
+// give a negative count.
+func tasksFor(peak, limit float64) int {
+	return int(min(math.Ceil(peak/limit), math.MaxInt32))
 }
 
 // LoadTestStackName is the name of the load-test stack that `cdk deploy`

@@ -122,6 +122,9 @@ const (
 	// maxSizingSteps bounds a candidate's plan (steps × step duration is
 	// the test's length, and the endpoint is billed meanwhile).
 	maxSizingSteps = 30
+	// minSizingGrowth bounds the work of Rates: steps 1% apart at least
+	// (a growth of 1.0000001 took seconds to find it makes 81 steps).
+	minSizingGrowth = 1.01
 )
 
 // defaultVariantName derives a variant name from an instance type.
@@ -183,7 +186,7 @@ func (s *Sizing) Rates(i int) []float64 {
 		maxRate = c.MaxRate
 	}
 	g := s.Plan.Growth
-	if !(start > 0) || !(maxRate >= start) || !(g > 1) {
+	if !(start > 0) || !(maxRate >= start) || !(g >= minSizingGrowth) {
 		return nil
 	}
 	var rates []float64
@@ -191,8 +194,8 @@ func (s *Sizing) Rates(i int) []float64 {
 		v := r
 		if v >= 10 {
 			v = math.Round(v)
-		} else {
-			v = math.Round(v*10) / 10
+		} else if t := math.Round(v*10) / 10; t > 0 {
+			v = t // tenths, but a rate below 0.05 is not rounded to 0
 		}
 		if len(rates) == 0 || v > rates[len(rates)-1] {
 			rates = append(rates, v)
@@ -230,7 +233,7 @@ func (c *Config) SizingTasks(i int) int {
 	if c.LoadTest == nil {
 		return 1
 	}
-	return max(1, int(math.Ceil(s.PeakRate(i)/(RatePerVCPU*c.LoadTest.VCPUs()))))
+	return max(1, tasksFor(s.PeakRate(i), RatePerVCPU*c.LoadTest.VCPUs()))
 }
 
 // PeakRate is candidate i's highest step rate (0 when its plan is invalid).
@@ -348,10 +351,10 @@ func (c *Config) validateSizing(e *Endpoint, endpointIndex map[string]int, add f
 		if s.SLO == nil && strings.HasPrefix(path, p+".slo") {
 			return // reported below, once
 		}
-		add(r.Replace(path), "%s", r.Replace(fmt.Sprintf(format, args...)))
+		add(r.Replace(path), "%s", r.Replace(fmt.Sprintf(format, clip(args)...)))
 	}
-	if !sageMakerNameRE.MatchString(s.Endpoint) {
-		add(p+".endpoint", "SageMaker would reject %q: endpoint names are 1-63 letters, digits and hyphens, starting and ending with a letter or digit", s.Endpoint)
+	if !validSageMakerName(s.Endpoint) {
+		add(p+".endpoint", "SageMaker would reject %q: %s", s.Endpoint, sageMakerNameRule("endpoint", s.Endpoint))
 	} else if j, dup := endpointIndex[strings.ToLower(s.Endpoint)]; dup {
 		add(p+".endpoint", "is also endpoints[%d].name %q: the sizing test creates its own endpoint, give it another name", j, s.Endpoint)
 	} else if j, dup := endpointIndex[strings.ToLower(e.NameInResources())]; dup && e.Label != "" {
@@ -361,8 +364,8 @@ func (c *Config) validateSizing(e *Endpoint, endpointIndex map[string]int, add f
 	switch {
 	case s.Model == "":
 		add(p+".model", "is required: the name of an existing SageMaker model (aws sagemaker list-models) that every candidate serves")
-	case !sageMakerNameRE.MatchString(s.Model):
-		add(p+".model", "SageMaker would reject %q: model names are 1-63 letters, digits and hyphens", s.Model)
+	case !validSageMakerName(s.Model):
+		add(p+".model", "SageMaker would reject %q: %s", s.Model, sageMakerNameRule("model", s.Model))
 	}
 	switch {
 	case len(s.Candidates) == 0:
@@ -448,8 +451,8 @@ func (c *Config) validateSizingPlan(add func(path, format string, args ...any)) 
 				add(cp+".maxRate", "must be at least startRate (%v), got %v", start, maxRate)
 			}
 		}
-		if pl.Growth <= 1 {
-			add(p+".growth", "must be above 1 (the ratio between consecutive rates, e.g. 1.5), got %v", pl.Growth)
+		if !(pl.Growth >= minSizingGrowth) {
+			add(p+".growth", "must be at least %v (the ratio between consecutive rates, e.g. 1.5), got %v", minSizingGrowth, pl.Growth)
 		}
 	}
 	step, warm := pl.StepLength(), pl.WarmupLength()

@@ -12,8 +12,9 @@ import (
 	"github.com/sagesize/sagesize/naming"
 )
 
-// Name rules. SageMaker's CreateEndpoint and production variant names match
-// ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}; project and release go into
+// Name rules. SageMaker's endpoint, production variant, model and notebook
+// instance names match ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62} and are at most 63
+// characters (the pattern alone lets hyphens run longer); project and release go into
 // CloudFormation stack names, which allow only letters, digits and hyphens.
 var (
 	sageMakerNameRE = regexp.MustCompile(`^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`)
@@ -23,6 +24,20 @@ var (
 	regionRE        = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
 	topicArnRE      = regexp.MustCompile(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$`)
 )
+
+// validSageMakerName reports whether SageMaker accepts s as an endpoint,
+// variant, model or notebook instance name.
+func validSageMakerName(s string) bool { return len(s) <= 63 && sageMakerNameRE.MatchString(s) }
+
+// sageMakerNameRule states SageMaker's rule for names of kind, and the
+// length of name when that is what breaks it.
+func sageMakerNameRule(kind, name string) string {
+	rule := kind + " names are 1-63 letters, digits and hyphens, starting and ending with a letter or digit (^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}, at most 63 characters)"
+	if len(name) > 63 {
+		rule += fmt.Sprintf("; this one is %d characters", len(name))
+	}
+	return rule
+}
 
 // Limits that bound generated names and alarm evaluation.
 const (
@@ -107,7 +122,7 @@ func (c *Config) fillEvaluation(ev *Evaluation) {
 func (c *Config) Validate() error {
 	var ps Problems
 	add := func(path, format string, args ...any) {
-		ps = append(ps, Problem{Path: path, Msg: fmt.Sprintf(format, args...)})
+		ps = append(ps, Problem{Path: path, Msg: fmt.Sprintf(format, clip(args)...)})
 	}
 	c.validateIdentity(add)
 	c.validateNotifications(add)
@@ -176,12 +191,14 @@ func (c *Config) validateNotifications(add func(path, format string, args ...any
 }
 
 // resolveCatalog sets c.Catalog: the instance catalog with the config's
-// prices, or without them when they are invalid.
+// valid prices (see checkPrices).
 func (c *Config) resolveCatalog(add func(path, format string, args ...any)) {
-	cat, err := catalog.New().WithPrices(c.Prices)
+	base := catalog.New()
+	c.types = newTypeIndex(base)
+	cat, err := base.WithPrices(c.checkPrices(base, add))
 	if err != nil {
-		add("prices", "%v", err)
-		cat = catalog.New()
+		add("prices", "%v", err) // checkPrices passes only valid prices
+		cat = base
 	}
 	c.Catalog = cat
 }
@@ -203,8 +220,8 @@ func (c *Config) validateEndpoints(add func(path, format string, args ...any)) (
 		switch {
 		case e.Name == "":
 			add(p+".name", "is required: the SageMaker endpoint name")
-		case !sageMakerNameRE.MatchString(e.Name):
-			add(p+".name", "SageMaker would reject %q: endpoint names are 1-63 letters, digits and hyphens, starting and ending with a letter or digit", e.Name)
+		case !validSageMakerName(e.Name):
+			add(p+".name", "SageMaker would reject %q: %s", e.Name, sageMakerNameRule("endpoint", e.Name))
 		default:
 			if j, dup := seen[strings.ToLower(e.Name)]; dup {
 				add(p+".name", "duplicates endpoints[%d].name %q (SageMaker endpoint names are case-insensitive)", j, e.Name)
@@ -253,8 +270,8 @@ func (c *Config) validateEndpoint(p string, e *Endpoint, add func(path, format s
 		switch k, dup := vseen[v.Name]; {
 		case v.Name == "":
 			add(vp+".name", "is required when an endpoint has several variants (only a single variant defaults to %s)", DefaultVariant)
-		case !sageMakerNameRE.MatchString(v.Name):
-			add(vp+".name", "SageMaker would reject %q: variant names are 1-63 letters, digits and hyphens, starting and ending with a letter or digit", v.Name)
+		case !validSageMakerName(v.Name):
+			add(vp+".name", "SageMaker would reject %q: %s", v.Name, sageMakerNameRule("variant", v.Name))
 		case dup:
 			add(vp+".name", "duplicates %s.variants[%d].name %q", p, k, v.Name)
 		default:
@@ -268,7 +285,7 @@ func (c *Config) validateEndpoint(p string, e *Endpoint, add func(path, format s
 			allKnown = false
 			continue
 		}
-		inst, err := c.Catalog.Lookup(v.InstanceType)
+		inst, err := c.lookup(v.InstanceType)
 		if err != nil {
 			add(vp+".instanceType", "%v", err)
 			allKnown = false
@@ -400,8 +417,8 @@ func (c *Config) validateNotebook(p string, n *Notebook, add func(path, format s
 	switch {
 	case n.Name == "":
 		add(p+".name", "is required: the notebook instance name")
-	case !sageMakerNameRE.MatchString(n.Name):
-		add(p+".name", "SageMaker would reject %q: notebook instance names are 1-63 letters, digits and hyphens, starting and ending with a letter or digit", n.Name)
+	case !validSageMakerName(n.Name):
+		add(p+".name", "SageMaker would reject %q: %s", n.Name, sageMakerNameRule("notebook instance", n.Name))
 	case len(c.LifecycleConfigName(n)) > 63:
 		add(p+".name", "makes the lifecycle configuration name %q (%d characters); SageMaker allows 63: shorten project, release or notebook name", c.LifecycleConfigName(n), len(c.LifecycleConfigName(n)))
 	}
@@ -410,7 +427,7 @@ func (c *Config) validateNotebook(p string, n *Notebook, add func(path, format s
 	case n.InstanceType == "":
 		add(p+".instanceType", "is required: an ml.* notebook instance type such as ml.t3.medium")
 	default:
-		inst, err := c.Catalog.Lookup(n.InstanceType)
+		inst, err := c.lookup(n.InstanceType)
 		if err != nil {
 			add(p+".instanceType", "%v", err)
 		} else {

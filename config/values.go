@@ -1,17 +1,21 @@
 package config
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 )
 
 // scalar is a config value written as one YAML scalar and parsed by its own
-// rules. checkShape calls parse with the field's path in hand, so a value that
+// rules. decodeShape calls parse with the field's path in hand, so a value that
 // does not parse is reported as a problem at that path.
 type scalar interface {
 	parse(s string) error
@@ -23,7 +27,7 @@ type Duration struct{ time.Duration }
 func (d *Duration) parse(s string) error {
 	v, err := time.ParseDuration(strings.TrimSpace(s))
 	if err != nil {
-		return fmt.Errorf("must be a duration such as 300ms, 1.5s or 1m, got %q", s)
+		return fmt.Errorf("must be a duration such as 300ms, 1.5s or 1m, got %s", quote(s))
 	}
 	d.Duration = v
 	return nil
@@ -43,11 +47,14 @@ func (p *Percent) parse(s string) error {
 	t := strings.TrimSpace(s)
 	num, ok := strings.CutSuffix(t, "%")
 	if !ok {
-		return fmt.Errorf("must be a percentage with a %% sign such as 80%% or 0.5%%, got %q", s)
+		return fmt.Errorf("must be a percentage with a %% sign such as 80%% or 0.5%%, got %s", quote(s))
 	}
 	v, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
-	if err != nil {
-		return fmt.Errorf("must be a percentage such as 80%% or 0.5%%, got %q", s)
+	switch {
+	case errors.Is(err, strconv.ErrRange) || err == nil && (math.IsNaN(v) || math.IsInf(v, 0)):
+		return fmt.Errorf("must be a finite percentage such as 80%% or 0.5%%, got %s", quote(s))
+	case err != nil:
+		return fmt.Errorf("must be a percentage such as 80%% or 0.5%%, got %s", quote(s))
 	}
 	p.Value = v
 	return nil
@@ -68,10 +75,10 @@ func (p *Percentile) parse(s string) error {
 	t := strings.TrimSpace(s)
 	m := percentileRE.FindStringSubmatch(t)
 	if m == nil {
-		return fmt.Errorf("must be a percentile such as p50, p90, p99 or p99.9, got %q", s)
+		return fmt.Errorf("must be a percentile such as p50, p90, p99 or p99.9, got %s", quote(s))
 	}
 	if v, _ := strconv.ParseFloat(m[1], 64); v <= 0 || v >= 100 {
-		return fmt.Errorf("must be a percentile between p0 and p100 (exclusive), got %q", s)
+		return fmt.Errorf("must be a percentile between p0 and p100 (exclusive), got %s", quote(s))
 	}
 	p.Value = t
 	return nil
@@ -96,7 +103,7 @@ func (s *Statistic) parse(v string) error {
 	}
 	var p Percentile
 	if err := p.parse(t); err != nil {
-		return fmt.Errorf("must be a percentile (p50, p99, p99.9), Average, Maximum or Minimum, got %q", v)
+		return fmt.Errorf("must be a percentile (p50, p99, p99.9), Average, Maximum or Minimum, got %s", quote(v))
 	}
 	s.Value = p.Value
 	return nil
@@ -111,3 +118,31 @@ func (s Statistic) IsPercentile() bool { return strings.HasPrefix(s.Value, "p") 
 
 // String returns the statistic as CloudWatch writes it.
 func (s Statistic) String() string { return s.Value }
+
+// clipped is a string argument of a problem message: %q quotes it cut to
+// maxQuoted characters (see quote); other verbs print it whole unless it
+// holds a line break or another unprintable character, which would break
+// the one-problem-a-line message: then it is quoted too.
+type clipped string
+
+// Format implements fmt.Formatter.
+func (c clipped) Format(f fmt.State, verb rune) {
+	s := string(c)
+	if verb == 'q' || strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) {
+		s = quote(s)
+	}
+	io.WriteString(f, s)
+}
+
+// clip wraps the string arguments of a problem message so that the values
+// it quotes are cut to maxQuoted characters.
+func clip(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		if s, ok := a.(string); ok {
+			a = clipped(s)
+		}
+		out[i] = a
+	}
+	return out
+}
