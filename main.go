@@ -47,14 +47,29 @@ func run() error {
 		}
 		opts.LoadgenImage = awsecs.ContainerImage_FromAsset(jsii.String("."), &awsecs.AssetImageProps{Platform: platform})
 	}
-	if _, err := app.New(a, cfg, opts); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if contextString(a, "nag", "") == "true" {
-		awscdk.Aspects_Of(a).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
-	}
-	a.Synth(nil)
-	return nil
+	return withoutPanic(path, func() error {
+		if _, err := app.New(a, cfg, opts); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if contextString(a, "nag", "") == "true" {
+			awscdk.Aspects_Of(a).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+		}
+		a.Synth(nil)
+		return nil
+	})
+}
+
+// withoutPanic runs build and turns a panic in it (CDK's own validation
+// raises them through jsii) into an error naming the config, so that no
+// config ever ends in a Go stack trace. Config validation is meant to
+// refuse such a config first: the message asks for a report.
+func withoutPanic(path string, build func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%s: the CDK refused to synthesize this config (%v); sagesize's validation should have caught it first: please report it with the config", path, r)
+		}
+	}()
+	return build()
 }
 
 // synthTime is the time the sizing deadline counts from: the context value
