@@ -843,3 +843,40 @@ func TestLoad_ProblemsStayOnOneLine(t *testing.T) {
 		t.Errorf("long steps error: %d characters ending %q; want %d ending with …", n, got[len(got)-20:], want)
 	}
 }
+
+// Top-level x- keys hold anchors, as in Docker Compose: ignored where they
+// stand, checked where an alias uses them; other unknown keys stay errors.
+func TestLoad_ExtensionKeysHoldAnchors(t *testing.T) {
+	c, err := Load(writeConfig(t, `project: churn
+x-alarms: &std
+  cpuUtilization: {warning: 70%, critical: 90%}
+x-unused: {anything: goes}
+endpoints:
+  - name: a
+    variants: [{instanceType: ml.c5.xlarge}]
+    slo: {latency: 300ms}
+    alarms: *std
+`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Endpoints[0].Alarms.CPUUtilization; got == nil || got.Critical.Value != 90 {
+		t.Errorf("alarms from x-alarms = %+v; want critical 90%%", got)
+	}
+	_, err = Load(writeConfig(t, `project: churn
+x-alarms: &bad
+  cpuUtilisation: {critical: 90%}
+endpoints:
+  - name: a
+    variants: [{instanceType: ml.c5.xlarge}]
+    slo: {latency: 300ms}
+    alarms: *bad
+`), nil)
+	if err == nil || !strings.Contains(err.Error(), "endpoints[0].alarms.cpuUtilisation (line 3): unknown field") {
+		t.Errorf("a bad key under x- used by an alias = %v; want it named at its use, with the line where it is written", err)
+	}
+	_, err = Load(writeConfig(t, "project: churn\nx_alarms: {}\nendpoints: []\n"), nil)
+	if err == nil || !strings.Contains(err.Error(), "x_alarms") {
+		t.Errorf("x_alarms (not the x- prefix) = %v; want an unknown field", err)
+	}
+}

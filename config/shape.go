@@ -22,6 +22,11 @@ var scalarType = reflect.TypeFor[scalar]()
 // would add billions, and is refused once it passes this many.
 const MaxAliasValues = 100_000
 
+// ExtensionPrefix starts the top-level keys sagesize ignores (as Docker
+// Compose does): a place to define anchors once (x-alarms: &std {...}) and
+// use them below. What they hold is checked where an alias uses it.
+const ExtensionPrefix = "x-"
+
 // decodeShape walks the YAML tree next to the Go type of out (a pointer),
 // fills out, and reports, with the field path and line, every key the type
 // does not have (with the valid keys and the closest one), every value of
@@ -180,6 +185,9 @@ func (w *walker) structure(n *yaml.Node, v reflect.Value, path string) {
 	w.pairs(n, t, path, func(k, val *yaml.Node) {
 		sub := join(path, k.Value)
 		f, ok := fields[k.Value]
+		if !ok && path == "" && strings.HasPrefix(k.Value, ExtensionPrefix) {
+			return // a place for anchors, checked where they are used
+		}
 		if !ok {
 			valid := fieldNames(t)
 			msg := "unknown field; valid fields here: " + strings.Join(valid, ", ")
