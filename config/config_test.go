@@ -569,7 +569,7 @@ func numberCases() []struct{ name, config, want string } {
 		{"rate beyond float64", endpoint(plan, "rate: 1e400\n      duration: 1m"),
 			`endpoints[1].loadTest.rate (line 21): must be a finite number, got "1e400" (out of range)`},
 		{"NaN in steps", endpoint(plan, `steps: "NaN@1m"`),
-			`endpoints[1].loadTest.steps: steps "NaN@1m": step 1: rate NaN: rate must be a positive number of requests per second`},
+			`endpoints[1].loadTest.steps: steps "NaN@1m": step 1: rate NaN: rate must be a positive number of requests per second (not NaN or infinite)`},
 		{"NaN percent", endpoint("{warning: 70%, critical: 90%}", "{warning: NaN%, critical: 90%}"),
 			`endpoints[0].alarms.cpuUtilization.warning (line 11): must be a finite percentage such as 80% or 0.5%, got "NaN%"`},
 		{"Inf percent", endpoint("{warning: 70%, critical: 90%}", "{warning: 70%, critical: Inf%}"),

@@ -58,7 +58,7 @@ type Plan struct {
 
 // ErrBadRate is returned (wrapped) for a rate that is zero, negative or not
 // a number.
-var ErrBadRate = errors.New("rate must be a positive number of requests per second")
+var ErrBadRate = errors.New("rate must be a positive number of requests per second (not NaN or infinite)")
 
 // NewConstant returns rate requests per second for d, or until stopped when
 // d is 0.

@@ -52,7 +52,7 @@ func TestParse(t *testing.T) {
 		{"falling ramp", Spec{Ramp: "100:50", Duration: time.Second}, "linear 100/s to 50/s over 1s", KindRamp, 100, time.Second},
 		{"nothing", Spec{Duration: time.Minute}, `needs a plan: rate (with duration), steps such as "10@1m,20@1m", or ramp such as "0:200" (with duration)`, KindNone, 0, 0},
 		{"two plans", Spec{Rate: 5, Ramp: "0:5", Duration: time.Minute}, "rate, steps and ramp are alternatives: give one", KindNone, 0, 0},
-		{"negative rate", Spec{Rate: -3, Duration: time.Minute}, "constant rate -3: rate must be a positive number of requests per second", KindNone, 0, 0},
+		{"negative rate", Spec{Rate: -3, Duration: time.Minute}, "constant rate -3: rate must be a positive number of requests per second (not NaN or infinite)", KindNone, 0, 0},
 		{"negative duration", Spec{Rate: 3, Duration: -time.Minute}, "duration -1m0s: must be positive, or 0 to run until stopped", KindNone, 0, 0},
 		{"step without @", Spec{Steps: "10@30s,20"}, `steps "10@30s,20": step 2 "20": want RATE@DURATION, e.g. 10@30s`, KindNone, 0, 0},
 		{"step without unit", Spec{Steps: "10@30"}, `steps "10@30": step 1: duration: time: missing unit in duration "30"`, KindNone, 0, 0},
@@ -273,7 +273,7 @@ func TestSplit(t *testing.T) {
 		{Spec{Rate: 10, Duration: time.Minute}, 3, "constant 3.3333333333333335/s for 1m0s"},
 		{Spec{Rate: 10}, 1, "constant 10/s until stopped"},
 		{Spec{Rate: 10}, 0, "split across 0 tasks: at least one task is needed"},
-		{Spec{Rate: 5e-324}, 2, "split constant 5e-324/s until stopped across 2 tasks: constant rate 0: rate must be a positive number of requests per second"},
+		{Spec{Rate: 5e-324}, 2, "split constant 5e-324/s until stopped across 2 tasks: constant rate 0: rate must be a positive number of requests per second (not NaN or infinite)"},
 	} {
 		t.Run(tt.want, func(t *testing.T) {
 			share, err := mustParse(t, tt.in).Split(tt.tasks)
