@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/sagesize/sagesize/cwcost"
 )
 
 // Stack is one synthesized stack.
@@ -30,6 +32,10 @@ type Stack struct {
 	Dashboards, Alarms, Composites []string
 	// Outputs are the stack's output names.
 	Outputs []string
+	// Billed is what CloudWatch bills the stack for by the month: its
+	// dashboards, alarms (with their metrics and periods), composites and
+	// the custom metrics of its notebooks' agents.
+	Billed cwcost.Stack
 }
 
 type manifest struct {
@@ -74,6 +80,7 @@ func Read(dir string) ([]Stack, error) {
 		if s.Name == "" {
 			s.Name = id
 		}
+		s.Billed.Name = s.Name
 		stacks = append(stacks, s)
 	}
 	if len(stacks) == 0 {
@@ -103,10 +110,22 @@ func readTemplate(path string) (Stack, error) {
 			s.Dashboards = append(s.Dashboards, name)
 		case "AWS::CloudWatch::Alarm":
 			s.Alarms = append(s.Alarms, alarm)
+			s.Billed.Alarms = append(s.Billed.Alarms, billedAlarm(alarm, r.Properties))
 		case "AWS::CloudWatch::CompositeAlarm":
 			s.Composites = append(s.Composites, alarm)
+		case "AWS::SageMaker::NotebookInstanceLifecycleConfig":
+			nb, ok, err := agentMetrics(r.Properties)
+			if err != nil {
+				return s, fmt.Errorf("%s: %w", path, err)
+			}
+			if ok {
+				s.Billed.Notebooks = append(s.Billed.Notebooks, nb)
+			}
 		}
 	}
+	s.Billed.Dashboards, s.Billed.Composites = len(s.Dashboards), len(s.Composites)
+	sort.Slice(s.Billed.Alarms, func(i, j int) bool { return s.Billed.Alarms[i].Name < s.Billed.Alarms[j].Name })
+	sort.Slice(s.Billed.Notebooks, func(i, j int) bool { return s.Billed.Notebooks[i].Name < s.Billed.Notebooks[j].Name })
 	for o := range t.Outputs {
 		s.Outputs = append(s.Outputs, o)
 	}
