@@ -26,7 +26,7 @@ func TestEstimateAll_KnownAnswer(t *testing.T) {
 			{Name: "fast-Critical", Metrics: 1, PeriodSeconds: 10},               // high resolution
 			{Name: "anomaly-Critical", Metrics: 1, PeriodSeconds: 60, AnomalyDetection: true},
 		},
-		Notebooks: []Notebook{{Name: "nb", Metrics: 7}},
+		Notebooks: []Notebook{{Name: "nb", Metrics: 3, PerGPU: 2, GPUs: 2}}, // 3 + 2 × 2 series
 	}
 	extra := Stack{Name: "demo-fleet", Dashboards: 2}
 	// dashboards 2 × $3 = 6; standard metrics 1+1+1+2+3 = 8 × $0.10 = 0.80;

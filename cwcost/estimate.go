@@ -54,9 +54,16 @@ func (a Alarm) Monthly(r Rates) float64 {
 // Notebook is the custom metrics one notebook's CloudWatch agent publishes.
 type Notebook struct {
 	Name string `json:"name"`
-	// Metrics counts distinct series (name and dimension values).
+	// Metrics counts the distinct series (name and dimension values)
+	// that do not depend on the GPU count; PerGPU those published once
+	// per GPU index, GPUs times (at least once when GPUs is unknown, 0).
 	Metrics int `json:"metrics"`
+	PerGPU  int `json:"perGPU,omitempty"`
+	GPUs    int `json:"gpus,omitempty"`
 }
+
+// Series is the number of custom metrics n publishes.
+func (n Notebook) Series() int { return n.Metrics + n.PerGPU*max(n.GPUs, 1) }
 
 // Stack is what one stack creates that CloudWatch bills by the month.
 type Stack struct {
@@ -108,7 +115,7 @@ func EstimateStack(s Stack, r Rates) StackEstimate {
 	}
 	var nbMetrics float64
 	for _, n := range s.Notebooks {
-		nbMetrics += float64(n.Metrics)
+		nbMetrics += float64(n.Series())
 	}
 	add := func(item string, q, rate float64) {
 		if q > 0 {

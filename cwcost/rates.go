@@ -30,20 +30,22 @@ const HoursPerMonth = 730
 // Rates are CloudWatch list prices in USD.
 type Rates struct {
 	// Dashboard is per dashboard-month beyond FreeDashboards.
-	Dashboard float64
+	Dashboard float64 `json:"dashboard"`
 	// FreeDashboards is the account's free-tier dashboards (3; each may
 	// reference up to 50 metrics).
-	FreeDashboards float64
+	FreeDashboards float64 `json:"freeDashboards"`
 	// AlarmMetric and HighResolutionAlarmMetric are per alarm metric-month
 	// (a metric-math alarm is billed for each metric of its expression).
-	AlarmMetric, HighResolutionAlarmMetric float64
+	AlarmMetric               float64 `json:"alarmMetric"`
+	HighResolutionAlarmMetric float64 `json:"highResolutionAlarmMetric"`
 	// CompositeAlarm is per composite alarm-month.
-	CompositeAlarm float64
+	CompositeAlarm float64 `json:"compositeAlarm"`
 	// CustomMetric is per custom metric-month, prorated by the hour.
-	CustomMetric float64
+	CustomMetric float64 `json:"customMetric"`
 	// PutMetricData is per 1,000 requests; GetMetricData per 1,000
 	// metrics requested.
-	PutMetricData, GetMetricData float64
+	PutMetricData float64 `json:"putMetricDataPer1000"`
+	GetMetricData float64 `json:"getMetricDataPer1000"`
 }
 
 // DefaultRates returns the rates read from RatesSource on RatesDate.

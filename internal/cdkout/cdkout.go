@@ -20,22 +20,24 @@ import (
 // Stack is one synthesized stack.
 type Stack struct {
 	// Name is the CloudFormation stack name.
-	Name string
+	Name string `json:"name"`
 	// Template is the template file's path.
-	Template string
+	Template string `json:"template"`
 	// Bytes is the template's size.
-	Bytes int64
+	Bytes int64 `json:"bytes"`
 	// Resources counts resources by type.
-	Resources map[string]int
+	Resources map[string]int `json:"resources"`
 	// Dashboards and Alarms are the names of those resources; Composite
 	// alarms are listed apart.
-	Dashboards, Alarms, Composites []string
+	Dashboards []string `json:"dashboards"`
+	Alarms     []string `json:"alarms"`
+	Composites []string `json:"composites"`
 	// Outputs are the stack's output names.
-	Outputs []string
+	Outputs []string `json:"outputs"`
 	// Billed is what CloudWatch bills the stack for by the month: its
 	// dashboards, alarms (with their metrics and periods), composites and
 	// the custom metrics of its notebooks' agents.
-	Billed cwcost.Stack
+	Billed cwcost.Stack `json:"-"`
 }
 
 type manifest struct {
