@@ -27,7 +27,7 @@ synth: setup
 	cdk synth --quiet --output $(OUT) -c config=$(CONFIG)
 	@echo
 	@echo "Synthesized $(CONFIG) into $(OUT)/:"
-	@go run ./cmd/sagesize summary $(OUT)
+	@go run ./cmd/sagesize summary --config $(CONFIG) $(OUT)
 
 test: setup
 	scripts/test

@@ -3,10 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/sagesize/sagesize/internal/cdkout"
+	"github.com/sagesize/sagesize/cwcost"
 )
 
 // newRootCmd builds the command tree, writing help, version and
@@ -87,14 +88,25 @@ func withUsageHint(check cobra.PositionalArgs) cobra.PositionalArgs {
 }
 
 func newSummaryCmd() *cobra.Command {
-	return &cobra.Command{
+	f := &summaryFlags{}
+	c := &cobra.Command{
 		Use:   "summary [DIR]",
-		Short: "Summarize a synthesized cloud assembly (default cdk.out)",
+		Short: "Summarize a synthesized cloud assembly (default cdk.out) and estimate its CloudWatch cost",
 		Long: `summary lists what cdk deploy would create from a synthesized cloud
 assembly: per stack, its template's size, its resources counted by type,
 its dashboards, its alarms (composite ones apart) and its outputs. It needs
-no AWS account: synthesize first (make synth, or cdk synth).`,
+no AWS account: synthesize first (make synth, or cdk synth).
+
+It then estimates what CloudWatch bills per month, per stack and in total:
+dashboards, alarm metrics by resolution (a metric-math alarm counts each
+metric), composite alarms, the notebook agents' custom metrics and their
+PutMetricData calls; the cost per day a release's stacks stay up; which
+alarms are high resolution; and the saving of the cheaper alarm paths.
+With --config it adds one run of each load test and sizing candidate.
+Rates are CloudWatch's list prices (source and date printed); --rate
+overrides one, e.g. --rate dashboard=3.5.`,
 		Example: `  sagesize summary
+  sagesize summary --config sagesize.yaml --json build/cdk.out
   cdk synth --quiet --output build/cdk.out -c config=sagesize.yaml && sagesize summary build/cdk.out`,
 		Args: withUsageHint(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -102,13 +114,15 @@ no AWS account: synthesize first (make synth, or cdk synth).`,
 			if len(args) > 0 {
 				dir = args[0]
 			}
-			stacks, err := cdkout.Read(dir)
-			if err != nil {
-				return err
-			}
-			return cdkout.Print(cmd.OutOrStdout(), stacks)
+			return summaryCommand(cmd.OutOrStdout(), f, dir)
 		},
 	}
+	fs := c.Flags()
+	fs.BoolVar(&f.json, "json", false, "print the summary and the estimate as one JSON document (for CI)")
+	fs.StringArrayVar(&f.rates, "rate", nil, "override a CloudWatch rate, `NAME=USD` (repeatable): "+strings.Join(cwcost.RateNames(), ", "))
+	fs.StringVar(&f.config, "config", "", "config `file` the assembly was synthesized from: adds its load tests and sizing runs, and notebook GPU counts")
+	fs.StringVar(&f.release, "release", "", "release `ID`, as -c release=ID of cdk synth (default: the config's)")
+	return c
 }
 
 func newRunCmd() *cobra.Command {

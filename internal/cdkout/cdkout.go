@@ -13,23 +13,31 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/sagesize/sagesize/cwcost"
 )
 
 // Stack is one synthesized stack.
 type Stack struct {
 	// Name is the CloudFormation stack name.
-	Name string
+	Name string `json:"name"`
 	// Template is the template file's path.
-	Template string
+	Template string `json:"template"`
 	// Bytes is the template's size.
-	Bytes int64
+	Bytes int64 `json:"bytes"`
 	// Resources counts resources by type.
-	Resources map[string]int
+	Resources map[string]int `json:"resources"`
 	// Dashboards and Alarms are the names of those resources; Composite
 	// alarms are listed apart.
-	Dashboards, Alarms, Composites []string
+	Dashboards []string `json:"dashboards"`
+	Alarms     []string `json:"alarms"`
+	Composites []string `json:"composites"`
 	// Outputs are the stack's output names.
-	Outputs []string
+	Outputs []string `json:"outputs"`
+	// Billed is what CloudWatch bills the stack for by the month: its
+	// dashboards, alarms (with their metrics and periods), composites and
+	// the custom metrics of its notebooks' agents.
+	Billed cwcost.Stack `json:"-"`
 }
 
 type manifest struct {
@@ -74,6 +82,7 @@ func Read(dir string) ([]Stack, error) {
 		if s.Name == "" {
 			s.Name = id
 		}
+		s.Billed.Name = s.Name
 		stacks = append(stacks, s)
 	}
 	if len(stacks) == 0 {
@@ -103,10 +112,22 @@ func readTemplate(path string) (Stack, error) {
 			s.Dashboards = append(s.Dashboards, name)
 		case "AWS::CloudWatch::Alarm":
 			s.Alarms = append(s.Alarms, alarm)
+			s.Billed.Alarms = append(s.Billed.Alarms, billedAlarm(alarm, r.Properties))
 		case "AWS::CloudWatch::CompositeAlarm":
 			s.Composites = append(s.Composites, alarm)
+		case "AWS::SageMaker::NotebookInstanceLifecycleConfig":
+			nb, ok, err := agentMetrics(r.Properties)
+			if err != nil {
+				return s, fmt.Errorf("%s: %w", path, err)
+			}
+			if ok {
+				s.Billed.Notebooks = append(s.Billed.Notebooks, nb)
+			}
 		}
 	}
+	s.Billed.Dashboards, s.Billed.Composites = len(s.Dashboards), len(s.Composites)
+	sort.Slice(s.Billed.Alarms, func(i, j int) bool { return s.Billed.Alarms[i].Name < s.Billed.Alarms[j].Name })
+	sort.Slice(s.Billed.Notebooks, func(i, j int) bool { return s.Billed.Notebooks[i].Name < s.Billed.Notebooks[j].Name })
 	for o := range t.Outputs {
 		s.Outputs = append(s.Outputs, o)
 	}
