@@ -131,6 +131,13 @@ type Options struct {
 	PublishBacklog int
 	// Logf receives warnings (publish failures); nil discards them.
 	Logf func(format string, args ...any)
+
+	// FirstTokenTimeout, for a StreamTarget, cancels a stream that has
+	// received no token this long after its due time (class
+	// no_first_token); 0: only Timeout applies.
+	FirstTokenTimeout time.Duration
+	// SLO, for a StreamTarget, sets the objectives of the goodput.
+	SLO SLO
 }
 
 // Summary is the final report of a test: the cumulative statistics plus the
@@ -187,8 +194,11 @@ func (o *Options) validate() error {
 	if o.Output == nil {
 		errs = append(errs, errors.New("no output writer"))
 	}
-	if o.Timeout < 0 || o.Grace < 0 || o.Drain < 0 || o.Interval < 0 || o.Duration < 0 || o.MaxDuration < 0 {
-		errs = append(errs, errors.New("timeout, grace, drain, interval, duration and max duration must not be negative"))
+	if o.Timeout < 0 || o.Grace < 0 || o.Drain < 0 || o.Interval < 0 || o.Duration < 0 || o.MaxDuration < 0 || o.FirstTokenTimeout < 0 {
+		errs = append(errs, errors.New("timeout, grace, drain, interval, duration, max duration and first-token timeout must not be negative"))
+	}
+	if o.SLO.TTFT < 0 || o.SLO.TPOT < 0 || o.SLO.E2E < 0 {
+		errs = append(errs, fmt.Errorf("SLO %+v: objectives must not be negative", o.SLO))
 	}
 	return errors.Join(errs...)
 }
@@ -272,6 +282,9 @@ func Run(ctx context.Context, t Target, opts Options) (*Summary, error) {
 	lt.startAttack()
 	lt.out = newOutputs(ctx, &lt.opts, lt.start, lt.mode)
 	lt.rec = newRecorder(lt.start, opts.Timeout+opts.Grace+time.Minute)
+	if lt.a.stream != nil {
+		lt.rec.stream = newStreamRecorder(opts.Timeout+opts.Grace+time.Minute, opts.SLO)
+	}
 	lt.record()
 	return lt.finish(ctx)
 }
@@ -423,7 +436,10 @@ func (lt *loadTest) startAttack() {
 	lt.a = &attack{
 		target: lt.target, timeout: o.Timeout, maxInFlight: o.MaxInFlight, workers: o.Workers,
 		maxRequests: o.MaxRequests, start: lt.start, stopCtx: lt.stopCtx,
-		results: make(chan Result, 4096),
+		results: make(chan Result, 4096), firstToken: o.FirstTokenTimeout,
+	}
+	if st, ok := lt.target.(StreamTarget); ok {
+		lt.a.stream = st
 	}
 	if o.Concurrency > 0 {
 		lt.a.workers = o.Concurrency

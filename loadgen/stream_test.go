@@ -1,0 +1,288 @@
+package loadgen_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sagemakerruntime"
+
+	"github.com/sagesize/sagesize/loadgen"
+	"github.com/sagesize/sagesize/testkit/awstest"
+)
+
+// The token model of the stream tests: 20 input words, 20 output tokens.
+var llm = awstest.TokenModel{PrefillPerToken: time.Millisecond, StepBase: 5 * time.Millisecond, StepPerSeq: 2 * time.Millisecond, OutputTokens: 20}
+
+const (
+	prompt       = `{"inputs":"one two three four five six seven eight nine ten one two three four five six seven eight nine ten","parameters":{"max_new_tokens":20}}`
+	inputTokens  = 20
+	outputTokens = 20
+)
+
+func prompts(t *testing.T) *loadgen.Payloads {
+	t.Helper()
+	p, err := loadgen.NewPayloads("prompts", loadgen.NewPayload("p", []byte(prompt)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// streamTarget returns the SDK streaming target at url, decoding format.
+func streamTarget(t *testing.T, url, format string) *loadgen.SDKStreamTarget {
+	t.Helper()
+	api := sagemakerruntime.NewFromConfig(awsConfig(testSecret), func(o *sagemakerruntime.Options) {
+		o.BaseEndpoint = aws.String(url)
+		o.Retryer = aws.NopRetryer{}
+		o.RetryMaxAttempts = 1
+	})
+	st, err := loadgen.NewSDKStreamTarget(api, invocation, format)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// within reports whether got (µs) lies in [want, want × (1 + slack)] (the
+// server's sleeps are never shorter than asked, and may be longer on a
+// loaded machine).
+func within(got int64, want time.Duration, slack float64) bool {
+	w := want.Microseconds()
+	return got >= w-w/100 && float64(got) <= float64(w)*(1+slack)
+}
+
+// TestStreamKnownAnswers sends requests 200 ms apart, so that each one has
+// the server to itself: TTFT = 20 input tokens × 1 ms + one 5 ms step =
+// 25 ms, every gap 5 ms, TPOT 5 ms, end to end 20 + 20 × 5 = 120 ms, 20
+// tokens. Every format, each message split across two frames, through the
+// SDK's event stream reader, and the container's chunked body.
+func TestStreamKnownAnswers(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		server, format, counted string
+		container               bool
+	}{
+		{awstest.StreamTGI, loadgen.FormatTGI, loadgen.CountedTokens, false},
+		{awstest.StreamJSONLines, loadgen.FormatAuto, loadgen.CountedTokens, false},
+		{awstest.StreamOpenAI, loadgen.FormatOpenAI, loadgen.CountedUsage, false},
+		{awstest.StreamOpenAI, loadgen.FormatAuto, loadgen.CountedUsage, true},
+		{awstest.StreamText, loadgen.FormatText, loadgen.CountedChunks, false},
+		{awstest.StreamTGI, loadgen.FormatAuto, loadgen.CountedTokens, true},
+	} {
+		name := tc.server + "/" + tc.format
+		if tc.container {
+			name += "/container"
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			// Plain text has no messages to split: every chunk counts.
+			split := tc.server != awstest.StreamText
+			srv := awstest.NewStreamingRuntime(awstest.StreamOptions{Model: llm, Format: tc.server, Split: split, Auth: sigv4()})
+			defer srv.Close()
+			var target loadgen.Target = streamTarget(t, srv.URL, tc.format)
+			if tc.container {
+				ct, err := loadgen.NewContainerTarget(loadgen.NewHTTPClient(10), srv.URL, "application/json", "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if target, err = loadgen.NewContainerStreamTarget(ct, tc.format); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var out bytes.Buffer
+			sum, err := loadgen.Run(context.Background(), target, loadgen.Options{
+				Pacer: constant(t, 5, 2*time.Second), Payloads: prompts(t), Output: &out, Interval: time.Second,
+				SLO: loadgen.SLO{TTFT: time.Second, E2E: 2 * time.Second},
+			})
+			if err != nil {
+				t.Fatalf("Run: %v (first errors %v)", err, sum.FirstErrors)
+			}
+			checkKnownAnswers(t, sum, tc.counted)
+			if _, js := lines(t, &out); js.Stream == nil || js.Stream.TTFT != sum.Stream.TTFT {
+				t.Errorf("summary line stream = %+v; want %+v", js.Stream, sum.Stream)
+			}
+		})
+	}
+}
+
+func checkKnownAnswers(t *testing.T, sum *loadgen.Summary, counted string) {
+	t.Helper()
+	s := sum.Stream
+	if sum.OK != 10 || s == nil {
+		t.Fatalf("ok %d, stream %+v; want 10 streamed requests (errors %v)", sum.OK, s, sum.FirstErrors)
+	}
+	step := llm.Step(1)
+	ttft := llm.TTFT(inputTokens, 1)
+	e2e := ttft + (outputTokens-1)*step
+	// p50 within +60 %, p99 within +150 % (2 shared cores, parallel tests).
+	for _, c := range []struct {
+		what  string
+		got   int64
+		want  time.Duration
+		slack float64
+	}{
+		{"TTFT p50", s.TTFT.P50, ttft, 0.6}, {"TTFT p99", s.TTFT.P99, ttft, 1.5},
+		{"ITL p50", s.ITL.P50, step, 0.6}, {"TPOT p50", s.TPOT.P50, step, 0.6}, {"TPOT p99", s.TPOT.P99, step, 1.5},
+		{"E2E p50", sum.Latency.P50, e2e, 0.6}, {"E2E p99", sum.Latency.P99, e2e, 1.5},
+	} {
+		if !within(c.got, c.want, c.slack) {
+			t.Errorf("%s = %d µs; want %v (+%.0f%% at most)", c.what, c.got, c.want, 100*c.slack)
+		}
+	}
+	if s.ITL.Count != 10*(outputTokens-1) || s.OutputTokens != 10*outputTokens || s.OutputTokensPerRequest.P50 != outputTokens {
+		t.Errorf("gaps %d, output tokens %d, per request p50 %d; want %d, %d, %d", s.ITL.Count, s.OutputTokens, s.OutputTokensPerRequest.P50,
+			10*(outputTokens-1), 10*outputTokens, outputTokens)
+	}
+	if s.Counted != counted || s.Good != 10 || s.PartialTokens != 0 {
+		t.Errorf("counted %q, good %d, partial %d; want %q, 10, 0", s.Counted, s.Good, s.PartialTokens, counted)
+	}
+}
+
+// TestStreamBatchingAndSequenceCap runs 4 closed-loop users against a
+// server that decodes at most 2 sequences at once: the server never
+// decodes more than 2, each step then takes 5 + 2 ms, and the requests
+// that wait for a slot show it in their TTFT (well above the 27 ms of a
+// request admitted at once).
+func TestStreamBatchingAndSequenceCap(t *testing.T) {
+	t.Parallel()
+	m := llm
+	m.MaxSeqs = 2
+	srv := awstest.NewStreamingRuntime(awstest.StreamOptions{Model: m})
+	defer srv.Close()
+	var out bytes.Buffer
+	sum, err := loadgen.Run(context.Background(), streamTarget(t, srv.URL, loadgen.FormatTGI), loadgen.Options{
+		Concurrency: 4, Duration: 1500 * time.Millisecond, Payloads: prompts(t), Output: &out, Interval: time.Second,
+	})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	s := sum.Stream
+	if srv.MaxDecoding() != 2 {
+		t.Errorf("server decoded %d sequences at once; want 2 (its cap)", srv.MaxDecoding())
+	}
+	if !within(s.ITL.P50, m.Step(2), 0.6) {
+		t.Errorf("ITL p50 = %d µs; want %v (a step with 2 sequences)", s.ITL.P50, m.Step(2))
+	}
+	service := m.TTFT(inputTokens, 2) + (outputTokens-1)*m.Step(2)
+	if q := time.Duration(s.TTFT.P90) * time.Microsecond; q < service/2 {
+		t.Errorf("TTFT p90 = %v; want at least %v: half the requests queue for a slot for up to %v", q, service/2, service)
+	}
+}
+
+// TestStreamStallOpenVersusClosedLoop stalls every request that arrives
+// during [1 s, 1.5 s) by 500 ms before its first token. The open model
+// keeps sending 20/s through the stall, so the TTFT of the ~10 stalled
+// requests of 40 (25 %) spreads up to 525 ms and p90 is above 250 ms;
+// 2 closed-loop users for 3 s (requests of 20 + 20 × 7 ms) each meet the
+// stall once and send nothing meanwhile, so it holds 2 of about 30
+// requests and their p90 TTFT stays near 27 ms.
+func TestStreamStallOpenVersusClosedLoop(t *testing.T) {
+	t.Parallel()
+	run := func(opts loadgen.Options) *loadgen.Summary {
+		epoch := time.Now()
+		srv := awstest.NewStreamingRuntime(awstest.StreamOptions{Model: llm, Script: func(inv *awstest.Invocation) awstest.StreamPlan {
+			if at := inv.Arrived.Sub(epoch); at >= time.Second && at < 1500*time.Millisecond {
+				return awstest.StreamPlan{Stall: 1500*time.Millisecond - at}
+			}
+			return awstest.StreamPlan{}
+		}})
+		defer srv.Close()
+		opts.Payloads, opts.Output, opts.Interval = prompts(t), new(bytes.Buffer), time.Second
+		sum, err := loadgen.Run(context.Background(), streamTarget(t, srv.URL, loadgen.FormatTGI), opts)
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		return sum
+	}
+	open := run(loadgen.Options{Pacer: constant(t, 20, 2*time.Second)})
+	closed := run(loadgen.Options{Concurrency: 2, Duration: 3 * time.Second})
+	if p90 := time.Duration(open.Stream.TTFT.P90) * time.Microsecond; p90 < 250*time.Millisecond {
+		t.Errorf("open model TTFT p90 = %v; want > 250ms (a quarter of the requests were stalled)", p90)
+	}
+	if p90 := time.Duration(closed.Stream.TTFT.P90) * time.Microsecond; p90 > 100*time.Millisecond {
+		t.Errorf("closed loop TTFT p90 = %v; want < 100ms (the loop hides the stall)", p90)
+	}
+}
+
+// TestStreamErrorClasses cycles five answers: complete, ModelStreamError
+// after 3 tokens, InternalStreamFailure after 3, cut after 3 without its
+// end, and no first token (cancelled by the 300 ms first-token timeout).
+// Each class is counted exactly, and the 3 tokens of each broken stream are
+// partial, not output.
+func TestStreamErrorClasses(t *testing.T) {
+	t.Parallel()
+	faults := []awstest.StreamPlan{{}, {Fault: awstest.FaultModelStreamError, FailAfter: 3}, {Fault: awstest.FaultInternalStreamFailure, FailAfter: 3},
+		{Fault: awstest.FaultCut, FailAfter: 3}, {Fault: awstest.FaultNoFirstToken}}
+	srv := awstest.NewStreamingRuntime(awstest.StreamOptions{Model: llm, Format: awstest.StreamOpenAI, Script: func(inv *awstest.Invocation) awstest.StreamPlan {
+		return faults[inv.Seq%uint64(len(faults))]
+	}})
+	defer srv.Close()
+	var out bytes.Buffer
+	sum, err := loadgen.Run(context.Background(), streamTarget(t, srv.URL, loadgen.FormatOpenAI), loadgen.Options{
+		Pacer: constant(t, 20, time.Second), Payloads: prompts(t), Output: &out, Interval: time.Second,
+		FirstTokenTimeout: 300 * time.Millisecond, Workers: 20,
+	})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	want := loadgen.ErrorCounts{StreamError: 8, NoEnd: 4, NoFirstToken: 4}
+	if sum.ByClass != want || sum.OK != 4 {
+		t.Errorf("errors by class %+v, ok %d; want %+v, ok 4\nfirst errors %v", sum.ByClass, sum.OK, want, sum.FirstErrors)
+	}
+	if s := sum.Stream; s.OutputTokens != 4*outputTokens || s.PartialTokens != 12*3 {
+		t.Errorf("output tokens %d, partial %d; want %d, %d", s.OutputTokens, s.PartialTokens, 4*outputTokens, 12*3)
+	}
+	if e := sum.FirstErrors["stream_error"]; !strings.Contains(e, "ModelStreamError") {
+		t.Errorf("first stream error %q; want the ModelStreamError", e)
+	}
+	if ttft := time.Duration(sum.Stream.TTFT.Max) * time.Microsecond; ttft > 250*time.Millisecond {
+		t.Errorf("TTFT max %v: a stream without tokens was timed", ttft)
+	}
+}
+
+// TestStreamFormatMismatch: -format openai against a TGI server fails every
+// request with a message that says what was received, and fails fast.
+func TestStreamFormatMismatch(t *testing.T) {
+	t.Parallel()
+	srv := awstest.NewStreamingRuntime(awstest.StreamOptions{Model: llm})
+	defer srv.Close()
+	sum, err := loadgen.Run(context.Background(), streamTarget(t, srv.URL, loadgen.FormatOpenAI), loadgen.Options{
+		Pacer: constant(t, 50, 2*time.Second), Payloads: prompts(t), Output: new(bytes.Buffer), FailFast: 5,
+	})
+	var fatal *loadgen.FatalError
+	var fe *loadgen.FormatError
+	if !errors.As(err, &fatal) || !errors.As(err, &fe) || !strings.Contains(err.Error(), `does not match -format openai`) || !strings.HasPrefix(fe.Received, `{"token":`) {
+		t.Fatalf("Run error = %v; want a fatal format mismatch quoting what was received", err)
+	}
+	if sum == nil || sum.OK != 0 || sum.Requests == 0 {
+		t.Errorf("summary %+v; want the failed requests reported", sum)
+	}
+}
+
+// TestStreamStopMidStream cancels the run while streams are in flight:
+// after the grace period, the streams still open are cancelled, and the
+// summary's classes add up to the requests the server received.
+func TestStreamStopMidStream(t *testing.T) {
+	t.Parallel()
+	m := llm
+	m.OutputTokens = 200
+	srv := awstest.NewStreamingRuntime(awstest.StreamOptions{Model: m})
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(500*time.Millisecond, cancel)
+	sum, err := loadgen.Run(ctx, streamTarget(t, srv.URL, loadgen.FormatTGI), loadgen.Options{
+		Pacer: constant(t, 20, 10*time.Second), Payloads: prompts(t), Output: new(bytes.Buffer),
+		Grace: 100 * time.Millisecond, Drain: time.Second,
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run error = %v; want context.Canceled", err)
+	}
+	if sum.Requests != srv.Requests() || sum.OK+sum.Errors != sum.Requests || sum.ByClass.Cancelled == 0 {
+		t.Errorf("requests %d (ok %d + errors %d, cancelled %d); server saw %d: want equal, some cancelled", sum.Requests, sum.OK, sum.Errors, sum.ByClass.Cancelled, srv.Requests())
+	}
+}
