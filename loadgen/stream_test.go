@@ -5,13 +5,16 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemakerruntime"
 
 	"github.com/sagesize/sagesize/loadgen"
+	"github.com/sagesize/sagesize/metrics"
 	"github.com/sagesize/sagesize/testkit/awstest"
 )
 
@@ -284,5 +287,90 @@ func TestStreamStopMidStream(t *testing.T) {
 	}
 	if sum.Requests != srv.Requests() || sum.OK+sum.Errors != sum.Requests || sum.ByClass.Cancelled == 0 {
 		t.Errorf("requests %d (ok %d + errors %d, cancelled %d); server saw %d: want equal, some cancelled", sum.Requests, sum.OK, sum.Errors, sum.ByClass.Cancelled, srv.Requests())
+	}
+}
+
+// TestStreamPublishedDistributionsMerge runs two streaming generators
+// against servers of different speeds that publish to one CloudWatch: the
+// TTFT, inter-token gap and TPOT distributions rebuilt from everything
+// CloudWatch received equal the merged histograms of both generators (so
+// p99 TTFT is exact across tasks), and the token and goodput counts add up.
+func TestStreamPublishedDistributionsMerge(t *testing.T) {
+	t.Parallel()
+	cw := awstest.NewCloudWatch()
+	defer cw.Close()
+	sums := make([]*loadgen.Summary, 2)
+	var wg sync.WaitGroup
+	for i := range sums {
+		m := llm
+		m.StepBase *= time.Duration(1 + 2*i)
+		srv := awstest.NewStreamingRuntime(awstest.StreamOptions{Model: m})
+		defer srv.Close()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sum, err := loadgen.Run(context.Background(), streamTarget(t, srv.URL, loadgen.FormatTGI), loadgen.Options{
+				Pacer: constant(t, 10, time.Second), Payloads: prompts(t), Output: new(bytes.Buffer), Interval: 400 * time.Millisecond,
+				SLO:       loadgen.SLO{TPOT: 10 * time.Millisecond},
+				Publisher: loadgen.NewPublisher(cloudWatchClient(cw.URL, 3), metrics.NamespaceLoadTest, "llm-ep", "AllTraffic", "stream"),
+			})
+			if err != nil {
+				t.Errorf("generator %d: %v", i, err)
+			}
+			sums[i] = sum
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	rebuilt := map[string]*hdrhistogram.Histogram{}
+	counts := map[string]float64{}
+	for _, call := range cw.Calls() {
+		for _, d := range call.Data {
+			if d.Value != nil {
+				counts[d.MetricName] += *d.Value
+				continue
+			}
+			h := rebuilt[d.MetricName]
+			if h == nil {
+				h = loadgen.NewHistogram(time.Hour)
+				rebuilt[d.MetricName] = h
+			}
+			for j, v := range d.Values {
+				_ = h.RecordValues(int64(v), int64(d.Counts[j]))
+			}
+		}
+	}
+	for _, c := range []struct {
+		name string
+		of   func(*loadgen.StreamHistograms) *hdrhistogram.Histogram
+	}{
+		{metrics.LoadTestTTFT, func(h *loadgen.StreamHistograms) *hdrhistogram.Histogram { return h.TTFT }},
+		{metrics.LoadTestITL, func(h *loadgen.StreamHistograms) *hdrhistogram.Histogram { return h.ITL }},
+		{metrics.LoadTestTPOT, func(h *loadgen.StreamHistograms) *hdrhistogram.Histogram { return h.TPOT }},
+	} {
+		truth := loadgen.NewHistogram(time.Hour)
+		truth.Merge(c.of(sums[0].Stream.Histograms))
+		truth.Merge(c.of(sums[1].Stream.Histograms))
+		got := rebuilt[c.name]
+		if got == nil || got.TotalCount() != truth.TotalCount() {
+			t.Errorf("%s: published %v values; want %d", c.name, got, truth.TotalCount())
+			continue
+		}
+		for _, q := range []float64{50, 99, 100} {
+			if g, w := got.ValueAtPercentile(q), truth.ValueAtPercentile(q); !truth.ValuesAreEquivalent(g, w) {
+				t.Errorf("%s p%v published = %dµs; merged histograms say %dµs", c.name, q, g, w)
+			}
+		}
+	}
+	tokens := sums[0].Stream.OutputTokens + sums[1].Stream.OutputTokens
+	good := sums[0].Stream.Good + sums[1].Stream.Good
+	if counts[metrics.LoadTestOutputTokens] != float64(tokens) || counts[metrics.LoadTestGoodRequests] != float64(good) || good != 10 {
+		t.Errorf("published %v output tokens, %v good requests; want %d, %d (10: only the fast server meets tpot<=10ms)",
+			counts[metrics.LoadTestOutputTokens], counts[metrics.LoadTestGoodRequests], tokens, good)
+	}
+	if n := rebuilt[metrics.LoadTestOutputTokensPerRequest]; n == nil || n.TotalCount() != 20 || n.Max() != outputTokens {
+		t.Errorf("output tokens per request published: %v; want 20 requests of %d", n, outputTokens)
 	}
 }
