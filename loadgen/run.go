@@ -682,8 +682,17 @@ func progressLine(s *Stats) string {
 		mode = " [" + s.Mode + "]"
 	}
 	ms := func(us int64) string { return fmt.Sprintf("%.1f", metrics.Millis(time.Duration(us)*time.Microsecond)) }
-	return fmt.Sprintf("%s%7.1fs %8.1f/s (target %.1f) ok %d err %d [thr %d mod %d 4xx %d 5xx %d to %d conn %d] drop %d  ms p50 %s p90 %s p99 %s p99.9 %s max %s%s",
+	line := fmt.Sprintf("%s%7.1fs %8.1f/s (target %.1f) ok %d err %d [thr %d mod %d 4xx %d 5xx %d to %d conn %d] drop %d  ms p50 %s p90 %s p99 %s p99.9 %s max %s%s",
 		label, s.To, s.Rate, s.TargetRate, s.OK, s.Errors, s.ByClass.Throttled, s.ByClass.ModelError, s.ByClass.Client4xx,
 		s.ByClass.Server5xx, s.ByClass.Timeout, s.ByClass.Connection, s.Dropped,
 		ms(s.Latency.P50), ms(s.Latency.P90), ms(s.Latency.P99), ms(s.Latency.P999), ms(s.Latency.Max), mode)
+	if st := s.Stream; st != nil {
+		line += fmt.Sprintf(" | stream err [mid-stream %d no end %d no first token %d] ttft ms p50 %s p99 %s itl ms p50 %s p99 %s  %.1f %s/s",
+			s.ByClass.StreamError, s.ByClass.NoEnd, s.ByClass.NoFirstToken, ms(st.TTFT.P50), ms(st.TTFT.P99), ms(st.ITL.P50), ms(st.ITL.P99),
+			st.OutputTokensPerSecond, st.Counted)
+		if st.SLO != "" {
+			line += fmt.Sprintf(" goodput %.1f/s (%s)", st.Goodput, st.SLO)
+		}
+	}
+	return line
 }

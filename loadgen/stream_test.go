@@ -122,16 +122,17 @@ func checkKnownAnswers(t *testing.T, sum *loadgen.Summary, counted string) {
 	step := llm.Step(1)
 	ttft := llm.TTFT(inputTokens, 1)
 	e2e := ttft + (outputTokens-1)*step
-	// p50 within +60 %, p99 within +150 % (2 shared cores, parallel tests).
+	// p50 within +60 %, p99 (the slowest of 10) within +300 %: 2 cores
+	// shared with parallel tests and other builds delay the odd request.
 	for _, c := range []struct {
 		what  string
 		got   int64
 		want  time.Duration
 		slack float64
 	}{
-		{"TTFT p50", s.TTFT.P50, ttft, 0.6}, {"TTFT p99", s.TTFT.P99, ttft, 1.5},
-		{"ITL p50", s.ITL.P50, step, 0.6}, {"TPOT p50", s.TPOT.P50, step, 0.6}, {"TPOT p99", s.TPOT.P99, step, 1.5},
-		{"E2E p50", sum.Latency.P50, e2e, 0.6}, {"E2E p99", sum.Latency.P99, e2e, 1.5},
+		{"TTFT p50", s.TTFT.P50, ttft, 0.6}, {"TTFT p99", s.TTFT.P99, ttft, 3},
+		{"ITL p50", s.ITL.P50, step, 0.6}, {"TPOT p50", s.TPOT.P50, step, 0.6}, {"TPOT p99", s.TPOT.P99, step, 3},
+		{"E2E p50", sum.Latency.P50, e2e, 0.6}, {"E2E p99", sum.Latency.P99, e2e, 3},
 	} {
 		if !within(c.got, c.want, c.slack) {
 			t.Errorf("%s = %d µs; want %v (+%.0f%% at most)", c.what, c.got, c.want, 100*c.slack)

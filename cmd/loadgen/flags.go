@@ -21,6 +21,11 @@ type config struct {
 	endpointURL, client                                                         string
 	signCache                                                                   bool
 
+	stream                   bool
+	format                   string
+	firstToken               sloFlag
+	sloTTFT, sloTPOT, sloE2E sloFlag
+
 	rate                 float64
 	duration             time.Duration
 	steps, ramp          string
@@ -92,6 +97,13 @@ func newFlagSet(c *config) *flag.FlagSet {
 	fs.StringVar(&c.endpointURL, "endpoint-url", "", "SageMaker Runtime base `URL` instead of the region's (tests, VPC endpoints), e.g. -endpoint-url https://runtime.sagemaker.eu-west-1.amazonaws.com")
 	fs.StringVar(&c.client, "client", "fast", "how to call InvokeEndpoint (`fast|sdk`): fast signs with the SDK SigV4 signer and credentials over a tuned HTTP client, sdk uses the full sagemakerruntime client (~3x the CPU per request), e.g. -client sdk")
 	fs.BoolVar(&c.signCache, "sign-cache", true, "with -client fast, reuse a payload's SigV4 signature for identical requests within the same second (every request is still validly signed by the SDK signer); -sign-cache=false signs each request, e.g. -sign-cache=false")
+	// Streams.
+	fs.BoolVar(&c.stream, "stream", false, "stream the answers (LLM endpoints): InvokeEndpointWithResponseStream through the SDK client, or a container's chunked POST /invocations; measures TTFT, inter-token gaps, TPOT and output tokens, e.g. -stream")
+	fs.StringVar(&c.format, "format", loadgen.FormatAuto, "with -stream, the answers' `auto|tgi|openai|text` format: tgi is TGI/LMI token events (SSE or JSON Lines), openai chat/completions chunks (tokens from the usage chunk when sent), text counts chunks, not tokens; auto tells them apart, e.g. -format openai")
+	fs.Var(&c.firstToken, "first-token-timeout", "with -stream, cancel a stream with no token this long after its scheduled start (class no_first_token; 0: only -timeout), a `duration`, e.g. -first-token-timeout 10s")
+	fs.Var(&c.sloTTFT, "slo-ttft", "with -stream, time-to-first-token objective of the goodput (from the scheduled start), a `duration`, e.g. -slo-ttft 500ms")
+	fs.Var(&c.sloTPOT, "slo-tpot", "with -stream, time-per-output-token objective of the goodput, a `duration`, e.g. -slo-tpot 50ms")
+	fs.Var(&c.sloE2E, "slo-e2e", "with -stream, end-to-end objective of the goodput (from the scheduled start), a `duration`, e.g. -slo-e2e 20s")
 	// Plan.
 	fs.Float64Var(&c.rate, "rate", 0, "constant rate of `N` requests per second (open model), e.g. -rate 50")
 	fs.DurationVar(&c.duration, "duration", 0, "length of a -rate, -ramp or -concurrency test (0 with -rate: until stopped), e.g. -duration 5m")
@@ -182,6 +194,23 @@ func usageError(fs *flag.FlagSet, err error) error {
 		}
 	}
 	return fmt.Errorf("%w%s\n%s", err, suggestion, helpHint)
+}
+
+// sloFlag is a duration flag whose error says what a duration looks like:
+// an objective without a unit (-slo-ttft 500) is refused, not guessed.
+type sloFlag time.Duration
+
+// String implements flag.Value.
+func (f *sloFlag) String() string { return time.Duration(*f).String() }
+
+// Set implements flag.Value.
+func (f *sloFlag) Set(v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return fmt.Errorf("%q is not a duration: give a number with its unit, e.g. 500ms or 1.5s", v)
+	}
+	*f = sloFlag(d)
+	return nil
 }
 
 // plan builds the load plan from the flags: a pacer for the open model, nil

@@ -122,7 +122,8 @@ func TestHelpArgumentNames(t *testing.T) {
 		"interval": "duration", "fail-fast": "N", "body": "text", "payload": "path", "s3-endpoint-url": "URL",
 		"sample": "", "seed": "N", "output": "file", "summary": "file", "hlog": "file", "progress": "auto|on|off",
 		"cpuprofile": "file", "cloudwatch": "", "namespace": "namespace", "start-at": "time", "test-id": "id",
-		"cloudwatch-endpoint-url": "URL",
+		"cloudwatch-endpoint-url": "URL", "stream": "", "format": "auto|tgi|openai|text", "first-token-timeout": "duration",
+		"slo-ttft": "duration", "slo-tpot": "duration", "slo-e2e": "duration",
 	}
 	newFlagSet(&config{}).VisitAll(func(f *flag.Flag) {
 		got, _ := flag.UnquoteUsage(f)
