@@ -21,6 +21,7 @@ type config struct {
 	endpointURL, client                                                         string
 	signCache                                                                   bool
 
+	arrivals                 string
 	stream                   bool
 	format                   string
 	firstToken               sloFlag
@@ -109,6 +110,7 @@ func newFlagSet(c *config) *flag.FlagSet {
 	fs.DurationVar(&c.duration, "duration", 0, "length of a -rate, -ramp or -concurrency test (0 with -rate: until stopped), e.g. -duration 5m")
 	fs.StringVar(&c.steps, "steps", "", "list of `RATE@DURATION,...` steps run in order, e.g. -steps 10@30s,20@30s,40@1m")
 	fs.StringVar(&c.ramp, "ramp", "", "linear ramp from FROM to TO requests per second over -duration (`FROM:TO`), e.g. -ramp 0:200 -duration 10m")
+	fs.StringVar(&c.arrivals, "arrivals", loadgen.ArrivalsConstant, "how requests of the open model arrive, `constant|poisson`: poisson sends them with exponential gaps at the plan's rate (steps and ramps too), seeded by -seed, e.g. -arrivals poisson")
 	fs.IntVar(&c.concurrency, "concurrency", 0, "closed-loop mode with `N` workers, each waiting for its response before sending again; latencies are understated (coordinated omission): use only to compare with closed-loop tools, e.g. -concurrency 8")
 	fs.Uint64Var(&c.requests, "requests", 0, "stop after `N` requests (0: no limit), e.g. -requests 100000")
 	fs.IntVar(&c.maxInFlight, "max-in-flight", loadgen.DefaultMaxInFlight, "most requests in flight (`N`); a request due beyond it is dropped and counted, not queued, e.g. -max-in-flight 500")
@@ -124,7 +126,7 @@ func newFlagSet(c *config) *flag.FlagSet {
 	fs.StringVar(&c.payload, "payload", "", "request body at `path`: a file, a .jsonl/.ndjson file (one body per line), a directory (one body per file) or an S3 object s3://BUCKET/KEY read once at start (.jsonl/.ndjson keys split by line), e.g. -payload testdata/request.json")
 	fs.StringVar(&c.s3Endpoint, "s3-endpoint-url", "", "S3 base `URL` instead of the region's, with path-style addressing (tests), e.g. -s3-endpoint-url http://127.0.0.1:9000")
 	fs.BoolVar(&c.sample, "sample", false, "pick payloads at random (seeded by -seed) instead of cycling through them, e.g. -sample")
-	fs.Uint64Var(&c.seed, "seed", 1, "random seed `N` for -sample, e.g. -seed 42")
+	fs.Uint64Var(&c.seed, "seed", 1, "random seed `N` for -sample and -arrivals poisson, e.g. -seed 42")
 	// Outputs.
 	fs.StringVar(&c.output, "output", "-", "`file` to write the JSON lines of intervals and the summary to (- is stdout), e.g. -output results.jsonl")
 	fs.StringVar(&c.summary, "summary", "", "also write the summary, indented, to this `file`, e.g. -summary summary.json")
@@ -222,6 +224,9 @@ func (c *config) plan() (loadgen.Pacer, error) {
 			n++
 		}
 	}
+	if err := c.checkArrivals(); err != nil {
+		return nil, err
+	}
 	var p loadplan.Plan
 	var err error
 	switch {
@@ -243,7 +248,22 @@ func (c *config) plan() (loadgen.Pacer, error) {
 	if err != nil {
 		return nil, flagError(err)
 	}
-	return loadgen.NewPacer(p)
+	pacer, err := loadgen.NewPacer(p)
+	if err != nil || c.arrivals == loadgen.ArrivalsConstant {
+		return pacer, err
+	}
+	return loadgen.NewPoissonPacer(pacer, c.seed), nil
+}
+
+// checkArrivals checks -arrivals: a known process, for the open model.
+func (c *config) checkArrivals() error {
+	switch {
+	case c.arrivals != loadgen.ArrivalsConstant && c.arrivals != loadgen.ArrivalsPoisson:
+		return fmt.Errorf("-arrivals %q: want constant or poisson", c.arrivals)
+	case c.arrivals == loadgen.ArrivalsPoisson && c.set["concurrency"]:
+		return errors.New("-arrivals poisson paces the open model (-rate, -steps, -ramp); a closed loop (-concurrency) sends when each answer returns")
+	}
+	return nil
 }
 
 // flagError names the flag a plan error is about: the message itself when

@@ -123,7 +123,7 @@ func TestHelpArgumentNames(t *testing.T) {
 		"sample": "", "seed": "N", "output": "file", "summary": "file", "hlog": "file", "progress": "auto|on|off",
 		"cpuprofile": "file", "cloudwatch": "", "namespace": "namespace", "start-at": "time", "test-id": "id",
 		"cloudwatch-endpoint-url": "URL", "stream": "", "format": "auto|tgi|openai|text", "first-token-timeout": "duration",
-		"slo-ttft": "duration", "slo-tpot": "duration", "slo-e2e": "duration",
+		"slo-ttft": "duration", "slo-tpot": "duration", "slo-e2e": "duration", "arrivals": "constant|poisson",
 	}
 	newFlagSet(&config{}).VisitAll(func(f *flag.Flag) {
 		got, _ := flag.UnquoteUsage(f)

@@ -122,3 +122,38 @@ func TestStreamSIGTERMMidStream(t *testing.T) {
 		t.Errorf("summary stream %+v; want the cancelled streams' tokens counted as partial", s.Stream)
 	}
 }
+
+// TestPoissonArrivalsFromTheCommandLine: -arrivals poisson paces a run
+// with the -seed given (the summary says so, and the same seed sends the
+// same number of requests), and is refused where it cannot apply.
+func TestPoissonArrivalsFromTheCommandLine(t *testing.T) {
+	srv := awstest.NewSageMakerRuntime(awstest.SageMakerOptions{})
+	defer srv.Close()
+	base := []string{"-container", srv.URL, "-body", "{}", "-rate", "100", "-duration", "1s", "-arrivals", "poisson", "-seed", "3"}
+	var counts []uint64
+	for range 2 {
+		var stdout, stderr bytes.Buffer
+		if err := run(context.Background(), base, &stdout, &stderr); err != nil {
+			t.Fatalf("run: %v\n%s", err, stderr.String())
+		}
+		s := summaryOf(t, stdout.Bytes())
+		if !strings.Contains(s.Plan, "Poisson arrivals (seed 3)") || s.Requests < 70 || s.Requests > 130 {
+			t.Errorf("plan %q, %d requests; want Poisson arrivals (seed 3), about 100", s.Plan, s.Requests)
+		}
+		counts = append(counts, s.Requests)
+	}
+	if counts[0] != counts[1] {
+		t.Errorf("the same seed sent %d then %d requests", counts[0], counts[1])
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-container", srv.URL, "-body", "{}", "-rate", "5", "-arrivals", "burst"}, `-arrivals "burst": want constant or poisson`},
+		{[]string{"-container", srv.URL, "-body", "{}", "-concurrency", "2", "-arrivals", "poisson"}, "-arrivals poisson paces the open model"},
+	} {
+		if err := run(context.Background(), tt.args, new(bytes.Buffer), new(bytes.Buffer)); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("run(%q) = %v; want %q", tt.args, err, tt.want)
+		}
+	}
+}
