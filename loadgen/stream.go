@@ -9,7 +9,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemakerruntime"
+	"github.com/aws/aws-sdk-go-v2/service/sagemakerruntime/schemas"
 	"github.com/aws/aws-sdk-go-v2/service/sagemakerruntime/types"
+	"github.com/aws/smithy-go/transport/http/protocol/restjson1"
 )
 
 // StreamTarget is a [Target] whose answers are token streams. InvokeStream
@@ -88,7 +90,7 @@ func (t *SDKStreamTarget) InvokeStream(ctx context.Context, p *Payload, tokens f
 	if t.inv.TargetVariant != "" {
 		in.TargetVariant = aws.String(t.inv.TargetVariant)
 	}
-	out, err := t.api.InvokeEndpointWithResponseStream(ctx, in, shieldBody)
+	out, err := t.api.InvokeEndpointWithResponseStream(ctx, in, shieldBody, ownCodec)
 	if err != nil {
 		return StreamInfo{}, err
 	}
@@ -127,6 +129,14 @@ func shieldBody(o *sagemakerruntime.Options) {
 	if o.HTTPClient != nil {
 		o.HTTPClient = bodyShield{o.HTTPClient}
 	}
+}
+
+// ownCodec gives the call its own protocol: in smithy-go v1.28.9 the
+// protocol's event stream codec keeps its payload buffer in the codec, so
+// concurrent streams of one client share and overwrite it (a data race that
+// can mix their payloads). restjson1.New ignores its schema argument.
+func ownCodec(o *sagemakerruntime.Options) {
+	o.Protocol = restjson1.New(schemas.AmazonSageMakerRuntime)
 }
 
 type bodyShield struct{ sagemakerruntime.HTTPClient }

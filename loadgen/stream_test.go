@@ -51,12 +51,12 @@ func streamTarget(t *testing.T, url, format string) *loadgen.SDKStreamTarget {
 	return st
 }
 
-// within reports whether got (µs) lies in [want, want × (1 + slack)] (the
-// server's sleeps are never shorter than asked, and may be longer on a
-// loaded machine).
-func within(got int64, want time.Duration, slack float64) bool {
+// within reports whether got (µs) lies in [want, want × (1 + slack) +
+// extra] (the server's sleeps are never shorter than asked, and may be
+// longer on a loaded machine).
+func within(got int64, want time.Duration, slack float64, extra time.Duration) bool {
 	w := want.Microseconds()
-	return got >= w-w/100 && float64(got) <= float64(w)*(1+slack)
+	return got >= w-w/100 && float64(got) <= float64(w)*(1+slack)+float64(extra.Microseconds())
 }
 
 // TestStreamKnownAnswers sends requests 200 ms apart, so that each one has
@@ -122,20 +122,22 @@ func checkKnownAnswers(t *testing.T, sum *loadgen.Summary, counted string) {
 	step := llm.Step(1)
 	ttft := llm.TTFT(inputTokens, 1)
 	e2e := ttft + (outputTokens-1)*step
-	// p50 within +60 %, p99 (the slowest of 10) within +300 %: 2 cores
-	// shared with parallel tests and other builds delay the odd request.
+	// p50 within +60 %, p99 (the slowest of 10) within +60 % + 250 ms: 2
+	// cores shared with parallel tests, -race and other builds delay the
+	// odd request.
+	const odd = 250 * time.Millisecond
 	for _, c := range []struct {
 		what  string
 		got   int64
 		want  time.Duration
-		slack float64
+		extra time.Duration
 	}{
-		{"TTFT p50", s.TTFT.P50, ttft, 0.6}, {"TTFT p99", s.TTFT.P99, ttft, 3},
-		{"ITL p50", s.ITL.P50, step, 0.6}, {"TPOT p50", s.TPOT.P50, step, 0.6}, {"TPOT p99", s.TPOT.P99, step, 3},
-		{"E2E p50", sum.Latency.P50, e2e, 0.6}, {"E2E p99", sum.Latency.P99, e2e, 3},
+		{"TTFT p50", s.TTFT.P50, ttft, 0}, {"TTFT p99", s.TTFT.P99, ttft, odd},
+		{"ITL p50", s.ITL.P50, step, 0}, {"TPOT p50", s.TPOT.P50, step, 0}, {"TPOT p99", s.TPOT.P99, step, odd / outputTokens},
+		{"E2E p50", sum.Latency.P50, e2e, 0}, {"E2E p99", sum.Latency.P99, e2e, odd},
 	} {
-		if !within(c.got, c.want, c.slack) {
-			t.Errorf("%s = %d µs; want %v (+%.0f%% at most)", c.what, c.got, c.want, 100*c.slack)
+		if !within(c.got, c.want, 0.6, c.extra) {
+			t.Errorf("%s = %d µs; want %v (+60%% + %v at most)", c.what, c.got, c.want, c.extra)
 		}
 	}
 	if s.ITL.Count != 10*(outputTokens-1) || s.OutputTokens != 10*outputTokens || s.OutputTokensPerRequest.P50 != outputTokens {
@@ -169,7 +171,7 @@ func TestStreamBatchingAndSequenceCap(t *testing.T) {
 	if srv.MaxDecoding() != 2 {
 		t.Errorf("server decoded %d sequences at once; want 2 (its cap)", srv.MaxDecoding())
 	}
-	if !within(s.ITL.P50, m.Step(2), 0.6) {
+	if !within(s.ITL.P50, m.Step(2), 0.6, 0) {
 		t.Errorf("ITL p50 = %d µs; want %v (a step with 2 sequences)", s.ITL.P50, m.Step(2))
 	}
 	service := m.TTFT(inputTokens, 2) + (outputTokens-1)*m.Step(2)
@@ -304,7 +306,7 @@ func TestStreamPublishedDistributionsMerge(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range sums {
 		m := llm
-		m.StepBase *= time.Duration(1 + 2*i)
+		m.StepBase *= time.Duration(1 + 4*i) // 5 ms, 25 ms
 		srv := awstest.NewStreamingRuntime(awstest.StreamOptions{Model: m})
 		defer srv.Close()
 		wg.Add(1)
@@ -312,7 +314,7 @@ func TestStreamPublishedDistributionsMerge(t *testing.T) {
 			defer wg.Done()
 			sum, err := loadgen.Run(context.Background(), streamTarget(t, srv.URL, loadgen.FormatTGI), loadgen.Options{
 				Pacer: constant(t, 10, time.Second), Payloads: prompts(t), Output: new(bytes.Buffer), Interval: 400 * time.Millisecond,
-				SLO:       loadgen.SLO{TPOT: 10 * time.Millisecond},
+				SLO:       loadgen.SLO{TPOT: 15 * time.Millisecond},
 				Publisher: loadgen.NewPublisher(cloudWatchClient(cw.URL, 3), metrics.NamespaceLoadTest, "llm-ep", "AllTraffic", "stream"),
 			})
 			if err != nil {
@@ -367,9 +369,12 @@ func TestStreamPublishedDistributionsMerge(t *testing.T) {
 	}
 	tokens := sums[0].Stream.OutputTokens + sums[1].Stream.OutputTokens
 	good := sums[0].Stream.Good + sums[1].Stream.Good
-	if counts[metrics.LoadTestOutputTokens] != float64(tokens) || counts[metrics.LoadTestGoodRequests] != float64(good) || good != 10 {
-		t.Errorf("published %v output tokens, %v good requests; want %d, %d (10: only the fast server meets tpot<=10ms)",
-			counts[metrics.LoadTestOutputTokens], counts[metrics.LoadTestGoodRequests], tokens, good)
+	if counts[metrics.LoadTestOutputTokens] != float64(tokens) || counts[metrics.LoadTestGoodRequests] != float64(good) {
+		t.Errorf("published %v output tokens, %v good requests; want %d, %d", counts[metrics.LoadTestOutputTokens], counts[metrics.LoadTestGoodRequests], tokens, good)
+	}
+	// Only the fast server (TPOT 5 ms) meets tpot<=15ms.
+	if sums[0].Stream.Good == 0 || sums[1].Stream.Good != 0 {
+		t.Errorf("good requests: fast server %d, slow server %d; want some, none", sums[0].Stream.Good, sums[1].Stream.Good)
 	}
 	if n := rebuilt[metrics.LoadTestOutputTokensPerRequest]; n == nil || n.TotalCount() != 20 || n.Max() != outputTokens {
 		t.Errorf("output tokens per request published: %v; want 20 requests of %d", n, outputTokens)
