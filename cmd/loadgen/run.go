@@ -65,7 +65,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		SLO:               loadgen.SLO{TTFT: time.Duration(c.sloTTFT), TPOT: time.Duration(c.sloTPOT), E2E: time.Duration(c.sloE2E)},
 	}
 	var cl closers
-	defer cl.close()
+	// A closure: a deferred cl.close() would take cl as it is now, empty.
+	defer func() { cl.close() }()
 	target, err := c.setUp(ctx, awsCfg, &opts, &cl, stderr)
 	if err != nil {
 		return notStarted(&opts, err)

@@ -386,3 +386,18 @@ func TestSIGTERMMidRun(t *testing.T) {
 		t.Errorf("CloudWatch got %v requests; the summary counts %d", published, s.Requests)
 	}
 }
+
+// TestCPUProfileIsWritten: -cpuprofile leaves a profile once run returns
+// (the profile is stopped and its file closed; it used to stay empty).
+func TestCPUProfileIsWritten(t *testing.T) {
+	srv := awstest.NewSageMakerRuntime(awstest.SageMakerOptions{})
+	defer srv.Close()
+	prof := t.TempDir() + "/cpu.pprof"
+	args := []string{"-container", srv.URL, "-body", "{}", "-rate", "50", "-duration", "200ms", "-cpuprofile", prof}
+	if err := run(context.Background(), args, new(bytes.Buffer), new(bytes.Buffer)); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(prof); err != nil || fi.Size() == 0 {
+		t.Errorf("-cpuprofile %s: %v, %v; want a profile", prof, fi, err)
+	}
+}
