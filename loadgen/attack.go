@@ -12,6 +12,8 @@ import (
 // attack is one running test: it sends requests and streams their results.
 type attack struct {
 	target      Target
+	stream      StreamTarget  // target, when it streams (else nil)
+	firstToken  time.Duration // first-token timeout of a stream (0: none)
 	timeout     time.Duration
 	maxInFlight int
 	workers     int
@@ -42,6 +44,10 @@ type job struct {
 // errRequestTimeout is the cause of a request context cancelled by the
 // request timeout.
 var errRequestTimeout = errors.New("request timeout")
+
+// errNoFirstToken is the cause of a stream cancelled because no token
+// arrived within the first-token timeout.
+var errNoFirstToken = errors.New("no first token within the first-token timeout")
 
 // worker sends one request at a time. Its request context is reused from one
 // request to the next, with a timer that cancels it after the timeout: this
@@ -78,19 +84,74 @@ func (w *worker) close() {
 // could not keep up) carries its lateness in its latency.
 func (w *worker) invoke(seq uint64, due time.Time, p *Payload) Result {
 	a := w.a
+	if a.stream != nil {
+		return w.invokeStream(seq, due, p)
+	}
 	sent := time.Now()
 	a.sent.Add(1)
 	w.timer.Reset(a.timeout)
 	err := a.target.Invoke(w.ctx, p)
 	end := time.Now()
+	return a.result(seq, due, sent, end, w.settle(err), err)
+}
+
+// settle classifies err and, when the request's context was cancelled (by
+// a timer), makes a fresh one for the next request.
+func (w *worker) settle(err error) Class {
 	if !w.timer.Stop() || w.ctx.Err() != nil {
 		// The timer fired (or is firing): this context is spent.
-		class := classify(err, w.ctx, a.stopCtx)
+		class := classify(err, w.ctx, w.a.stopCtx)
 		w.cancel(nil)
 		w.renew()
-		return a.result(seq, due, sent, end, class, err)
+		return class
 	}
-	return a.result(seq, due, sent, end, classify(err, w.ctx, a.stopCtx), err)
+	return classify(err, w.ctx, w.a.stopCtx)
+}
+
+// invokeStream sends one streamed request and measures its tokens: time
+// to first token from due, every gap between arrivals, and the decode
+// time. With a first-token timeout, a stream with no token by due +
+// timeout is cancelled (class NoFirstToken).
+func (w *worker) invokeStream(seq uint64, due time.Time, p *Payload) Result {
+	a := w.a
+	sent := time.Now()
+	a.sent.Add(1)
+	w.timer.Reset(a.timeout)
+	var first, last time.Time
+	var gotFirst atomic.Bool
+	sr := &StreamResult{}
+	if a.firstToken > 0 {
+		cancel := w.cancel
+		t := time.AfterFunc(time.Until(due.Add(a.firstToken)), func() {
+			if !gotFirst.Load() {
+				cancel(errNoFirstToken)
+			}
+		})
+		defer t.Stop()
+	}
+	info, err := a.stream.InvokeStream(w.ctx, p, func(n int) {
+		now := time.Now()
+		if first.IsZero() {
+			first = now
+			gotFirst.Store(true)
+		} else {
+			sr.Gaps = append(sr.Gaps, now.Sub(last))
+		}
+		// n arrivals in one chunk: the gaps between them are 0.
+		for range n - 1 {
+			sr.Gaps = append(sr.Gaps, 0)
+		}
+		last = now
+		sr.Events += n
+	})
+	end := time.Now()
+	r := a.result(seq, due, sent, end, w.settle(err), err)
+	if !first.IsZero() {
+		sr.TTFT, sr.Decode = first.Sub(due), last.Sub(first)
+	}
+	sr.Tokens, sr.Counted = info.Tokens, info.Counted
+	r.Stream = sr
+	return r
 }
 
 func (a *attack) result(seq uint64, due, sent, end time.Time, class Class, err error) Result {

@@ -70,6 +70,9 @@ func Distribution(h *hdrhistogram.Histogram) (values, counts []float64) {
 
 // Datums returns the metric data for one interval: its latency distribution,
 // split into datums of at most 150 values, its counts, and Intervals = 1,
+// plus, for a streaming test, the distributions of TTFT, inter-token gaps,
+// TPOT and output tokens per request and the OutputTokens and GoodRequests
+// counts,
 // so that the intervals CloudWatch holds can be counted against those
 // that ran. All carry the
 // interval's start as timestamp and a storage resolution of 1 second, so
@@ -87,16 +90,33 @@ func (p *Publisher) Datums(s *Stats, h *hdrhistogram.Histogram) []types.MetricDa
 		}
 	}
 	var out []types.MetricDatum
-	latency := metrics.LoadTestLatency
+	latency, ttft := metrics.LoadTestLatency, metrics.LoadTestTTFT
 	if s.Mode == ModeClosedLoop {
-		latency = metrics.LoadTestLatencyClosedLoop
+		latency, ttft = metrics.LoadTestLatencyClosedLoop, metrics.LoadTestTTFTClosedLoop
 	}
-	values, counts := Distribution(h)
-	for i := 0; i < len(values); i += maxValuesPerDatum {
-		j := min(i+maxValuesPerDatum, len(values))
-		d := datum(latency, types.StandardUnit(metrics.UnitMicroseconds))
-		d.Values, d.Counts = values[i:j], counts[i:j]
-		out = append(out, d)
+	distribution := func(name string, unit string, h *hdrhistogram.Histogram) {
+		values, counts := Distribution(h)
+		for i := 0; i < len(values); i += maxValuesPerDatum {
+			j := min(i+maxValuesPerDatum, len(values))
+			d := datum(name, types.StandardUnit(unit))
+			d.Values, d.Counts = values[i:j], counts[i:j]
+			out = append(out, d)
+		}
+	}
+	distribution(latency, metrics.UnitMicroseconds, h)
+	if st := s.Stream; st != nil && st.Histograms != nil {
+		distribution(ttft, metrics.UnitMicroseconds, st.Histograms.TTFT)
+		distribution(metrics.LoadTestITL, metrics.UnitMicroseconds, st.Histograms.ITL)
+		distribution(metrics.LoadTestTPOT, metrics.UnitMicroseconds, st.Histograms.TPOT)
+		distribution(metrics.LoadTestOutputTokensPerRequest, metrics.UnitCount, st.Histograms.Tokens)
+		for _, c := range []struct {
+			name string
+			n    uint64
+		}{{metrics.LoadTestOutputTokens, st.OutputTokens}, {metrics.LoadTestGoodRequests, st.Good}} {
+			d := datum(c.name, types.StandardUnit(metrics.UnitCount))
+			d.Value = aws.Float64(float64(c.n))
+			out = append(out, d)
+		}
 	}
 	for _, c := range []struct {
 		name string

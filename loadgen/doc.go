@@ -14,6 +14,13 @@
 // end it drains within Options.Drain after the summary is written, then
 // reports what it could not publish ([PublishReport]).
 //
+// A [StreamTarget] (an LLM endpoint through InvokeEndpointWithResponseStream,
+// or a container's streamed /invocations) is measured per token as well:
+// time to first token from the due time, every inter-token gap, TPOT and
+// output tokens go into their own HdrHistograms, published as
+// Values/Counts like the latency, with the goodput against an [SLO].
+// A [PoissonPacer] turns any plan into seeded Poisson arrivals.
+//
 // A closed-loop mode (a fixed number of workers, each sending its next request
 // when the previous one returns) is provided only to compare with tools that
 // work that way; its output is labelled [ModeClosedLoop] everywhere because its

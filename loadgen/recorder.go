@@ -29,17 +29,23 @@ type ErrorCounts struct {
 	Connection uint64 `json:"connection"`
 	Cancelled  uint64 `json:"cancelled"`
 	Other      uint64 `json:"other"`
+	// Streams only.
+	StreamError  uint64 `json:"stream_error,omitempty"`
+	NoEnd        uint64 `json:"no_end,omitempty"`
+	NoFirstToken uint64 `json:"no_first_token,omitempty"`
 }
 
 // Total returns the number of failed requests.
 func (e ErrorCounts) Total() uint64 {
-	return e.Throttled + e.ModelError + e.Client4xx + e.Server5xx + e.Timeout + e.Connection + e.Cancelled + e.Other
+	return e.Throttled + e.ModelError + e.Client4xx + e.Server5xx + e.Timeout + e.Connection + e.Cancelled + e.Other +
+		e.StreamError + e.NoEnd + e.NoFirstToken
 }
 
 func errorCounts(c *[numClasses]uint64) ErrorCounts {
 	return ErrorCounts{
 		Throttled: c[Throttled], ModelError: c[ModelError], Client4xx: c[Client4xx], Server5xx: c[Server5xx],
 		Timeout: c[Timeout], Connection: c[Connection], Cancelled: c[Cancelled], Other: c[Other],
+		StreamError: c[StreamError], NoEnd: c[NoEnd], NoFirstToken: c[NoFirstToken],
 	}
 }
 
@@ -110,6 +116,8 @@ type Stats struct {
 	MaxSendLag int64 `json:"max_send_lag_us"`
 	// FirstErrors holds the first error message seen in each class.
 	FirstErrors map[string]string `json:"first_errors,omitempty"`
+	// Stream holds the token measurements of a streaming test.
+	Stream *StreamStats `json:"stream,omitempty"`
 }
 
 // counts accumulates the results of one period.
@@ -154,6 +162,7 @@ type recorder struct {
 	iv, tot     counts
 	ivStart     time.Time
 	firstErrors map[string]string
+	stream      *streamRecorder // nil unless the target streams
 }
 
 func newRecorder(start time.Time, highest time.Duration) *recorder {
@@ -170,6 +179,9 @@ func newRecorder(start time.Time, highest time.Duration) *recorder {
 func (r *recorder) add(res *Result) {
 	r.iv.add(res)
 	r.tot.add(res)
+	if r.stream != nil {
+		r.stream.add(res)
+	}
 	if res.Dropped || res.Class == Cancelled {
 		return
 	}
@@ -210,6 +222,9 @@ func (r *recorder) stats(typ string, c *counts, h *hdrhistogram.Histogram, from,
 // starts the next interval.
 func (r *recorder) takeInterval(now time.Time) (Stats, *hdrhistogram.Histogram) {
 	s := r.stats("interval", &r.iv, r.interval, r.ivStart, now)
+	if r.stream != nil {
+		s.Stream = r.stream.takeInterval(now.Sub(r.ivStart).Seconds())
+	}
 	h := r.interval
 	h.SetStartTimeMs(r.ivStart.UnixMilli())
 	h.SetEndTimeMs(now.UnixMilli())
@@ -222,6 +237,9 @@ func (r *recorder) takeInterval(now time.Time) (Stats, *hdrhistogram.Histogram) 
 // summary returns the statistics of the whole test, ending at now.
 func (r *recorder) summary(now time.Time) Stats {
 	s := r.stats("summary", &r.tot, r.total, r.start, now)
+	if r.stream != nil {
+		s.Stream = r.stream.stats(&r.stream.totc, r.stream.total, now.Sub(r.start).Seconds())
+	}
 	if c := r.tot; c.sent > 1 && c.lastSent > c.firstSent {
 		s.Rate = round3(float64(c.sent-1) / (c.lastSent - c.firstSent).Seconds())
 	} else {

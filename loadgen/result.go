@@ -20,19 +20,23 @@ type Class uint8
 
 // The outcome classes. Every request that was sent ends in exactly one class.
 const (
-	OK         Class = iota // a 2xx response
-	Throttled               // ThrottlingException or any 429
-	ModelError              // SageMaker ModelError (424): the container answered 4xx/5xx
-	Client4xx               // any other 4xx (ValidationError, SigV4 rejection, ...)
-	Server5xx               // any 5xx (InternalFailure, ServiceUnavailable, ...)
-	Timeout                 // no response within the request timeout
-	Connection              // could not connect, or the connection broke
-	Cancelled               // still in flight when the grace period after stop ran out
-	Other                   // anything else (e.g. a response that could not be decoded)
+	OK           Class = iota // a 2xx response
+	Throttled                 // ThrottlingException or any 429
+	ModelError                // SageMaker ModelError (424): the container answered 4xx/5xx
+	Client4xx                 // any other 4xx (ValidationError, SigV4 rejection, ...)
+	Server5xx                 // any 5xx (InternalFailure, ServiceUnavailable, ...)
+	Timeout                   // no response within the request timeout
+	Connection                // could not connect, or the connection broke
+	Cancelled                 // still in flight when the grace period after stop ran out
+	Other                     // anything else (e.g. a response that could not be decoded)
+	StreamError               // a ModelStreamError or InternalStreamFailure event ended a stream
+	NoEnd                     // a stream ended without its format's end (ErrNoEnd)
+	NoFirstToken              // no token within the first-token timeout
 	numClasses
 )
 
-var classNames = [numClasses]string{"ok", "throttled", "model_error", "client_4xx", "server_5xx", "timeout", "connection", "cancelled", "other"}
+var classNames = [numClasses]string{"ok", "throttled", "model_error", "client_4xx", "server_5xx", "timeout", "connection", "cancelled", "other",
+	"stream_error", "no_end", "no_first_token"}
 
 // String returns the class name used in outputs, e.g. "model_error".
 func (c Class) String() string {
@@ -51,6 +55,31 @@ type Result struct {
 	Class   Class
 	Dropped bool  // not sent: every one of MaxInFlight requests was in flight
 	Err     error // nil for OK and dropped requests
+	// Stream holds the token measurements of a streamed answer (nil for
+	// a request/response target).
+	Stream *StreamResult
+}
+
+// StreamResult is what one streamed answer measured. TTFT is measured
+// from the request's due time, like Latency; gaps between token arrivals.
+type StreamResult struct {
+	TTFT   time.Duration   // due time to first token (0: none arrived)
+	Gaps   []time.Duration // between successive token arrivals
+	Decode time.Duration   // first to last token arrival
+	Events int             // token arrivals
+	Tokens int             // output tokens (StreamInfo.Tokens)
+	// Counted says what Tokens counts (CountedTokens, CountedUsage,
+	// CountedChunks).
+	Counted string
+}
+
+// TPOT returns the time per output token after the first, Decode /
+// (Tokens − 1), and false for an answer of fewer than two tokens.
+func (s *StreamResult) TPOT() (time.Duration, bool) {
+	if s.Tokens < 2 {
+		return 0, false
+	}
+	return s.Decode / time.Duration(s.Tokens-1), true
 }
 
 // APIError is an error response from an endpoint or a container, decoded from
@@ -125,8 +154,16 @@ func classify(err error, reqCtx, stopCtx context.Context) Class {
 	if stopCtx.Err() != nil {
 		return Cancelled
 	}
+	if context.Cause(reqCtx) == errNoFirstToken {
+		return NoFirstToken
+	}
+	if errors.Is(err, ErrNoEnd) {
+		return NoEnd
+	}
 	if status, code, ok := apiInfo(err); ok {
 		switch {
+		case code == "ModelStreamError" || code == "InternalStreamFailure":
+			return StreamError
 		case strings.Contains(code, "Throttl") || code == "TooManyRequestsException" || status == http.StatusTooManyRequests:
 			return Throttled
 		case code == "ModelError" || status == http.StatusFailedDependency:

@@ -131,6 +131,13 @@ type Options struct {
 	PublishBacklog int
 	// Logf receives warnings (publish failures); nil discards them.
 	Logf func(format string, args ...any)
+
+	// FirstTokenTimeout, for a StreamTarget, cancels a stream that has
+	// received no token this long after its due time (class
+	// no_first_token); 0: only Timeout applies.
+	FirstTokenTimeout time.Duration
+	// SLO, for a StreamTarget, sets the objectives of the goodput.
+	SLO SLO
 }
 
 // Summary is the final report of a test: the cumulative statistics plus the
@@ -187,8 +194,11 @@ func (o *Options) validate() error {
 	if o.Output == nil {
 		errs = append(errs, errors.New("no output writer"))
 	}
-	if o.Timeout < 0 || o.Grace < 0 || o.Drain < 0 || o.Interval < 0 || o.Duration < 0 || o.MaxDuration < 0 {
-		errs = append(errs, errors.New("timeout, grace, drain, interval, duration and max duration must not be negative"))
+	if o.Timeout < 0 || o.Grace < 0 || o.Drain < 0 || o.Interval < 0 || o.Duration < 0 || o.MaxDuration < 0 || o.FirstTokenTimeout < 0 {
+		errs = append(errs, errors.New("timeout, grace, drain, interval, duration, max duration and first-token timeout must not be negative"))
+	}
+	if o.SLO.TTFT < 0 || o.SLO.TPOT < 0 || o.SLO.E2E < 0 {
+		errs = append(errs, fmt.Errorf("SLO %+v: objectives must not be negative", o.SLO))
 	}
 	return errors.Join(errs...)
 }
@@ -272,6 +282,9 @@ func Run(ctx context.Context, t Target, opts Options) (*Summary, error) {
 	lt.startAttack()
 	lt.out = newOutputs(ctx, &lt.opts, lt.start, lt.mode)
 	lt.rec = newRecorder(lt.start, opts.Timeout+opts.Grace+time.Minute)
+	if lt.a.stream != nil {
+		lt.rec.stream = newStreamRecorder(opts.Timeout+opts.Grace+time.Minute, opts.SLO)
+	}
 	lt.record()
 	return lt.finish(ctx)
 }
@@ -423,7 +436,10 @@ func (lt *loadTest) startAttack() {
 	lt.a = &attack{
 		target: lt.target, timeout: o.Timeout, maxInFlight: o.MaxInFlight, workers: o.Workers,
 		maxRequests: o.MaxRequests, start: lt.start, stopCtx: lt.stopCtx,
-		results: make(chan Result, 4096),
+		results: make(chan Result, 4096), firstToken: o.FirstTokenTimeout,
+	}
+	if st, ok := lt.target.(StreamTarget); ok {
+		lt.a.stream = st
 	}
 	if o.Concurrency > 0 {
 		lt.a.workers = o.Concurrency
@@ -666,8 +682,17 @@ func progressLine(s *Stats) string {
 		mode = " [" + s.Mode + "]"
 	}
 	ms := func(us int64) string { return fmt.Sprintf("%.1f", metrics.Millis(time.Duration(us)*time.Microsecond)) }
-	return fmt.Sprintf("%s%7.1fs %8.1f/s (target %.1f) ok %d err %d [thr %d mod %d 4xx %d 5xx %d to %d conn %d] drop %d  ms p50 %s p90 %s p99 %s p99.9 %s max %s%s",
+	line := fmt.Sprintf("%s%7.1fs %8.1f/s (target %.1f) ok %d err %d [thr %d mod %d 4xx %d 5xx %d to %d conn %d] drop %d  ms p50 %s p90 %s p99 %s p99.9 %s max %s%s",
 		label, s.To, s.Rate, s.TargetRate, s.OK, s.Errors, s.ByClass.Throttled, s.ByClass.ModelError, s.ByClass.Client4xx,
 		s.ByClass.Server5xx, s.ByClass.Timeout, s.ByClass.Connection, s.Dropped,
 		ms(s.Latency.P50), ms(s.Latency.P90), ms(s.Latency.P99), ms(s.Latency.P999), ms(s.Latency.Max), mode)
+	if st := s.Stream; st != nil {
+		line += fmt.Sprintf(" | stream err [mid-stream %d no end %d no first token %d] ttft ms p50 %s p99 %s itl ms p50 %s p99 %s  %.1f %s/s",
+			s.ByClass.StreamError, s.ByClass.NoEnd, s.ByClass.NoFirstToken, ms(st.TTFT.P50), ms(st.TTFT.P99), ms(st.ITL.P50), ms(st.ITL.P99),
+			st.OutputTokensPerSecond, st.Counted)
+		if st.SLO != "" {
+			line += fmt.Sprintf(" goodput %.1f/s (%s)", st.Goodput, st.SLO)
+		}
+	}
+	return line
 }

@@ -107,6 +107,31 @@ const (
 	// number of intervals CloudWatch holds for a window, against the
 	// number the tasks ran, tells a lost publish from a slow endpoint.
 	LoadTestIntervals = "Intervals"
+
+	// Streaming tests (loadgen -stream) publish these too.
+
+	// LoadTestTTFT is the time to first token of every streamed request
+	// that received one, from its scheduled start, in microseconds, as
+	// Values/Counts.
+	LoadTestTTFT = "TimeToFirstToken"
+	// LoadTestTTFTClosedLoop replaces LoadTestTTFT in closed-loop mode
+	// (coordinated omission: understated).
+	LoadTestTTFTClosedLoop = "TimeToFirstTokenClosedLoop"
+	// LoadTestITL is every gap between two token arrivals, in
+	// microseconds, as Values/Counts.
+	LoadTestITL = "InterTokenLatency"
+	// LoadTestTPOT is the time per output token after the first of every
+	// successful stream, in microseconds, as Values/Counts.
+	LoadTestTPOT = "TimePerOutputToken"
+	// LoadTestOutputTokensPerRequest is the output token count of every
+	// successful stream, as Values/Counts.
+	LoadTestOutputTokensPerRequest = "OutputTokensPerRequest"
+	// LoadTestOutputTokens counts the output tokens of successful streams
+	// (Sum; per second: output tokens/s).
+	LoadTestOutputTokens = "OutputTokens"
+	// LoadTestGoodRequests counts the streamed requests that met every
+	// objective of the test's SLO (Sum; per second: goodput).
+	LoadTestGoodRequests = "GoodRequests"
 )
 
 // Units, as CloudWatch's StandardUnit names.

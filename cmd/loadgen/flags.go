@@ -21,6 +21,12 @@ type config struct {
 	endpointURL, client                                                         string
 	signCache                                                                   bool
 
+	arrivals                 string
+	stream                   bool
+	format                   string
+	firstToken               sloFlag
+	sloTTFT, sloTPOT, sloE2E sloFlag
+
 	rate                 float64
 	duration             time.Duration
 	steps, ramp          string
@@ -92,11 +98,19 @@ func newFlagSet(c *config) *flag.FlagSet {
 	fs.StringVar(&c.endpointURL, "endpoint-url", "", "SageMaker Runtime base `URL` instead of the region's (tests, VPC endpoints), e.g. -endpoint-url https://runtime.sagemaker.eu-west-1.amazonaws.com")
 	fs.StringVar(&c.client, "client", "fast", "how to call InvokeEndpoint (`fast|sdk`): fast signs with the SDK SigV4 signer and credentials over a tuned HTTP client, sdk uses the full sagemakerruntime client (~3x the CPU per request), e.g. -client sdk")
 	fs.BoolVar(&c.signCache, "sign-cache", true, "with -client fast, reuse a payload's SigV4 signature for identical requests within the same second (every request is still validly signed by the SDK signer); -sign-cache=false signs each request, e.g. -sign-cache=false")
+	// Streams.
+	fs.BoolVar(&c.stream, "stream", false, "stream the answers (LLM endpoints): InvokeEndpointWithResponseStream through the SDK client, or a container's chunked POST /invocations; measures TTFT, inter-token gaps, TPOT and output tokens, e.g. -stream")
+	fs.StringVar(&c.format, "format", loadgen.FormatAuto, "with -stream, the answers' `auto|tgi|openai|text` format: tgi is TGI/LMI token events (SSE or JSON Lines), openai chat/completions chunks (tokens from the usage chunk when sent), text counts chunks, not tokens; auto tells them apart, e.g. -format openai")
+	fs.Var(&c.firstToken, "first-token-timeout", "with -stream, cancel a stream with no token this long after its scheduled start (class no_first_token; 0: only -timeout), a `duration`, e.g. -first-token-timeout 10s")
+	fs.Var(&c.sloTTFT, "slo-ttft", "with -stream, time-to-first-token objective of the goodput (from the scheduled start), a `duration`, e.g. -slo-ttft 500ms")
+	fs.Var(&c.sloTPOT, "slo-tpot", "with -stream, time-per-output-token objective of the goodput, a `duration`, e.g. -slo-tpot 50ms")
+	fs.Var(&c.sloE2E, "slo-e2e", "with -stream, end-to-end objective of the goodput (from the scheduled start), a `duration`, e.g. -slo-e2e 20s")
 	// Plan.
 	fs.Float64Var(&c.rate, "rate", 0, "constant rate of `N` requests per second (open model), e.g. -rate 50")
 	fs.DurationVar(&c.duration, "duration", 0, "length of a -rate, -ramp or -concurrency test (0 with -rate: until stopped), e.g. -duration 5m")
 	fs.StringVar(&c.steps, "steps", "", "list of `RATE@DURATION,...` steps run in order, e.g. -steps 10@30s,20@30s,40@1m")
 	fs.StringVar(&c.ramp, "ramp", "", "linear ramp from FROM to TO requests per second over -duration (`FROM:TO`), e.g. -ramp 0:200 -duration 10m")
+	fs.StringVar(&c.arrivals, "arrivals", loadgen.ArrivalsConstant, "how requests of the open model arrive, `constant|poisson`: poisson sends them with exponential gaps at the plan's rate (steps and ramps too), seeded by -seed, e.g. -arrivals poisson")
 	fs.IntVar(&c.concurrency, "concurrency", 0, "closed-loop mode with `N` workers, each waiting for its response before sending again; latencies are understated (coordinated omission): use only to compare with closed-loop tools, e.g. -concurrency 8")
 	fs.Uint64Var(&c.requests, "requests", 0, "stop after `N` requests (0: no limit), e.g. -requests 100000")
 	fs.IntVar(&c.maxInFlight, "max-in-flight", loadgen.DefaultMaxInFlight, "most requests in flight (`N`); a request due beyond it is dropped and counted, not queued, e.g. -max-in-flight 500")
@@ -112,7 +126,7 @@ func newFlagSet(c *config) *flag.FlagSet {
 	fs.StringVar(&c.payload, "payload", "", "request body at `path`: a file, a .jsonl/.ndjson file (one body per line), a directory (one body per file) or an S3 object s3://BUCKET/KEY read once at start (.jsonl/.ndjson keys split by line), e.g. -payload testdata/request.json")
 	fs.StringVar(&c.s3Endpoint, "s3-endpoint-url", "", "S3 base `URL` instead of the region's, with path-style addressing (tests), e.g. -s3-endpoint-url http://127.0.0.1:9000")
 	fs.BoolVar(&c.sample, "sample", false, "pick payloads at random (seeded by -seed) instead of cycling through them, e.g. -sample")
-	fs.Uint64Var(&c.seed, "seed", 1, "random seed `N` for -sample, e.g. -seed 42")
+	fs.Uint64Var(&c.seed, "seed", 1, "random seed `N` for -sample and -arrivals poisson, e.g. -seed 42")
 	// Outputs.
 	fs.StringVar(&c.output, "output", "-", "`file` to write the JSON lines of intervals and the summary to (- is stdout), e.g. -output results.jsonl")
 	fs.StringVar(&c.summary, "summary", "", "also write the summary, indented, to this `file`, e.g. -summary summary.json")
@@ -184,6 +198,23 @@ func usageError(fs *flag.FlagSet, err error) error {
 	return fmt.Errorf("%w%s\n%s", err, suggestion, helpHint)
 }
 
+// sloFlag is a duration flag whose error says what a duration looks like:
+// an objective without a unit (-slo-ttft 500) is refused, not guessed.
+type sloFlag time.Duration
+
+// String implements flag.Value.
+func (f *sloFlag) String() string { return time.Duration(*f).String() }
+
+// Set implements flag.Value.
+func (f *sloFlag) Set(v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return fmt.Errorf("%q is not a duration: give a number with its unit, e.g. 500ms or 1.5s", v)
+	}
+	*f = sloFlag(d)
+	return nil
+}
+
 // plan builds the load plan from the flags: a pacer for the open model, nil
 // for the closed loop (-concurrency).
 func (c *config) plan() (loadgen.Pacer, error) {
@@ -192,6 +223,9 @@ func (c *config) plan() (loadgen.Pacer, error) {
 		if set {
 			n++
 		}
+	}
+	if err := c.checkArrivals(); err != nil {
+		return nil, err
 	}
 	var p loadplan.Plan
 	var err error
@@ -214,7 +248,22 @@ func (c *config) plan() (loadgen.Pacer, error) {
 	if err != nil {
 		return nil, flagError(err)
 	}
-	return loadgen.NewPacer(p)
+	pacer, err := loadgen.NewPacer(p)
+	if err != nil || c.arrivals == loadgen.ArrivalsConstant {
+		return pacer, err
+	}
+	return loadgen.NewPoissonPacer(pacer, c.seed), nil
+}
+
+// checkArrivals checks -arrivals: a known process, for the open model.
+func (c *config) checkArrivals() error {
+	switch {
+	case c.arrivals != loadgen.ArrivalsConstant && c.arrivals != loadgen.ArrivalsPoisson:
+		return fmt.Errorf("-arrivals %q: want constant or poisson", c.arrivals)
+	case c.arrivals == loadgen.ArrivalsPoisson && c.set["concurrency"]:
+		return errors.New("-arrivals poisson paces the open model (-rate, -steps, -ramp); a closed loop (-concurrency) sends when each answer returns")
+	}
+	return nil
 }
 
 // flagError names the flag a plan error is about: the message itself when

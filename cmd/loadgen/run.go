@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,9 +61,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		MaxInFlight: c.maxInFlight, Workers: c.workers, Timeout: c.timeout, Grace: c.grace, Drain: c.drain,
 		Interval: c.interval, FailFast: c.failFast, Payloads: payloads, Sample: c.sample, Seed: c.seed,
 		TestID: c.testID, Output: out, Logf: func(format string, a ...any) { fmt.Fprintf(stderr, "loadgen: "+format+"\n", a...) },
+		FirstTokenTimeout: time.Duration(c.firstToken),
+		SLO:               loadgen.SLO{TTFT: time.Duration(c.sloTTFT), TPOT: time.Duration(c.sloTPOT), E2E: time.Duration(c.sloE2E)},
 	}
 	var cl closers
-	defer cl.close()
+	// A closure: a deferred cl.close() would take cl as it is now, empty.
+	defer func() { cl.close() }()
 	target, err := c.setUp(ctx, awsCfg, &opts, &cl, stderr)
 	if err != nil {
 		return notStarted(&opts, err)
@@ -86,6 +90,9 @@ func (c *config) check() (loadgen.Pacer, error) {
 	if c.client != "fast" && c.client != "sdk" {
 		return nil, fmt.Errorf("-client %q: want fast or sdk", c.client)
 	}
+	if err := c.checkStream(); err != nil {
+		return nil, err
+	}
 	switch {
 	case c.payload == "" && c.body == "":
 		return nil, errors.New("no payload: give -payload FILE|DIR|s3://BUCKET/KEY or -body TEXT")
@@ -93,6 +100,23 @@ func (c *config) check() (loadgen.Pacer, error) {
 		return nil, errors.New("-payload and -body are alternatives: give one")
 	}
 	return pacer, nil
+}
+
+// checkStream checks the flags of -stream: a known format, and no
+// stream-only flag without -stream.
+func (c *config) checkStream() error {
+	if !slices.Contains(loadgen.Formats, c.format) {
+		return fmt.Errorf("-format %q: want one of %s", c.format, strings.Join(loadgen.Formats, ", "))
+	}
+	if c.stream {
+		return nil
+	}
+	for _, name := range []string{"format", "first-token-timeout", "slo-ttft", "slo-tpot", "slo-e2e"} {
+		if c.set[name] {
+			return fmt.Errorf("-%s applies to streamed answers only: add -stream", name)
+		}
+	}
+	return nil
 }
 
 // checkBudget checks -grace, -drain and -max-duration: grace and drain
@@ -250,6 +274,11 @@ func (c *config) newTarget(ctx context.Context, awsCfg aws.Config, opts *loadgen
 		if u, err := url.Parse(c.container); err == nil {
 			dimName = "container:" + u.Host
 		}
+		if c.stream {
+			opts.Target += " (streamed, format " + c.format + ")"
+			st, err := loadgen.NewContainerStreamTarget(ct, c.format)
+			return st, dimName, err
+		}
 		return ct, dimName, nil
 	}
 	inv := loadgen.Invocation{EndpointName: c.endpoint, TargetVariant: c.variant, ContentType: c.contentType, Accept: c.accept, CustomAttributes: c.customAttributes}
@@ -262,7 +291,9 @@ func (c *config) newTarget(ctx context.Context, awsCfg aws.Config, opts *loadgen
 		return nil, "", err
 	}
 	opts.Target = "sagemaker endpoint " + c.endpoint + " at " + signed.URL() + " (client " + c.client + ")"
-	if c.client == "fast" {
+	if c.stream {
+		opts.Target = "sagemaker endpoint " + c.endpoint + " (InvokeEndpointWithResponseStream, sdk client, format " + c.format + ")"
+	} else if c.client == "fast" {
 		return signed, c.endpoint, nil
 	}
 	sdkHTTP := awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
@@ -277,6 +308,10 @@ func (c *config) newTarget(ctx context.Context, awsCfg aws.Config, opts *loadgen
 			o.BaseEndpoint = aws.String(c.endpointURL)
 		}
 	})
+	if c.stream {
+		st, err := loadgen.NewSDKStreamTarget(api, inv, c.format)
+		return st, c.endpoint, err
+	}
 	return loadgen.NewSDKTarget(api, inv), c.endpoint, nil
 }
 

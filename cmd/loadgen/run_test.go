@@ -122,7 +122,8 @@ func TestHelpArgumentNames(t *testing.T) {
 		"interval": "duration", "fail-fast": "N", "body": "text", "payload": "path", "s3-endpoint-url": "URL",
 		"sample": "", "seed": "N", "output": "file", "summary": "file", "hlog": "file", "progress": "auto|on|off",
 		"cpuprofile": "file", "cloudwatch": "", "namespace": "namespace", "start-at": "time", "test-id": "id",
-		"cloudwatch-endpoint-url": "URL",
+		"cloudwatch-endpoint-url": "URL", "stream": "", "format": "auto|tgi|openai|text", "first-token-timeout": "duration",
+		"slo-ttft": "duration", "slo-tpot": "duration", "slo-e2e": "duration", "arrivals": "constant|poisson",
 	}
 	newFlagSet(&config{}).VisitAll(func(f *flag.Flag) {
 		got, _ := flag.UnquoteUsage(f)
@@ -383,5 +384,20 @@ func TestSIGTERMMidRun(t *testing.T) {
 	}
 	if published != float64(s.Requests) {
 		t.Errorf("CloudWatch got %v requests; the summary counts %d", published, s.Requests)
+	}
+}
+
+// TestCPUProfileIsWritten: -cpuprofile leaves a profile once run returns
+// (the profile is stopped and its file closed; it used to stay empty).
+func TestCPUProfileIsWritten(t *testing.T) {
+	srv := awstest.NewSageMakerRuntime(awstest.SageMakerOptions{})
+	defer srv.Close()
+	prof := t.TempDir() + "/cpu.pprof"
+	args := []string{"-container", srv.URL, "-body", "{}", "-rate", "50", "-duration", "200ms", "-cpuprofile", prof}
+	if err := run(context.Background(), args, new(bytes.Buffer), new(bytes.Buffer)); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(prof); err != nil || fi.Size() == 0 {
+		t.Errorf("-cpuprofile %s: %v, %v; want a profile", prof, fi, err)
 	}
 }

@@ -1,0 +1,243 @@
+package loadgen
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Response formats of a streamed answer (Options of the stream targets).
+const (
+	// FormatAuto tells the format from the first message: {"token":…}
+	// is FormatTGI, {"choices":…} FormatOpenAI, anything that is not
+	// JSON or server-sent events FormatText.
+	FormatAuto = "auto"
+	// FormatTGI is TGI / LMI token events, as server-sent events
+	// (data:{"token":{…},"generated_text":…}) or JSON Lines: one token per
+	// event, the stream ends with a non-null generated_text.
+	FormatTGI = "tgi"
+	// FormatOpenAI is OpenAI-compatible chat/completions chunks
+	// (data: {"choices":[{"delta":{"content":…}}]}): one token arrival per
+	// chunk with content; output tokens from the final usage chunk when
+	// the server sends one; the stream ends with data: [DONE].
+	FormatOpenAI = "openai"
+	// FormatText is plain text: every chunk received is counted as one
+	// arrival, and chunks (not tokens) are counted.
+	FormatText = "text"
+)
+
+// Formats lists the values of -format.
+var Formats = []string{FormatAuto, FormatTGI, FormatOpenAI, FormatText}
+
+// What the output token counts are made of, as the summary says.
+const (
+	CountedTokens = "tokens"                 // the server's token events
+	CountedUsage  = "tokens (usage)"         // the final usage chunk
+	CountedChunks = "chunks (not tokens)"    // plain text, or OpenAI without usage
+	countedNone   = "nothing received (yet)" // no message decoded
+)
+
+// ErrNoEnd is the error of a stream that ended without the end its format
+// gives (TGI's generated_text, OpenAI's [DONE]): the answer may be cut.
+var ErrNoEnd = errors.New("stream ended without its end marker")
+
+// FormatError says that a response does not match the format chosen.
+type FormatError struct {
+	Format   string
+	Received string // the start of what was received
+	Reason   string
+}
+
+// Error implements error.
+func (e *FormatError) Error() string {
+	return fmt.Sprintf("response does not match -format %s: %s; received %q", e.Format, e.Reason, e.Received)
+}
+
+// streamDecoder reassembles the chunks of one response into messages (a
+// message may be split across chunks, or a chunk hold several) and counts
+// the token events in them.
+type streamDecoder struct {
+	format string // FormatAuto until told
+	buf    []byte
+	events int // token arrivals
+	usage  int // completion_tokens of a usage chunk; -1 none
+	ended  bool
+}
+
+func newStreamDecoder(format string) *streamDecoder {
+	if format == "" {
+		format = FormatAuto
+	}
+	return &streamDecoder{format: format, usage: -1}
+}
+
+// feed takes one chunk and returns the token arrivals it completed.
+func (d *streamDecoder) feed(chunk []byte) (int, error) {
+	if d.format == FormatAuto {
+		d.sniff(chunk)
+	}
+	if d.format == FormatText {
+		if len(chunk) == 0 {
+			return 0, nil
+		}
+		d.events++
+		return 1, nil
+	}
+	d.buf = append(d.buf, chunk...)
+	n := 0
+	for {
+		i := bytes.IndexByte(d.buf, '\n')
+		if i < 0 {
+			break
+		}
+		k, err := d.line(bytes.TrimRight(d.buf[:i], "\r"))
+		d.buf = d.buf[i+1:]
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// sniff settles FormatAuto from the first bytes, when it can: JSON or
+// server-sent events stay line-based (and are told apart by their first
+// message); anything else is plain text.
+func (d *streamDecoder) sniff(chunk []byte) {
+	head := bytes.TrimLeft(append(d.buf[:len(d.buf):len(d.buf)], chunk...), " \t\r\n")
+	if len(head) == 0 {
+		return
+	}
+	for _, p := range []string{"{", "data:", "event:", ":", "id:"} {
+		if strings.HasPrefix(p, string(head[:min(len(head), len(p))])) {
+			return // JSON or SSE, or too short to tell
+		}
+	}
+	d.format = FormatText
+	if len(d.buf) > 0 {
+		d.events++ // what was buffered is text
+		d.buf = d.buf[:0]
+	}
+}
+
+// tokenEvent holds the members of TGI/LMI and OpenAI messages we read.
+type tokenEvent struct {
+	Token         *json.RawMessage `json:"token"`
+	GeneratedText *string          `json:"generated_text"`
+	Choices       *[]struct {
+		Delta *struct {
+			Content *string `json:"content"`
+		} `json:"delta"`
+		Text *string `json:"text"`
+	} `json:"choices"`
+	Usage *struct {
+		CompletionTokens int `json:"completion_tokens"`
+	} `json:"usage"`
+}
+
+// line decodes one complete line.
+func (d *streamDecoder) line(l []byte) (int, error) {
+	l = bytes.TrimSpace(l)
+	if len(l) == 0 || l[0] == ':' || bytes.HasPrefix(l, []byte("event:")) || bytes.HasPrefix(l, []byte("id:")) || bytes.HasPrefix(l, []byte("retry:")) {
+		return 0, nil
+	}
+	if data, ok := bytes.CutPrefix(l, []byte("data:")); ok {
+		l = bytes.TrimSpace(data)
+	}
+	if string(l) == "[DONE]" {
+		d.ended = true
+		return 0, nil
+	}
+	var ev tokenEvent
+	if err := json.Unmarshal(l, &ev); err != nil {
+		return 0, &FormatError{Format: d.format, Received: clip(l), Reason: "a message is not JSON"}
+	}
+	if d.format == FormatAuto {
+		switch {
+		case ev.Token != nil:
+			d.format = FormatTGI
+		case ev.Choices != nil:
+			d.format = FormatOpenAI
+		default:
+			return 0, &FormatError{Format: FormatAuto, Received: clip(l), Reason: "neither a TGI/LMI token event nor an OpenAI chunk: give -format"}
+		}
+	}
+	if d.format == FormatTGI {
+		return d.tgi(&ev, l)
+	}
+	return d.openAI(&ev, l)
+}
+
+func (d *streamDecoder) tgi(ev *tokenEvent, l []byte) (int, error) {
+	if ev.Token == nil {
+		return 0, &FormatError{Format: FormatTGI, Received: clip(l), Reason: `no "token" member`}
+	}
+	if ev.GeneratedText != nil {
+		d.ended = true
+	}
+	d.events++
+	return 1, nil
+}
+
+func (d *streamDecoder) openAI(ev *tokenEvent, l []byte) (int, error) {
+	if ev.Choices == nil && ev.Usage == nil {
+		return 0, &FormatError{Format: FormatOpenAI, Received: clip(l), Reason: `no "choices" nor "usage" member`}
+	}
+	if ev.Usage != nil {
+		d.usage = ev.Usage.CompletionTokens
+	}
+	if ev.Choices == nil {
+		return 0, nil
+	}
+	for _, c := range *ev.Choices {
+		if (c.Delta != nil && c.Delta.Content != nil && *c.Delta.Content != "") || (c.Text != nil && *c.Text != "") {
+			d.events++
+			return 1, nil
+		}
+	}
+	return 0, nil
+}
+
+// finish is called at the end of the stream: it returns the output
+// tokens, what they count, and ErrNoEnd when the format has an end that
+// did not come.
+func (d *streamDecoder) finish() (tokens int, counted string, err error) {
+	if rest := bytes.TrimSpace(d.buf); len(rest) > 0 && d.format != FormatText {
+		k, lerr := d.line(rest)
+		_ = k
+		if lerr != nil {
+			return d.events, d.counted(), lerr
+		}
+	}
+	tokens, counted = d.events, d.counted()
+	if d.usage >= 0 {
+		tokens = d.usage
+	}
+	if !d.ended && (d.format == FormatTGI || d.format == FormatOpenAI) {
+		return tokens, counted, ErrNoEnd
+	}
+	return tokens, counted, nil
+}
+
+// counted says what the token counts are made of.
+func (d *streamDecoder) counted() string {
+	switch {
+	case d.format == FormatTGI:
+		return CountedTokens
+	case d.format == FormatOpenAI && d.usage >= 0:
+		return CountedUsage
+	case d.format == FormatOpenAI || d.format == FormatText:
+		return CountedChunks
+	}
+	return countedNone
+}
+
+// clip returns the start of b, for an error message.
+func clip(b []byte) string {
+	if len(b) > 120 {
+		return string(b[:120]) + "..."
+	}
+	return string(b)
+}
