@@ -483,6 +483,10 @@ func endpointProps(cfg *config.Config, e *config.Endpoint) *monitoring.EndpointM
 	variants := make([]monitoring.Variant, len(e.Variants))
 	for j, v := range e.Variants {
 		variants[j] = monitoring.Variant{Name: v.Name, Count: v.Count(), Instance: v.Instance}
+		if s := v.Serverless; s != nil {
+			variants[j] = monitoring.Variant{Name: v.Name, Serverless: &monitoring.Serverless{
+				MemorySizeInMB: s.MemorySizeInMB, MaxConcurrency: s.MaxConcurrency, ProvisionedConcurrency: s.ProvisionedConcurrency}}
+		}
 	}
 	ns := ""
 	if e.LoadTest != nil {

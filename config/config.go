@@ -93,10 +93,30 @@ type Evaluation struct {
 	DatapointsToAlarm int      `yaml:"datapointsToAlarm"`
 }
 
-// Endpoint is one SageMaker real-time endpoint to monitor.
+// Endpoint kinds: what hosts the endpoint's models, which decides the
+// metrics SageMaker publishes for it and so its dashboard and alarms.
+const (
+	// KindRealtime is an instance-backed real-time endpoint whose variants
+	// carry an instance type (the default).
+	KindRealtime = "realtime"
+	// KindServerless is a serverless endpoint whose variants carry a
+	// memory size and a maximum concurrency, and no instance type.
+	KindServerless = "serverless"
+	// KindAsync is an asynchronous endpoint (not supported yet).
+	KindAsync = "async"
+	// KindMultiModel is a multi-model endpoint (not supported yet).
+	KindMultiModel = "multiModel"
+	// KindInferenceComponents is an endpoint hosting inference components
+	// (not supported yet).
+	KindInferenceComponents = "inferenceComponents"
+)
+
+// Endpoint is one SageMaker endpoint to monitor.
 type Endpoint struct {
 	// Name is the SageMaker endpoint name.
 	Name string `yaml:"name"`
+	// Kind is KindRealtime (default) or KindServerless.
+	Kind string `yaml:"kind"`
 	// Variants are the endpoint's production variants; default one
 	// AllTraffic variant is not assumed: the instance type must be given.
 	Variants []Variant `yaml:"variants"`
@@ -139,10 +159,31 @@ type Variant struct {
 	InstanceType string `yaml:"instanceType"`
 	// InstanceCount is the number of instances; default 1.
 	InstanceCount *int `yaml:"instanceCount"`
+	// Serverless is the variant's serverless configuration, required on a
+	// serverless endpoint (which has no instance type) and refused on any
+	// other.
+	Serverless *Serverless `yaml:"serverless"`
 
-	// Instance is InstanceType's catalogue entry, resolved by Validate.
+	// Instance is InstanceType's catalogue entry, resolved by Validate;
+	// zero for a serverless variant.
 	Instance catalog.Instance `yaml:"-"`
 }
+
+// Serverless is a serverless production variant's configuration, as
+// AWS::SageMaker::EndpointConfig ServerlessConfig has it.
+type Serverless struct {
+	// MemorySizeInMB is 1024, 2048, 3072, 4096, 5120 or 6144.
+	MemorySizeInMB int `yaml:"memorySizeInMB"`
+	// MaxConcurrency is 1 to 200 concurrent invocations.
+	MaxConcurrency int `yaml:"maxConcurrency"`
+	// ProvisionedConcurrency, when above 0, is the warm concurrency
+	// (at most MaxConcurrency); SageMaker then publishes the provisioned
+	// concurrency metrics.
+	ProvisionedConcurrency int `yaml:"provisionedConcurrency"`
+}
+
+// IsServerless reports whether e is a serverless endpoint.
+func (e *Endpoint) IsServerless() bool { return e.Kind == KindServerless }
 
 // Count is the variant's instance count (1 when not given).
 func (v Variant) Count() int {

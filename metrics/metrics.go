@@ -81,6 +81,28 @@ const (
 	GPUMemoryUtilization = "GPUMemoryUtilization"
 )
 
+// Names of the metrics only serverless endpoints publish.
+const (
+	// ModelSetupTime is the time to launch compute for a serverless
+	// endpoint (a cold start), in microseconds.
+	ModelSetupTime = "ModelSetupTime"
+	// ServerlessConcurrentExecutionsUtilization is the concurrent
+	// executions divided by the variant's maximum concurrency.
+	ServerlessConcurrentExecutionsUtilization = "ServerlessConcurrentExecutionsUtilization"
+	// ServerlessProvisionedConcurrencyExecutions is the number of
+	// concurrent executions served by provisioned concurrency.
+	ServerlessProvisionedConcurrencyExecutions = "ServerlessProvisionedConcurrencyExecutions"
+	// ServerlessProvisionedConcurrencyUtilization is those executions
+	// divided by the provisioned concurrency.
+	ServerlessProvisionedConcurrencyUtilization = "ServerlessProvisionedConcurrencyUtilization"
+	// ServerlessProvisionedConcurrencyInvocations counts the invocations
+	// provisioned concurrency served (Sum).
+	ServerlessProvisionedConcurrencyInvocations = "ServerlessProvisionedConcurrencyInvocations"
+	// ServerlessProvisionedConcurrencySpilloverInvocations counts the
+	// invocations beyond provisioned concurrency, served on demand (Sum).
+	ServerlessProvisionedConcurrencySpilloverInvocations = "ServerlessProvisionedConcurrencySpilloverInvocations"
+)
+
 // Names of the metrics loadgen publishes, each with LoadTestDimensions.
 const (
 	// LoadTestLatency is the client-side latency distribution of an

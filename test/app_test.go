@@ -45,6 +45,7 @@ var examples = map[string]string{
 	"notebooks":      "../config/examples/notebooks.yaml",
 	"loadtest":       "../config/examples/loadtest.yaml",
 	"sizing":         "../config/examples/sizing.yaml",
+	"serverless":     "../config/examples/serverless.yaml",
 }
 
 // synthesized is one example's synthesized app.
@@ -323,6 +324,9 @@ func TestResourceCounts(t *testing.T) {
 		// (4), their composite, one dashboard; the topic exists for the
 		// other endpoints a config may have.
 		{"sizing", 4, 1, 1, 1, 1, 0},
+		// sentiment: the SLO's ModelLatency, overhead, 5XX and memory (4);
+		// language-id: the SLO's alarm. Dashboards: 2 endpoints, the overview.
+		{"serverless", 5, 2, 3, 1, 1, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.example, func(t *testing.T) {

@@ -47,6 +47,21 @@ var limitConfigs = map[string]string{
 		b.WriteString("  - {name: small, variants: [{instanceType: ml.c5.xlarge}], slo: {latency: 300ms}}\n")
 		return b.String()
 	}(),
+	// serverless: the widest serverless endpoint, ten variants of 63
+	// characters with provisioned concurrency and every alarm family a
+	// serverless endpoint may have, beside a real-time one (an overview
+	// that mixes kinds).
+	"serverless": func() string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "project: s%s\nendpoints:\n  - name: %s\n    kind: serverless\n    slo: {latency: 1s}\n    variants:\n", strings.Repeat("x", 31), strings.Repeat("e", 63))
+		for v := range 10 {
+			fmt.Fprintf(&b, "      - {name: %s%d, serverless: {memorySizeInMB: 6144, maxConcurrency: 200, provisionedConcurrency: 200}}\n", strings.Repeat("v", 62), v)
+		}
+		b.WriteString("    alarms:\n      modelLatency: {warning: 800ms, critical: 1s}\n      overheadLatency: {warning: 20ms, critical: 50ms}\n" +
+			"      invocation5xxErrorRate: {warning: 50%, critical: 90%}\n      memoryUtilization: {warning: 50%, critical: 90%}\n")
+		b.WriteString("  - {name: small, variants: [{instanceType: ml.c5.xlarge}], slo: {latency: 300ms}}\n")
+		return b.String()
+	}(),
 	// notebooks: the longest lifecycle configuration name (63 characters)
 	// on a GPU notebook with every alarm.
 	"notebooks": "project: n" + strings.Repeat("b", 31) + "\nnotebooks:\n  - name: " + strings.Repeat("g", 30) +

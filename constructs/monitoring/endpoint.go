@@ -13,11 +13,21 @@ import (
 	"github.com/sagesize/sagesize/naming"
 )
 
-// Variant is one production variant with its catalogue entry.
+// Variant is one production variant with its catalogue entry, or its
+// serverless configuration.
 type Variant struct {
 	Name     string
 	Count    int
 	Instance catalog.Instance
+	// Serverless is set on a serverless variant, which has no instance
+	// (Instance and Count are zero) and publishes no CPU, GPU or disk
+	// metrics.
+	Serverless *Serverless
+}
+
+// Serverless is a serverless variant's memory and concurrency.
+type Serverless struct {
+	MemorySizeInMB, MaxConcurrency, ProvisionedConcurrency int
 }
 
 // LatencyThresholds are upper bounds, in milliseconds, on one statistic of
@@ -204,6 +214,10 @@ func (p *EndpointPlan) headerMarkdown() string {
 	if e.Muted {
 		b.WriteString("**Alarms notify no one:** they show on this dashboard only.\n\n")
 	}
+	if p.serverless() {
+		b.WriteString(serverlessTable(e.Variants))
+		return b.String()
+	}
 	b.WriteString("| Variant | Instance type | Count | vCPU | Memory | Accelerators | On-demand $/h each |\n|---|---|---|---|---|---|---|\n")
 	for _, v := range e.Variants {
 		i := v.Instance
@@ -254,6 +268,9 @@ func (p *EndpointPlan) latencyGraph(vi int, v Variant, f family, idPrefix string
 }
 
 func (p *EndpointPlan) variantRows(vi int, v Variant) [][]dashboard.Cell {
+	if v.Serverless != nil {
+		return p.serverlessRows(vi, v)
+	}
 	e := p.props
 	a := e.Alarms
 	vm := newVariantMetrics(e.EndpointName, v.Name)
@@ -318,6 +335,9 @@ func (p *EndpointPlan) variantRows(vi int, v Variant) [][]dashboard.Cell {
 
 // comparisonRows draws one graph per metric with a line per variant.
 func (p *EndpointPlan) comparisonRows() [][]dashboard.Cell {
+	if p.serverless() {
+		return p.serverlessComparisonRows()
+	}
 	e := p.props
 	avg := metrics.StatAverage
 	var lat, inv, errs, cpu, mem, gpu []dashboard.Line

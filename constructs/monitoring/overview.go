@@ -160,7 +160,7 @@ func overviewHeader(props *OverviewProps, pages int) [][]dashboard.Cell {
 		for _, e := range part {
 			types := make([]string, len(e.Variants))
 			for i, v := range e.Variants {
-				types[i] = fmt.Sprintf("%s: %d× %s", v.Name, v.Count, v.Instance.Type)
+				types[i] = variantSummary(v)
 			}
 			fmt.Fprintf(&b, "| [%s](#dashboards:name=%s) | %s | %s ≤ %v | %d |\n", e.Name, e.DashboardName, strings.Join(types, ", "), e.SLOPercentile, e.SLOLatency, e.Stack)
 		}
@@ -185,7 +185,9 @@ func overviewGraphs(first int, group []overviewVariant) []dashboard.Cell {
 			Label:      label + " (" + e.SLOPercentile + ")", ID: lineID("l", i),
 		})
 		errs = append(errs, vm.display(invocation5XXRate(), metrics.StatAverage, lineID("e", i), label, "")...)
-		cpu = append(cpu, vm.display(cpuUtilization(v.Instance), metrics.StatAverage, lineID("c", i), label, "")...)
+		if v.Serverless == nil { // serverless variants publish no CPU metric
+			cpu = append(cpu, vm.display(cpuUtilization(v.Instance), metrics.StatAverage, lineID("c", i), label, "")...)
+		}
 		if v.Instance.GPUs() > 0 {
 			gpu = append(gpu, vm.display(gpuUtilization(v.Instance), metrics.StatAverage, lineID("g", i), label, "")...)
 		}
@@ -195,7 +197,9 @@ func overviewGraphs(first int, group []overviewVariant) []dashboard.Cell {
 	row := []dashboard.Cell{
 		graphCell(thirdWidth, "Latency, % of SLO"+span, lat, dashboard.FromZeroAxis("% of SLO"), slo),
 		graphCell(thirdWidth, "5XX errors (%)"+span, errs, dashboard.FromZeroAxis("%"), nil),
-		graphCell(thirdWidth, "CPU (% of instance)"+span, cpu, dashboard.PercentAxis(), nil),
+	}
+	if len(cpu) > 0 {
+		row = append(row, graphCell(thirdWidth, "CPU (% of instance)"+span, cpu, dashboard.PercentAxis(), nil))
 	}
 	if len(gpu) > 0 {
 		row = append(row, graphCell(thirdWidth, "GPU (% of instance)"+span, gpu, dashboard.PercentAxis(), nil))

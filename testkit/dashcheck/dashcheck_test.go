@@ -325,3 +325,41 @@ func TestCatalogue(t *testing.T) {
 		t.Errorf("Metric.String = %q", got)
 	}
 }
+
+// Each kind's catalogue holds what that kind publishes and refuses the
+// metrics only another kind publishes.
+func TestKindCatalogue(t *testing.T) {
+	variant := []string{"EndpointName", "VariantName"}
+	rt, err := KindCatalogue(contract.KindRealtime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sl, err := KindCatalogue(contract.KindServerless)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		cat      *Catalogue
+		kind     string
+		ns, name string
+		ok       bool
+	}{
+		{rt, "realtime", contract.NamespaceInstances, "CPUUtilization", true},
+		{sl, "serverless", contract.NamespaceInstances, "CPUUtilization", false},
+		{sl, "serverless", contract.NamespaceInvocations, "InvocationsPerInstance", false},
+		{sl, "serverless", contract.NamespaceInvocations, "InvocationModelErrors", false},
+		{sl, "serverless", contract.NamespaceInvocations, "ModelSetupTime", true},
+		{rt, "realtime", contract.NamespaceInvocations, "ModelSetupTime", false},
+		{sl, "serverless", contract.NamespaceInvocations, "ServerlessConcurrentExecutionsUtilization", true},
+		{rt, "realtime", contract.NamespaceInvocations, "ServerlessConcurrentExecutionsUtilization", false},
+		{sl, "serverless", contract.NamespaceInstances, "MemoryUtilization", true},
+		{sl, "serverless", contract.NamespaceInvocations, "ModelLatency", true},
+	} {
+		if err := tc.cat.Check(tc.ns, tc.name, variant); (err == nil) != tc.ok {
+			t.Errorf("%s catalogue: Check(%s, %s) = %v; want ok=%v", tc.kind, tc.ns, tc.name, err, tc.ok)
+		}
+	}
+	if _, err := KindCatalogue("async"); err == nil || !strings.Contains(err.Error(), `"async"`) {
+		t.Errorf("KindCatalogue(async) error = %v; want one naming the kind", err)
+	}
+}

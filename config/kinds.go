@@ -1,0 +1,134 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+)
+
+// supportedKinds are the endpoint kinds sagesize monitors; plannedKinds are
+// known kinds it does not monitor yet (issue #15).
+var (
+	supportedKinds = []string{KindRealtime, KindServerless}
+	plannedKinds   = []string{KindAsync, KindMultiModel, KindInferenceComponents}
+)
+
+// validateKind checks e.Kind and reports whether the rest of e can be
+// checked against it.
+func validateKind(p string, e *Endpoint, add func(path, format string, args ...any)) bool {
+	for _, k := range supportedKinds {
+		if e.Kind == k {
+			return true
+		}
+	}
+	for _, k := range plannedKinds {
+		if e.Kind == k {
+			add(p+".kind", "%s endpoints are not supported yet: sagesize monitors kind %s", k, strings.Join(supportedKinds, " or "))
+			return false
+		}
+	}
+	add(p+".kind", "must be one of %s (default %s), got %q", strings.Join(append(supportedKinds, plannedKinds...), ", "), KindRealtime, e.Kind)
+	return false
+}
+
+// Serverless limits, from AWS::SageMaker::EndpointConfig ServerlessConfig.
+const (
+	serverlessMemoryStepMB = 1024
+	serverlessMaxMemoryMB  = 6144
+	serverlessMaxConc      = 200
+)
+
+// serverlessRefused are the alarm families a serverless endpoint cannot
+// have: SageMaker publishes no such metric for it ("Alarms and logs for
+// tracking metrics from serverless endpoints" lists every metric it does
+// publish: Invocations, Invocation4XXErrors, Invocation5XXErrors,
+// ModelLatency, OverheadLatency, ModelSetupTime, MemoryUtilization and the
+// Serverless... concurrency metrics).
+func serverlessRefused(a Alarms) []struct {
+	name string
+	set  bool
+} {
+	return []struct {
+		name string
+		set  bool
+	}{
+		{"modelErrorRate", a.ModelErrorRate != nil},
+		{"cpuUtilization", a.CPUUtilization != nil},
+		{"gpuUtilization", a.GPUUtilization != nil},
+		{"gpuMemoryUtilization", a.GPUMemoryUtilization != nil},
+		{"diskUtilization", a.DiskUtilization != nil},
+	}
+}
+
+// validateServerless checks a serverless endpoint: variants with a
+// serverless block and no instance, and only the alarm families whose
+// metrics serverless endpoints publish.
+func (c *Config) validateServerless(p string, e *Endpoint, add func(path, format string, args ...any)) {
+	if len(e.Variants) == 0 {
+		add(p+".variants", "is required: list the endpoint's serverless variants, e.g. variants: [{serverless: {memorySizeInMB: 2048, maxConcurrency: 20}}] (a single variant is named %s)", DefaultVariant)
+	}
+	if len(e.Variants) > maxVariants {
+		add(p+".variants", "has %d variants; a SageMaker endpoint has at most %d production variants", len(e.Variants), maxVariants)
+	}
+	vseen := make(map[string]int)
+	for j, v := range e.Variants {
+		vp := fmt.Sprintf("%s.variants[%d]", p, j)
+		checkVariantName(p, vp, v.Name, vseen, j, add)
+		if v.InstanceType != "" {
+			add(vp+".instanceType", "a serverless variant has no instance type (SageMaker sizes it by serverless.memorySizeInMB): remove instanceType %q, or remove kind: %s", v.InstanceType, KindServerless)
+		}
+		if v.InstanceCount != nil {
+			add(vp+".instanceCount", "a serverless variant has no instances (serverless.maxConcurrency bounds it): remove instanceCount")
+		}
+		checkServerless(vp+".serverless", v.Serverless, add)
+	}
+	if e.SLO.Latency.Duration <= 0 {
+		add(p+".slo.latency", "is required and must be positive: the latency objective, e.g. 300ms")
+	}
+	a := e.Alarms
+	ap := p + ".alarms"
+	checkLatency(ap+".modelLatency", a.ModelLatency, add)
+	checkLatency(ap+".overheadLatency", a.OverheadLatency, add)
+	checkPercent(ap+".invocation5xxErrorRate", a.Invocation5XXErrorRate, add)
+	checkPercent(ap+".memoryUtilization", a.MemoryUtilization, add)
+	for _, r := range serverlessRefused(a) {
+		if r.set {
+			add(ap+"."+r.name, "serverless endpoints publish no such metric (they have no CPU, GPU or disk metrics and no InvocationModelErrors): remove it; a serverless endpoint alarms on modelLatency, overheadLatency, invocation5xxErrorRate and memoryUtilization")
+		}
+	}
+	if e.Evaluation != nil {
+		validateEvaluation(p+".evaluation", *e.Evaluation, add)
+	}
+}
+
+// checkVariantName checks variant j's name: given when there are several,
+// valid for SageMaker and unique in the endpoint (seen).
+func checkVariantName(p, vp, name string, seen map[string]int, j int, add func(path, format string, args ...any)) {
+	switch k, dup := seen[name]; {
+	case name == "":
+		add(vp+".name", "is required when an endpoint has several variants (only a single variant defaults to %s)", DefaultVariant)
+	case !validSageMakerName(name):
+		add(vp+".name", "SageMaker would reject %q: %s", name, sageMakerNameRule("variant", name))
+	case dup:
+		add(vp+".name", "duplicates %s.variants[%d].name %q", p, k, name)
+	default:
+		seen[name] = j
+	}
+}
+
+// checkServerless checks a serverless variant's configuration against
+// SageMaker's ServerlessConfig limits.
+func checkServerless(p string, s *Serverless, add func(path, format string, args ...any)) {
+	if s == nil {
+		add(p, "is required on a serverless endpoint: {memorySizeInMB: 1024-6144 in steps of 1024, maxConcurrency: 1-200}")
+		return
+	}
+	if m := s.MemorySizeInMB; m < serverlessMemoryStepMB || m > serverlessMaxMemoryMB || m%serverlessMemoryStepMB != 0 {
+		add(p+".memorySizeInMB", "must be 1024, 2048, 3072, 4096, 5120 or 6144, got %d", m)
+	}
+	if s.MaxConcurrency < 1 || s.MaxConcurrency > serverlessMaxConc {
+		add(p+".maxConcurrency", "must be between 1 and %d, got %d", serverlessMaxConc, s.MaxConcurrency)
+	}
+	if pc := s.ProvisionedConcurrency; pc < 0 || pc > max(s.MaxConcurrency, 1) {
+		add(p+".provisionedConcurrency", "must be between 1 and maxConcurrency (%d), or 0 for none, got %d", s.MaxConcurrency, pc)
+	}
+}

@@ -1,0 +1,110 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+// goodServerless is a valid serverless config that the bad cases below
+// break one way each.
+const goodServerless = `project: nlp
+endpoints:
+  - name: sentiment
+    kind: serverless
+    variants:
+      - serverless: {memorySizeInMB: 2048, maxConcurrency: 20, provisionedConcurrency: 2}
+    slo: {latency: 800ms}
+    alarms:
+      memoryUtilization: {warning: 85%}
+`
+
+func TestLoad_KindDefaultsToRealtime(t *testing.T) {
+	c, err := Load(writeConfig(t, good), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range c.Endpoints {
+		if e.Kind != KindRealtime || e.IsServerless() {
+			t.Errorf("endpoint %s: kind %q, serverless %v; want %q", e.Name, e.Kind, e.IsServerless(), KindRealtime)
+		}
+	}
+}
+
+func TestLoad_Serverless(t *testing.T) {
+	c, err := Load(writeConfig(t, goodServerless), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := c.Endpoints[0]
+	v := e.Variants[0]
+	if !e.IsServerless() || v.Name != DefaultVariant || v.Serverless == nil || *v.Serverless != (Serverless{2048, 20, 2}) {
+		t.Fatalf("endpoint = kind %q, variant %q %+v; want serverless AllTraffic {2048 20 2}", e.Kind, v.Name, v.Serverless)
+	}
+	if v.Instance.Type != "" {
+		t.Errorf("serverless variant resolved instance %q; want none", v.Instance.Type)
+	}
+	// Only the SLO's ModelLatency alarm and the memory warning are named.
+	var alarms []string
+	for _, d := range c.DerivedNames() {
+		if strings.Contains(d.Name, "-AllTraffic-") {
+			alarms = append(alarms, d.Name)
+		}
+	}
+	want := []string{"nlp-sentiment-AllTraffic-ModelLatency-Critical", "nlp-sentiment-AllTraffic-MemoryUtilization-Warning"}
+	if strings.Join(alarms, " ") != strings.Join(want, " ") {
+		t.Errorf("alarm names = %v; want %v", alarms, want)
+	}
+}
+
+var badKinds = []struct{ name, old, new, want string }{
+	{
+		name: "unknown kind", old: "kind: serverless", new: "kind: lambda",
+		want: `sagesize.yaml: endpoints[0].kind: must be one of realtime, serverless, async, multiModel, inferenceComponents (default realtime), got "lambda"`,
+	},
+	{
+		name: "kind not supported yet", old: "kind: serverless", new: "kind: async",
+		want: "sagesize.yaml: endpoints[0].kind: async endpoints are not supported yet: sagesize monitors kind realtime or serverless",
+	},
+	{
+		name: "serverless with an instance type", old: "      - serverless:", new: "      - instanceType: ml.c5.xlarge\n        instanceCount: 2\n        serverless:",
+		want: `sagesize.yaml: endpoints[0].variants[0].instanceType: a serverless variant has no instance type (SageMaker sizes it by serverless.memorySizeInMB): remove instanceType "ml.c5.xlarge", or remove kind: serverless` + "\n" +
+			"sagesize.yaml: endpoints[0].variants[0].instanceCount: a serverless variant has no instances (serverless.maxConcurrency bounds it): remove instanceCount",
+	},
+	{
+		name: "serverless without its block", old: "      - serverless: {memorySizeInMB: 2048, maxConcurrency: 20, provisionedConcurrency: 2}", new: "      - name: AllTraffic",
+		want: "sagesize.yaml: endpoints[0].variants[0].serverless: is required on a serverless endpoint: {memorySizeInMB: 1024-6144 in steps of 1024, maxConcurrency: 1-200}",
+	},
+	{
+		name: "serverless limits", old: "{memorySizeInMB: 2048, maxConcurrency: 20, provisionedConcurrency: 2}", new: "{memorySizeInMB: 2000, maxConcurrency: 201, provisionedConcurrency: 202}",
+		want: "sagesize.yaml: endpoints[0].variants[0].serverless.memorySizeInMB: must be 1024, 2048, 3072, 4096, 5120 or 6144, got 2000\n" +
+			"sagesize.yaml: endpoints[0].variants[0].serverless.maxConcurrency: must be between 1 and 200, got 201\n" +
+			"sagesize.yaml: endpoints[0].variants[0].serverless.provisionedConcurrency: must be between 1 and maxConcurrency (201), or 0 for none, got 202",
+	},
+	{
+		name: "GPU and CPU alarms on serverless", old: "      memoryUtilization: {warning: 85%}", new: "      gpuUtilization: {critical: 90%}\n      cpuUtilization: {critical: 90%}",
+		want: "sagesize.yaml: endpoints[0].alarms.cpuUtilization: serverless endpoints publish no such metric (they have no CPU, GPU or disk metrics and no InvocationModelErrors): remove it; a serverless endpoint alarms on modelLatency, overheadLatency, invocation5xxErrorRate and memoryUtilization\n" +
+			"sagesize.yaml: endpoints[0].alarms.gpuUtilization: serverless endpoints publish no such metric (they have no CPU, GPU or disk metrics and no InvocationModelErrors): remove it; a serverless endpoint alarms on modelLatency, overheadLatency, invocation5xxErrorRate and memoryUtilization",
+	},
+	{
+		name: "model error alarm on serverless", old: "      memoryUtilization: {warning: 85%}", new: "      modelErrorRate: {critical: 1%}",
+		want: "sagesize.yaml: endpoints[0].alarms.modelErrorRate: serverless endpoints publish no such metric (they have no CPU, GPU or disk metrics and no InvocationModelErrors): remove it; a serverless endpoint alarms on modelLatency, overheadLatency, invocation5xxErrorRate and memoryUtilization",
+	},
+	{
+		name: "serverless block on a realtime endpoint", old: "    kind: serverless\n    variants:\n      - serverless:", new: "    variants:\n      - instanceType: ml.c5.xlarge\n        serverless:",
+		want: "sagesize.yaml: endpoints[0].variants[0].serverless: is only for serverless endpoints: set endpoints[0].kind: serverless and remove instanceType, or remove serverless",
+	},
+}
+
+func TestLoad_BadKinds(t *testing.T) {
+	for _, tc := range badKinds {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(goodServerless, tc.old) {
+				t.Fatalf("the good config has no %q", tc.old)
+			}
+			got := loadErr(t, strings.Replace(goodServerless, tc.old, tc.new, 1))
+			if got != tc.want {
+				t.Errorf("Load error:\n got: %s\nwant: %s", got, tc.want)
+			}
+		})
+	}
+}
