@@ -517,7 +517,10 @@ func endpointProps(cfg *config.Config, e *config.Endpoint) *monitoring.EndpointM
 			GPUMemoryUtilization:   percentThresholds(a.GPUMemoryUtilization),
 			MemoryUtilization:      percentThresholds(a.MemoryUtilization),
 			DiskUtilization:        percentThresholds(a.DiskUtilization),
+			OldestRequestAge:       ageThresholds(a.OldestRequestAge),
+			InvocationFailures:     countThresholds(a.InvocationFailures),
 		},
+		Async:      e.IsAsync(),
 		Evaluation: evaluation(cfg.EvaluationFor(e)),
 	}
 }
@@ -542,6 +545,24 @@ func percentThresholds(t *config.PercentThresholds) *monitoring.Thresholds {
 		return nil
 	}
 	th := thresholds(t.Warning, t.Critical, func(p config.Percent) float64 { return p.Value })
+	return &th
+}
+
+// ageThresholds are config duration thresholds in seconds; nil for nil.
+func ageThresholds(t *config.DurationThresholds) *monitoring.Thresholds {
+	if t == nil {
+		return nil
+	}
+	th := thresholds(t.Warning, t.Critical, func(d config.Duration) float64 { return d.Seconds() })
+	return &th
+}
+
+// countThresholds are config count thresholds; nil for nil.
+func countThresholds(t *config.CountThresholds) *monitoring.Thresholds {
+	if t == nil {
+		return nil
+	}
+	th := thresholds(t.Warning, t.Critical, func(n int) float64 { return float64(n) })
 	return &th
 }
 

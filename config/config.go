@@ -102,7 +102,8 @@ const (
 	// KindServerless is a serverless endpoint whose variants carry a
 	// memory size and a maximum concurrency, and no instance type.
 	KindServerless = "serverless"
-	// KindAsync is an asynchronous endpoint (not supported yet).
+	// KindAsync is an asynchronous endpoint: instance-backed variants, a
+	// request queue, and no Invocations or OverheadLatency metrics.
 	KindAsync = "async"
 	// KindMultiModel is a multi-model endpoint (not supported yet).
 	KindMultiModel = "multiModel"
@@ -115,7 +116,7 @@ const (
 type Endpoint struct {
 	// Name is the SageMaker endpoint name.
 	Name string `yaml:"name"`
-	// Kind is KindRealtime (default) or KindServerless.
+	// Kind is KindRealtime (default), KindServerless or KindAsync.
 	Kind string `yaml:"kind"`
 	// Variants are the endpoint's production variants; default one
 	// AllTraffic variant is not assumed: the instance type must be given.
@@ -182,6 +183,9 @@ type Serverless struct {
 	ProvisionedConcurrency int `yaml:"provisionedConcurrency"`
 }
 
+// IsAsync reports whether e is an asynchronous endpoint.
+func (e *Endpoint) IsAsync() bool { return e.Kind == KindAsync }
+
 // IsServerless reports whether e is a serverless endpoint.
 func (e *Endpoint) IsServerless() bool { return e.Kind == KindServerless }
 
@@ -213,6 +217,24 @@ type Alarms struct {
 	GPUMemoryUtilization   *PercentThresholds `yaml:"gpuMemoryUtilization"`
 	MemoryUtilization      *PercentThresholds `yaml:"memoryUtilization"`
 	DiskUtilization        *PercentThresholds `yaml:"diskUtilization"`
+	// OldestRequestAge (ApproximateAgeOfOldestRequest, per endpoint) and
+	// InvocationFailures (per variant and alarm period) are asynchronous
+	// endpoints' only.
+	OldestRequestAge   *DurationThresholds `yaml:"oldestRequestAge"`
+	InvocationFailures *CountThresholds    `yaml:"invocationFailures"`
+}
+
+// DurationThresholds are upper bounds on a duration (the Maximum of the
+// metric over the alarm period).
+type DurationThresholds struct {
+	Warning  *Duration `yaml:"warning"`
+	Critical *Duration `yaml:"critical"`
+}
+
+// CountThresholds are upper bounds on a count per alarm period (Sum).
+type CountThresholds struct {
+	Warning  *int `yaml:"warning"`
+	Critical *int `yaml:"critical"`
 }
 
 // LatencyThresholds are upper bounds on a latency statistic.

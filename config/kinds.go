@@ -8,8 +8,8 @@ import (
 // supportedKinds are the endpoint kinds sagesize monitors; plannedKinds are
 // known kinds it does not monitor yet (issue #15).
 var (
-	supportedKinds = []string{KindRealtime, KindServerless}
-	plannedKinds   = []string{KindAsync, KindMultiModel, KindInferenceComponents}
+	supportedKinds = []string{KindRealtime, KindServerless, KindAsync}
+	plannedKinds   = []string{KindMultiModel, KindInferenceComponents}
 )
 
 // validateKind checks e.Kind and reports whether the rest of e can be
@@ -56,6 +56,8 @@ func serverlessRefused(a Alarms) []struct {
 		{"gpuUtilization", a.GPUUtilization != nil},
 		{"gpuMemoryUtilization", a.GPUMemoryUtilization != nil},
 		{"diskUtilization", a.DiskUtilization != nil},
+		{"oldestRequestAge", a.OldestRequestAge != nil},
+		{"invocationFailures", a.InvocationFailures != nil},
 	}
 }
 
@@ -92,7 +94,7 @@ func (c *Config) validateServerless(p string, e *Endpoint, add func(path, format
 	checkPercent(ap+".memoryUtilization", a.MemoryUtilization, add)
 	for _, r := range serverlessRefused(a) {
 		if r.set {
-			add(ap+"."+r.name, "serverless endpoints publish no such metric (they have no CPU, GPU or disk metrics and no InvocationModelErrors): remove it; a serverless endpoint alarms on modelLatency, overheadLatency, invocation5xxErrorRate and memoryUtilization")
+			add(ap+"."+r.name, "serverless endpoints publish no such metric (they have no CPU, GPU or disk metrics, no InvocationModelErrors and no queue): remove it; a serverless endpoint alarms on modelLatency, overheadLatency, invocation5xxErrorRate and memoryUtilization")
 		}
 	}
 	if e.Evaluation != nil {
@@ -130,5 +132,65 @@ func checkServerless(p string, s *Serverless, add func(path, format string, args
 	}
 	if pc := s.ProvisionedConcurrency; pc < 0 || pc > max(s.MaxConcurrency, 1) {
 		add(p+".provisionedConcurrency", "must be between 1 and maxConcurrency (%d), or 0 for none, got %d", s.MaxConcurrency, pc)
+	}
+}
+
+// validateAsyncAlarms checks the alarm families that only asynchronous
+// endpoints have, and that an asynchronous endpoint has none of the
+// families whose metrics it does not publish; and that no load test drives
+// it (loadgen calls InvokeEndpoint, which an asynchronous endpoint refuses).
+func validateAsyncAlarms(p string, e *Endpoint, add func(path, format string, args ...any)) {
+	a := e.Alarms
+	ap := p + ".alarms"
+	if !e.IsAsync() {
+		if a.OldestRequestAge != nil {
+			add(ap+".oldestRequestAge", "is an asynchronous endpoint alarm (ApproximateAgeOfOldestRequest): set %s.kind: %s, or remove it", p, KindAsync)
+		}
+		if a.InvocationFailures != nil {
+			add(ap+".invocationFailures", "is an asynchronous endpoint alarm (InvocationFailures): set %s.kind: %s, or remove it", p, KindAsync)
+		}
+		return
+	}
+	if a.OverheadLatency != nil {
+		add(ap+".overheadLatency", "asynchronous endpoints publish no OverheadLatency: remove it (alarm on oldestRequestAge for queueing)")
+	}
+	if a.ModelErrorRate != nil {
+		add(ap+".modelErrorRate", "asynchronous endpoints publish no InvocationModelErrors: remove it (alarm on invocationFailures)")
+	}
+	if e.LoadTest != nil {
+		add(p+".loadTest", "cannot drive an asynchronous endpoint: loadgen calls InvokeEndpoint, which asynchronous endpoints refuse (they take InvokeEndpointAsync); remove loadTest")
+	}
+	checkDurations(ap+".oldestRequestAge", a.OldestRequestAge, add)
+	checkCounts(ap+".invocationFailures", a.InvocationFailures, add)
+}
+
+// checkDurations checks a pair of duration thresholds.
+func checkDurations(p string, t *DurationThresholds, add func(path, format string, args ...any)) {
+	if t == nil {
+		return
+	}
+	checkLatency(p, &LatencyThresholds{Warning: t.Warning, Critical: t.Critical}, add)
+}
+
+// checkCounts checks a pair of count thresholds: at least one, each at
+// least 1, critical above warning.
+func checkCounts(p string, t *CountThresholds, add func(path, format string, args ...any)) {
+	if t == nil {
+		return
+	}
+	if t.Warning == nil && t.Critical == nil {
+		add(p, "needs a warning or critical threshold, e.g. {warning: 1, critical: 10} (failures per alarm period)")
+		return
+	}
+	for _, l := range []struct {
+		name string
+		v    *int
+	}{{"warning", t.Warning}, {"critical", t.Critical}} {
+		if l.v != nil && *l.v < 1 {
+			add(p+"."+l.name, "must be at least 1 (failures per alarm period; the alarm fires above it), got %d", *l.v)
+		}
+	}
+	if t.Warning != nil && t.Critical != nil && *t.Critical <= *t.Warning && *t.Warning >= 1 {
+		add(p+".critical", "must be above warning (%d), got %d", *t.Warning, *t.Critical)
 	}
 }

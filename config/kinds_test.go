@@ -3,6 +3,8 @@ package config
 import (
 	"strings"
 	"testing"
+
+	"github.com/sagesize/sagesize/naming"
 )
 
 // goodServerless is a valid serverless config that the bad cases below
@@ -62,8 +64,8 @@ var badKinds = []struct{ name, old, new, want string }{
 		want: `sagesize.yaml: endpoints[0].kind: must be one of realtime, serverless, async, multiModel, inferenceComponents (default realtime), got "lambda"`,
 	},
 	{
-		name: "kind not supported yet", old: "kind: serverless", new: "kind: async",
-		want: "sagesize.yaml: endpoints[0].kind: async endpoints are not supported yet: sagesize monitors kind realtime or serverless",
+		name: "kind not supported yet", old: "kind: serverless", new: "kind: multiModel",
+		want: "sagesize.yaml: endpoints[0].kind: multiModel endpoints are not supported yet: sagesize monitors kind realtime or serverless or async",
 	},
 	{
 		name: "serverless with an instance type", old: "      - serverless:", new: "      - instanceType: ml.c5.xlarge\n        instanceCount: 2\n        serverless:",
@@ -82,29 +84,104 @@ var badKinds = []struct{ name, old, new, want string }{
 	},
 	{
 		name: "GPU and CPU alarms on serverless", old: "      memoryUtilization: {warning: 85%}", new: "      gpuUtilization: {critical: 90%}\n      cpuUtilization: {critical: 90%}",
-		want: "sagesize.yaml: endpoints[0].alarms.cpuUtilization: serverless endpoints publish no such metric (they have no CPU, GPU or disk metrics and no InvocationModelErrors): remove it; a serverless endpoint alarms on modelLatency, overheadLatency, invocation5xxErrorRate and memoryUtilization\n" +
-			"sagesize.yaml: endpoints[0].alarms.gpuUtilization: serverless endpoints publish no such metric (they have no CPU, GPU or disk metrics and no InvocationModelErrors): remove it; a serverless endpoint alarms on modelLatency, overheadLatency, invocation5xxErrorRate and memoryUtilization",
+		want: "sagesize.yaml: endpoints[0].alarms.cpuUtilization: serverless endpoints publish no such metric (they have no CPU, GPU or disk metrics, no InvocationModelErrors and no queue): remove it; a serverless endpoint alarms on modelLatency, overheadLatency, invocation5xxErrorRate and memoryUtilization\n" +
+			"sagesize.yaml: endpoints[0].alarms.gpuUtilization: serverless endpoints publish no such metric (they have no CPU, GPU or disk metrics, no InvocationModelErrors and no queue): remove it; a serverless endpoint alarms on modelLatency, overheadLatency, invocation5xxErrorRate and memoryUtilization",
 	},
 	{
 		name: "model error alarm on serverless", old: "      memoryUtilization: {warning: 85%}", new: "      modelErrorRate: {critical: 1%}",
-		want: "sagesize.yaml: endpoints[0].alarms.modelErrorRate: serverless endpoints publish no such metric (they have no CPU, GPU or disk metrics and no InvocationModelErrors): remove it; a serverless endpoint alarms on modelLatency, overheadLatency, invocation5xxErrorRate and memoryUtilization",
+		want: "sagesize.yaml: endpoints[0].alarms.modelErrorRate: serverless endpoints publish no such metric (they have no CPU, GPU or disk metrics, no InvocationModelErrors and no queue): remove it; a serverless endpoint alarms on modelLatency, overheadLatency, invocation5xxErrorRate and memoryUtilization",
 	},
 	{
 		name: "serverless block on a realtime endpoint", old: "    kind: serverless\n    variants:\n      - serverless:", new: "    variants:\n      - instanceType: ml.c5.xlarge\n        serverless:",
 		want: "sagesize.yaml: endpoints[0].variants[0].serverless: is only for serverless endpoints: set endpoints[0].kind: serverless and remove instanceType, or remove serverless",
 	},
+	{
+		name: "async alarm on serverless", old: "      memoryUtilization: {warning: 85%}", new: "      oldestRequestAge: {critical: 5m}",
+		want: "sagesize.yaml: endpoints[0].alarms.oldestRequestAge: serverless endpoints publish no such metric (they have no CPU, GPU or disk metrics, no InvocationModelErrors and no queue): remove it; a serverless endpoint alarms on modelLatency, overheadLatency, invocation5xxErrorRate and memoryUtilization",
+	},
 }
 
 func TestLoad_BadKinds(t *testing.T) {
-	for _, tc := range badKinds {
+	runBad(t, goodServerless, badKinds)
+}
+
+// runBad loads good with each case's one change and compares the error.
+func runBad(t *testing.T, good string, cases []struct{ name, old, new, want string }) {
+	t.Helper()
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if !strings.Contains(goodServerless, tc.old) {
+			if !strings.Contains(good, tc.old) {
 				t.Fatalf("the good config has no %q", tc.old)
 			}
-			got := loadErr(t, strings.Replace(goodServerless, tc.old, tc.new, 1))
+			got := loadErr(t, strings.Replace(good, tc.old, tc.new, 1))
 			if got != tc.want {
 				t.Errorf("Load error:\n got: %s\nwant: %s", got, tc.want)
 			}
 		})
 	}
+}
+
+// goodAsync is a valid asynchronous endpoint with both async alarm families.
+const goodAsync = `project: docs
+endpoints:
+  - name: ocr
+    kind: async
+    variants:
+      - instanceType: ml.g5.xlarge
+        instanceCount: 2
+    slo: {latency: 30s}
+    alarms:
+      oldestRequestAge: {warning: 5m, critical: 15m}
+      invocationFailures: {critical: 5}
+      gpuUtilization: {warning: 90%}
+`
+
+func TestLoad_Async(t *testing.T) {
+	c, err := Load(writeConfig(t, goodAsync), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := c.Endpoints[0]; !e.IsAsync() || e.Variants[0].Instance.GPUs() != 1 {
+		t.Fatalf("endpoint = kind %q, %d GPUs; want async on ml.g5.xlarge", e.Kind, e.Variants[0].Instance.GPUs())
+	}
+	var alarms []string
+	for _, d := range c.DerivedNames() {
+		if d.Kind == &naming.AlarmKind {
+			alarms = append(alarms, d.Name)
+		}
+	}
+	want := "docs-ocr-OldestRequestAge-Warning docs-ocr-OldestRequestAge-Critical docs-ocr-AllTraffic-ModelLatency-Critical " +
+		"docs-ocr-AllTraffic-InvocationFailures-Critical docs-ocr-AllTraffic-GPUUtilization-Warning docs-ocr-AnyCritical"
+	if got := strings.Join(alarms, " "); got != want {
+		t.Errorf("alarm names:\n got %s\nwant %s", got, want)
+	}
+}
+
+var badAsync = []struct{ name, old, new, want string }{
+	{
+		name: "async alarms on a realtime endpoint", old: "    kind: async\n", new: "",
+		want: "sagesize.yaml: endpoints[0].alarms.oldestRequestAge: is an asynchronous endpoint alarm (ApproximateAgeOfOldestRequest): set endpoints[0].kind: async, or remove it\n" +
+			"sagesize.yaml: endpoints[0].alarms.invocationFailures: is an asynchronous endpoint alarm (InvocationFailures): set endpoints[0].kind: async, or remove it",
+	},
+	{
+		name: "overhead and model errors on async", old: "      gpuUtilization: {warning: 90%}", new: "      overheadLatency: {warning: 10ms}\n      modelErrorRate: {critical: 1%}",
+		want: "sagesize.yaml: endpoints[0].alarms.overheadLatency: asynchronous endpoints publish no OverheadLatency: remove it (alarm on oldestRequestAge for queueing)\n" +
+			"sagesize.yaml: endpoints[0].alarms.modelErrorRate: asynchronous endpoints publish no InvocationModelErrors: remove it (alarm on invocationFailures)",
+	},
+	{
+		name: "bad async thresholds", old: "{warning: 5m, critical: 15m}", new: "{warning: 15m, critical: 5m}",
+		want: "sagesize.yaml: endpoints[0].alarms.oldestRequestAge.critical: must be above warning (15m0s), got 5m0s",
+	},
+	{
+		name: "failures below 1", old: "invocationFailures: {critical: 5}", new: "invocationFailures: {warning: 0, critical: 5}",
+		want: "sagesize.yaml: endpoints[0].alarms.invocationFailures.warning: must be at least 1 (failures per alarm period; the alarm fires above it), got 0",
+	},
+	{
+		name: "load test on async", old: "    slo: {latency: 30s}\n", new: "    slo: {latency: 30s}\n    loadTest: {rate: 1, duration: 1m, body: hi}\n",
+		want: "sagesize.yaml: endpoints[0].loadTest: cannot drive an asynchronous endpoint: loadgen calls InvokeEndpoint, which asynchronous endpoints refuse (they take InvokeEndpointAsync); remove loadTest",
+	},
+}
+
+func TestLoad_BadAsync(t *testing.T) {
+	runBad(t, goodAsync, badAsync)
 }

@@ -39,6 +39,11 @@ func (c *Config) DerivedNames() []DerivedName {
 		owner := naming.Owner{Path: p, What: what}
 		add(&naming.DashboardKind, naming.Dashboard(prefix, e.NameInResources()), owner)
 		var alarms []alarmLevel
+		for _, a := range endpointLevelAlarms(e) {
+			name := naming.EndpointLevelAlarm(prefix, e.NameInResources(), a.family, a.severity)
+			add(&naming.AlarmKind, name, owner)
+			alarms = append(alarms, alarmLevel{name: name, severity: a.severity})
+		}
 		for j, v := range e.Variants {
 			vo := naming.Owner{Path: c.variantPath(i, j), What: fmt.Sprintf("%s variant %s", what, v.Name)}
 			for _, a := range endpointAlarmLevels(e, v) {
@@ -141,6 +146,9 @@ func endpointAlarmLevels(e *Endpoint, v Variant) []alarmLevel {
 	}
 	out = append(out, percentLevels(naming.FamilyInvocation5XXErrorRate, a.Invocation5XXErrorRate)...)
 	out = append(out, percentLevels(naming.FamilyModelErrorRate, a.ModelErrorRate)...)
+	if t := a.InvocationFailures; t != nil {
+		out = append(out, levels(naming.FamilyInvocationFailures, t.Warning != nil, t.Critical != nil)...)
+	}
 	out = append(out, percentLevels(naming.FamilyCPUUtilization, a.CPUUtilization)...)
 	out = append(out, percentLevels(naming.FamilyMemoryUtilization, a.MemoryUtilization)...)
 	out = append(out, percentLevels(naming.FamilyDiskUtilization, a.DiskUtilization)...)
@@ -149,6 +157,16 @@ func endpointAlarmLevels(e *Endpoint, v Variant) []alarmLevel {
 		out = append(out, percentLevels(naming.FamilyGPUMemoryUtilization, a.GPUMemoryUtilization)...)
 	}
 	return out
+}
+
+// endpointLevelAlarms are the alarms of e on metrics published per
+// endpoint (an asynchronous endpoint's queue), planned before its
+// variants' alarms.
+func endpointLevelAlarms(e *Endpoint) []alarmLevel {
+	if t := e.Alarms.OldestRequestAge; t != nil {
+		return levels(naming.FamilyOldestRequestAge, t.Warning != nil, t.Critical != nil)
+	}
+	return nil
 }
 
 // notebookAlarmLevels are the alarms of n, in the order the monitoring

@@ -39,6 +39,8 @@ const (
 	KindRealtime = "realtime"
 	// KindServerless is a serverless endpoint.
 	KindServerless = "serverless"
+	// KindAsync is an asynchronous endpoint.
+	KindAsync = "async"
 )
 
 // ForKind is the catalogue of the metrics SageMaker publishes for endpoints
@@ -50,6 +52,8 @@ func ForKind(kind string) []Metric {
 		return RealTime()
 	case KindServerless:
 		return Serverless()
+	case KindAsync:
+		return Async()
 	}
 	return nil
 }
@@ -70,7 +74,6 @@ func ForKind(kind string) []Metric {
 // endpoints with inference components, which carry an
 // InferenceComponentName dimension; they are deliberately absent.
 func SageMaker() []Metric {
-	endpoint := []string{DimEndpointName}
 	b := newBuilder()
 	b.ms = append(b.ms, RealTime()...)
 	// Multi-model endpoints: model loading per variant, loaded models per instance.
@@ -78,16 +81,39 @@ func SageMaker() []Metric {
 		"ModelLoadingWaitTime", "ModelUnloadingTime", "ModelDownloadingTime", "ModelLoadingTime")
 	b.add(NamespaceInvocations, b.variant, UnitNone, []string{StatAverage, StatSum, StatSampleCount}, false, "ModelCacheHit")
 	b.add(NamespaceInstances, b.variant, UnitNone, b.latency, false, "LoadedModelCount")
-	// Asynchronous endpoints publish their backlog per endpoint only.
-	b.add(NamespaceInvocations, endpoint, UnitCount, []string{StatAverage, StatMinimum, StatMaximum}, false,
-		"ApproximateBacklogSize", "ApproximateBacklogSizePerInstance")
-	b.add(NamespaceInvocations, endpoint, UnitSeconds, []string{StatAverage, StatMinimum, StatMaximum}, false, "ApproximateAgeOfOldestRequest")
-	b.add(NamespaceInvocations, endpoint, UnitCount, []string{StatAverage}, false, "HasBacklogWithoutCapacity")
-	for _, m := range Serverless() {
+	for _, m := range append(Async(), Serverless()...) {
 		if _, dup := Lookup(b.ms, m.Namespace, m.Name, m.Dimensions); !dup {
 			b.ms = append(b.ms, m)
 		}
 	}
+	return b.ms
+}
+
+// Async is the catalogue of an asynchronous endpoint's metrics, which
+// "Alarms and logs for tracking metrics from asynchronous endpoints"
+// (https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference-monitor.html)
+// calls exhaustive, all in AWS/SageMaker: the common Invocation4XXErrors,
+// Invocation5XXErrors and ModelLatency (no Invocations,
+// InvocationsPerInstance, OverheadLatency or InvocationModelErrors); the
+// backlog by EndpointName alone; the request pipeline by EndpointName,
+// VariantName; and the host-level instance metrics of real-time endpoints.
+// HasBacklogWithoutCapacity is on the current page, not on the older one
+// the unit and statistics were read from; its Average is taken.
+func Async() []Metric {
+	endpoint := []string{DimEndpointName}
+	b := newBuilder()
+	b.add(NamespaceInvocations, b.variant, UnitNone, b.rate, false, Invocation4XXErrors, Invocation5XXErrors)
+	b.add(NamespaceInvocations, b.variant, UnitMicroseconds, b.latency, true, ModelLatency)
+	b.add(NamespaceInvocations, endpoint, UnitCount, []string{StatAverage, StatMinimum, StatMaximum}, false,
+		ApproximateBacklogSize, ApproximateBacklogSizePerInstance)
+	b.add(NamespaceInvocations, endpoint, UnitSeconds, []string{StatAverage, StatMinimum, StatMaximum}, false, ApproximateAgeOfOldestRequest)
+	b.add(NamespaceInvocations, endpoint, UnitCount, []string{StatAverage, StatMinimum, StatMaximum}, false, HasBacklogWithoutCapacity)
+	b.add(NamespaceInvocations, b.variant, UnitCount, []string{StatSum}, false,
+		RequestDownloadFailures, ResponseUploadFailures, NotificationFailures, ExpiredRequests, InvocationFailures, InvocationsProcesssed)
+	b.add(NamespaceInvocations, b.variant, UnitMicroseconds, b.latency, false, "RequestDownloadLatency", "ResponseUploadLatency", TimeInBacklog)
+	b.add(NamespaceInvocations, b.variant, UnitMilliseconds, b.latency, false, TotalProcessingTime)
+	b.add(NamespaceInstances, b.variant, UnitPercent, b.utilization, false,
+		CPUUtilization, MemoryUtilization, DiskUtilization, GPUUtilization, GPUMemoryUtilization)
 	return b.ms
 }
 
@@ -116,9 +142,9 @@ func RealTime() []Metric {
 // (unit None; Average, Maximum, Minimum) and, with provisioned
 // concurrency, the four ServerlessProvisionedConcurrency... metrics.
 // The page names no dimensions: they are taken as the real-time
-// endpoint's (EndpointName, VariantName), MemoryUtilization in the
-// instance namespace as for real-time endpoints (unconfirmed, see the
-// README's "What the dashboards show").
+// endpoint's (EndpointName, VariantName), unconfirmed (see the README's
+// "What the dashboards show"); MemoryUtilization is in the instance
+// namespace, as the page's earlier (preview) version says.
 func Serverless() []Metric {
 	b := newBuilder()
 	b.invocations(false)

@@ -81,6 +81,41 @@ const (
 	GPUMemoryUtilization = "GPUMemoryUtilization"
 )
 
+// Names of the metrics only asynchronous endpoints publish.
+const (
+	// ApproximateBacklogSize is the number of queued and in-process
+	// requests of an endpoint (EndpointName only).
+	ApproximateBacklogSize = "ApproximateBacklogSize"
+	// ApproximateBacklogSizePerInstance is ApproximateBacklogSize divided
+	// by the endpoint's instances (EndpointName only).
+	ApproximateBacklogSizePerInstance = "ApproximateBacklogSizePerInstance"
+	// ApproximateAgeOfOldestRequest is the age of the oldest queued
+	// request, in seconds (EndpointName only).
+	ApproximateAgeOfOldestRequest = "ApproximateAgeOfOldestRequest"
+	// HasBacklogWithoutCapacity is 1 while requests wait and the endpoint
+	// has no instance (EndpointName only).
+	HasBacklogWithoutCapacity = "HasBacklogWithoutCapacity"
+	// TimeInBacklog is how long a request queued before processing, in
+	// microseconds.
+	TimeInBacklog = "TimeInBacklog"
+	// TotalProcessingTime is receipt to finished processing, in
+	// milliseconds (not microseconds, as the AWS page says).
+	TotalProcessingTime = "TotalProcessingTime"
+	// InvocationsProcesssed counts processed async invocations (Sum); AWS
+	// spells it with three s.
+	InvocationsProcesssed = "InvocationsProcesssed"
+	// InvocationFailures counts async invocations that failed for any reason (Sum).
+	InvocationFailures = "InvocationFailures"
+	// RequestDownloadFailures counts failures to download a request from S3 (Sum).
+	RequestDownloadFailures = "RequestDownloadFailures"
+	// ResponseUploadFailures counts failures to upload a response to S3 (Sum).
+	ResponseUploadFailures = "ResponseUploadFailures"
+	// NotificationFailures counts failures to publish a notification (Sum).
+	NotificationFailures = "NotificationFailures"
+	// ExpiredRequests counts queued requests that reached their TTL (Sum).
+	ExpiredRequests = "ExpiredRequests"
+)
+
 // Names of the metrics only serverless endpoints publish.
 const (
 	// ModelSetupTime is the time to launch compute for a serverless
@@ -137,6 +172,8 @@ const (
 	UnitMicroseconds = "Microseconds"
 	// UnitSeconds is the age of asynchronous requests.
 	UnitSeconds = "Seconds"
+	// UnitMilliseconds is an asynchronous request's TotalProcessingTime.
+	UnitMilliseconds = "Milliseconds"
 	// UnitPercent is every utilization.
 	UnitPercent = "Percent"
 	// UnitCount is a count of requests or items.

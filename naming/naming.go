@@ -50,6 +50,11 @@ const (
 	FamilyDiskUtilization        = "DiskUtilization"
 	FamilyGPUUtilization         = "GPUUtilization"
 	FamilyGPUMemoryUtilization   = "GPUMemoryUtilization"
+	// FamilyOldestRequestAge is an asynchronous endpoint's
+	// ApproximateAgeOfOldestRequest (one alarm per endpoint).
+	FamilyOldestRequestAge = "OldestRequestAge"
+	// FamilyInvocationFailures is an asynchronous variant's InvocationFailures.
+	FamilyInvocationFailures = "InvocationFailures"
 )
 
 // AnyCritical ends the name of a resource's composite alarm.
@@ -67,6 +72,13 @@ func Dashboard(prefix, resource string) string { return Join(prefix, resource) }
 // EndpointAlarm is <prefix>-<endpoint>-<variant>-<family>-<severity>.
 func EndpointAlarm(prefix, endpoint, variant, family, severity string) string {
 	return Join(prefix, endpoint, variant, family, severity)
+}
+
+// EndpointLevelAlarm is an alarm on a metric published per endpoint, not
+// per variant (an asynchronous endpoint's backlog):
+// <prefix>-<endpoint>-<family>-<severity>.
+func EndpointLevelAlarm(prefix, endpoint, family, severity string) string {
+	return Join(prefix, endpoint, family, severity)
 }
 
 // NotebookAlarm is <prefix>-<notebook>-<family>-<severity>.

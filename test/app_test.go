@@ -46,6 +46,7 @@ var examples = map[string]string{
 	"loadtest":       "../config/examples/loadtest.yaml",
 	"sizing":         "../config/examples/sizing.yaml",
 	"serverless":     "../config/examples/serverless.yaml",
+	"async":          "../config/examples/async.yaml",
 }
 
 // synthesized is one example's synthesized app.
@@ -327,6 +328,9 @@ func TestResourceCounts(t *testing.T) {
 		// sentiment: the SLO's ModelLatency, overhead, 5XX and memory (4);
 		// language-id: the SLO's alarm. Dashboards: 2 endpoints, the overview.
 		{"serverless", 5, 2, 3, 1, 1, 0},
+		// ocr: oldest request age 2; gpu: latency, failures 2, 5XX, GPU,
+		// memory (6); cpu: the same without GPU (5). One endpoint: no overview.
+		{"async", 13, 1, 1, 1, 1, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.example, func(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 var kindExamples = map[string]string{
 	metrics.KindRealtime:   "minimal",
 	metrics.KindServerless: "serverless",
+	metrics.KindAsync:      "async",
 }
 
 // Every dashboard and alarm of each kind's example reads only metrics that
@@ -109,4 +110,31 @@ func mustJSON(t *testing.T, v any) string {
 // keys are m's keys, sorted.
 func keys[V any](m map[string]V) []string {
 	return slices.Sorted(maps.Keys(m))
+}
+
+// An asynchronous dashboard draws the queue per endpoint and the request
+// pipeline per variant, and nothing asynchronous endpoints do not publish.
+func TestKinds_AsyncDashboard(t *testing.T) {
+	s := synth(t, "async")
+	d, ok := s.dashboards(t)["docs-ocr"]
+	if !ok {
+		t.Fatal("no dashboard docs-ocr")
+	}
+	body := mustJSON(t, d)
+	for _, m := range []string{metrics.ApproximateBacklogSize, metrics.ApproximateAgeOfOldestRequest, metrics.HasBacklogWithoutCapacity,
+		metrics.TimeInBacklog, metrics.TotalProcessingTime, metrics.InvocationsProcesssed, metrics.InvocationFailures, metrics.GPUUtilization} {
+		if !strings.Contains(body, `"`+m+`"`) {
+			t.Errorf("dashboard draws no %s", m)
+		}
+	}
+	for _, m := range []string{metrics.Invocations, metrics.InvocationsPerInstance, metrics.OverheadLatency, metrics.InvocationModelErrors} {
+		if strings.Contains(body, `"`+m+`"`) {
+			t.Errorf("dashboard draws %s, which asynchronous endpoints do not publish", m)
+		}
+	}
+	a := s.alarm(t, "docs-ocr-OldestRequestAge-Critical")
+	dims, _ := a["Dimensions"].([]any)
+	if a["MetricName"] != metrics.ApproximateAgeOfOldestRequest || a["Statistic"] != metrics.StatMaximum || a["Threshold"] != float64(900) || len(dims) != 1 {
+		t.Errorf("age alarm = %v %v %v dims %v; want ApproximateAgeOfOldestRequest Maximum > 900 s by EndpointName alone", a["MetricName"], a["Statistic"], a["Threshold"], dims)
+	}
 }

@@ -62,6 +62,20 @@ var limitConfigs = map[string]string{
 		b.WriteString("  - {name: small, variants: [{instanceType: ml.c5.xlarge}], slo: {latency: 300ms}}\n")
 		return b.String()
 	}(),
+	// async: the widest asynchronous endpoint, ten GPU variants of 63
+	// characters with every alarm family an asynchronous endpoint may have.
+	"async": func() string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "project: a%s\nendpoints:\n  - name: %s\n    kind: async\n    slo: {latency: 1s}\n    variants:\n", strings.Repeat("x", 31), strings.Repeat("e", 63))
+		for v := range 10 {
+			fmt.Fprintf(&b, "      - {name: %s%d, instanceType: ml.g5.xlarge}\n", strings.Repeat("v", 62), v)
+		}
+		b.WriteString("    alarms:\n      modelLatency: {warning: 800ms, critical: 1s}\n      oldestRequestAge: {warning: 5m, critical: 15m}\n      invocationFailures: {warning: 1, critical: 10}\n")
+		for _, f := range []string{"invocation5xxErrorRate", "cpuUtilization", "gpuUtilization", "gpuMemoryUtilization", "memoryUtilization", "diskUtilization"} {
+			fmt.Fprintf(&b, "      %s: {warning: 50%%, critical: 90%%}\n", f)
+		}
+		return b.String()
+	}(),
 	// notebooks: the longest lifecycle configuration name (63 characters)
 	// on a GPU notebook with every alarm.
 	"notebooks": "project: n" + strings.Repeat("b", 31) + "\nnotebooks:\n  - name: " + strings.Repeat("g", 30) +

@@ -51,6 +51,10 @@ type EndpointAlarms struct {
 	GPUMemoryUtilization   *Thresholds
 	MemoryUtilization      *Thresholds
 	DiskUtilization        *Thresholds
+	// OldestRequestAge (seconds, per endpoint) and InvocationFailures
+	// (failures per alarm period, per variant) are asynchronous endpoints'.
+	OldestRequestAge   *Thresholds
+	InvocationFailures *Thresholds
 }
 
 // EndpointMonitorProps describes one SageMaker real-time endpoint to
@@ -78,6 +82,10 @@ type EndpointMonitorProps struct {
 	// LoadTestNamespace, when set, adds the load-test rows: the client-side
 	// metrics loadgen publishes there, beside the endpoint's own.
 	LoadTestNamespace string
+	// Async marks an asynchronous endpoint: a queue segment, and per
+	// variant the request pipeline instead of Invocations and
+	// OverheadLatency, which it does not publish.
+	Async bool
 	// Muted keeps every alarm of the endpoint, the composite included, off
 	// the facade's actions: the alarms exist and show on the dashboard but
 	// notify no one. A sizing test's endpoint is muted, since the test
@@ -109,6 +117,9 @@ func PlanEndpoint(prefix string, props *EndpointMonitorProps) (*EndpointPlan, er
 	p := &EndpointPlan{prefix: prefix, props: *props}
 	p.af = &alarmFactory{eval: props.Evaluation, prefix: prefix}
 	var body [][]dashboard.Cell
+	if props.Async {
+		body = append(body, p.queueRows()...)
+	}
 	for vi, v := range props.Variants {
 		body = append(body, p.variantRows(vi, v)...)
 	}
@@ -228,6 +239,9 @@ func (p *EndpointPlan) headerMarkdown() string {
 		fmt.Fprintf(&b, "| %s | %s | %d | %d | %s GiB | %s | %.3f |\n", v.Name, i.Type, v.Count, i.VCPUs, num(i.MemoryGiB), acc, i.PricePerHour)
 	}
 	b.WriteString("\nLatency in ms; CPU and GPU as % of the whole instance (SageMaker's sum over cores ÷ cores); error rates as % of invocations.")
+	if e.Async {
+		b.WriteString(" Asynchronous endpoint: the queue is per endpoint; it publishes no Invocations, OverheadLatency or model errors.")
+	}
 	return b.String()
 }
 
@@ -271,6 +285,9 @@ func (p *EndpointPlan) variantRows(vi int, v Variant) [][]dashboard.Cell {
 	if v.Serverless != nil {
 		return p.serverlessRows(vi, v)
 	}
+	if p.props.Async {
+		return p.asyncRows(vi, v)
+	}
 	e := p.props
 	a := e.Alarms
 	vm := newVariantMetrics(e.EndpointName, v.Name)
@@ -294,14 +311,7 @@ func (p *EndpointPlan) variantRows(vi int, v Variant) [][]dashboard.Cell {
 	errLines = append(errLines, vm.display(invocation5XXRate(), avg, "e5", "5XX errors (%)", "")...)
 	errLines = append(errLines, vm.display(modelErrorRate(), avg, "emodel", "Model errors (%)", "")...)
 
-	cpuAnn := p.thresholds(vi, v, cpuUtilization(inst), avg, "CPU", a.CPUUtilization)
-	cpuLines := append(vm.display(cpuUtilization(inst), avg, "cpu", "CPU avg (% of instance)", ""),
-		vm.display(cpuUtilization(inst), maxStat, "cpumax", "CPU max (% of instance)", "")...)
-
-	memAnn := append(p.thresholds(vi, v, memoryUtilization(), avg, "memory", a.MemoryUtilization),
-		p.thresholds(vi, v, diskUtilization(), avg, "disk", a.DiskUtilization)...)
-	memLines := append(vm.display(memoryUtilization(), avg, "mem", "Memory (%)", ""),
-		vm.display(diskUtilization(), avg, "disk", "Disk (%)", "")...)
+	cpu, mem, gpu := p.utilizationCells(vi, v)
 
 	title := fmt.Sprintf("## Variant %s · %d× %s", v.Name, v.Count, inst.Type)
 	rows := [][]dashboard.Cell{
@@ -311,26 +321,48 @@ func (p *EndpointPlan) variantRows(vi int, v Variant) [][]dashboard.Cell {
 			graphCell(thirdWidth, v.Name+": OverheadLatency (ms)", ovLines, dashboard.FromZeroAxis("ms"), ovAnn),
 			graphCell(thirdWidth, v.Name+": Invocations (per minute)", traffic, dashboard.FromZeroAxis("count"), nil),
 		},
-		{
-			graphCell(thirdWidth, v.Name+": Errors (% of invocations)", errLines, dashboard.FromZeroAxis("%"), errAnn),
-			graphCell(thirdWidth, fmt.Sprintf("%s: CPU (%% of %s)", v.Name, plural(inst.VCPUs, "vCPU")), cpuLines, dashboard.PercentAxis(), cpuAnn),
-			graphCell(thirdWidth, v.Name+": Memory and disk (%)", memLines, dashboard.PercentAxis(), memAnn),
-		},
+		{graphCell(thirdWidth, v.Name+": Errors (% of invocations)", errLines, dashboard.FromZeroAxis("%"), errAnn), cpu, mem},
 	}
-	if inst.GPUs() > 0 {
-		gAnn := p.thresholds(vi, v, gpuUtilization(inst), avg, "GPU", a.GPUUtilization)
-		gmAnn := p.thresholds(vi, v, gpuMemoryUtilization(inst), avg, "GPU memory", a.GPUMemoryUtilization)
-		rows = append(rows, []dashboard.Cell{
-			graphCell(halfWidth, fmt.Sprintf("%s: GPU (%% of %s)", v.Name, plural(inst.GPUs(), "GPU")),
-				append(vm.display(gpuUtilization(inst), avg, "gpu", "GPU avg (% of instance)", ""),
-					vm.display(gpuUtilization(inst), maxStat, "gpumax", "GPU max (% of instance)", "")...),
-				dashboard.PercentAxis(), gAnn),
-			graphCell(halfWidth, fmt.Sprintf("%s: GPU memory (%% of %s)", v.Name, plural(inst.GPUs(), "GPU")),
-				vm.display(gpuMemoryUtilization(inst), avg, "gpumem", "GPU memory (% of instance)", ""),
-				dashboard.PercentAxis(), gmAnn),
-		})
+	if len(gpu) > 0 {
+		rows = append(rows, gpu)
 	}
 	return rows
+}
+
+// utilizationCells plans the utilization alarms of instance-backed variant
+// v (CPU, memory, disk, then GPU and GPU memory on GPU instances) and
+// returns its CPU and memory-and-disk graphs (a third wide) and its GPU
+// graphs (half wide; none without a GPU).
+func (p *EndpointPlan) utilizationCells(vi int, v Variant) (cpu, mem dashboard.Cell, gpu []dashboard.Cell) {
+	a := p.props.Alarms
+	vm := newVariantMetrics(p.props.EndpointName, v.Name)
+	inst := v.Instance
+	avg, maxStat := metrics.StatAverage, metrics.StatMaximum
+	cpuAnn := p.thresholds(vi, v, cpuUtilization(inst), avg, "CPU", a.CPUUtilization)
+	cpuLines := append(vm.display(cpuUtilization(inst), avg, "cpu", "CPU avg (% of instance)", ""),
+		vm.display(cpuUtilization(inst), maxStat, "cpumax", "CPU max (% of instance)", "")...)
+
+	memAnn := append(p.thresholds(vi, v, memoryUtilization(), avg, "memory", a.MemoryUtilization),
+		p.thresholds(vi, v, diskUtilization(), avg, "disk", a.DiskUtilization)...)
+	memLines := append(vm.display(memoryUtilization(), avg, "mem", "Memory (%)", ""),
+		vm.display(diskUtilization(), avg, "disk", "Disk (%)", "")...)
+	cpu = graphCell(thirdWidth, fmt.Sprintf("%s: CPU (%% of %s)", v.Name, plural(inst.VCPUs, "vCPU")), cpuLines, dashboard.PercentAxis(), cpuAnn)
+	mem = graphCell(thirdWidth, v.Name+": Memory and disk (%)", memLines, dashboard.PercentAxis(), memAnn)
+	if inst.GPUs() == 0 {
+		return cpu, mem, nil
+	}
+	gAnn := p.thresholds(vi, v, gpuUtilization(inst), avg, "GPU", a.GPUUtilization)
+	gmAnn := p.thresholds(vi, v, gpuMemoryUtilization(inst), avg, "GPU memory", a.GPUMemoryUtilization)
+	gpu = []dashboard.Cell{
+		graphCell(halfWidth, fmt.Sprintf("%s: GPU (%% of %s)", v.Name, plural(inst.GPUs(), "GPU")),
+			append(vm.display(gpuUtilization(inst), avg, "gpu", "GPU avg (% of instance)", ""),
+				vm.display(gpuUtilization(inst), maxStat, "gpumax", "GPU max (% of instance)", "")...),
+			dashboard.PercentAxis(), gAnn),
+		graphCell(halfWidth, fmt.Sprintf("%s: GPU memory (%% of %s)", v.Name, plural(inst.GPUs(), "GPU")),
+			vm.display(gpuMemoryUtilization(inst), avg, "gpumem", "GPU memory (% of instance)", ""),
+			dashboard.PercentAxis(), gmAnn),
+	}
+	return cpu, mem, gpu
 }
 
 // comparisonRows draws one graph per metric with a line per variant.
@@ -342,11 +374,15 @@ func (p *EndpointPlan) comparisonRows() [][]dashboard.Cell {
 	avg := metrics.StatAverage
 	var lat, inv, errs, cpu, mem, gpu []dashboard.Line
 	anyGPU := false
+	invMetric, invTitle := metrics.InvocationsPerInstance, "Invocations per instance by variant"
+	if e.Async { // asynchronous endpoints publish no InvocationsPerInstance
+		invMetric, invTitle = metrics.InvocationsProcesssed, "Invocations processed by variant"
+	}
 	for i, v := range e.Variants {
 		vm := newVariantMetrics(e.EndpointName, v.Name)
 		label := v.Name + " (" + v.Instance.Type + ")"
 		lat = append(lat, vm.display(modelLatency(), e.SLOPercentile, lineID("lat", i), label, "")...)
-		inv = append(inv, vm.count(metrics.InvocationsPerInstance, lineID("inv", i), label))
+		inv = append(inv, vm.count(invMetric, lineID("inv", i), label))
 		errs = append(errs, vm.display(invocation5XXRate(), avg, lineID("e5", i), label, "")...)
 		cpu = append(cpu, vm.display(cpuUtilization(v.Instance), avg, lineID("cpu", i), label, "")...)
 		mem = append(mem, vm.display(memoryUtilization(), avg, lineID("mem", i), label, "")...)
@@ -359,7 +395,7 @@ func (p *EndpointPlan) comparisonRows() [][]dashboard.Cell {
 		{titleCell("## Variants compared")},
 		{
 			graphCell(thirdWidth, "ModelLatency "+e.SLOPercentile+" by variant (ms)", lat, dashboard.FromZeroAxis("ms"), []dashboard.Horizontal{sloLine(e.SLOPercentile, e.SLOLatency)}),
-			graphCell(thirdWidth, "Invocations per instance by variant", inv, dashboard.FromZeroAxis("count"), nil),
+			graphCell(thirdWidth, invTitle, inv, dashboard.FromZeroAxis("count"), nil),
 			graphCell(thirdWidth, "5XX errors by variant (%)", errs, dashboard.FromZeroAxis("%"), nil),
 		},
 		{

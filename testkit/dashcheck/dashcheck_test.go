@@ -338,6 +338,13 @@ func TestKindCatalogue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	as, err := KindCatalogue(contract.KindAsync)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := as.Check(contract.NamespaceInvocations, "ApproximateBacklogSize", []string{"EndpointName"}); err != nil {
+		t.Errorf("async catalogue: backlog by EndpointName: %v", err)
+	}
 	for _, tc := range []struct {
 		cat      *Catalogue
 		kind     string
@@ -354,12 +361,18 @@ func TestKindCatalogue(t *testing.T) {
 		{rt, "realtime", contract.NamespaceInvocations, "ServerlessConcurrentExecutionsUtilization", false},
 		{sl, "serverless", contract.NamespaceInstances, "MemoryUtilization", true},
 		{sl, "serverless", contract.NamespaceInvocations, "ModelLatency", true},
+		{as, "async", contract.NamespaceInvocations, "Invocations", false},
+		{as, "async", contract.NamespaceInvocations, "OverheadLatency", false},
+		{as, "async", contract.NamespaceInvocations, "InvocationsProcesssed", true},
+		{as, "async", contract.NamespaceInvocations, "ApproximateBacklogSize", false}, // per endpoint only
+		{rt, "realtime", contract.NamespaceInvocations, "TimeInBacklog", false},
+		{as, "async", contract.NamespaceInstances, "CPUUtilization", true},
 	} {
 		if err := tc.cat.Check(tc.ns, tc.name, variant); (err == nil) != tc.ok {
 			t.Errorf("%s catalogue: Check(%s, %s) = %v; want ok=%v", tc.kind, tc.ns, tc.name, err, tc.ok)
 		}
 	}
-	if _, err := KindCatalogue("async"); err == nil || !strings.Contains(err.Error(), `"async"`) {
-		t.Errorf("KindCatalogue(async) error = %v; want one naming the kind", err)
+	if _, err := KindCatalogue("multiModel"); err == nil || !strings.Contains(err.Error(), `"multiModel"`) {
+		t.Errorf("KindCatalogue(multiModel) error = %v; want one naming the kind", err)
 	}
 }
