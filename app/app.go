@@ -519,8 +519,11 @@ func endpointProps(cfg *config.Config, e *config.Endpoint) *monitoring.EndpointM
 			DiskUtilization:        percentThresholds(a.DiskUtilization),
 			OldestRequestAge:       ageThresholds(a.OldestRequestAge),
 			InvocationFailures:     countThresholds(a.InvocationFailures),
+			ModelLoadingWaitTime:   latencyThresholds(a.ModelLoadingWaitTime),
+			ModelCacheHitRatio:     percentThresholds(a.ModelCacheHitRatio),
 		},
 		Async:      e.IsAsync(),
+		MultiModel: e.IsMultiModel(),
 		Evaluation: evaluation(cfg.EvaluationFor(e)),
 	}
 }

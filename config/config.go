@@ -105,7 +105,8 @@ const (
 	// KindAsync is an asynchronous endpoint: instance-backed variants, a
 	// request queue, and no Invocations or OverheadLatency metrics.
 	KindAsync = "async"
-	// KindMultiModel is a multi-model endpoint (not supported yet).
+	// KindMultiModel is a multi-model endpoint: instance-backed variants
+	// that load models on demand.
 	KindMultiModel = "multiModel"
 	// KindInferenceComponents is an endpoint hosting inference components
 	// (not supported yet).
@@ -116,7 +117,8 @@ const (
 type Endpoint struct {
 	// Name is the SageMaker endpoint name.
 	Name string `yaml:"name"`
-	// Kind is KindRealtime (default), KindServerless or KindAsync.
+	// Kind is KindRealtime (default), KindServerless, KindAsync or
+	// KindMultiModel.
 	Kind string `yaml:"kind"`
 	// Variants are the endpoint's production variants; default one
 	// AllTraffic variant is not assumed: the instance type must be given.
@@ -186,6 +188,9 @@ type Serverless struct {
 // IsAsync reports whether e is an asynchronous endpoint.
 func (e *Endpoint) IsAsync() bool { return e.Kind == KindAsync }
 
+// IsMultiModel reports whether e is a multi-model endpoint.
+func (e *Endpoint) IsMultiModel() bool { return e.Kind == KindMultiModel }
+
 // IsServerless reports whether e is a serverless endpoint.
 func (e *Endpoint) IsServerless() bool { return e.Kind == KindServerless }
 
@@ -222,6 +227,10 @@ type Alarms struct {
 	// endpoints' only.
 	OldestRequestAge   *DurationThresholds `yaml:"oldestRequestAge"`
 	InvocationFailures *CountThresholds    `yaml:"invocationFailures"`
+	// ModelLoadingWaitTime (upper bounds) and ModelCacheHitRatio (lower
+	// bounds: the alarm fires below them) are multi-model endpoints' only.
+	ModelLoadingWaitTime *LatencyThresholds `yaml:"modelLoadingWaitTime"`
+	ModelCacheHitRatio   *PercentThresholds `yaml:"modelCacheHitRatio"`
 }
 
 // DurationThresholds are upper bounds on a duration (the Maximum of the

@@ -8,8 +8,8 @@ import (
 // supportedKinds are the endpoint kinds sagesize monitors; plannedKinds are
 // known kinds it does not monitor yet (issue #15).
 var (
-	supportedKinds = []string{KindRealtime, KindServerless, KindAsync}
-	plannedKinds   = []string{KindMultiModel, KindInferenceComponents}
+	supportedKinds = []string{KindRealtime, KindServerless, KindAsync, KindMultiModel}
+	plannedKinds   = []string{KindInferenceComponents}
 )
 
 // validateKind checks e.Kind and reports whether the rest of e can be
@@ -22,7 +22,7 @@ func validateKind(p string, e *Endpoint, add func(path, format string, args ...a
 	}
 	for _, k := range plannedKinds {
 		if e.Kind == k {
-			add(p+".kind", "%s endpoints are not supported yet: sagesize monitors kind %s", k, strings.Join(supportedKinds, " or "))
+			add(p+".kind", "%s endpoints are not supported yet: sagesize monitors kind %s", k, strings.Join(supportedKinds, ", "))
 			return false
 		}
 	}
@@ -58,6 +58,8 @@ func serverlessRefused(a Alarms) []struct {
 		{"diskUtilization", a.DiskUtilization != nil},
 		{"oldestRequestAge", a.OldestRequestAge != nil},
 		{"invocationFailures", a.InvocationFailures != nil},
+		{"modelLoadingWaitTime", a.ModelLoadingWaitTime != nil},
+		{"modelCacheHitRatio", a.ModelCacheHitRatio != nil},
 	}
 }
 
@@ -192,5 +194,58 @@ func checkCounts(p string, t *CountThresholds, add func(path, format string, arg
 	}
 	if t.Warning != nil && t.Critical != nil && *t.Critical <= *t.Warning && *t.Warning >= 1 {
 		add(p+".critical", "must be above warning (%d), got %d", *t.Warning, *t.Critical)
+	}
+}
+
+// validateMultiModelAlarms checks the alarm families that only multi-model
+// endpoints have: on any other kind they are errors; on a multi-model
+// endpoint the loading wait takes Average, Maximum or Minimum (SageMaker
+// documents no percentiles for it) and the cache hit ratio is a lower
+// bound, so critical is below warning.
+func validateMultiModelAlarms(p string, e *Endpoint, add func(path, format string, args ...any)) {
+	a := e.Alarms
+	ap := p + ".alarms"
+	if !e.IsMultiModel() {
+		for _, f := range []struct {
+			name, metric string
+			set          bool
+		}{{"modelLoadingWaitTime", "ModelLoadingWaitTime", a.ModelLoadingWaitTime != nil}, {"modelCacheHitRatio", "ModelCacheHit", a.ModelCacheHitRatio != nil}} {
+			if f.set {
+				add(ap+"."+f.name, "is a multi-model endpoint alarm (%s): set %s.kind: %s, or remove it", f.metric, p, KindMultiModel)
+			}
+		}
+		return
+	}
+	if t := a.ModelLoadingWaitTime; t != nil {
+		checkLatency(ap+".modelLoadingWaitTime", t, add)
+		if t.Statistic.IsPercentile() {
+			add(ap+".modelLoadingWaitTime.statistic", "must be Average, Maximum or Minimum (SageMaker documents no percentiles for ModelLoadingWaitTime), got %s", t.Statistic)
+		}
+	}
+	checkLowerPercent(ap+".modelCacheHitRatio", a.ModelCacheHitRatio, add)
+}
+
+// checkLowerPercent checks percentage thresholds that are lower bounds:
+// each in 0-100 %, critical below warning.
+func checkLowerPercent(p string, t *PercentThresholds, add func(path, format string, args ...any)) {
+	if t == nil {
+		return
+	}
+	if t.Warning == nil && t.Critical == nil {
+		add(p, "needs a warning or critical threshold (the alarm fires below it), e.g. {warning: 90%%, critical: 70%%}")
+	}
+	inRange := func(sub string, v *Percent) bool {
+		if v == nil {
+			return false
+		}
+		if v.Value <= 0 || v.Value > 100 {
+			add(p+"."+sub, "must be above 0%% and at most 100%%, got %v", v)
+			return false
+		}
+		return true
+	}
+	w, c := inRange("warning", t.Warning), inRange("critical", t.Critical)
+	if w && c && t.Critical.Value >= t.Warning.Value {
+		add(p+".critical", "must be below warning (%v): the alarm fires when the hit ratio falls below it, got %v", t.Warning, t.Critical)
 	}
 }

@@ -64,8 +64,8 @@ var badKinds = []struct{ name, old, new, want string }{
 		want: `sagesize.yaml: endpoints[0].kind: must be one of realtime, serverless, async, multiModel, inferenceComponents (default realtime), got "lambda"`,
 	},
 	{
-		name: "kind not supported yet", old: "kind: serverless", new: "kind: multiModel",
-		want: "sagesize.yaml: endpoints[0].kind: multiModel endpoints are not supported yet: sagesize monitors kind realtime or serverless or async",
+		name: "kind not supported yet", old: "kind: serverless", new: "kind: inferenceComponents",
+		want: "sagesize.yaml: endpoints[0].kind: inferenceComponents endpoints are not supported yet: sagesize monitors kind realtime, serverless, async, multiModel",
 	},
 	{
 		name: "serverless with an instance type", old: "      - serverless:", new: "      - instanceType: ml.c5.xlarge\n        instanceCount: 2\n        serverless:",
@@ -184,4 +184,56 @@ var badAsync = []struct{ name, old, new, want string }{
 
 func TestLoad_BadAsync(t *testing.T) {
 	runBad(t, goodAsync, badAsync)
+}
+
+// goodMultiModel is a valid multi-model endpoint with both multi-model
+// alarm families.
+const goodMultiModel = `project: shop
+endpoints:
+  - name: per-store
+    kind: multiModel
+    variants:
+      - instanceType: ml.m5.xlarge
+    slo: {latency: 200ms}
+    alarms:
+      modelLoadingWaitTime: {statistic: Maximum, warning: 2s, critical: 10s}
+      modelCacheHitRatio: {warning: 90%, critical: 70%}
+`
+
+func TestLoad_MultiModel(t *testing.T) {
+	c, err := Load(writeConfig(t, goodMultiModel), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var alarms []string
+	for _, d := range c.DerivedNames() {
+		if d.Kind == &naming.AlarmKind {
+			alarms = append(alarms, d.Name)
+		}
+	}
+	want := "shop-per-store-AllTraffic-ModelLatency-Critical shop-per-store-AllTraffic-ModelLoadingWaitTime-Warning shop-per-store-AllTraffic-ModelLoadingWaitTime-Critical " +
+		"shop-per-store-AllTraffic-ModelCacheHitRatio-Warning shop-per-store-AllTraffic-ModelCacheHitRatio-Critical shop-per-store-AnyCritical"
+	if got := strings.Join(alarms, " "); got != want {
+		t.Errorf("alarm names:\n got %s\nwant %s", got, want)
+	}
+}
+
+var badMultiModel = []struct{ name, old, new, want string }{
+	{
+		name: "multi-model alarms on a realtime endpoint", old: "    kind: multiModel\n", new: "",
+		want: "sagesize.yaml: endpoints[0].alarms.modelLoadingWaitTime: is a multi-model endpoint alarm (ModelLoadingWaitTime): set endpoints[0].kind: multiModel, or remove it\n" +
+			"sagesize.yaml: endpoints[0].alarms.modelCacheHitRatio: is a multi-model endpoint alarm (ModelCacheHit): set endpoints[0].kind: multiModel, or remove it",
+	},
+	{
+		name: "cache hit ratio bounds upside down", old: "{warning: 90%, critical: 70%}", new: "{warning: 70%, critical: 90%}",
+		want: "sagesize.yaml: endpoints[0].alarms.modelCacheHitRatio.critical: must be below warning (70%): the alarm fires when the hit ratio falls below it, got 90%",
+	},
+	{
+		name: "percentile of loading wait", old: "statistic: Maximum", new: "statistic: p99",
+		want: "sagesize.yaml: endpoints[0].alarms.modelLoadingWaitTime.statistic: must be Average, Maximum or Minimum (SageMaker documents no percentiles for ModelLoadingWaitTime), got p99",
+	},
+}
+
+func TestLoad_BadMultiModel(t *testing.T) {
+	runBad(t, goodMultiModel, badMultiModel)
 }

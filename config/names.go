@@ -156,7 +156,10 @@ func endpointAlarmLevels(e *Endpoint, v Variant) []alarmLevel {
 		out = append(out, percentLevels(naming.FamilyGPUUtilization, a.GPUUtilization)...)
 		out = append(out, percentLevels(naming.FamilyGPUMemoryUtilization, a.GPUMemoryUtilization)...)
 	}
-	return out
+	if t := a.ModelLoadingWaitTime; t != nil {
+		out = append(out, levels(naming.FamilyModelLoadingWaitTime, t.Warning != nil, t.Critical != nil)...)
+	}
+	return append(out, percentLevels(naming.FamilyModelCacheHitRatio, a.ModelCacheHitRatio)...)
 }
 
 // endpointLevelAlarms are the alarms of e on metrics published per

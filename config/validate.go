@@ -99,6 +99,9 @@ func (c *Config) setDefaults() {
 		if a.OverheadLatency != nil && a.OverheadLatency.Statistic.Value == "" {
 			a.OverheadLatency.Statistic.Value = "Average"
 		}
+		if a.ModelLoadingWaitTime != nil && a.ModelLoadingWaitTime.Statistic.Value == "" {
+			a.ModelLoadingWaitTime.Statistic.Value = "Average"
+		}
 	}
 	c.setLoadTestDefaults()
 	c.finishSizing()
@@ -338,6 +341,7 @@ func (c *Config) validateEndpoint(p string, e *Endpoint, add func(path, format s
 		}
 	}
 	validateAsyncAlarms(p, e, add)
+	validateMultiModelAlarms(p, e, add)
 	if e.Evaluation != nil {
 		validateEvaluation(p+".evaluation", *e.Evaluation, add)
 	}

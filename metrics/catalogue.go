@@ -41,6 +41,8 @@ const (
 	KindServerless = "serverless"
 	// KindAsync is an asynchronous endpoint.
 	KindAsync = "async"
+	// KindMultiModel is a multi-model endpoint.
+	KindMultiModel = "multiModel"
 )
 
 // ForKind is the catalogue of the metrics SageMaker publishes for endpoints
@@ -54,6 +56,8 @@ func ForKind(kind string) []Metric {
 		return Serverless()
 	case KindAsync:
 		return Async()
+	case KindMultiModel:
+		return MultiModel()
 	}
 	return nil
 }
@@ -75,17 +79,27 @@ func ForKind(kind string) []Metric {
 // InferenceComponentName dimension; they are deliberately absent.
 func SageMaker() []Metric {
 	b := newBuilder()
-	b.ms = append(b.ms, RealTime()...)
-	// Multi-model endpoints: model loading per variant, loaded models per instance.
-	b.add(NamespaceInvocations, b.variant, UnitMicroseconds, b.latency, false,
-		"ModelLoadingWaitTime", "ModelUnloadingTime", "ModelDownloadingTime", "ModelLoadingTime")
-	b.add(NamespaceInvocations, b.variant, UnitNone, []string{StatAverage, StatSum, StatSampleCount}, false, "ModelCacheHit")
-	b.add(NamespaceInstances, b.variant, UnitNone, b.latency, false, "LoadedModelCount")
+	b.ms = append(b.ms, MultiModel()...)
 	for _, m := range append(Async(), Serverless()...) {
 		if _, dup := Lookup(b.ms, m.Namespace, m.Name, m.Dimensions); !dup {
 			b.ms = append(b.ms, m)
 		}
 	}
+	return b.ms
+}
+
+// MultiModel is the catalogue of a multi-model endpoint's metrics: a
+// real-time endpoint's, plus the model loading metrics ("Monitor Amazon
+// SageMaker AI with Amazon CloudWatch", multi-model endpoint model loading
+// and instance metrics: AWS/SageMaker and, for LoadedModelCount,
+// /aws/sagemaker/Endpoints, both by EndpointName, VariantName).
+func MultiModel() []Metric {
+	b := newBuilder()
+	b.ms = RealTime()
+	b.add(NamespaceInvocations, b.variant, UnitMicroseconds, b.latency, false,
+		ModelLoadingWaitTime, ModelUnloadingTime, ModelDownloadingTime, ModelLoadingTime)
+	b.add(NamespaceInvocations, b.variant, UnitNone, []string{StatAverage, StatSum, StatSampleCount}, false, ModelCacheHit)
+	b.add(NamespaceInstances, b.variant, UnitNone, b.latency, false, LoadedModelCount)
 	return b.ms
 }
 

@@ -81,6 +81,25 @@ const (
 	GPUMemoryUtilization = "GPUMemoryUtilization"
 )
 
+// Names of the metrics only multi-model endpoints publish.
+const (
+	// ModelLoadingWaitTime is how long a request waited for its model to
+	// be downloaded or loaded, in microseconds.
+	ModelLoadingWaitTime = "ModelLoadingWaitTime"
+	// ModelLoadingTime is the container's LoadModel time, in microseconds.
+	ModelLoadingTime = "ModelLoadingTime"
+	// ModelDownloadingTime is the time to download a model from S3, in microseconds.
+	ModelDownloadingTime = "ModelDownloadingTime"
+	// ModelUnloadingTime is the container's UnloadModel time, in microseconds.
+	ModelUnloadingTime = "ModelUnloadingTime"
+	// ModelCacheHit is 1 per request whose model was loaded, else 0: its
+	// Average is the cache hit ratio.
+	ModelCacheHit = "ModelCacheHit"
+	// LoadedModelCount is the models loaded per instance
+	// (/aws/sagemaker/Endpoints; Sum over instances, Average per instance).
+	LoadedModelCount = "LoadedModelCount"
+)
+
 // Names of the metrics only asynchronous endpoints publish.
 const (
 	// ApproximateBacklogSize is the number of queued and in-process

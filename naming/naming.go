@@ -55,6 +55,11 @@ const (
 	FamilyOldestRequestAge = "OldestRequestAge"
 	// FamilyInvocationFailures is an asynchronous variant's InvocationFailures.
 	FamilyInvocationFailures = "InvocationFailures"
+	// FamilyModelLoadingWaitTime is a multi-model variant's ModelLoadingWaitTime.
+	FamilyModelLoadingWaitTime = "ModelLoadingWaitTime"
+	// FamilyModelCacheHitRatio is a multi-model variant's ModelCacheHit
+	// Average (a lower bound).
+	FamilyModelCacheHitRatio = "ModelCacheHitRatio"
 )
 
 // AnyCritical ends the name of a resource's composite alarm.

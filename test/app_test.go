@@ -47,6 +47,7 @@ var examples = map[string]string{
 	"sizing":         "../config/examples/sizing.yaml",
 	"serverless":     "../config/examples/serverless.yaml",
 	"async":          "../config/examples/async.yaml",
+	"multimodel":     "../config/examples/multimodel.yaml",
 }
 
 // synthesized is one example's synthesized app.
@@ -331,6 +332,8 @@ func TestResourceCounts(t *testing.T) {
 		// ocr: oldest request age 2; gpu: latency, failures 2, 5XX, GPU,
 		// memory (6); cpu: the same without GPU (5). One endpoint: no overview.
 		{"async", 13, 1, 1, 1, 1, 0},
+		// per-store: the SLO's ModelLatency, loading wait 2, cache hit 2, CPU.
+		{"multimodel", 6, 1, 1, 1, 1, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.example, func(t *testing.T) {

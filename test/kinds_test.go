@@ -17,6 +17,7 @@ var kindExamples = map[string]string{
 	metrics.KindRealtime:   "minimal",
 	metrics.KindServerless: "serverless",
 	metrics.KindAsync:      "async",
+	metrics.KindMultiModel: "multimodel",
 }
 
 // Every dashboard and alarm of each kind's example reads only metrics that
@@ -44,8 +45,8 @@ func TestKinds_DashboardsReadOnlyTheirKindsMetrics(t *testing.T) {
 				t.Errorf("checked %d metric lines and %d alarms; want the example's", rep.Metrics, rep.Alarms)
 			}
 			for other := range kindExamples {
-				if other == kind {
-					continue
+				if other == kind || other == metrics.KindMultiModel && kind == metrics.KindRealtime {
+					continue // a multi-model endpoint publishes every real-time metric
 				}
 				oc, err := dashcheck.KindCatalogue(other)
 				if err != nil {
@@ -136,5 +137,15 @@ func TestKinds_AsyncDashboard(t *testing.T) {
 	dims, _ := a["Dimensions"].([]any)
 	if a["MetricName"] != metrics.ApproximateAgeOfOldestRequest || a["Statistic"] != metrics.StatMaximum || a["Threshold"] != float64(900) || len(dims) != 1 {
 		t.Errorf("age alarm = %v %v %v dims %v; want ApproximateAgeOfOldestRequest Maximum > 900 s by EndpointName alone", a["MetricName"], a["Statistic"], a["Threshold"], dims)
+	}
+}
+
+// The cache hit ratio alarm fires below its threshold, on the fraction
+// ModelCacheHit's Average is.
+func TestKinds_MultiModelCacheHitAlarm(t *testing.T) {
+	s := synth(t, "multimodel")
+	a := s.alarm(t, "shop-per-store-AllTraffic-ModelCacheHitRatio-Critical")
+	if a["MetricName"] != metrics.ModelCacheHit || a["Statistic"] != metrics.StatAverage || a["ComparisonOperator"] != "LessThanThreshold" || a["Threshold"] != 0.7 {
+		t.Errorf("cache hit alarm = %v %v %v %v; want ModelCacheHit Average LessThanThreshold 0.7", a["MetricName"], a["Statistic"], a["ComparisonOperator"], a["Threshold"])
 	}
 }

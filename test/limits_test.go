@@ -76,6 +76,21 @@ var limitConfigs = map[string]string{
 		}
 		return b.String()
 	}(),
+	// multimodel: the widest multi-model endpoint, ten GPU variants of 63
+	// characters with every alarm family, the multi-model ones included.
+	"multimodel": func() string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "project: m%s\nendpoints:\n  - name: %s\n    kind: multiModel\n    slo: {latency: 1s}\n    variants:\n", strings.Repeat("x", 31), strings.Repeat("e", 63))
+		for v := range 10 {
+			fmt.Fprintf(&b, "      - {name: %s%d, instanceType: ml.g5.xlarge}\n", strings.Repeat("v", 62), v)
+		}
+		b.WriteString("    alarms:\n      modelLatency: {warning: 800ms, critical: 1s}\n      overheadLatency: {warning: 20ms, critical: 50ms}\n" +
+			"      modelLoadingWaitTime: {warning: 2s, critical: 10s}\n      modelCacheHitRatio: {warning: 90%, critical: 70%}\n")
+		for _, f := range []string{"invocation5xxErrorRate", "modelErrorRate", "cpuUtilization", "gpuUtilization", "gpuMemoryUtilization", "memoryUtilization", "diskUtilization"} {
+			fmt.Fprintf(&b, "      %s: {warning: 50%%, critical: 90%%}\n", f)
+		}
+		return b.String()
+	}(),
 	// notebooks: the longest lifecycle configuration name (63 characters)
 	// on a GPU notebook with every alarm.
 	"notebooks": "project: n" + strings.Repeat("b", 31) + "\nnotebooks:\n  - name: " + strings.Repeat("g", 30) +

@@ -55,6 +55,10 @@ type EndpointAlarms struct {
 	// (failures per alarm period, per variant) are asynchronous endpoints'.
 	OldestRequestAge   *Thresholds
 	InvocationFailures *Thresholds
+	// ModelLoadingWaitTime (ms) and ModelCacheHitRatio (%, lower bounds)
+	// are multi-model endpoints'.
+	ModelLoadingWaitTime *LatencyThresholds
+	ModelCacheHitRatio   *Thresholds
 }
 
 // EndpointMonitorProps describes one SageMaker real-time endpoint to
@@ -86,6 +90,9 @@ type EndpointMonitorProps struct {
 	// variant the request pipeline instead of Invocations and
 	// OverheadLatency, which it does not publish.
 	Async bool
+	// MultiModel marks a multi-model endpoint: a model loading row per
+	// variant.
+	MultiModel bool
 	// Muted keeps every alarm of the endpoint, the composite included, off
 	// the facade's actions: the alarms exist and show on the dashboard but
 	// notify no one. A sizing test's endpoint is muted, since the test
@@ -242,6 +249,9 @@ func (p *EndpointPlan) headerMarkdown() string {
 	if e.Async {
 		b.WriteString(" Asynchronous endpoint: the queue is per endpoint; it publishes no Invocations, OverheadLatency or model errors.")
 	}
+	if e.MultiModel {
+		b.WriteString(" Multi-model endpoint: model loading times in ms, cache hit ratio in % of requests.")
+	}
 	return b.String()
 }
 
@@ -325,6 +335,9 @@ func (p *EndpointPlan) variantRows(vi int, v Variant) [][]dashboard.Cell {
 	}
 	if len(gpu) > 0 {
 		rows = append(rows, gpu)
+	}
+	if e.MultiModel {
+		rows = append(rows, p.multiModelRow(vi, v))
 	}
 	return rows
 }

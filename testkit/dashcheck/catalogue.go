@@ -40,12 +40,13 @@ func SageMakerMetrics() []Metric {
 }
 
 // KindMetrics is the catalogue of what SageMaker publishes for endpoints of
-// one kind (metrics.ForKind: "realtime", "serverless", "async") as the validator
+// one kind (metrics.ForKind: "realtime", "serverless", "async",
+// "multiModel") as the validator
 // matches it; an error names the known kinds for any other.
 func KindMetrics(kind string) ([]Metric, error) {
 	cm := contract.ForKind(kind)
 	if cm == nil {
-		return nil, fmt.Errorf("dashcheck: no metric catalogue for endpoint kind %q; known: %s, %s, %s", kind, contract.KindRealtime, contract.KindServerless, contract.KindAsync)
+		return nil, fmt.Errorf("dashcheck: no metric catalogue for endpoint kind %q; known: %s, %s, %s, %s", kind, contract.KindRealtime, contract.KindServerless, contract.KindAsync, contract.KindMultiModel)
 	}
 	ms := make([]Metric, len(cm))
 	for i, m := range cm {

@@ -372,7 +372,14 @@ func TestKindCatalogue(t *testing.T) {
 			t.Errorf("%s catalogue: Check(%s, %s) = %v; want ok=%v", tc.kind, tc.ns, tc.name, err, tc.ok)
 		}
 	}
-	if _, err := KindCatalogue("multiModel"); err == nil || !strings.Contains(err.Error(), `"multiModel"`) {
-		t.Errorf("KindCatalogue(multiModel) error = %v; want one naming the kind", err)
+	mm, err := KindCatalogue(contract.KindMultiModel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mm.Check(contract.NamespaceInstances, "LoadedModelCount", variant) != nil || rt.Check(contract.NamespaceInstances, "LoadedModelCount", variant) == nil {
+		t.Error("LoadedModelCount: want it in the multi-model catalogue only")
+	}
+	if _, err := KindCatalogue("inferenceComponents"); err == nil || !strings.Contains(err.Error(), `"inferenceComponents"`) {
+		t.Errorf("KindCatalogue(inferenceComponents) error = %v; want one naming the kind", err)
 	}
 }
