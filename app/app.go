@@ -524,6 +524,7 @@ func endpointProps(cfg *config.Config, e *config.Endpoint) *monitoring.EndpointM
 		},
 		Async:      e.IsAsync(),
 		MultiModel: e.IsMultiModel(),
+		Components: components(e.InferenceComponents),
 		Evaluation: evaluation(cfg.EvaluationFor(e)),
 	}
 }
@@ -549,6 +550,15 @@ func percentThresholds(t *config.PercentThresholds) *monitoring.Thresholds {
 	}
 	th := thresholds(t.Warning, t.Critical, func(p config.Percent) float64 { return p.Value })
 	return &th
+}
+
+// components are the config's inference components as monitoring takes them.
+func components(ics []config.InferenceComponent) []monitoring.Component {
+	var out []monitoring.Component
+	for _, ic := range ics {
+		out = append(out, monitoring.Component{Name: ic.Name, Copies: ic.CopyCount(), CPUCores: ic.CPUCores, MemoryMiB: ic.MemoryMiB, Accelerators: ic.Accelerators})
+	}
+	return out
 }
 
 // ageThresholds are config duration thresholds in seconds; nil for nil.

@@ -108,8 +108,9 @@ const (
 	// KindMultiModel is a multi-model endpoint: instance-backed variants
 	// that load models on demand.
 	KindMultiModel = "multiModel"
-	// KindInferenceComponents is an endpoint hosting inference components
-	// (not supported yet).
+	// KindInferenceComponents is an endpoint hosting inference components:
+	// instance-backed variants, and the components listed in
+	// Endpoint.InferenceComponents, which carry the invocation metrics.
 	KindInferenceComponents = "inferenceComponents"
 )
 
@@ -117,9 +118,12 @@ const (
 type Endpoint struct {
 	// Name is the SageMaker endpoint name.
 	Name string `yaml:"name"`
-	// Kind is KindRealtime (default), KindServerless, KindAsync or
-	// KindMultiModel.
+	// Kind is KindRealtime (default), KindServerless, KindAsync,
+	// KindMultiModel or KindInferenceComponents.
 	Kind string `yaml:"kind"`
+	// InferenceComponents are the components an inferenceComponents
+	// endpoint hosts; refused on any other kind.
+	InferenceComponents []InferenceComponent `yaml:"inferenceComponents"`
 	// Variants are the endpoint's production variants; default one
 	// AllTraffic variant is not assumed: the instance type must be given.
 	Variants []Variant `yaml:"variants"`
@@ -187,6 +191,33 @@ type Serverless struct {
 
 // IsAsync reports whether e is an asynchronous endpoint.
 func (e *Endpoint) IsAsync() bool { return e.Kind == KindAsync }
+
+// InferenceComponent is one model hosted on an endpoint as an inference
+// component, with its copies and, when known, its reservation per copy
+// (ComputeResourceRequirements).
+type InferenceComponent struct {
+	// Name is the inference component name.
+	Name string `yaml:"name"`
+	// Copies is the copy count; default 1.
+	Copies *int `yaml:"copies"`
+	// CPUCores is NumberOfCpuCoresRequired (optional).
+	CPUCores float64 `yaml:"cpuCores"`
+	// MemoryMiB is MinMemoryRequiredInMb (optional).
+	MemoryMiB int `yaml:"memoryMiB"`
+	// Accelerators is NumberOfAcceleratorDevicesRequired (optional).
+	Accelerators float64 `yaml:"accelerators"`
+}
+
+// CopyCount is the component's copies (1 when not given).
+func (ic InferenceComponent) CopyCount() int {
+	if ic.Copies == nil {
+		return 1
+	}
+	return *ic.Copies
+}
+
+// HasComponents reports whether e is an endpoint hosting inference components.
+func (e *Endpoint) HasComponents() bool { return e.Kind == KindInferenceComponents }
 
 // IsMultiModel reports whether e is a multi-model endpoint.
 func (e *Endpoint) IsMultiModel() bool { return e.Kind == KindMultiModel }

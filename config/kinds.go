@@ -8,8 +8,8 @@ import (
 // supportedKinds are the endpoint kinds sagesize monitors; plannedKinds are
 // known kinds it does not monitor yet (issue #15).
 var (
-	supportedKinds = []string{KindRealtime, KindServerless, KindAsync, KindMultiModel}
-	plannedKinds   = []string{KindInferenceComponents}
+	supportedKinds = []string{KindRealtime, KindServerless, KindAsync, KindMultiModel, KindInferenceComponents}
+	plannedKinds   []string
 )
 
 // validateKind checks e.Kind and reports whether the rest of e can be
@@ -22,7 +22,7 @@ func validateKind(p string, e *Endpoint, add func(path, format string, args ...a
 	}
 	for _, k := range plannedKinds {
 		if e.Kind == k {
-			add(p+".kind", "%s endpoints are not supported yet: sagesize monitors kind %s", k, strings.Join(supportedKinds, ", "))
+			add(p+".kind", "%s endpoints are not supported yet: sagesize monitors kind %s", k, strings.Join(supportedKinds, ", ")) // none planned now
 			return false
 		}
 	}
@@ -99,6 +99,7 @@ func (c *Config) validateServerless(p string, e *Endpoint, add func(path, format
 			add(ap+"."+r.name, "serverless endpoints publish no such metric (they have no CPU, GPU or disk metrics, no InvocationModelErrors and no queue): remove it; a serverless endpoint alarms on modelLatency, overheadLatency, invocation5xxErrorRate and memoryUtilization")
 		}
 	}
+	validateComponents(p, e, add)
 	if e.Evaluation != nil {
 		validateEvaluation(p+".evaluation", *e.Evaluation, add)
 	}
@@ -247,5 +248,66 @@ func checkLowerPercent(p string, t *PercentThresholds, add func(path, format str
 	w, c := inRange("warning", t.Warning), inRange("critical", t.Critical)
 	if w && c && t.Critical.Value >= t.Warning.Value {
 		add(p+".critical", "must be below warning (%v): the alarm fires when the hit ratio falls below it, got %v", t.Warning, t.Critical)
+	}
+}
+
+// validateComponents checks an endpoint's inference components: present
+// exactly when the endpoint hosts components, named as SageMaker allows and
+// uniquely, at least one copy, a reservation that fits the largest of the
+// endpoint's instances; and, on a components endpoint, no disk alarm (the
+// components' utilization has no disk) and no load test (loadgen does not
+// address a component).
+func validateComponents(p string, e *Endpoint, add func(path, format string, args ...any)) {
+	if !e.HasComponents() {
+		if len(e.InferenceComponents) > 0 {
+			add(p+".inferenceComponents", "is only for endpoints hosting inference components: set %s.kind: %s, or remove inferenceComponents", p, KindInferenceComponents)
+		}
+		return
+	}
+	if len(e.InferenceComponents) == 0 {
+		add(p+".inferenceComponents", "is required with kind: %s: list the components, e.g. [{name: llama-8b, copies: 2, accelerators: 1}]", KindInferenceComponents)
+	}
+	if e.Alarms.DiskUtilization != nil {
+		add(p+".alarms.diskUtilization", "inference components publish no disk metric (their utilization is CPU, memory, GPU and GPU memory over their reservation): remove it")
+	}
+	if e.LoadTest != nil {
+		add(p+".loadTest", "cannot drive an inference component (loadgen does not set InferenceComponentName): remove loadTest")
+	}
+	var vcpus, gpus int
+	var memMiB float64
+	for _, v := range e.Variants {
+		vcpus, gpus, memMiB = max(vcpus, v.Instance.VCPUs), max(gpus, v.Instance.GPUs()), max(memMiB, v.Instance.MemoryGiB*1024)
+	}
+	seen := map[string]int{}
+	for i, ic := range e.InferenceComponents {
+		cp := fmt.Sprintf("%s.inferenceComponents[%d]", p, i)
+		switch j, dup := seen[ic.Name]; {
+		case ic.Name == "":
+			add(cp+".name", "is required: the inference component name")
+		case !validSageMakerName(ic.Name):
+			add(cp+".name", "SageMaker would reject %q: %s", ic.Name, sageMakerNameRule("inference component", ic.Name))
+		case dup:
+			add(cp+".name", "duplicates %s.inferenceComponents[%d].name %q", p, j, ic.Name)
+		default:
+			seen[ic.Name] = i
+		}
+		if ic.CopyCount() < 1 {
+			add(cp+".copies", "must be at least 1, got %d", ic.CopyCount())
+		}
+		checkReservation(cp, ic, vcpus, gpus, memMiB, add)
+	}
+}
+
+// checkReservation checks one copy's reservation against the largest
+// instance (vcpus, gpus, memMiB; 0 when no instance type resolved).
+func checkReservation(cp string, ic InferenceComponent, vcpus, gpus int, memMiB float64, add func(path, format string, args ...any)) {
+	if ic.CPUCores < 0 || vcpus > 0 && ic.CPUCores > float64(vcpus) {
+		add(cp+".cpuCores", "must be between 0 and the instance's %d vCPUs, got %v", vcpus, ic.CPUCores)
+	}
+	if ic.MemoryMiB < 0 || memMiB > 0 && float64(ic.MemoryMiB) > memMiB {
+		add(cp+".memoryMiB", "must be between 0 and the instance's %v MiB, got %d", memMiB, ic.MemoryMiB)
+	}
+	if ic.Accelerators < 0 || vcpus > 0 && ic.Accelerators > float64(gpus) {
+		add(cp+".accelerators", "must be between 0 and the instance's %d accelerators, got %v", gpus, ic.Accelerators)
 	}
 }

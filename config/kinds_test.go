@@ -64,10 +64,6 @@ var badKinds = []struct{ name, old, new, want string }{
 		want: `sagesize.yaml: endpoints[0].kind: must be one of realtime, serverless, async, multiModel, inferenceComponents (default realtime), got "lambda"`,
 	},
 	{
-		name: "kind not supported yet", old: "kind: serverless", new: "kind: inferenceComponents",
-		want: "sagesize.yaml: endpoints[0].kind: inferenceComponents endpoints are not supported yet: sagesize monitors kind realtime, serverless, async, multiModel",
-	},
-	{
 		name: "serverless with an instance type", old: "      - serverless:", new: "      - instanceType: ml.c5.xlarge\n        instanceCount: 2\n        serverless:",
 		want: `sagesize.yaml: endpoints[0].variants[0].instanceType: a serverless variant has no instance type (SageMaker sizes it by serverless.memorySizeInMB): remove instanceType "ml.c5.xlarge", or remove kind: serverless` + "\n" +
 			"sagesize.yaml: endpoints[0].variants[0].instanceCount: a serverless variant has no instances (serverless.maxConcurrency bounds it): remove instanceCount",
@@ -236,4 +232,70 @@ var badMultiModel = []struct{ name, old, new, want string }{
 
 func TestLoad_BadMultiModel(t *testing.T) {
 	runBad(t, goodMultiModel, badMultiModel)
+}
+
+// goodComponents is a valid endpoint hosting two inference components.
+const goodComponents = `project: llm
+endpoints:
+  - name: shared-gpu
+    kind: inferenceComponents
+    variants:
+      - instanceType: ml.g5.12xlarge
+    inferenceComponents:
+      - {name: llama-8b, copies: 2, cpuCores: 4, memoryMiB: 16384, accelerators: 1}
+      - {name: embedder}
+    slo: {latency: 2s}
+    alarms:
+      gpuUtilization: {warning: 85%}
+`
+
+func TestLoad_InferenceComponents(t *testing.T) {
+	c, err := Load(writeConfig(t, goodComponents), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := c.Endpoints[0]
+	if !e.HasComponents() || len(e.InferenceComponents) != 2 || e.InferenceComponents[0].CopyCount() != 2 || e.InferenceComponents[1].CopyCount() != 1 {
+		t.Fatalf("endpoint = kind %q, components %+v; want two, with 2 and 1 copies", e.Kind, e.InferenceComponents)
+	}
+	var alarms []string
+	for _, d := range c.DerivedNames() {
+		if d.Kind == &naming.AlarmKind {
+			alarms = append(alarms, d.Name)
+		}
+	}
+	want := "llm-shared-gpu-llama-8b-ModelLatency-Critical llm-shared-gpu-llama-8b-GPUUtilization-Warning " +
+		"llm-shared-gpu-embedder-ModelLatency-Critical llm-shared-gpu-embedder-GPUUtilization-Warning llm-shared-gpu-AnyCritical"
+	if got := strings.Join(alarms, " "); got != want {
+		t.Errorf("alarm names:\n got %s\nwant %s", got, want)
+	}
+}
+
+var badComponents = []struct{ name, old, new, want string }{
+	{
+		name: "components on a realtime endpoint", old: "    kind: inferenceComponents\n", new: "",
+		want: "sagesize.yaml: endpoints[0].inferenceComponents: is only for endpoints hosting inference components: set endpoints[0].kind: inferenceComponents, or remove inferenceComponents",
+	},
+	{
+		name: "components endpoint without components", old: "      - {name: llama-8b, copies: 2, cpuCores: 4, memoryMiB: 16384, accelerators: 1}\n      - {name: embedder}\n", new: "      []\n",
+		want: "sagesize.yaml: endpoints[0].inferenceComponents: is required with kind: inferenceComponents: list the components, e.g. [{name: llama-8b, copies: 2, accelerators: 1}]",
+	},
+	{
+		name: "copies below 1 and a reservation too big", old: "copies: 2, cpuCores: 4, memoryMiB: 16384, accelerators: 1", new: "copies: 0, cpuCores: 64, memoryMiB: 16384, accelerators: 8",
+		want: "sagesize.yaml: endpoints[0].inferenceComponents[0].copies: must be at least 1, got 0\n" +
+			"sagesize.yaml: endpoints[0].inferenceComponents[0].cpuCores: must be between 0 and the instance's 48 vCPUs, got 64\n" +
+			"sagesize.yaml: endpoints[0].inferenceComponents[0].accelerators: must be between 0 and the instance's 4 accelerators, got 8",
+	},
+	{
+		name: "duplicate component and disk alarm", old: "{name: embedder}", new: "{name: llama-8b}\n    evaluation: {period: 1m}",
+		want: `sagesize.yaml: endpoints[0].inferenceComponents[1].name: duplicates endpoints[0].inferenceComponents[0].name "llama-8b"`,
+	},
+	{
+		name: "disk alarm on components", old: "      gpuUtilization: {warning: 85%}", new: "      diskUtilization: {warning: 85%}",
+		want: "sagesize.yaml: endpoints[0].alarms.diskUtilization: inference components publish no disk metric (their utilization is CPU, memory, GPU and GPU memory over their reservation): remove it",
+	},
+}
+
+func TestLoad_BadInferenceComponents(t *testing.T) {
+	runBad(t, goodComponents, badComponents)
 }

@@ -44,7 +44,18 @@ func (c *Config) DerivedNames() []DerivedName {
 			add(&naming.AlarmKind, name, owner)
 			alarms = append(alarms, alarmLevel{name: name, severity: a.severity})
 		}
+		for k, ic := range e.InferenceComponents {
+			co := naming.Owner{Path: fmt.Sprintf("%s.inferenceComponents[%d]", p, k), What: fmt.Sprintf("%s inference component %s", what, ic.Name)}
+			for _, a := range componentAlarmLevels(e) {
+				name := naming.ComponentAlarm(prefix, e.NameInResources(), ic.Name, a.family, a.severity)
+				add(&naming.AlarmKind, name, co)
+				alarms = append(alarms, alarmLevel{name: name, severity: a.severity})
+			}
+		}
 		for j, v := range e.Variants {
+			if e.HasComponents() {
+				break // the components carry every alarm
+			}
 			vo := naming.Owner{Path: c.variantPath(i, j), What: fmt.Sprintf("%s variant %s", what, v.Name)}
 			for _, a := range endpointAlarmLevels(e, v) {
 				name := naming.EndpointAlarm(prefix, e.NameInResources(), v.Name, a.family, a.severity)
@@ -160,6 +171,42 @@ func endpointAlarmLevels(e *Endpoint, v Variant) []alarmLevel {
 		out = append(out, levels(naming.FamilyModelLoadingWaitTime, t.Warning != nil, t.Critical != nil)...)
 	}
 	return append(out, percentLevels(naming.FamilyModelCacheHitRatio, a.ModelCacheHitRatio)...)
+}
+
+// componentAlarmLevels are the alarms of each inference component of e, in
+// the order the monitoring constructs plan them: the latency and error
+// families, then CPU, memory and, when a variant has a GPU, GPU and GPU
+// memory over the component's reservation.
+func componentAlarmLevels(e *Endpoint) []alarmLevel {
+	a := e.Alarms
+	var out []alarmLevel
+	for _, l := range []struct {
+		family string
+		t      *LatencyThresholds
+	}{{naming.FamilyModelLatency, a.ModelLatency}, {naming.FamilyOverheadLatency, a.OverheadLatency}} {
+		if l.t != nil {
+			out = append(out, levels(l.family, l.t.Warning != nil, l.t.Critical != nil)...)
+		}
+	}
+	out = append(out, percentLevels(naming.FamilyInvocation5XXErrorRate, a.Invocation5XXErrorRate)...)
+	out = append(out, percentLevels(naming.FamilyModelErrorRate, a.ModelErrorRate)...)
+	out = append(out, percentLevels(naming.FamilyCPUUtilization, a.CPUUtilization)...)
+	out = append(out, percentLevels(naming.FamilyMemoryUtilization, a.MemoryUtilization)...)
+	if anyGPU(e) {
+		out = append(out, percentLevels(naming.FamilyGPUUtilization, a.GPUUtilization)...)
+		out = append(out, percentLevels(naming.FamilyGPUMemoryUtilization, a.GPUMemoryUtilization)...)
+	}
+	return out
+}
+
+// anyGPU reports whether a variant of e has an NVIDIA GPU.
+func anyGPU(e *Endpoint) bool {
+	for _, v := range e.Variants {
+		if v.Instance.GPUs() > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // endpointLevelAlarms are the alarms of e on metrics published per

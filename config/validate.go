@@ -342,6 +342,7 @@ func (c *Config) validateEndpoint(p string, e *Endpoint, add func(path, format s
 	}
 	validateAsyncAlarms(p, e, add)
 	validateMultiModelAlarms(p, e, add)
+	validateComponents(p, e, add)
 	if e.Evaluation != nil {
 		validateEvaluation(p+".evaluation", *e.Evaluation, add)
 	}

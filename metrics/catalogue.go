@@ -43,6 +43,8 @@ const (
 	KindAsync = "async"
 	// KindMultiModel is a multi-model endpoint.
 	KindMultiModel = "multiModel"
+	// KindInferenceComponents is an endpoint hosting inference components.
+	KindInferenceComponents = "inferenceComponents"
 )
 
 // ForKind is the catalogue of the metrics SageMaker publishes for endpoints
@@ -58,6 +60,8 @@ func ForKind(kind string) []Metric {
 		return Async()
 	case KindMultiModel:
 		return MultiModel()
+	case KindInferenceComponents:
+		return InferenceComponents()
 	}
 	return nil
 }
@@ -74,13 +78,12 @@ func ForKind(kind string) []Metric {
 // asynchronous endpoint metrics from "Alarms and logs for tracking metrics
 // from asynchronous endpoints" (async-inference-monitor.html), as summarized
 // in design.md §3. LoadedModelCount is an instance metric, published under
-// /aws/sagemaker/Endpoints. The ...Normalized metrics exist only for
-// endpoints with inference components, which carry an
-// InferenceComponentName dimension; they are deliberately absent.
+// /aws/sagemaker/Endpoints. The ...Normalized and ...Reservation metrics
+// exist only for endpoints with inference components (InferenceComponents).
 func SageMaker() []Metric {
 	b := newBuilder()
 	b.ms = append(b.ms, MultiModel()...)
-	for _, m := range append(Async(), Serverless()...) {
+	for _, m := range append(append(Async(), Serverless()...), InferenceComponents()...) {
 		if _, dup := Lookup(b.ms, m.Namespace, m.Name, m.Dimensions); !dup {
 			b.ms = append(b.ms, m)
 		}
@@ -100,6 +103,34 @@ func MultiModel() []Metric {
 		ModelLoadingWaitTime, ModelUnloadingTime, ModelDownloadingTime, ModelLoadingTime)
 	b.add(NamespaceInvocations, b.variant, UnitNone, []string{StatAverage, StatSum, StatSampleCount}, false, ModelCacheHit)
 	b.add(NamespaceInstances, b.variant, UnitNone, b.latency, false, LoadedModelCount)
+	return b.ms
+}
+
+// InferenceComponents is the catalogue of an endpoint hosting inference
+// components ("Monitor Amazon SageMaker AI with Amazon CloudWatch":
+// endpoint metrics, endpoint invocation metrics and inference component
+// metrics, https://docs.aws.amazon.com/sagemaker/latest/dg/monitoring-cloudwatch.html):
+// the invocation metrics by InferenceComponentName (the page lists that
+// dimension set for invocation metrics without saying which metrics carry
+// it: taken as the issue's list, unconfirmed per metric); the utilization
+// normalized to each component's reservation in
+// /aws/sagemaker/InferenceComponents by InferenceComponentName; and per
+// variant the instance metrics, the reservations and the normalized
+// instance utilization, all 0–100 %.
+func InferenceComponents() []Metric {
+	component := []string{DimInferenceComponentName}
+	b := newBuilder()
+	b.add(NamespaceInvocations, component, UnitNone, []string{StatSum, StatSampleCount}, false, Invocations)
+	b.add(NamespaceInvocations, component, UnitNone, []string{StatSum}, false, InvocationsPerCopy)
+	b.add(NamespaceInvocations, component, UnitNone, b.rate, false, Invocation4XXErrors, Invocation5XXErrors, InvocationModelErrors)
+	b.add(NamespaceInvocations, component, UnitMicroseconds, b.latency, true, ModelLatency, OverheadLatency)
+	b.add(NamespaceInvocations, component, UnitNone, []string{StatMinimum, StatMaximum}, false, ConcurrentRequestsPerCopy)
+	b.add(NamespaceInferenceComponents, component, UnitPercent, b.utilization, false,
+		CPUUtilizationNormalized, MemoryUtilizationNormalized, GPUUtilizationNormalized, GPUMemoryUtilizationNormalized)
+	b.add(NamespaceInstances, b.variant, UnitPercent, b.utilization, false,
+		CPUUtilization, MemoryUtilization, DiskUtilization, GPUUtilization, GPUMemoryUtilization,
+		CPUUtilizationNormalized, GPUUtilizationNormalized, GPUMemoryUtilizationNormalized,
+		CPUReservation, GPUReservation, MemoryReservation)
 	return b.ms
 }
 

@@ -20,6 +20,10 @@ const (
 	// NamespaceInstances ("/aws/sagemaker/Endpoints") holds the
 	// per-variant instance utilization metrics.
 	NamespaceInstances = "/aws/sagemaker/Endpoints"
+	// NamespaceInferenceComponents ("/aws/sagemaker/InferenceComponents")
+	// holds the per-component utilization, normalized to the component's
+	// reservation.
+	NamespaceInferenceComponents = "/aws/sagemaker/InferenceComponents"
 )
 
 // sagesize's own namespaces.
@@ -40,6 +44,8 @@ const (
 	DimVariantName = "VariantName"
 	// DimTestID is the load test's id, which loadgen adds to SageMaker's two.
 	DimTestID = "TestId"
+	// DimInferenceComponentName is the inference component name.
+	DimInferenceComponentName = "InferenceComponentName"
 	// DimNotebookInstanceName is the notebook instance name the agent adds.
 	DimNotebookInstanceName = "NotebookInstanceName"
 )
@@ -79,6 +85,29 @@ const (
 	GPUUtilization = "GPUUtilization"
 	// GPUMemoryUtilization is the sum over the instance's GPUs: 0–100×GPUs %.
 	GPUMemoryUtilization = "GPUMemoryUtilization"
+)
+
+// Names of the metrics only endpoints with inference components publish.
+const (
+	// InvocationsPerCopy is Invocations divided by the component's copies (Sum).
+	InvocationsPerCopy = "InvocationsPerCopy"
+	// ConcurrentRequestsPerCopy is the concurrent requests per copy (Min, Max).
+	ConcurrentRequestsPerCopy = "ConcurrentRequestsPerCopy"
+	// CPUUtilizationNormalized is CPU utilization 0–100 %: of the instance
+	// per variant, of the component's reservation per component.
+	CPUUtilizationNormalized = "CPUUtilizationNormalized"
+	// MemoryUtilizationNormalized is a component's memory over its reservation.
+	MemoryUtilizationNormalized = "MemoryUtilizationNormalized"
+	// GPUUtilizationNormalized is GPU utilization 0–100 %.
+	GPUUtilizationNormalized = "GPUUtilizationNormalized"
+	// GPUMemoryUtilizationNormalized is GPU memory utilization 0–100 %.
+	GPUMemoryUtilizationNormalized = "GPUMemoryUtilizationNormalized"
+	// CPUReservation is the share of the instance's CPUs components reserve, 0–100 %.
+	CPUReservation = "CPUReservation"
+	// GPUReservation is the share of the instance's GPUs components reserve, 0–100 %.
+	GPUReservation = "GPUReservation"
+	// MemoryReservation is the share of the instance's memory components reserve, 0–100 %.
+	MemoryReservation = "MemoryReservation"
 )
 
 // Names of the metrics only multi-model endpoints publish.

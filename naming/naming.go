@@ -86,6 +86,12 @@ func EndpointLevelAlarm(prefix, endpoint, family, severity string) string {
 	return Join(prefix, endpoint, family, severity)
 }
 
+// ComponentAlarm is an alarm on one inference component of an endpoint:
+// <prefix>-<endpoint>-<component>-<family>-<severity>.
+func ComponentAlarm(prefix, endpoint, component, family, severity string) string {
+	return Join(prefix, endpoint, component, family, severity)
+}
+
 // NotebookAlarm is <prefix>-<notebook>-<family>-<severity>.
 func NotebookAlarm(prefix, notebook, family, severity string) string {
 	return Join(prefix, notebook, family, severity)

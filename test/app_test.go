@@ -48,6 +48,7 @@ var examples = map[string]string{
 	"serverless":     "../config/examples/serverless.yaml",
 	"async":          "../config/examples/async.yaml",
 	"multimodel":     "../config/examples/multimodel.yaml",
+	"components":     "../config/examples/components.yaml",
 }
 
 // synthesized is one example's synthesized app.
@@ -334,6 +335,8 @@ func TestResourceCounts(t *testing.T) {
 		{"async", 13, 1, 1, 1, 1, 0},
 		// per-store: the SLO's ModelLatency, loading wait 2, cache hit 2, CPU.
 		{"multimodel", 6, 1, 1, 1, 1, 0},
+		// Per component: the SLO's ModelLatency, 5XX, GPU, GPU memory (4).
+		{"components", 8, 1, 1, 1, 1, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.example, func(t *testing.T) {

@@ -14,10 +14,11 @@ import (
 // kindExamples are, per endpoint kind, an example whose endpoints are all
 // of that kind.
 var kindExamples = map[string]string{
-	metrics.KindRealtime:   "minimal",
-	metrics.KindServerless: "serverless",
-	metrics.KindAsync:      "async",
-	metrics.KindMultiModel: "multimodel",
+	metrics.KindRealtime:            "minimal",
+	metrics.KindServerless:          "serverless",
+	metrics.KindAsync:               "async",
+	metrics.KindMultiModel:          "multimodel",
+	metrics.KindInferenceComponents: "components",
 }
 
 // Every dashboard and alarm of each kind's example reads only metrics that
@@ -147,5 +148,19 @@ func TestKinds_MultiModelCacheHitAlarm(t *testing.T) {
 	a := s.alarm(t, "shop-per-store-AllTraffic-ModelCacheHitRatio-Critical")
 	if a["MetricName"] != metrics.ModelCacheHit || a["Statistic"] != metrics.StatAverage || a["ComparisonOperator"] != "LessThanThreshold" || a["Threshold"] != 0.7 {
 		t.Errorf("cache hit alarm = %v %v %v %v; want ModelCacheHit Average LessThanThreshold 0.7", a["MetricName"], a["Statistic"], a["ComparisonOperator"], a["Threshold"])
+	}
+}
+
+// A component's alarms read InferenceComponentName alone, GPU in the
+// inference components namespace, normalized to the reservation.
+func TestKinds_ComponentAlarms(t *testing.T) {
+	s := synth(t, "components")
+	a := s.alarm(t, "llm-shared-gpu-llama-8b-GPUUtilization-Warning")
+	dims, _ := a["Dimensions"].([]any)
+	d, _ := dims[0].(map[string]any)
+	if a["Namespace"] != metrics.NamespaceInferenceComponents || a["MetricName"] != metrics.GPUUtilizationNormalized || len(dims) != 1 ||
+		d["Name"] != metrics.DimInferenceComponentName || a["Threshold"] != float64(90) {
+		t.Errorf("GPU alarm = %v %v %v > %v; want %s %s by InferenceComponentName > 90", a["Namespace"], a["MetricName"], dims, a["Threshold"],
+			metrics.NamespaceInferenceComponents, metrics.GPUUtilizationNormalized)
 	}
 }

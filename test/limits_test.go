@@ -91,6 +91,22 @@ var limitConfigs = map[string]string{
 		}
 		return b.String()
 	}(),
+	// components: an endpoint of 63 characters hosting twenty inference
+	// components of 63 characters with every alarm family they may have,
+	// beside a real-time endpoint (an overview that mixes kinds).
+	"components": func() string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "project: c%s\nendpoints:\n  - name: %s\n    kind: inferenceComponents\n    slo: {latency: 1s}\n    variants: [{instanceType: ml.g5.48xlarge}]\n    inferenceComponents:\n", strings.Repeat("x", 31), strings.Repeat("e", 63))
+		for c := range 20 {
+			fmt.Fprintf(&b, "      - {name: %s%02d, copies: 2, accelerators: 1}\n", strings.Repeat("c", 61), c)
+		}
+		b.WriteString("    alarms:\n      modelLatency: {warning: 800ms, critical: 1s}\n      overheadLatency: {warning: 20ms, critical: 50ms}\n")
+		for _, f := range []string{"invocation5xxErrorRate", "modelErrorRate", "cpuUtilization", "gpuUtilization", "gpuMemoryUtilization", "memoryUtilization"} {
+			fmt.Fprintf(&b, "      %s: {warning: 50%%, critical: 90%%}\n", f)
+		}
+		b.WriteString("  - {name: small, variants: [{instanceType: ml.c5.xlarge}], slo: {latency: 300ms}}\n")
+		return b.String()
+	}(),
 	// notebooks: the longest lifecycle configuration name (63 characters)
 	// on a GPU notebook with every alarm.
 	"notebooks": "project: n" + strings.Repeat("b", 31) + "\nnotebooks:\n  - name: " + strings.Repeat("g", 30) +

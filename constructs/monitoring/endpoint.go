@@ -93,6 +93,10 @@ type EndpointMonitorProps struct {
 	// MultiModel marks a multi-model endpoint: a model loading row per
 	// variant.
 	MultiModel bool
+	// Components, when set, are the inference components the endpoint
+	// hosts: they carry the invocation metrics and every alarm; the
+	// variants show the instances' normalized utilization and reservations.
+	Components []Component
 	// Muted keeps every alarm of the endpoint, the composite included, off
 	// the facade's actions: the alarms exist and show on the dashboard but
 	// notify no one. A sizing test's endpoint is muted, since the test
@@ -127,11 +131,15 @@ func PlanEndpoint(prefix string, props *EndpointMonitorProps) (*EndpointPlan, er
 	if props.Async {
 		body = append(body, p.queueRows()...)
 	}
-	for vi, v := range props.Variants {
-		body = append(body, p.variantRows(vi, v)...)
-	}
-	if len(props.Variants) > 1 {
-		body = append(body, p.comparisonRows()...)
+	if len(props.Components) > 0 {
+		body = append(body, p.componentEndpointRows()...)
+	} else {
+		for vi, v := range props.Variants {
+			body = append(body, p.variantRows(vi, v)...)
+		}
+		if len(props.Variants) > 1 {
+			body = append(body, p.comparisonRows()...)
+		}
 	}
 	top, composite := p.af.header(props.label(), p.headerMarkdown(), func() string {
 		return fmt.Sprintf("SageMaker endpoint %s breaks a critical threshold (latency SLO %s ≤ %v). See the dashboard %s.",
@@ -181,6 +189,7 @@ func (p *EndpointPlan) Overview(stack int) OverviewEndpoint {
 	return OverviewEndpoint{
 		Name: p.props.EndpointName, Variants: p.props.Variants, SLOPercentile: p.props.SLOPercentile, SLOLatency: p.props.SLOLatency,
 		DashboardName: p.DashboardName(), CompositeName: p.compositeName, Stack: stack,
+		HasComponents: len(p.props.Components) > 0,
 	}
 }
 
@@ -251,6 +260,9 @@ func (p *EndpointPlan) headerMarkdown() string {
 	}
 	if e.MultiModel {
 		b.WriteString(" Multi-model endpoint: model loading times in ms, cache hit ratio in % of requests.")
+	}
+	if len(e.Components) > 0 {
+		b.WriteString("\n\n" + componentTable(e.Components))
 	}
 	return b.String()
 }

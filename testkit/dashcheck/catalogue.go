@@ -41,12 +41,12 @@ func SageMakerMetrics() []Metric {
 
 // KindMetrics is the catalogue of what SageMaker publishes for endpoints of
 // one kind (metrics.ForKind: "realtime", "serverless", "async",
-// "multiModel") as the validator
+// "multiModel", "inferenceComponents") as the validator
 // matches it; an error names the known kinds for any other.
 func KindMetrics(kind string) ([]Metric, error) {
 	cm := contract.ForKind(kind)
 	if cm == nil {
-		return nil, fmt.Errorf("dashcheck: no metric catalogue for endpoint kind %q; known: %s, %s, %s, %s", kind, contract.KindRealtime, contract.KindServerless, contract.KindAsync, contract.KindMultiModel)
+		return nil, fmt.Errorf("dashcheck: no metric catalogue for endpoint kind %q; known: %s, %s, %s, %s, %s", kind, contract.KindRealtime, contract.KindServerless, contract.KindAsync, contract.KindMultiModel, contract.KindInferenceComponents)
 	}
 	ms := make([]Metric, len(cm))
 	for i, m := range cm {

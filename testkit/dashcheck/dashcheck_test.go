@@ -311,7 +311,7 @@ func TestCatalogue(t *testing.T) {
 		{contract.NamespaceInvocations, "ApproximateBacklogSize", []string{"EndpointName"}, true},
 		{contract.NamespaceInvocations, "ApproximateBacklogSize", variant, false},
 		{contract.NamespaceInstances, "GPUMemoryUtilization", variant, true},
-		{contract.NamespaceInstances, "CPUUtilizationNormalized", variant, false},
+		{contract.NamespaceInstances, "CPUUtilizationNormalized", []string{"EndpointName"}, false},
 		{"SageSize/Notebook", "cpu_usage_active", []string{"NotebookInstanceName"}, true},
 		{"SageSize/Notebook", "nvidia_smi_utilization_gpu", []string{"NotebookInstanceName"}, true},
 		{"SageSize/Notebook", "cpu_usage_active", []string{"NotebookInstanceName", "host"}, false},
@@ -379,7 +379,18 @@ func TestKindCatalogue(t *testing.T) {
 	if mm.Check(contract.NamespaceInstances, "LoadedModelCount", variant) != nil || rt.Check(contract.NamespaceInstances, "LoadedModelCount", variant) == nil {
 		t.Error("LoadedModelCount: want it in the multi-model catalogue only")
 	}
-	if _, err := KindCatalogue("inferenceComponents"); err == nil || !strings.Contains(err.Error(), `"inferenceComponents"`) {
-		t.Errorf("KindCatalogue(inferenceComponents) error = %v; want one naming the kind", err)
+	ic, err := KindCatalogue(contract.KindInferenceComponents)
+	if err != nil {
+		t.Fatal(err)
+	}
+	component := []string{"InferenceComponentName"}
+	if ic.Check(contract.NamespaceInferenceComponents, "GPUUtilizationNormalized", component) != nil ||
+		ic.Check(contract.NamespaceInvocations, "InvocationsPerCopy", component) != nil ||
+		ic.Check(contract.NamespaceInvocations, "InvocationsPerCopy", variant) == nil ||
+		rt.Check(contract.NamespaceInstances, "CPUReservation", variant) == nil {
+		t.Error("inference component metrics: want them by InferenceComponentName in the inferenceComponents catalogue only")
+	}
+	if _, err := KindCatalogue("lambda"); err == nil || !strings.Contains(err.Error(), `"lambda"`) {
+		t.Errorf("KindCatalogue(lambda) error = %v; want one naming the kind", err)
 	}
 }
