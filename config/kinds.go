@@ -2,31 +2,20 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
-// supportedKinds are the endpoint kinds sagesize monitors; plannedKinds are
-// known kinds it does not monitor yet (issue #15).
-var (
-	supportedKinds = []string{KindRealtime, KindServerless, KindAsync, KindMultiModel, KindInferenceComponents}
-	plannedKinds   []string
-)
+// supportedKinds are the endpoint kinds sagesize monitors.
+var supportedKinds = []string{KindRealtime, KindServerless, KindAsync, KindMultiModel, KindInferenceComponents}
 
 // validateKind checks e.Kind and reports whether the rest of e can be
 // checked against it.
 func validateKind(p string, e *Endpoint, add func(path, format string, args ...any)) bool {
-	for _, k := range supportedKinds {
-		if e.Kind == k {
-			return true
-		}
+	if slices.Contains(supportedKinds, e.Kind) {
+		return true
 	}
-	for _, k := range plannedKinds {
-		if e.Kind == k {
-			add(p+".kind", "%s endpoints are not supported yet: sagesize monitors kind %s", k, strings.Join(supportedKinds, ", ")) // none planned now
-			return false
-		}
-	}
-	add(p+".kind", "must be one of %s (default %s), got %q", strings.Join(append(supportedKinds, plannedKinds...), ", "), KindRealtime, e.Kind)
+	add(p+".kind", "must be one of %s (default %s), got %q", strings.Join(supportedKinds, ", "), KindRealtime, e.Kind)
 	return false
 }
 
