@@ -483,6 +483,10 @@ func endpointProps(cfg *config.Config, e *config.Endpoint) *monitoring.EndpointM
 	variants := make([]monitoring.Variant, len(e.Variants))
 	for j, v := range e.Variants {
 		variants[j] = monitoring.Variant{Name: v.Name, Count: v.Count(), Instance: v.Instance}
+		if s := v.Serverless; s != nil {
+			variants[j] = monitoring.Variant{Name: v.Name, Serverless: &monitoring.Serverless{
+				MemorySizeInMB: s.MemorySizeInMB, MaxConcurrency: s.MaxConcurrency, ProvisionedConcurrency: s.ProvisionedConcurrency}}
+		}
 	}
 	ns := ""
 	if e.LoadTest != nil {
@@ -513,7 +517,14 @@ func endpointProps(cfg *config.Config, e *config.Endpoint) *monitoring.EndpointM
 			GPUMemoryUtilization:   percentThresholds(a.GPUMemoryUtilization),
 			MemoryUtilization:      percentThresholds(a.MemoryUtilization),
 			DiskUtilization:        percentThresholds(a.DiskUtilization),
+			OldestRequestAge:       ageThresholds(a.OldestRequestAge),
+			InvocationFailures:     countThresholds(a.InvocationFailures),
+			ModelLoadingWaitTime:   latencyThresholds(a.ModelLoadingWaitTime),
+			ModelCacheHitRatio:     percentThresholds(a.ModelCacheHitRatio),
 		},
+		Async:      e.IsAsync(),
+		MultiModel: e.IsMultiModel(),
+		Components: components(e.InferenceComponents),
 		Evaluation: evaluation(cfg.EvaluationFor(e)),
 	}
 }
@@ -538,6 +549,33 @@ func percentThresholds(t *config.PercentThresholds) *monitoring.Thresholds {
 		return nil
 	}
 	th := thresholds(t.Warning, t.Critical, func(p config.Percent) float64 { return p.Value })
+	return &th
+}
+
+// components are the config's inference components as monitoring takes them.
+func components(ics []config.InferenceComponent) []monitoring.Component {
+	var out []monitoring.Component
+	for _, ic := range ics {
+		out = append(out, monitoring.Component{Name: ic.Name, Copies: ic.CopyCount(), CPUCores: ic.CPUCores, MemoryMiB: ic.MemoryMiB, Accelerators: ic.Accelerators})
+	}
+	return out
+}
+
+// ageThresholds are config duration thresholds in seconds; nil for nil.
+func ageThresholds(t *config.DurationThresholds) *monitoring.Thresholds {
+	if t == nil {
+		return nil
+	}
+	th := thresholds(t.Warning, t.Critical, func(d config.Duration) float64 { return d.Seconds() })
+	return &th
+}
+
+// countThresholds are config count thresholds; nil for nil.
+func countThresholds(t *config.CountThresholds) *monitoring.Thresholds {
+	if t == nil {
+		return nil
+	}
+	th := thresholds(t.Warning, t.Critical, func(n int) float64 { return float64(n) })
 	return &th
 }
 

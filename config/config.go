@@ -93,10 +93,37 @@ type Evaluation struct {
 	DatapointsToAlarm int      `yaml:"datapointsToAlarm"`
 }
 
-// Endpoint is one SageMaker real-time endpoint to monitor.
+// Endpoint kinds: what hosts the endpoint's models, which decides the
+// metrics SageMaker publishes for it and so its dashboard and alarms.
+const (
+	// KindRealtime is an instance-backed real-time endpoint whose variants
+	// carry an instance type (the default).
+	KindRealtime = "realtime"
+	// KindServerless is a serverless endpoint whose variants carry a
+	// memory size and a maximum concurrency, and no instance type.
+	KindServerless = "serverless"
+	// KindAsync is an asynchronous endpoint: instance-backed variants, a
+	// request queue, and no Invocations or OverheadLatency metrics.
+	KindAsync = "async"
+	// KindMultiModel is a multi-model endpoint: instance-backed variants
+	// that load models on demand.
+	KindMultiModel = "multiModel"
+	// KindInferenceComponents is an endpoint hosting inference components:
+	// instance-backed variants, and the components listed in
+	// Endpoint.InferenceComponents, which carry the invocation metrics.
+	KindInferenceComponents = "inferenceComponents"
+)
+
+// Endpoint is one SageMaker endpoint to monitor.
 type Endpoint struct {
 	// Name is the SageMaker endpoint name.
 	Name string `yaml:"name"`
+	// Kind is KindRealtime (default), KindServerless, KindAsync,
+	// KindMultiModel or KindInferenceComponents.
+	Kind string `yaml:"kind"`
+	// InferenceComponents are the components an inferenceComponents
+	// endpoint hosts; refused on any other kind.
+	InferenceComponents []InferenceComponent `yaml:"inferenceComponents"`
 	// Variants are the endpoint's production variants; default one
 	// AllTraffic variant is not assumed: the instance type must be given.
 	Variants []Variant `yaml:"variants"`
@@ -139,10 +166,64 @@ type Variant struct {
 	InstanceType string `yaml:"instanceType"`
 	// InstanceCount is the number of instances; default 1.
 	InstanceCount *int `yaml:"instanceCount"`
+	// Serverless is the variant's serverless configuration, required on a
+	// serverless endpoint (which has no instance type) and refused on any
+	// other.
+	Serverless *Serverless `yaml:"serverless"`
 
-	// Instance is InstanceType's catalogue entry, resolved by Validate.
+	// Instance is InstanceType's catalogue entry, resolved by Validate;
+	// zero for a serverless variant.
 	Instance catalog.Instance `yaml:"-"`
 }
+
+// Serverless is a serverless production variant's configuration, as
+// AWS::SageMaker::EndpointConfig ServerlessConfig has it.
+type Serverless struct {
+	// MemorySizeInMB is 1024, 2048, 3072, 4096, 5120 or 6144.
+	MemorySizeInMB int `yaml:"memorySizeInMB"`
+	// MaxConcurrency is 1 to 200 concurrent invocations.
+	MaxConcurrency int `yaml:"maxConcurrency"`
+	// ProvisionedConcurrency, when above 0, is the warm concurrency
+	// (at most MaxConcurrency); SageMaker then publishes the provisioned
+	// concurrency metrics.
+	ProvisionedConcurrency int `yaml:"provisionedConcurrency"`
+}
+
+// IsAsync reports whether e is an asynchronous endpoint.
+func (e *Endpoint) IsAsync() bool { return e.Kind == KindAsync }
+
+// InferenceComponent is one model hosted on an endpoint as an inference
+// component, with its copies and, when known, its reservation per copy
+// (ComputeResourceRequirements).
+type InferenceComponent struct {
+	// Name is the inference component name.
+	Name string `yaml:"name"`
+	// Copies is the copy count; default 1.
+	Copies *int `yaml:"copies"`
+	// CPUCores is NumberOfCpuCoresRequired (optional).
+	CPUCores float64 `yaml:"cpuCores"`
+	// MemoryMiB is MinMemoryRequiredInMb (optional).
+	MemoryMiB int `yaml:"memoryMiB"`
+	// Accelerators is NumberOfAcceleratorDevicesRequired (optional).
+	Accelerators float64 `yaml:"accelerators"`
+}
+
+// CopyCount is the component's copies (1 when not given).
+func (ic InferenceComponent) CopyCount() int {
+	if ic.Copies == nil {
+		return 1
+	}
+	return *ic.Copies
+}
+
+// HasComponents reports whether e is an endpoint hosting inference components.
+func (e *Endpoint) HasComponents() bool { return e.Kind == KindInferenceComponents }
+
+// IsMultiModel reports whether e is a multi-model endpoint.
+func (e *Endpoint) IsMultiModel() bool { return e.Kind == KindMultiModel }
+
+// IsServerless reports whether e is a serverless endpoint.
+func (e *Endpoint) IsServerless() bool { return e.Kind == KindServerless }
 
 // Count is the variant's instance count (1 when not given).
 func (v Variant) Count() int {
@@ -172,6 +253,28 @@ type Alarms struct {
 	GPUMemoryUtilization   *PercentThresholds `yaml:"gpuMemoryUtilization"`
 	MemoryUtilization      *PercentThresholds `yaml:"memoryUtilization"`
 	DiskUtilization        *PercentThresholds `yaml:"diskUtilization"`
+	// OldestRequestAge (ApproximateAgeOfOldestRequest, per endpoint) and
+	// InvocationFailures (per variant and alarm period) are asynchronous
+	// endpoints' only.
+	OldestRequestAge   *DurationThresholds `yaml:"oldestRequestAge"`
+	InvocationFailures *CountThresholds    `yaml:"invocationFailures"`
+	// ModelLoadingWaitTime (upper bounds) and ModelCacheHitRatio (lower
+	// bounds: the alarm fires below them) are multi-model endpoints' only.
+	ModelLoadingWaitTime *LatencyThresholds `yaml:"modelLoadingWaitTime"`
+	ModelCacheHitRatio   *PercentThresholds `yaml:"modelCacheHitRatio"`
+}
+
+// DurationThresholds are upper bounds on a duration (the Maximum of the
+// metric over the alarm period).
+type DurationThresholds struct {
+	Warning  *Duration `yaml:"warning"`
+	Critical *Duration `yaml:"critical"`
+}
+
+// CountThresholds are upper bounds on a count per alarm period (Sum).
+type CountThresholds struct {
+	Warning  *int `yaml:"warning"`
+	Critical *int `yaml:"critical"`
 }
 
 // LatencyThresholds are upper bounds on a latency statistic.

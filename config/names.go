@@ -39,7 +39,23 @@ func (c *Config) DerivedNames() []DerivedName {
 		owner := naming.Owner{Path: p, What: what}
 		add(&naming.DashboardKind, naming.Dashboard(prefix, e.NameInResources()), owner)
 		var alarms []alarmLevel
+		for _, a := range endpointLevelAlarms(e) {
+			name := naming.EndpointLevelAlarm(prefix, e.NameInResources(), a.family, a.severity)
+			add(&naming.AlarmKind, name, owner)
+			alarms = append(alarms, alarmLevel{name: name, severity: a.severity})
+		}
+		for k, ic := range e.InferenceComponents {
+			co := naming.Owner{Path: fmt.Sprintf("%s.inferenceComponents[%d]", p, k), What: fmt.Sprintf("%s inference component %s", what, ic.Name)}
+			for _, a := range componentAlarmLevels(e) {
+				name := naming.ComponentAlarm(prefix, e.NameInResources(), ic.Name, a.family, a.severity)
+				add(&naming.AlarmKind, name, co)
+				alarms = append(alarms, alarmLevel{name: name, severity: a.severity})
+			}
+		}
 		for j, v := range e.Variants {
+			if e.HasComponents() {
+				break // the components carry every alarm
+			}
 			vo := naming.Owner{Path: c.variantPath(i, j), What: fmt.Sprintf("%s variant %s", what, v.Name)}
 			for _, a := range endpointAlarmLevels(e, v) {
 				name := naming.EndpointAlarm(prefix, e.NameInResources(), v.Name, a.family, a.severity)
@@ -141,6 +157,9 @@ func endpointAlarmLevels(e *Endpoint, v Variant) []alarmLevel {
 	}
 	out = append(out, percentLevels(naming.FamilyInvocation5XXErrorRate, a.Invocation5XXErrorRate)...)
 	out = append(out, percentLevels(naming.FamilyModelErrorRate, a.ModelErrorRate)...)
+	if t := a.InvocationFailures; t != nil {
+		out = append(out, levels(naming.FamilyInvocationFailures, t.Warning != nil, t.Critical != nil)...)
+	}
 	out = append(out, percentLevels(naming.FamilyCPUUtilization, a.CPUUtilization)...)
 	out = append(out, percentLevels(naming.FamilyMemoryUtilization, a.MemoryUtilization)...)
 	out = append(out, percentLevels(naming.FamilyDiskUtilization, a.DiskUtilization)...)
@@ -148,7 +167,56 @@ func endpointAlarmLevels(e *Endpoint, v Variant) []alarmLevel {
 		out = append(out, percentLevels(naming.FamilyGPUUtilization, a.GPUUtilization)...)
 		out = append(out, percentLevels(naming.FamilyGPUMemoryUtilization, a.GPUMemoryUtilization)...)
 	}
+	if t := a.ModelLoadingWaitTime; t != nil {
+		out = append(out, levels(naming.FamilyModelLoadingWaitTime, t.Warning != nil, t.Critical != nil)...)
+	}
+	return append(out, percentLevels(naming.FamilyModelCacheHitRatio, a.ModelCacheHitRatio)...)
+}
+
+// componentAlarmLevels are the alarms of each inference component of e, in
+// the order the monitoring constructs plan them: the latency and error
+// families, then CPU, memory and, when a variant has a GPU, GPU and GPU
+// memory over the component's reservation.
+func componentAlarmLevels(e *Endpoint) []alarmLevel {
+	a := e.Alarms
+	var out []alarmLevel
+	for _, l := range []struct {
+		family string
+		t      *LatencyThresholds
+	}{{naming.FamilyModelLatency, a.ModelLatency}, {naming.FamilyOverheadLatency, a.OverheadLatency}} {
+		if l.t != nil {
+			out = append(out, levels(l.family, l.t.Warning != nil, l.t.Critical != nil)...)
+		}
+	}
+	out = append(out, percentLevels(naming.FamilyInvocation5XXErrorRate, a.Invocation5XXErrorRate)...)
+	out = append(out, percentLevels(naming.FamilyModelErrorRate, a.ModelErrorRate)...)
+	out = append(out, percentLevels(naming.FamilyCPUUtilization, a.CPUUtilization)...)
+	out = append(out, percentLevels(naming.FamilyMemoryUtilization, a.MemoryUtilization)...)
+	if anyGPU(e) {
+		out = append(out, percentLevels(naming.FamilyGPUUtilization, a.GPUUtilization)...)
+		out = append(out, percentLevels(naming.FamilyGPUMemoryUtilization, a.GPUMemoryUtilization)...)
+	}
 	return out
+}
+
+// anyGPU reports whether a variant of e has an NVIDIA GPU.
+func anyGPU(e *Endpoint) bool {
+	for _, v := range e.Variants {
+		if v.Instance.GPUs() > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// endpointLevelAlarms are the alarms of e on metrics published per
+// endpoint (an asynchronous endpoint's queue), planned before its
+// variants' alarms.
+func endpointLevelAlarms(e *Endpoint) []alarmLevel {
+	if t := e.Alarms.OldestRequestAge; t != nil {
+		return levels(naming.FamilyOldestRequestAge, t.Warning != nil, t.Critical != nil)
+	}
+	return nil
 }
 
 // notebookAlarmLevels are the alarms of n, in the order the monitoring

@@ -78,6 +78,9 @@ func (c *Config) setDefaults() {
 	}
 	for i := range c.Endpoints {
 		e := &c.Endpoints[i]
+		if e.Kind == "" {
+			e.Kind = KindRealtime
+		}
 		if len(e.Variants) == 1 && e.Variants[0].Name == "" {
 			e.Variants[0].Name = DefaultVariant
 		}
@@ -95,6 +98,9 @@ func (c *Config) setDefaults() {
 		}
 		if a.OverheadLatency != nil && a.OverheadLatency.Statistic.Value == "" {
 			a.OverheadLatency.Statistic.Value = "Average"
+		}
+		if a.ModelLoadingWaitTime != nil && a.ModelLoadingWaitTime.Statistic.Value == "" {
+			a.ModelLoadingWaitTime.Statistic.Value = "Average"
 		}
 	}
 	c.setLoadTestDefaults()
@@ -257,6 +263,13 @@ func (c *Config) validateNotebooks(seen map[string]int, add func(path, format st
 }
 
 func (c *Config) validateEndpoint(p string, e *Endpoint, add func(path, format string, args ...any)) {
+	if !validateKind(p, e, add) {
+		return
+	}
+	if e.IsServerless() {
+		c.validateServerless(p, e, add)
+		return
+	}
 	if len(e.Variants) == 0 {
 		add(p+".variants", "is required: list the endpoint's production variants with their instance types, e.g. variants: [{instanceType: ml.c5.xlarge}] (a single variant is named %s)", DefaultVariant)
 	}
@@ -267,18 +280,12 @@ func (c *Config) validateEndpoint(p string, e *Endpoint, add func(path, format s
 	anyGPU, allKnown := false, true
 	for j, v := range e.Variants {
 		vp := fmt.Sprintf("%s.variants[%d]", p, j)
-		switch k, dup := vseen[v.Name]; {
-		case v.Name == "":
-			add(vp+".name", "is required when an endpoint has several variants (only a single variant defaults to %s)", DefaultVariant)
-		case !validSageMakerName(v.Name):
-			add(vp+".name", "SageMaker would reject %q: %s", v.Name, sageMakerNameRule("variant", v.Name))
-		case dup:
-			add(vp+".name", "duplicates %s.variants[%d].name %q", p, k, v.Name)
-		default:
-			vseen[v.Name] = j
-		}
+		checkVariantName(p, vp, v.Name, vseen, j, add)
 		if v.Count() < 1 {
 			add(vp+".instanceCount", "must be at least 1, got %d", v.Count())
+		}
+		if v.Serverless != nil {
+			add(vp+".serverless", "is only for serverless endpoints: set %s.kind: %s and remove instanceType, or remove serverless", p, KindServerless)
 		}
 		if v.InstanceType == "" {
 			add(vp+".instanceType", "is required: an ml.* instance type such as ml.c5.xlarge")
@@ -333,6 +340,9 @@ func (c *Config) validateEndpoint(p string, e *Endpoint, add func(path, format s
 			}
 		}
 	}
+	validateAsyncAlarms(p, e, add)
+	validateMultiModelAlarms(p, e, add)
+	validateComponents(p, e, add)
 	if e.Evaluation != nil {
 		validateEvaluation(p+".evaluation", *e.Evaluation, add)
 	}

@@ -20,6 +20,10 @@ const (
 	// NamespaceInstances ("/aws/sagemaker/Endpoints") holds the
 	// per-variant instance utilization metrics.
 	NamespaceInstances = "/aws/sagemaker/Endpoints"
+	// NamespaceInferenceComponents ("/aws/sagemaker/InferenceComponents")
+	// holds the per-component utilization, normalized to the component's
+	// reservation.
+	NamespaceInferenceComponents = "/aws/sagemaker/InferenceComponents"
 )
 
 // sagesize's own namespaces.
@@ -40,6 +44,8 @@ const (
 	DimVariantName = "VariantName"
 	// DimTestID is the load test's id, which loadgen adds to SageMaker's two.
 	DimTestID = "TestId"
+	// DimInferenceComponentName is the inference component name.
+	DimInferenceComponentName = "InferenceComponentName"
 	// DimNotebookInstanceName is the notebook instance name the agent adds.
 	DimNotebookInstanceName = "NotebookInstanceName"
 )
@@ -79,6 +85,105 @@ const (
 	GPUUtilization = "GPUUtilization"
 	// GPUMemoryUtilization is the sum over the instance's GPUs: 0–100×GPUs %.
 	GPUMemoryUtilization = "GPUMemoryUtilization"
+)
+
+// Names of the metrics only endpoints with inference components publish.
+const (
+	// InvocationsPerCopy is Invocations divided by the component's copies (Sum).
+	InvocationsPerCopy = "InvocationsPerCopy"
+	// ConcurrentRequestsPerCopy is the concurrent requests per copy (Min, Max).
+	ConcurrentRequestsPerCopy = "ConcurrentRequestsPerCopy"
+	// CPUUtilizationNormalized is CPU utilization 0–100 %: of the instance
+	// per variant, of the component's reservation per component.
+	CPUUtilizationNormalized = "CPUUtilizationNormalized"
+	// MemoryUtilizationNormalized is a component's memory over its reservation.
+	MemoryUtilizationNormalized = "MemoryUtilizationNormalized"
+	// GPUUtilizationNormalized is GPU utilization 0–100 %.
+	GPUUtilizationNormalized = "GPUUtilizationNormalized"
+	// GPUMemoryUtilizationNormalized is GPU memory utilization 0–100 %.
+	GPUMemoryUtilizationNormalized = "GPUMemoryUtilizationNormalized"
+	// CPUReservation is the share of the instance's CPUs components reserve, 0–100 %.
+	CPUReservation = "CPUReservation"
+	// GPUReservation is the share of the instance's GPUs components reserve, 0–100 %.
+	GPUReservation = "GPUReservation"
+	// MemoryReservation is the share of the instance's memory components reserve, 0–100 %.
+	MemoryReservation = "MemoryReservation"
+)
+
+// Names of the metrics only multi-model endpoints publish.
+const (
+	// ModelLoadingWaitTime is how long a request waited for its model to
+	// be downloaded or loaded, in microseconds.
+	ModelLoadingWaitTime = "ModelLoadingWaitTime"
+	// ModelLoadingTime is the container's LoadModel time, in microseconds.
+	ModelLoadingTime = "ModelLoadingTime"
+	// ModelDownloadingTime is the time to download a model from S3, in microseconds.
+	ModelDownloadingTime = "ModelDownloadingTime"
+	// ModelUnloadingTime is the container's UnloadModel time, in microseconds.
+	ModelUnloadingTime = "ModelUnloadingTime"
+	// ModelCacheHit is 1 per request whose model was loaded, else 0: its
+	// Average is the cache hit ratio.
+	ModelCacheHit = "ModelCacheHit"
+	// LoadedModelCount is the models loaded per instance
+	// (/aws/sagemaker/Endpoints; Sum over instances, Average per instance).
+	LoadedModelCount = "LoadedModelCount"
+)
+
+// Names of the metrics only asynchronous endpoints publish.
+const (
+	// ApproximateBacklogSize is the number of queued and in-process
+	// requests of an endpoint (EndpointName only).
+	ApproximateBacklogSize = "ApproximateBacklogSize"
+	// ApproximateBacklogSizePerInstance is ApproximateBacklogSize divided
+	// by the endpoint's instances (EndpointName only).
+	ApproximateBacklogSizePerInstance = "ApproximateBacklogSizePerInstance"
+	// ApproximateAgeOfOldestRequest is the age of the oldest queued
+	// request, in seconds (EndpointName only).
+	ApproximateAgeOfOldestRequest = "ApproximateAgeOfOldestRequest"
+	// HasBacklogWithoutCapacity is 1 while requests wait and the endpoint
+	// has no instance (EndpointName only).
+	HasBacklogWithoutCapacity = "HasBacklogWithoutCapacity"
+	// TimeInBacklog is how long a request queued before processing, in
+	// microseconds.
+	TimeInBacklog = "TimeInBacklog"
+	// TotalProcessingTime is receipt to finished processing, in
+	// milliseconds (not microseconds, as the AWS page says).
+	TotalProcessingTime = "TotalProcessingTime"
+	// InvocationsProcesssed counts processed async invocations (Sum); AWS
+	// spells it with three s.
+	InvocationsProcesssed = "InvocationsProcesssed"
+	// InvocationFailures counts async invocations that failed for any reason (Sum).
+	InvocationFailures = "InvocationFailures"
+	// RequestDownloadFailures counts failures to download a request from S3 (Sum).
+	RequestDownloadFailures = "RequestDownloadFailures"
+	// ResponseUploadFailures counts failures to upload a response to S3 (Sum).
+	ResponseUploadFailures = "ResponseUploadFailures"
+	// NotificationFailures counts failures to publish a notification (Sum).
+	NotificationFailures = "NotificationFailures"
+	// ExpiredRequests counts queued requests that reached their TTL (Sum).
+	ExpiredRequests = "ExpiredRequests"
+)
+
+// Names of the metrics only serverless endpoints publish.
+const (
+	// ModelSetupTime is the time to launch compute for a serverless
+	// endpoint (a cold start), in microseconds.
+	ModelSetupTime = "ModelSetupTime"
+	// ServerlessConcurrentExecutionsUtilization is the concurrent
+	// executions divided by the variant's maximum concurrency.
+	ServerlessConcurrentExecutionsUtilization = "ServerlessConcurrentExecutionsUtilization"
+	// ServerlessProvisionedConcurrencyExecutions is the number of
+	// concurrent executions served by provisioned concurrency.
+	ServerlessProvisionedConcurrencyExecutions = "ServerlessProvisionedConcurrencyExecutions"
+	// ServerlessProvisionedConcurrencyUtilization is those executions
+	// divided by the provisioned concurrency.
+	ServerlessProvisionedConcurrencyUtilization = "ServerlessProvisionedConcurrencyUtilization"
+	// ServerlessProvisionedConcurrencyInvocations counts the invocations
+	// provisioned concurrency served (Sum).
+	ServerlessProvisionedConcurrencyInvocations = "ServerlessProvisionedConcurrencyInvocations"
+	// ServerlessProvisionedConcurrencySpilloverInvocations counts the
+	// invocations beyond provisioned concurrency, served on demand (Sum).
+	ServerlessProvisionedConcurrencySpilloverInvocations = "ServerlessProvisionedConcurrencySpilloverInvocations"
 )
 
 // Names of the metrics loadgen publishes, each with LoadTestDimensions.
@@ -140,6 +245,8 @@ const (
 	UnitMicroseconds = "Microseconds"
 	// UnitSeconds is the age of asynchronous requests.
 	UnitSeconds = "Seconds"
+	// UnitMilliseconds is an asynchronous request's TotalProcessingTime.
+	UnitMilliseconds = "Milliseconds"
 	// UnitPercent is every utilization.
 	UnitPercent = "Percent"
 	// UnitCount is a count of requests or items.

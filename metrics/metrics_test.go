@@ -147,7 +147,7 @@ func TestSageMakerCatalogue(t *testing.T) {
 	}{
 		{NamespaceInvocations, "ApproximateBacklogSize", VariantDimensions()},
 		{NamespaceInvocations, "LoadedModelCount", VariantDimensions()},
-		{NamespaceInstances, "CPUUtilizationNormalized", VariantDimensions()},
+		{NamespaceInstances, "CPUUtilizationNormalized", []string{DimEndpointName}},
 		{NamespaceInstances, CPUUtilization, []string{DimEndpointName}},
 	} {
 		if _, ok := Lookup(cat, tc.ns, tc.name, tc.dims); ok {
@@ -184,5 +184,40 @@ func TestDimensionSetsAreFresh(t *testing.T) {
 	b[2] = "changed"
 	if LoadTestDimensions()[2] != DimTestID {
 		t.Error("LoadTestDimensions shares its slice")
+	}
+}
+
+// Each kind's catalogue holds its own metrics and not another kind's; the
+// union SageMaker holds every kind's.
+func TestForKind(t *testing.T) {
+	variant, component := VariantDimensions(), []string{DimInferenceComponentName}
+	for _, tc := range []struct {
+		kind, ns, name string
+		dims           []string
+		want           bool
+	}{
+		{KindRealtime, NamespaceInstances, CPUUtilizationNormalized, variant, false},
+		{KindInferenceComponents, NamespaceInstances, CPUUtilizationNormalized, variant, true},
+		{KindInferenceComponents, NamespaceInferenceComponents, GPUUtilizationNormalized, component, true},
+		{KindInferenceComponents, NamespaceInvocations, InvocationsPerInstance, variant, false},
+		{KindServerless, NamespaceInstances, CPUUtilization, variant, false},
+		{KindServerless, NamespaceInvocations, ModelSetupTime, variant, true},
+		{KindAsync, NamespaceInvocations, Invocations, variant, false},
+		{KindAsync, NamespaceInvocations, ApproximateAgeOfOldestRequest, []string{DimEndpointName}, true},
+		{KindMultiModel, NamespaceInstances, LoadedModelCount, variant, true},
+		{KindRealtime, NamespaceInstances, LoadedModelCount, variant, false},
+	} {
+		if _, ok := Lookup(ForKind(tc.kind), tc.ns, tc.name, tc.dims); ok != tc.want {
+			t.Errorf("%s: %s %s%v in catalogue = %v; want %v", tc.kind, tc.ns, tc.name, tc.dims, ok, tc.want)
+		}
+		if _, ok := Lookup(SageMaker(), tc.ns, tc.name, tc.dims); tc.want && !ok {
+			t.Errorf("the union lacks %s %s%v", tc.ns, tc.name, tc.dims)
+		}
+	}
+	if ForKind("lambda") != nil {
+		t.Error("ForKind(lambda) is not nil")
+	}
+	if m, _ := Lookup(Async(), NamespaceInvocations, TotalProcessingTime, variant); m.Unit != UnitMilliseconds {
+		t.Errorf("TotalProcessingTime unit %q; want Milliseconds, as AWS publishes it", m.Unit)
 	}
 }

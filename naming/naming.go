@@ -50,6 +50,16 @@ const (
 	FamilyDiskUtilization        = "DiskUtilization"
 	FamilyGPUUtilization         = "GPUUtilization"
 	FamilyGPUMemoryUtilization   = "GPUMemoryUtilization"
+	// FamilyOldestRequestAge is an asynchronous endpoint's
+	// ApproximateAgeOfOldestRequest (one alarm per endpoint).
+	FamilyOldestRequestAge = "OldestRequestAge"
+	// FamilyInvocationFailures is an asynchronous variant's InvocationFailures.
+	FamilyInvocationFailures = "InvocationFailures"
+	// FamilyModelLoadingWaitTime is a multi-model variant's ModelLoadingWaitTime.
+	FamilyModelLoadingWaitTime = "ModelLoadingWaitTime"
+	// FamilyModelCacheHitRatio is a multi-model variant's ModelCacheHit
+	// Average (a lower bound).
+	FamilyModelCacheHitRatio = "ModelCacheHitRatio"
 )
 
 // AnyCritical ends the name of a resource's composite alarm.
@@ -67,6 +77,19 @@ func Dashboard(prefix, resource string) string { return Join(prefix, resource) }
 // EndpointAlarm is <prefix>-<endpoint>-<variant>-<family>-<severity>.
 func EndpointAlarm(prefix, endpoint, variant, family, severity string) string {
 	return Join(prefix, endpoint, variant, family, severity)
+}
+
+// EndpointLevelAlarm is an alarm on a metric published per endpoint, not
+// per variant (an asynchronous endpoint's backlog):
+// <prefix>-<endpoint>-<family>-<severity>.
+func EndpointLevelAlarm(prefix, endpoint, family, severity string) string {
+	return Join(prefix, endpoint, family, severity)
+}
+
+// ComponentAlarm is an alarm on one inference component of an endpoint:
+// <prefix>-<endpoint>-<component>-<family>-<severity>.
+func ComponentAlarm(prefix, endpoint, component, family, severity string) string {
+	return Join(prefix, endpoint, component, family, severity)
 }
 
 // NotebookAlarm is <prefix>-<notebook>-<family>-<severity>.

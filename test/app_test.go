@@ -45,6 +45,10 @@ var examples = map[string]string{
 	"notebooks":      "../config/examples/notebooks.yaml",
 	"loadtest":       "../config/examples/loadtest.yaml",
 	"sizing":         "../config/examples/sizing.yaml",
+	"serverless":     "../config/examples/serverless.yaml",
+	"async":          "../config/examples/async.yaml",
+	"multimodel":     "../config/examples/multimodel.yaml",
+	"components":     "../config/examples/components.yaml",
 }
 
 // synthesized is one example's synthesized app.
@@ -323,6 +327,16 @@ func TestResourceCounts(t *testing.T) {
 		// (4), their composite, one dashboard; the topic exists for the
 		// other endpoints a config may have.
 		{"sizing", 4, 1, 1, 1, 1, 0},
+		// sentiment: the SLO's ModelLatency, overhead, 5XX and memory (4);
+		// language-id: the SLO's alarm. Dashboards: 2 endpoints, the overview.
+		{"serverless", 5, 2, 3, 1, 1, 0},
+		// ocr: oldest request age 2; gpu: latency, failures 2, 5XX, GPU,
+		// memory (6); cpu: the same without GPU (5). One endpoint: no overview.
+		{"async", 13, 1, 1, 1, 1, 0},
+		// per-store: the SLO's ModelLatency, loading wait 2, cache hit 2, CPU.
+		{"multimodel", 6, 1, 1, 1, 1, 0},
+		// Per component: the SLO's ModelLatency, 5XX, GPU, GPU memory (4).
+		{"components", 8, 1, 1, 1, 1, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.example, func(t *testing.T) {

@@ -51,7 +51,10 @@ const (
 // create), its AWS::SageMaker::Endpoint ignores EndpointName, and nothing
 // there checks that the model exists; the sizing stack is checked on the
 // template instead (test/sizing_test.go, cfn-lint, cfn-guard, cdk-nag).
-var deployExamples = []string{"sagesize", "notebooks"}
+// serverless.yaml, async.yaml, multimodel.yaml and components.yaml deploy the other endpoint
+// kinds' monitoring: alarms on serverless metrics, per-endpoint queue
+// alarms (EndpointName alone) and a LessThanThreshold cache hit alarm.
+var deployExamples = []string{"sagesize", "notebooks", "serverless", "async", "multimodel", "components"}
 
 func TestDeploy_Moto(t *testing.T) {
 	if testing.Short() {

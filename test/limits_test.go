@@ -47,6 +47,66 @@ var limitConfigs = map[string]string{
 		b.WriteString("  - {name: small, variants: [{instanceType: ml.c5.xlarge}], slo: {latency: 300ms}}\n")
 		return b.String()
 	}(),
+	// serverless: the widest serverless endpoint, ten variants of 63
+	// characters with provisioned concurrency and every alarm family a
+	// serverless endpoint may have, beside a real-time one (an overview
+	// that mixes kinds).
+	"serverless": func() string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "project: s%s\nendpoints:\n  - name: %s\n    kind: serverless\n    slo: {latency: 1s}\n    variants:\n", strings.Repeat("x", 31), strings.Repeat("e", 63))
+		for v := range 10 {
+			fmt.Fprintf(&b, "      - {name: %s%d, serverless: {memorySizeInMB: 6144, maxConcurrency: 200, provisionedConcurrency: 200}}\n", strings.Repeat("v", 62), v)
+		}
+		b.WriteString("    alarms:\n      modelLatency: {warning: 800ms, critical: 1s}\n      overheadLatency: {warning: 20ms, critical: 50ms}\n" +
+			"      invocation5xxErrorRate: {warning: 50%, critical: 90%}\n      memoryUtilization: {warning: 50%, critical: 90%}\n")
+		b.WriteString("  - {name: small, variants: [{instanceType: ml.c5.xlarge}], slo: {latency: 300ms}}\n")
+		return b.String()
+	}(),
+	// async: the widest asynchronous endpoint, ten GPU variants of 63
+	// characters with every alarm family an asynchronous endpoint may have.
+	"async": func() string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "project: a%s\nendpoints:\n  - name: %s\n    kind: async\n    slo: {latency: 1s}\n    variants:\n", strings.Repeat("x", 31), strings.Repeat("e", 63))
+		for v := range 10 {
+			fmt.Fprintf(&b, "      - {name: %s%d, instanceType: ml.g5.xlarge}\n", strings.Repeat("v", 62), v)
+		}
+		b.WriteString("    alarms:\n      modelLatency: {warning: 800ms, critical: 1s}\n      oldestRequestAge: {warning: 5m, critical: 15m}\n      invocationFailures: {warning: 1, critical: 10}\n")
+		for _, f := range []string{"invocation5xxErrorRate", "cpuUtilization", "gpuUtilization", "gpuMemoryUtilization", "memoryUtilization", "diskUtilization"} {
+			fmt.Fprintf(&b, "      %s: {warning: 50%%, critical: 90%%}\n", f)
+		}
+		return b.String()
+	}(),
+	// multimodel: the widest multi-model endpoint, ten GPU variants of 63
+	// characters with every alarm family, the multi-model ones included.
+	"multimodel": func() string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "project: m%s\nendpoints:\n  - name: %s\n    kind: multiModel\n    slo: {latency: 1s}\n    variants:\n", strings.Repeat("x", 31), strings.Repeat("e", 63))
+		for v := range 10 {
+			fmt.Fprintf(&b, "      - {name: %s%d, instanceType: ml.g5.xlarge}\n", strings.Repeat("v", 62), v)
+		}
+		b.WriteString("    alarms:\n      modelLatency: {warning: 800ms, critical: 1s}\n      overheadLatency: {warning: 20ms, critical: 50ms}\n" +
+			"      modelLoadingWaitTime: {warning: 2s, critical: 10s}\n      modelCacheHitRatio: {warning: 90%, critical: 70%}\n")
+		for _, f := range []string{"invocation5xxErrorRate", "modelErrorRate", "cpuUtilization", "gpuUtilization", "gpuMemoryUtilization", "memoryUtilization", "diskUtilization"} {
+			fmt.Fprintf(&b, "      %s: {warning: 50%%, critical: 90%%}\n", f)
+		}
+		return b.String()
+	}(),
+	// components: an endpoint of 63 characters hosting twenty inference
+	// components of 63 characters with every alarm family they may have,
+	// beside a real-time endpoint (an overview that mixes kinds).
+	"components": func() string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "project: c%s\nendpoints:\n  - name: %s\n    kind: inferenceComponents\n    slo: {latency: 1s}\n    variants: [{instanceType: ml.g5.48xlarge}]\n    inferenceComponents:\n", strings.Repeat("x", 31), strings.Repeat("e", 63))
+		for c := range 20 {
+			fmt.Fprintf(&b, "      - {name: %s%02d, copies: 2, accelerators: 1}\n", strings.Repeat("c", 61), c)
+		}
+		b.WriteString("    alarms:\n      modelLatency: {warning: 800ms, critical: 1s}\n      overheadLatency: {warning: 20ms, critical: 50ms}\n")
+		for _, f := range []string{"invocation5xxErrorRate", "modelErrorRate", "cpuUtilization", "gpuUtilization", "gpuMemoryUtilization", "memoryUtilization"} {
+			fmt.Fprintf(&b, "      %s: {warning: 50%%, critical: 90%%}\n", f)
+		}
+		b.WriteString("  - {name: small, variants: [{instanceType: ml.c5.xlarge}], slo: {latency: 300ms}}\n")
+		return b.String()
+	}(),
 	// notebooks: the longest lifecycle configuration name (63 characters)
 	// on a GPU notebook with every alarm.
 	"notebooks": "project: n" + strings.Repeat("b", 31) + "\nnotebooks:\n  - name: " + strings.Repeat("g", 30) +

@@ -111,6 +111,9 @@ type alarmSpec struct {
 	// Average of each metric of fam.namespace, such as GPU memory used
 	// over total) by metric math, instead of fam.metric.
 	ratio *[2]string
+	// below makes the alarm fire below the threshold (a hit ratio) instead
+	// of above it.
+	below bool
 }
 
 // Alarm is a created alarm with what the dashboard needs to draw it.
@@ -216,7 +219,7 @@ func (f *alarmFactory) add(s alarmSpec, l level) *Alarm {
 		EvaluationPeriods:  jsii.Number(f.eval.EvaluationPeriods),
 		DatapointsToAlarm:  jsii.Number(f.eval.DatapointsToAlarm),
 		Threshold:          jsii.Number(published),
-		ComparisonOperator: jsii.String("GreaterThanThreshold"),
+		ComparisonOperator: jsii.String(s.comparison()),
 		// No traffic means no latency or error data; that is not an incident.
 		TreatMissingData: jsii.String("notBreaching"),
 	}
@@ -256,7 +259,7 @@ func (f *alarmFactory) add(s alarmSpec, l level) *Alarm {
 		Name:       name,
 		Severity:   l.severity,
 		Threshold:  published,
-		Annotation: dashboard.Horizontal{Label: l.severity + ": " + s.what + " > " + num(l.value) + " " + s.fam.unit, Value: l.value, Color: severityColor(l.severity)},
+		Annotation: dashboard.Horizontal{Label: l.severity + ": " + s.what + " " + s.comparisonSign() + " " + num(l.value) + " " + s.fam.unit, Value: l.value, Color: severityColor(l.severity)},
 	}
 	id := s.idPrefix + l.severity
 	f.creators = append(f.creators, func(scope constructs.Construct, acts Actions) {
@@ -269,6 +272,22 @@ func (f *alarmFactory) add(s alarmSpec, l level) *Alarm {
 	f.alarms = append(f.alarms, a)
 	f.bytes += bytes + 2*len(name) + len(description)
 	return a
+}
+
+// comparison is the alarm's CloudWatch comparison operator.
+func (s alarmSpec) comparison() string {
+	if s.below {
+		return "LessThanThreshold"
+	}
+	return "GreaterThanThreshold"
+}
+
+// comparisonSign is the comparison as a threshold line's label shows it.
+func (s alarmSpec) comparisonSign() string {
+	if s.below {
+		return "<"
+	}
+	return ">"
 }
 
 // composite plans one alarm that is in ALARM while any of alarms is. The

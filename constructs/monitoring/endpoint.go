@@ -13,11 +13,21 @@ import (
 	"github.com/sagesize/sagesize/naming"
 )
 
-// Variant is one production variant with its catalogue entry.
+// Variant is one production variant with its catalogue entry, or its
+// serverless configuration.
 type Variant struct {
 	Name     string
 	Count    int
 	Instance catalog.Instance
+	// Serverless is set on a serverless variant, which has no instance
+	// (Instance and Count are zero) and publishes no CPU, GPU or disk
+	// metrics.
+	Serverless *Serverless
+}
+
+// Serverless is a serverless variant's memory and concurrency.
+type Serverless struct {
+	MemorySizeInMB, MaxConcurrency, ProvisionedConcurrency int
 }
 
 // LatencyThresholds are upper bounds, in milliseconds, on one statistic of
@@ -41,6 +51,14 @@ type EndpointAlarms struct {
 	GPUMemoryUtilization   *Thresholds
 	MemoryUtilization      *Thresholds
 	DiskUtilization        *Thresholds
+	// OldestRequestAge (seconds, per endpoint) and InvocationFailures
+	// (failures per alarm period, per variant) are asynchronous endpoints'.
+	OldestRequestAge   *Thresholds
+	InvocationFailures *Thresholds
+	// ModelLoadingWaitTime (ms) and ModelCacheHitRatio (%, lower bounds)
+	// are multi-model endpoints'.
+	ModelLoadingWaitTime *LatencyThresholds
+	ModelCacheHitRatio   *Thresholds
 }
 
 // EndpointMonitorProps describes one SageMaker real-time endpoint to
@@ -68,6 +86,17 @@ type EndpointMonitorProps struct {
 	// LoadTestNamespace, when set, adds the load-test rows: the client-side
 	// metrics loadgen publishes there, beside the endpoint's own.
 	LoadTestNamespace string
+	// Async marks an asynchronous endpoint: a queue segment, and per
+	// variant the request pipeline instead of Invocations and
+	// OverheadLatency, which it does not publish.
+	Async bool
+	// MultiModel marks a multi-model endpoint: a model loading row per
+	// variant.
+	MultiModel bool
+	// Components, when set, are the inference components the endpoint
+	// hosts: they carry the invocation metrics and every alarm; the
+	// variants show the instances' normalized utilization and reservations.
+	Components []Component
 	// Muted keeps every alarm of the endpoint, the composite included, off
 	// the facade's actions: the alarms exist and show on the dashboard but
 	// notify no one. A sizing test's endpoint is muted, since the test
@@ -99,11 +128,18 @@ func PlanEndpoint(prefix string, props *EndpointMonitorProps) (*EndpointPlan, er
 	p := &EndpointPlan{prefix: prefix, props: *props}
 	p.af = &alarmFactory{eval: props.Evaluation, prefix: prefix}
 	var body [][]dashboard.Cell
-	for vi, v := range props.Variants {
-		body = append(body, p.variantRows(vi, v)...)
+	if props.Async {
+		body = append(body, p.queueRows()...)
 	}
-	if len(props.Variants) > 1 {
-		body = append(body, p.comparisonRows()...)
+	if len(props.Components) > 0 {
+		body = append(body, p.componentEndpointRows()...)
+	} else {
+		for vi, v := range props.Variants {
+			body = append(body, p.variantRows(vi, v)...)
+		}
+		if len(props.Variants) > 1 {
+			body = append(body, p.comparisonRows()...)
+		}
 	}
 	top, composite := p.af.header(props.label(), p.headerMarkdown(), func() string {
 		return fmt.Sprintf("SageMaker endpoint %s breaks a critical threshold (latency SLO %s ≤ %v). See the dashboard %s.",
@@ -153,6 +189,7 @@ func (p *EndpointPlan) Overview(stack int) OverviewEndpoint {
 	return OverviewEndpoint{
 		Name: p.props.EndpointName, Variants: p.props.Variants, SLOPercentile: p.props.SLOPercentile, SLOLatency: p.props.SLOLatency,
 		DashboardName: p.DashboardName(), CompositeName: p.compositeName, Stack: stack,
+		HasComponents: len(p.props.Components) > 0,
 	}
 }
 
@@ -204,6 +241,10 @@ func (p *EndpointPlan) headerMarkdown() string {
 	if e.Muted {
 		b.WriteString("**Alarms notify no one:** they show on this dashboard only.\n\n")
 	}
+	if p.serverless() {
+		b.WriteString(serverlessTable(e.Variants))
+		return b.String()
+	}
 	b.WriteString("| Variant | Instance type | Count | vCPU | Memory | Accelerators | On-demand $/h each |\n|---|---|---|---|---|---|---|\n")
 	for _, v := range e.Variants {
 		i := v.Instance
@@ -214,6 +255,15 @@ func (p *EndpointPlan) headerMarkdown() string {
 		fmt.Fprintf(&b, "| %s | %s | %d | %d | %s GiB | %s | %.3f |\n", v.Name, i.Type, v.Count, i.VCPUs, num(i.MemoryGiB), acc, i.PricePerHour)
 	}
 	b.WriteString("\nLatency in ms; CPU and GPU as % of the whole instance (SageMaker's sum over cores ÷ cores); error rates as % of invocations.")
+	if e.Async {
+		b.WriteString(" Asynchronous endpoint: the queue is per endpoint; it publishes no Invocations, OverheadLatency or model errors.")
+	}
+	if e.MultiModel {
+		b.WriteString(" Multi-model endpoint: model loading times in ms, cache hit ratio in % of requests.")
+	}
+	if len(e.Components) > 0 {
+		b.WriteString("\n\n" + componentTable(e.Components))
+	}
 	return b.String()
 }
 
@@ -254,6 +304,12 @@ func (p *EndpointPlan) latencyGraph(vi int, v Variant, f family, idPrefix string
 }
 
 func (p *EndpointPlan) variantRows(vi int, v Variant) [][]dashboard.Cell {
+	if v.Serverless != nil {
+		return p.serverlessRows(vi, v)
+	}
+	if p.props.Async {
+		return p.asyncRows(vi, v)
+	}
 	e := p.props
 	a := e.Alarms
 	vm := newVariantMetrics(e.EndpointName, v.Name)
@@ -277,14 +333,7 @@ func (p *EndpointPlan) variantRows(vi int, v Variant) [][]dashboard.Cell {
 	errLines = append(errLines, vm.display(invocation5XXRate(), avg, "e5", "5XX errors (%)", "")...)
 	errLines = append(errLines, vm.display(modelErrorRate(), avg, "emodel", "Model errors (%)", "")...)
 
-	cpuAnn := p.thresholds(vi, v, cpuUtilization(inst), avg, "CPU", a.CPUUtilization)
-	cpuLines := append(vm.display(cpuUtilization(inst), avg, "cpu", "CPU avg (% of instance)", ""),
-		vm.display(cpuUtilization(inst), maxStat, "cpumax", "CPU max (% of instance)", "")...)
-
-	memAnn := append(p.thresholds(vi, v, memoryUtilization(), avg, "memory", a.MemoryUtilization),
-		p.thresholds(vi, v, diskUtilization(), avg, "disk", a.DiskUtilization)...)
-	memLines := append(vm.display(memoryUtilization(), avg, "mem", "Memory (%)", ""),
-		vm.display(diskUtilization(), avg, "disk", "Disk (%)", "")...)
+	cpu, mem, gpu := p.utilizationCells(vi, v)
 
 	title := fmt.Sprintf("## Variant %s · %d× %s", v.Name, v.Count, inst.Type)
 	rows := [][]dashboard.Cell{
@@ -294,39 +343,71 @@ func (p *EndpointPlan) variantRows(vi int, v Variant) [][]dashboard.Cell {
 			graphCell(thirdWidth, v.Name+": OverheadLatency (ms)", ovLines, dashboard.FromZeroAxis("ms"), ovAnn),
 			graphCell(thirdWidth, v.Name+": Invocations (per minute)", traffic, dashboard.FromZeroAxis("count"), nil),
 		},
-		{
-			graphCell(thirdWidth, v.Name+": Errors (% of invocations)", errLines, dashboard.FromZeroAxis("%"), errAnn),
-			graphCell(thirdWidth, fmt.Sprintf("%s: CPU (%% of %s)", v.Name, plural(inst.VCPUs, "vCPU")), cpuLines, dashboard.PercentAxis(), cpuAnn),
-			graphCell(thirdWidth, v.Name+": Memory and disk (%)", memLines, dashboard.PercentAxis(), memAnn),
-		},
+		{graphCell(thirdWidth, v.Name+": Errors (% of invocations)", errLines, dashboard.FromZeroAxis("%"), errAnn), cpu, mem},
 	}
-	if inst.GPUs() > 0 {
-		gAnn := p.thresholds(vi, v, gpuUtilization(inst), avg, "GPU", a.GPUUtilization)
-		gmAnn := p.thresholds(vi, v, gpuMemoryUtilization(inst), avg, "GPU memory", a.GPUMemoryUtilization)
-		rows = append(rows, []dashboard.Cell{
-			graphCell(halfWidth, fmt.Sprintf("%s: GPU (%% of %s)", v.Name, plural(inst.GPUs(), "GPU")),
-				append(vm.display(gpuUtilization(inst), avg, "gpu", "GPU avg (% of instance)", ""),
-					vm.display(gpuUtilization(inst), maxStat, "gpumax", "GPU max (% of instance)", "")...),
-				dashboard.PercentAxis(), gAnn),
-			graphCell(halfWidth, fmt.Sprintf("%s: GPU memory (%% of %s)", v.Name, plural(inst.GPUs(), "GPU")),
-				vm.display(gpuMemoryUtilization(inst), avg, "gpumem", "GPU memory (% of instance)", ""),
-				dashboard.PercentAxis(), gmAnn),
-		})
+	if len(gpu) > 0 {
+		rows = append(rows, gpu)
+	}
+	if e.MultiModel {
+		rows = append(rows, p.multiModelRow(vi, v))
 	}
 	return rows
 }
 
+// utilizationCells plans the utilization alarms of instance-backed variant
+// v (CPU, memory, disk, then GPU and GPU memory on GPU instances) and
+// returns its CPU and memory-and-disk graphs (a third wide) and its GPU
+// graphs (half wide; none without a GPU).
+func (p *EndpointPlan) utilizationCells(vi int, v Variant) (cpu, mem dashboard.Cell, gpu []dashboard.Cell) {
+	a := p.props.Alarms
+	vm := newVariantMetrics(p.props.EndpointName, v.Name)
+	inst := v.Instance
+	avg, maxStat := metrics.StatAverage, metrics.StatMaximum
+	cpuAnn := p.thresholds(vi, v, cpuUtilization(inst), avg, "CPU", a.CPUUtilization)
+	cpuLines := append(vm.display(cpuUtilization(inst), avg, "cpu", "CPU avg (% of instance)", ""),
+		vm.display(cpuUtilization(inst), maxStat, "cpumax", "CPU max (% of instance)", "")...)
+
+	memAnn := append(p.thresholds(vi, v, memoryUtilization(), avg, "memory", a.MemoryUtilization),
+		p.thresholds(vi, v, diskUtilization(), avg, "disk", a.DiskUtilization)...)
+	memLines := append(vm.display(memoryUtilization(), avg, "mem", "Memory (%)", ""),
+		vm.display(diskUtilization(), avg, "disk", "Disk (%)", "")...)
+	cpu = graphCell(thirdWidth, fmt.Sprintf("%s: CPU (%% of %s)", v.Name, plural(inst.VCPUs, "vCPU")), cpuLines, dashboard.PercentAxis(), cpuAnn)
+	mem = graphCell(thirdWidth, v.Name+": Memory and disk (%)", memLines, dashboard.PercentAxis(), memAnn)
+	if inst.GPUs() == 0 {
+		return cpu, mem, nil
+	}
+	gAnn := p.thresholds(vi, v, gpuUtilization(inst), avg, "GPU", a.GPUUtilization)
+	gmAnn := p.thresholds(vi, v, gpuMemoryUtilization(inst), avg, "GPU memory", a.GPUMemoryUtilization)
+	gpu = []dashboard.Cell{
+		graphCell(halfWidth, fmt.Sprintf("%s: GPU (%% of %s)", v.Name, plural(inst.GPUs(), "GPU")),
+			append(vm.display(gpuUtilization(inst), avg, "gpu", "GPU avg (% of instance)", ""),
+				vm.display(gpuUtilization(inst), maxStat, "gpumax", "GPU max (% of instance)", "")...),
+			dashboard.PercentAxis(), gAnn),
+		graphCell(halfWidth, fmt.Sprintf("%s: GPU memory (%% of %s)", v.Name, plural(inst.GPUs(), "GPU")),
+			vm.display(gpuMemoryUtilization(inst), avg, "gpumem", "GPU memory (% of instance)", ""),
+			dashboard.PercentAxis(), gmAnn),
+	}
+	return cpu, mem, gpu
+}
+
 // comparisonRows draws one graph per metric with a line per variant.
 func (p *EndpointPlan) comparisonRows() [][]dashboard.Cell {
+	if p.serverless() {
+		return p.serverlessComparisonRows()
+	}
 	e := p.props
 	avg := metrics.StatAverage
 	var lat, inv, errs, cpu, mem, gpu []dashboard.Line
 	anyGPU := false
+	invMetric, invTitle := metrics.InvocationsPerInstance, "Invocations per instance by variant"
+	if e.Async { // asynchronous endpoints publish no InvocationsPerInstance
+		invMetric, invTitle = metrics.InvocationsProcesssed, "Invocations processed by variant"
+	}
 	for i, v := range e.Variants {
 		vm := newVariantMetrics(e.EndpointName, v.Name)
 		label := v.Name + " (" + v.Instance.Type + ")"
 		lat = append(lat, vm.display(modelLatency(), e.SLOPercentile, lineID("lat", i), label, "")...)
-		inv = append(inv, vm.count(metrics.InvocationsPerInstance, lineID("inv", i), label))
+		inv = append(inv, vm.count(invMetric, lineID("inv", i), label))
 		errs = append(errs, vm.display(invocation5XXRate(), avg, lineID("e5", i), label, "")...)
 		cpu = append(cpu, vm.display(cpuUtilization(v.Instance), avg, lineID("cpu", i), label, "")...)
 		mem = append(mem, vm.display(memoryUtilization(), avg, lineID("mem", i), label, "")...)
@@ -339,7 +420,7 @@ func (p *EndpointPlan) comparisonRows() [][]dashboard.Cell {
 		{titleCell("## Variants compared")},
 		{
 			graphCell(thirdWidth, "ModelLatency "+e.SLOPercentile+" by variant (ms)", lat, dashboard.FromZeroAxis("ms"), []dashboard.Horizontal{sloLine(e.SLOPercentile, e.SLOLatency)}),
-			graphCell(thirdWidth, "Invocations per instance by variant", inv, dashboard.FromZeroAxis("count"), nil),
+			graphCell(thirdWidth, invTitle, inv, dashboard.FromZeroAxis("count"), nil),
 			graphCell(thirdWidth, "5XX errors by variant (%)", errs, dashboard.FromZeroAxis("%"), nil),
 		},
 		{

@@ -41,7 +41,9 @@ func (p *EndpointPlan) loadTestRows() [][]dashboard.Cell {
 		vm := newVariantMetrics(ep, v.Name)
 		server = append(server, vm.display(modelLatency(), e.SLOPercentile, lineID("srvm", i), v.Name+" ModelLatency "+e.SLOPercentile+" (ms)", "")...)
 		server = append(server, vm.display(overheadLatency(), avg, lineID("srvo", i), v.Name+" OverheadLatency avg (ms)", "")...)
-		util = append(util, vm.display(cpuUtilization(v.Instance), avg, lineID("ucpu", i), v.Name+" CPU (%)", "")...)
+		if v.Serverless == nil { // serverless variants publish no CPU metric
+			util = append(util, vm.display(cpuUtilization(v.Instance), avg, lineID("ucpu", i), v.Name+" CPU (%)", "")...)
+		}
 		util = append(util, vm.display(memoryUtilization(), avg, lineID("umem", i), v.Name+" memory (%)", "")...)
 		if v.Instance.GPUs() > 0 {
 			util = append(util, vm.display(gpuUtilization(v.Instance), avg, lineID("ugpu", i), v.Name+" GPU (%)", "")...)

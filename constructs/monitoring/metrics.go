@@ -89,6 +89,9 @@ const sageMakerPeriod = int(metrics.SageMakerPeriod / time.Second)
 type variantMetrics struct {
 	endpoint, variant string
 	period            int // seconds
+	// custom, when set, replaces EndpointName, VariantName (an inference
+	// component's InferenceComponentName).
+	custom []dashboard.Dim
 }
 
 func newVariantMetrics(endpoint, variant string) variantMetrics {
@@ -96,6 +99,9 @@ func newVariantMetrics(endpoint, variant string) variantMetrics {
 }
 
 func (m variantMetrics) dims() []dashboard.Dim {
+	if m.custom != nil {
+		return m.custom
+	}
 	return []dashboard.Dim{{Name: metrics.DimEndpointName, Value: m.endpoint}, {Name: metrics.DimVariantName, Value: m.variant}}
 }
 

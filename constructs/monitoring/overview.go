@@ -32,6 +32,10 @@ type OverviewEndpoint struct {
 	// composite alarm ("" when it has none); Stack is its stack number.
 	DashboardName, CompositeName string
 	Stack                        int
+	// HasComponents marks an endpoint hosting inference components: its
+	// invocation metrics are per component, so the overview draws only its
+	// variants' CPU.
+	HasComponents bool
 }
 
 // OverviewProps describes the whole fleet.
@@ -160,7 +164,7 @@ func overviewHeader(props *OverviewProps, pages int) [][]dashboard.Cell {
 		for _, e := range part {
 			types := make([]string, len(e.Variants))
 			for i, v := range e.Variants {
-				types[i] = fmt.Sprintf("%s: %d× %s", v.Name, v.Count, v.Instance.Type)
+				types[i] = variantSummary(v)
 			}
 			fmt.Fprintf(&b, "| [%s](#dashboards:name=%s) | %s | %s ≤ %v | %d |\n", e.Name, e.DashboardName, strings.Join(types, ", "), e.SLOPercentile, e.SLOLatency, e.Stack)
 		}
@@ -178,24 +182,31 @@ func overviewGraphs(first int, group []overviewVariant) []dashboard.Cell {
 		e, v := ov.ep, ov.v
 		vm := newVariantMetrics(e.Name, v.Name)
 		label := e.Name + "/" + v.Name
-		// ModelLatency as published (µs) over the SLO in µs, as %.
-		raw := vm.raw(modelLatency(), e.SLOPercentile, lineID("l", i, "raw"), true)
-		lat = append(lat, raw, dashboard.Expr{
-			Expression: metrics.FractionAsPercent().Expr(raw.ID + "/" + num(metrics.Micros(e.SLOLatency))),
-			Label:      label + " (" + e.SLOPercentile + ")", ID: lineID("l", i),
-		})
-		errs = append(errs, vm.display(invocation5XXRate(), metrics.StatAverage, lineID("e", i), label, "")...)
-		cpu = append(cpu, vm.display(cpuUtilization(v.Instance), metrics.StatAverage, lineID("c", i), label, "")...)
+		if !e.HasComponents {
+			// ModelLatency as published (µs) over the SLO in µs, as %.
+			raw := vm.raw(modelLatency(), e.SLOPercentile, lineID("l", i, "raw"), true)
+			lat = append(lat, raw, dashboard.Expr{
+				Expression: metrics.FractionAsPercent().Expr(raw.ID + "/" + num(metrics.Micros(e.SLOLatency))),
+				Label:      label + " (" + e.SLOPercentile + ")", ID: lineID("l", i),
+			})
+			errs = append(errs, vm.display(invocation5XXRate(), metrics.StatAverage, lineID("e", i), label, "")...)
+		}
+		if v.Serverless == nil { // serverless variants publish no CPU metric
+			cpu = append(cpu, vm.display(cpuUtilization(v.Instance), metrics.StatAverage, lineID("c", i), label, "")...)
+		}
 		if v.Instance.GPUs() > 0 {
 			gpu = append(gpu, vm.display(gpuUtilization(v.Instance), metrics.StatAverage, lineID("g", i), label, "")...)
 		}
 	}
 	span := fmt.Sprintf(" (%d–%d)", first+1, first+len(group))
 	slo := []dashboard.Horizontal{{Label: "SLO", Value: 100, Color: colorSLO}}
-	row := []dashboard.Cell{
-		graphCell(thirdWidth, "Latency, % of SLO"+span, lat, dashboard.FromZeroAxis("% of SLO"), slo),
-		graphCell(thirdWidth, "5XX errors (%)"+span, errs, dashboard.FromZeroAxis("%"), nil),
-		graphCell(thirdWidth, "CPU (% of instance)"+span, cpu, dashboard.PercentAxis(), nil),
+	var row []dashboard.Cell
+	if len(lat) > 0 {
+		row = append(row, graphCell(thirdWidth, "Latency, % of SLO"+span, lat, dashboard.FromZeroAxis("% of SLO"), slo),
+			graphCell(thirdWidth, "5XX errors (%)"+span, errs, dashboard.FromZeroAxis("%"), nil))
+	}
+	if len(cpu) > 0 {
+		row = append(row, graphCell(thirdWidth, "CPU (% of instance)"+span, cpu, dashboard.PercentAxis(), nil))
 	}
 	if len(gpu) > 0 {
 		row = append(row, graphCell(thirdWidth, "GPU (% of instance)"+span, gpu, dashboard.PercentAxis(), nil))

@@ -1,6 +1,7 @@
 package monitoring
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -63,8 +64,20 @@ func TestPlanEndpoint_DrawsOnlyPublishedMetrics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat := metrics.SageMaker()
-	checked := 0
+	problems, checked := unpublished(p, metrics.RealTime())
+	for _, pr := range problems {
+		t.Error(pr)
+	}
+	if checked < 50 {
+		t.Errorf("checked %d metric lines; want the lines of two variants, the comparison and the load test", checked)
+	}
+}
+
+// unpublished checks every line p's dashboard draws from SageMaker's
+// namespaces against cat: it returns a problem per line whose metric, with
+// that exact dimension set and statistic, is not in cat, and the number of
+// lines checked.
+func unpublished(p *EndpointPlan, cat []metrics.Metric) (problems []string, checked int) {
 	for _, row := range p.rows {
 		for _, c := range row {
 			g, ok := c.Properties.(*dashboard.Graph)
@@ -83,17 +96,15 @@ func TestPlanEndpoint_DrawsOnlyPublishedMetrics(t *testing.T) {
 				pub, ok := metrics.Lookup(cat, m.Namespace, m.Name, dims)
 				switch {
 				case !ok:
-					t.Errorf("%s: %s %s%v is not published", g.Title, m.Namespace, m.Name, dims)
+					problems = append(problems, fmt.Sprintf("%s: %s %s%v is not published", g.Title, m.Namespace, m.Name, dims))
 				case !pub.Allows(m.Stat):
-					t.Errorf("%s: %s %s has no statistic %s (valid: %v)", g.Title, m.Namespace, m.Name, m.Stat, pub.Statistics)
+					problems = append(problems, fmt.Sprintf("%s: %s %s has no statistic %s (valid: %v)", g.Title, m.Namespace, m.Name, m.Stat, pub.Statistics))
 				}
 				checked++
 			}
 		}
 	}
-	if checked < 50 {
-		t.Errorf("checked %d metric lines; want the lines of two variants, the comparison and the load test", checked)
-	}
+	return problems, checked
 }
 
 // AddEndpoint builds the plan the footprint was measured on: the template

@@ -39,6 +39,33 @@ func SageMakerMetrics() []Metric {
 	return ms
 }
 
+// KindMetrics is the catalogue of what SageMaker publishes for endpoints of
+// one kind (metrics.ForKind: "realtime", "serverless", "async",
+// "multiModel", "inferenceComponents") as the validator
+// matches it; an error names the known kinds for any other.
+func KindMetrics(kind string) ([]Metric, error) {
+	cm := contract.ForKind(kind)
+	if cm == nil {
+		return nil, fmt.Errorf("dashcheck: no metric catalogue for endpoint kind %q; known: %s, %s, %s, %s, %s", kind, contract.KindRealtime, contract.KindServerless, contract.KindAsync, contract.KindMultiModel, contract.KindInferenceComponents)
+	}
+	ms := make([]Metric, len(cm))
+	for i, m := range cm {
+		ms[i] = Metric{Namespace: m.Namespace, Name: m.Name, Dimensions: m.Dimensions}
+	}
+	return ms, nil
+}
+
+// KindCatalogue is a catalogue of KindMetrics(kind) and of extra (such as
+// the load-test metrics a dashboard also draws): a dashboard of an
+// endpoint of that kind passes it only when it reads no other kind's metric.
+func KindCatalogue(kind string, extra ...Metric) (*Catalogue, error) {
+	ms, err := KindMetrics(kind)
+	if err != nil {
+		return nil, err
+	}
+	return NewCatalogue(append(ms, extra...)...), nil
+}
+
 // NotebookAgentMetrics returns every metric the CloudWatch agent config of
 // internal/cwagent publishes into namespace (empty: cwagent.DefaultNamespace),
 // for CPU and GPU notebook instances alike, as cwagent.Published derives it

@@ -311,7 +311,7 @@ func TestCatalogue(t *testing.T) {
 		{contract.NamespaceInvocations, "ApproximateBacklogSize", []string{"EndpointName"}, true},
 		{contract.NamespaceInvocations, "ApproximateBacklogSize", variant, false},
 		{contract.NamespaceInstances, "GPUMemoryUtilization", variant, true},
-		{contract.NamespaceInstances, "CPUUtilizationNormalized", variant, false},
+		{contract.NamespaceInstances, "CPUUtilizationNormalized", []string{"EndpointName"}, false},
 		{"SageSize/Notebook", "cpu_usage_active", []string{"NotebookInstanceName"}, true},
 		{"SageSize/Notebook", "nvidia_smi_utilization_gpu", []string{"NotebookInstanceName"}, true},
 		{"SageSize/Notebook", "cpu_usage_active", []string{"NotebookInstanceName", "host"}, false},
@@ -323,5 +323,74 @@ func TestCatalogue(t *testing.T) {
 	}
 	if got := fmt.Sprint(Metric{Namespace: "N", Name: "m", Dimensions: []string{"b", "a"}}); got != "N m{a,b}" {
 		t.Errorf("Metric.String = %q", got)
+	}
+}
+
+// Each kind's catalogue holds what that kind publishes and refuses the
+// metrics only another kind publishes.
+func TestKindCatalogue(t *testing.T) {
+	variant := []string{"EndpointName", "VariantName"}
+	rt, err := KindCatalogue(contract.KindRealtime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sl, err := KindCatalogue(contract.KindServerless)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, err := KindCatalogue(contract.KindAsync)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := as.Check(contract.NamespaceInvocations, "ApproximateBacklogSize", []string{"EndpointName"}); err != nil {
+		t.Errorf("async catalogue: backlog by EndpointName: %v", err)
+	}
+	for _, tc := range []struct {
+		cat      *Catalogue
+		kind     string
+		ns, name string
+		ok       bool
+	}{
+		{rt, "realtime", contract.NamespaceInstances, "CPUUtilization", true},
+		{sl, "serverless", contract.NamespaceInstances, "CPUUtilization", false},
+		{sl, "serverless", contract.NamespaceInvocations, "InvocationsPerInstance", false},
+		{sl, "serverless", contract.NamespaceInvocations, "InvocationModelErrors", false},
+		{sl, "serverless", contract.NamespaceInvocations, "ModelSetupTime", true},
+		{rt, "realtime", contract.NamespaceInvocations, "ModelSetupTime", false},
+		{sl, "serverless", contract.NamespaceInvocations, "ServerlessConcurrentExecutionsUtilization", true},
+		{rt, "realtime", contract.NamespaceInvocations, "ServerlessConcurrentExecutionsUtilization", false},
+		{sl, "serverless", contract.NamespaceInstances, "MemoryUtilization", true},
+		{sl, "serverless", contract.NamespaceInvocations, "ModelLatency", true},
+		{as, "async", contract.NamespaceInvocations, "Invocations", false},
+		{as, "async", contract.NamespaceInvocations, "OverheadLatency", false},
+		{as, "async", contract.NamespaceInvocations, "InvocationsProcesssed", true},
+		{as, "async", contract.NamespaceInvocations, "ApproximateBacklogSize", false}, // per endpoint only
+		{rt, "realtime", contract.NamespaceInvocations, "TimeInBacklog", false},
+		{as, "async", contract.NamespaceInstances, "CPUUtilization", true},
+	} {
+		if err := tc.cat.Check(tc.ns, tc.name, variant); (err == nil) != tc.ok {
+			t.Errorf("%s catalogue: Check(%s, %s) = %v; want ok=%v", tc.kind, tc.ns, tc.name, err, tc.ok)
+		}
+	}
+	mm, err := KindCatalogue(contract.KindMultiModel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mm.Check(contract.NamespaceInstances, "LoadedModelCount", variant) != nil || rt.Check(contract.NamespaceInstances, "LoadedModelCount", variant) == nil {
+		t.Error("LoadedModelCount: want it in the multi-model catalogue only")
+	}
+	ic, err := KindCatalogue(contract.KindInferenceComponents)
+	if err != nil {
+		t.Fatal(err)
+	}
+	component := []string{"InferenceComponentName"}
+	if ic.Check(contract.NamespaceInferenceComponents, "GPUUtilizationNormalized", component) != nil ||
+		ic.Check(contract.NamespaceInvocations, "InvocationsPerCopy", component) != nil ||
+		ic.Check(contract.NamespaceInvocations, "InvocationsPerCopy", variant) == nil ||
+		rt.Check(contract.NamespaceInstances, "CPUReservation", variant) == nil {
+		t.Error("inference component metrics: want them by InferenceComponentName in the inferenceComponents catalogue only")
+	}
+	if _, err := KindCatalogue("lambda"); err == nil || !strings.Contains(err.Error(), `"lambda"`) {
+		t.Errorf("KindCatalogue(lambda) error = %v; want one naming the kind", err)
 	}
 }
