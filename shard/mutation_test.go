@@ -87,3 +87,26 @@ func TestAssign_ErrorsNameTheCounts(t *testing.T) {
 		t.Errorf("Assign with an oversized base = %v; want %q", err, want)
 	}
 }
+
+// TestLoad_FitsUpToTheLimit: a load exactly at each limit fits; one more
+// of any kind does not, and the limit it breaks is named. (gremlins v0.6.0
+// reports the cases of a tagless switch as not covered, so it never
+// mutates these comparisons: this test pins them by hand.)
+func TestLoad_FitsUpToTheLimit(t *testing.T) {
+	lim := Limits{Resources: 10, TemplateBytes: 1000, Outputs: 5}
+	if ok, why := (Load{10, 1000, 5}).fits(lim); !ok {
+		t.Errorf("a load at the limits does not fit: %s", why)
+	}
+	for _, tc := range []struct {
+		load Load
+		why  string
+	}{
+		{Load{11, 1000, 5}, "11 resources (at most 10 of CloudFormation's 500)"},
+		{Load{10, 1001, 5}, "about 1001 template bytes (at most 1000 of CloudFormation's 1000000)"},
+		{Load{10, 1000, 6}, "6 outputs (at most 5 of CloudFormation's 200)"},
+	} {
+		if ok, why := tc.load.fits(lim); ok || why != tc.why {
+			t.Errorf("%+v fits %v (%q); want it refused with %q", tc.load, ok, why, tc.why)
+		}
+	}
+}
