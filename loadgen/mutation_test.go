@@ -3,6 +3,9 @@ package loadgen_test
 import (
 	"bytes"
 	"context"
+	"runtime/pprof"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -58,4 +61,96 @@ func TestLateGeneratorLatencyCountsFromDue(t *testing.T) {
 	if len(intervals) == 0 || intervals[0].MaxSendLag < late.Microseconds() || intervals[0].Latency.Max < late.Microseconds() {
 		t.Errorf("first interval %+v; want max_send_lag_us and latency max of at least %dµs", intervals, late.Microseconds())
 	}
+}
+
+// TestClosedLoopSendsExactlyMaxRequests: MaxRequests bounds the closed
+// loop as it bounds the open model, to the request.
+func TestClosedLoopSendsExactlyMaxRequests(t *testing.T) {
+	t.Parallel()
+	srv := awstest.NewSageMakerRuntime(awstest.SageMakerOptions{Behavior: awstest.Fixed(time.Millisecond)})
+	defer srv.Close()
+	var out bytes.Buffer
+	sum, err := loadgen.Run(context.Background(), targets(t, srv.URL, testSecret)["fast"], loadgen.Options{
+		Concurrency: 3, Duration: time.Minute, MaxRequests: 10, Payloads: payloads(t), Output: &out,
+	})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if sum.Requests != 10 || srv.Requests() != 10 {
+		t.Errorf("closed loop with MaxRequests 10: summary %d requests, server saw %d; want 10 and 10", sum.Requests, srv.Requests())
+	}
+}
+
+// workerGoroutines counts the goroutines running an open-model worker.
+func workerGoroutines() int {
+	var b strings.Builder
+	_ = pprof.Lookup("goroutine").WriteTo(&b, 2)
+	return strings.Count(b.String(), "loadgen.(*attack).worker(")
+}
+
+// TestOpenModelPoolGrowsToTheLoadAndNoFurther: started with one worker,
+// the pool grows to as many requests as are in flight, so a slow endpoint
+// makes no request wait (none is dropped and none is sent late), and
+// never beyond MaxInFlight. Each is a promise of the open model: a pool
+// that did not grow would send late (queueing in the generator) and drop;
+// one that grew without bound would spend a goroutine per request.
+func TestOpenModelPoolGrowsToTheLoadAndNoFurther(t *testing.T) {
+	// Not parallel: the other tests' workers would be counted.
+	run := func(t *testing.T, rate float64, maxInFlight int) (*loadgen.Summary, int) {
+		srv := awstest.NewSageMakerRuntime(awstest.SageMakerOptions{Behavior: awstest.Fixed(100 * time.Millisecond)})
+		defer srv.Close()
+		var (
+			wg    sync.WaitGroup
+			most  int
+			done  = make(chan struct{})
+			out   bytes.Buffer
+			ticks = time.NewTicker(5 * time.Millisecond)
+		)
+		defer ticks.Stop()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-done:
+					return
+				case <-ticks.C:
+					most = max(most, workerGoroutines())
+				}
+			}
+		}()
+		sum, err := loadgen.Run(context.Background(), targets(t, srv.URL, testSecret)["fast"], loadgen.Options{
+			Pacer: constant(t, rate, time.Second), Workers: 1, MaxInFlight: maxInFlight, Payloads: payloads(t), Output: &out,
+		})
+		close(done)
+		wg.Wait()
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		return sum, most
+	}
+	t.Run("grows", func(t *testing.T) {
+		// 200 req/s of 100 ms requests: about 20 in flight.
+		sum, most := run(t, 200, 1000)
+		lag := time.Duration(sum.MaxSendLag) * time.Microsecond
+		if sum.Dropped != 0 || sum.Requests != 200 || lag > 500*time.Millisecond {
+			t.Errorf("dropped %d, requests %d, max send lag %v; want 0, 200 and far less than the 100 ms requests queue up to", sum.Dropped, sum.Requests, lag)
+		}
+		t.Logf("at most %d workers, largest latency %dµs", most, sum.Latency.Max)
+		// A request in flight was due less than the largest latency ago
+		// (latency counts from the due time), so at most rate × that many
+		// are in flight at once: about 20 on an idle machine, more on a
+		// loaded one. A pool that grew per request would hold about 200.
+		maxLatency := time.Duration(sum.Latency.Max) * time.Microsecond
+		if bound := int(200*maxLatency.Seconds()) + 2; most < 10 || most > bound {
+			t.Errorf("at most %d workers; want one per request in flight: 10 to %d (200 req/s × the largest latency %v)", most, bound, maxLatency)
+		}
+	})
+	t.Run("bounded", func(t *testing.T) {
+		// 400 req/s of 100 ms requests would need 40 in flight.
+		sum, most := run(t, 400, 4)
+		if most > 4 || sum.Dropped == 0 {
+			t.Errorf("at most %d workers, %d dropped; want at most MaxInFlight = 4 workers and the rest dropped", most, sum.Dropped)
+		}
+	})
 }
