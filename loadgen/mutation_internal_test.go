@@ -1,0 +1,48 @@
+package loadgen
+
+import (
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+)
+
+// TestBackoffDoublesWithHalfJitter: the wait before call attempt+1 is the
+// base doubled per attempt, capped at the maximum, less a random part of up
+// to a half.
+func TestBackoffDoublesWithHalfJitter(t *testing.T) {
+	for attempt, full := range map[int]time.Duration{
+		1: publishBackoffBase, 2: 2 * publishBackoffBase, 3: 4 * publishBackoffBase,
+		6: publishBackoffMax, 9: publishBackoffMax, 40: publishBackoffMax,
+	} {
+		lo := full
+		for range 200 {
+			d := backoff(attempt)
+			if d < full/2 || d > full {
+				t.Fatalf("backoff(%d) = %v; want %v to %v", attempt, d, full/2, full)
+			}
+			lo = min(lo, d)
+		}
+		if lo > full*3/4 {
+			t.Errorf("backoff(%d): shortest of 200 waits %v; want jitter down towards %v", attempt, lo, full/2)
+		}
+	}
+}
+
+// TestRetryableByStatus: a throttled (429) or failed (5xx) call is retried;
+// any other 4xx is not.
+func TestRetryableByStatus(t *testing.T) {
+	status := func(code int) error {
+		return &awshttp.ResponseError{ResponseError: &smithyhttp.ResponseError{
+			Response: &smithyhttp.Response{Response: &http.Response{StatusCode: code}}, Err: errors.New("failed"),
+		}}
+	}
+	for code, want := range map[int]bool{429: true, 500: true, 503: true, 400: false, 403: false} {
+		if got := retryable(status(code)); got != want {
+			t.Errorf("retryable(HTTP %d) = %v; want %v", code, got, want)
+		}
+	}
+}
