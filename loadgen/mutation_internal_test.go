@@ -46,3 +46,29 @@ func TestRetryableByStatus(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryRateSpansFirstToLastSend: results end in any order; the
+// summary's send rate is (sent − 1) over the time from the earliest to the
+// latest send, and its mean latency keeps one decimal.
+func TestSummaryRateSpansFirstToLastSend(t *testing.T) {
+	start := time.Now()
+	r := newRecorder(start, time.Minute)
+	for _, sent := range []time.Duration{3 * time.Second, time.Second, 2 * time.Second, 5 * time.Second} {
+		r.add(&Result{Due: sent - time.Millisecond, Sent: sent, Latency: 2 * time.Millisecond})
+	}
+	r.add(&Result{Due: 4 * time.Second, Sent: 4*time.Second + 250*time.Millisecond, Latency: 251 * time.Millisecond})
+	s := r.summary(start.Add(6 * time.Second))
+	if s.Rate != 1 {
+		t.Errorf("summary rate %v; want 1 (4 sends after the first, over 1 s to 5 s)", s.Rate)
+	}
+	if s.MaxSendLag != 250_000 {
+		t.Errorf("max send lag %dµs; want 250000", s.MaxSendLag)
+	}
+	h := NewHistogram(time.Second)
+	for _, v := range []int64{1000, 2000, 2001} {
+		_ = h.RecordValue(v)
+	}
+	if got := Latency(h).Mean; got != 1667 {
+		t.Errorf("mean of 1000, 2000 and 2001 µs = %v; want 1667 (1667.0, one decimal kept)", got)
+	}
+}
