@@ -72,3 +72,34 @@ func TestSummaryRateSpansFirstToLastSend(t *testing.T) {
 		t.Errorf("mean of 1000, 2000 and 2001 µs = %v; want 1667 (1667.0, one decimal kept)", got)
 	}
 }
+
+// TestRecorderEdges: a zero latency is recorded as 1 µs; a latency at the
+// histogram's highest value is in range and one microsecond more is counted
+// out of range; the first error message of each class is kept; an
+// interval's bounds, error count and throughput come from its own results.
+func TestRecorderEdges(t *testing.T) {
+	start := time.Now()
+	r := newRecorder(start, time.Second)
+	highest := time.Duration(r.interval.HighestTrackableValue()) * time.Microsecond
+	r.add(&Result{Sent: time.Second, Latency: 0})
+	r.add(&Result{Sent: time.Second, Latency: highest})
+	r.add(&Result{Sent: time.Second, Latency: highest + time.Microsecond, Class: Timeout, Err: errors.New("first timeout")})
+	r.add(&Result{Sent: time.Second, Latency: time.Millisecond, Class: Timeout, Err: errors.New("second timeout")})
+	r.add(&Result{Sent: time.Second, Latency: time.Millisecond, Class: Server5xx})
+	s, _ := r.takeInterval(start.Add(2 * time.Second))
+	if s.Latency.Min != 1 || s.OutOfRange != 1 || s.Latency.Count != 5 {
+		t.Errorf("min %dµs, out of range %d, count %d; want 1, 1 and 5", s.Latency.Min, s.OutOfRange, s.Latency.Count)
+	}
+	if s.Requests != 5 || s.OK != 2 || s.Errors != 3 || s.Throughput != 2.5 || s.From != 0 || s.To != 2 {
+		t.Errorf("interval %+v; want 5 requests, 2 ok, 3 errors, 2.5/s from 0 to 2 s", s)
+	}
+	r.add(&Result{Sent: 2 * time.Second, Latency: time.Millisecond})
+	s, _ = r.takeInterval(start.Add(4 * time.Second))
+	if s.Requests != 1 || s.From != 2 || s.To != 4 || s.Throughput != 0.5 {
+		t.Errorf("second interval %+v; want 1 request, 0.5/s from 2 to 4 s", s)
+	}
+	sum := r.summary(start.Add(4 * time.Second))
+	if len(sum.FirstErrors) != 1 || sum.FirstErrors["timeout"] != "first timeout" {
+		t.Errorf("first errors %v; want only timeout: first timeout", sum.FirstErrors)
+	}
+}
