@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 CONFIG ?= sagesize.yaml
 OUT    ?= cdk.out
 
-.PHONY: setup synth test bench-synth bench-scale bench-loadgen bench-fuzz clean
+.PHONY: setup synth test bench-synth bench-scale bench-loadgen bench-fuzz mutate clean
 
 # npm ci only when package.json or the lock file changed.
 node_modules/.installed: package.json package-lock.json
@@ -44,6 +44,11 @@ bench-loadgen:
 # Config loader: linear time per KB, then FuzzLoad (FUZZTIME, default 10m).
 bench-fuzz:
 	scripts/bench-fuzz $(FUZZTIME)
+
+# Mutation testing (gremlins, pinned) of the packages that carry the
+# promises; slow, not part of test. PKGS narrows it, e.g. PKGS="sizing shard".
+mutate:
+	scripts/mutate $(PKGS)
 
 clean:
 	rm -rf $(OUT) node_modules

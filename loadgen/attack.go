@@ -243,7 +243,8 @@ loop:
 			runtime.Gosched()
 			continue
 		}
-		if in := a.inFlight.Add(1); in > workers && workers < limit {
+		// in <= limit (admission above), so the pool never outgrows it.
+		if in := a.inFlight.Add(1); in > workers {
 			spawn()
 		}
 		work <- job{seq: n, due: due, payload: pk.pick()}

@@ -168,7 +168,8 @@ func Of(name string, k int) int {
 
 // JumpHash is Lamping and Veach's jump consistent hash: key's bucket among
 // buckets, such that going from n to n+1 buckets moves a key only into the
-// new bucket n, and then only with probability 1/(n+1).
+// new bucket n, and then only with probability 1/(n+1). It returns -1 when
+// buckets < 1.
 func JumpHash(key uint64, buckets int) int {
 	var b, j int64 = -1, 0
 	for j < int64(buckets) {

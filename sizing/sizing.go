@@ -9,9 +9,10 @@
 package sizing
 
 import (
+	"cmp"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -361,7 +362,7 @@ func decideCandidate(t Test, c Candidate, field string, sloOK, sizable bool) Can
 		SustainableStep: -1,
 	}
 	steps := append([]Step(nil), c.Steps...)
-	sort.SliceStable(steps, func(i, j int) bool { return steps[i].PlannedRate < steps[j].PlannedRate })
+	slices.SortStableFunc(steps, func(a, b Step) int { return cmp.Compare(a.PlannedRate, b.PlannedRate) })
 	for _, s := range steps {
 		cr.Steps = append(cr.Steps, judgeStep(t, s, field, sloOK))
 	}
@@ -472,15 +473,9 @@ func recommend(r *Result, sizable bool) {
 		}
 		return
 	}
-	sort.SliceStable(ok, func(i, j int) bool {
-		a, b := ok[i], ok[j]
-		if a.FleetCostPerHour != b.FleetCostPerHour {
-			return a.FleetCostPerHour < b.FleetCostPerHour
-		}
-		if a.CostPerMillion != b.CostPerMillion {
-			return a.CostPerMillion < b.CostPerMillion
-		}
-		return a.Variant < b.Variant
+	slices.SortStableFunc(ok, func(a, b *CandidateResult) int {
+		return cmp.Or(cmp.Compare(a.FleetCostPerHour, b.FleetCostPerHour),
+			cmp.Compare(a.CostPerMillion, b.CostPerMillion), strings.Compare(a.Variant, b.Variant))
 	})
 	best := ok[0]
 	r.Recommended = best.Variant

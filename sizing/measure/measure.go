@@ -224,8 +224,8 @@ func step(ctx context.Context, api GetMetricDataAPI, namespace string, w Window)
 		queries = append(queries, query(intervalsID, namespace, metrics.LoadTestIntervals, metrics.StatSum, loadgenDims))
 	}
 	values := map[string]float64{}
-	for lo := 0; lo < len(queries); lo += maxQueriesPerRequest {
-		got, err := fetch(ctx, api, w, queries[lo:min(lo+maxQueriesPerRequest, len(queries))])
+	for chunk := range slices.Chunk(queries, maxQueriesPerRequest) {
+		got, err := fetch(ctx, api, w, chunk)
 		if err != nil {
 			return s, err
 		}
@@ -268,7 +268,7 @@ func coverage(w Window, values map[string]float64) *sizing.Coverage {
 // not out of the endpoint's rate.
 func correctRate(s *sizing.Step) {
 	c := s.Coverage
-	if !c.Known || c.Published <= 0 || c.Published >= c.Expected {
+	if !c.Known || c.Published <= 0 || c.Missing() == 0 {
 		return
 	}
 	s.AchievedRate = s.AchievedRate * float64(c.Expected) / float64(c.Published)
