@@ -218,26 +218,7 @@ func validateMultiModelAlarms(p string, e *Endpoint, add func(path, format strin
 // checkLowerPercent checks percentage thresholds that are lower bounds:
 // each in 0-100 %, critical below warning.
 func checkLowerPercent(p string, t *PercentThresholds, add func(path, format string, args ...any)) {
-	if t == nil {
-		return
-	}
-	if t.Warning == nil && t.Critical == nil {
-		add(p, "needs a warning or critical threshold (the alarm fires below it), e.g. {warning: 90%%, critical: 70%%}")
-	}
-	inRange := func(sub string, v *Percent) bool {
-		if v == nil {
-			return false
-		}
-		if v.Value <= 0 || v.Value > 100 {
-			add(p+"."+sub, "must be above 0%% and at most 100%%, got %v", v)
-			return false
-		}
-		return true
-	}
-	w, c := inRange("warning", t.Warning), inRange("critical", t.Critical)
-	if w && c && t.Critical.Value >= t.Warning.Value {
-		add(p+".critical", "must be below warning (%v): the alarm fires when the hit ratio falls below it, got %v", t.Warning, t.Critical)
-	}
+	checkPercentThresholds(p, t, true, add)
 }
 
 // validateComponents checks an endpoint's inference components: present

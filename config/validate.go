@@ -366,12 +366,25 @@ func checkLatency(p string, t *LatencyThresholds, add func(path, format string, 
 	}
 }
 
+// checkPercent checks percentage thresholds that are upper bounds: each
+// in 0-100 %, critical above warning.
 func checkPercent(p string, t *PercentThresholds, add func(path, format string, args ...any)) {
+	checkPercentThresholds(p, t, false, add)
+}
+
+// checkPercentThresholds checks t's thresholds: at least one, each above 0 %
+// and at most 100 %, and critical beyond warning: above it, or below it when
+// the alarm fires below its threshold (lower).
+func checkPercentThresholds(p string, t *PercentThresholds, lower bool, add func(path, format string, args ...any)) {
 	if t == nil {
 		return
 	}
 	if t.Warning == nil && t.Critical == nil {
-		add(p, "needs a warning or critical threshold, e.g. {warning: 70%%, critical: 90%%}")
+		if lower {
+			add(p, "needs a warning or critical threshold (the alarm fires below it), e.g. {warning: 90%%, critical: 70%%}")
+		} else {
+			add(p, "needs a warning or critical threshold, e.g. {warning: 70%%, critical: 90%%}")
+		}
 	}
 	inRange := func(sub string, v *Percent) bool {
 		if v == nil {
@@ -383,8 +396,13 @@ func checkPercent(p string, t *PercentThresholds, add func(path, format string, 
 		}
 		return true
 	}
-	w, c := inRange("warning", t.Warning), inRange("critical", t.Critical)
-	if w && c && t.Critical.Value <= t.Warning.Value {
+	if w, c := inRange("warning", t.Warning), inRange("critical", t.Critical); !w || !c {
+		return
+	}
+	switch {
+	case lower && t.Critical.Value >= t.Warning.Value:
+		add(p+".critical", "must be below warning (%v): the alarm fires when the hit ratio falls below it, got %v", t.Warning, t.Critical)
+	case !lower && t.Critical.Value <= t.Warning.Value:
 		add(p+".critical", "must be above warning (%v), got %v", t.Warning, t.Critical)
 	}
 }
