@@ -77,19 +77,9 @@ func (t *SDKStreamTarget) Invoke(ctx context.Context, p *Payload) error {
 
 // InvokeStream implements [StreamTarget].
 func (t *SDKStreamTarget) InvokeStream(ctx context.Context, p *Payload, tokens func(n int)) (StreamInfo, error) {
-	in := &sagemakerruntime.InvokeEndpointWithResponseStreamInput{EndpointName: aws.String(t.inv.EndpointName), Body: p.Body}
-	if t.inv.ContentType != "" {
-		in.ContentType = aws.String(t.inv.ContentType)
-	}
-	if t.inv.Accept != "" {
-		in.Accept = aws.String(t.inv.Accept)
-	}
-	if t.inv.CustomAttributes != "" {
-		in.CustomAttributes = aws.String(t.inv.CustomAttributes)
-	}
-	if t.inv.TargetVariant != "" {
-		in.TargetVariant = aws.String(t.inv.TargetVariant)
-	}
+	in := &sagemakerruntime.InvokeEndpointWithResponseStreamInput{EndpointName: aws.String(t.inv.EndpointName), Body: p.Body,
+		ContentType: nonEmpty(t.inv.ContentType), Accept: nonEmpty(t.inv.Accept),
+		CustomAttributes: nonEmpty(t.inv.CustomAttributes), TargetVariant: nonEmpty(t.inv.TargetVariant)}
 	out, err := t.api.InvokeEndpointWithResponseStream(ctx, in, shieldBody, ownCodec)
 	if err != nil {
 		return StreamInfo{}, err

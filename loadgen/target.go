@@ -318,24 +318,20 @@ func NewSDKTarget(api InvokeEndpointAPI, inv Invocation) *SDKTarget {
 
 // Invoke implements [Target].
 func (t *SDKTarget) Invoke(ctx context.Context, p *Payload) error {
-	in := &sagemakerruntime.InvokeEndpointInput{
-		EndpointName: aws.String(t.inv.EndpointName),
-		Body:         p.Body,
-	}
-	if t.inv.ContentType != "" {
-		in.ContentType = aws.String(t.inv.ContentType)
-	}
-	if t.inv.Accept != "" {
-		in.Accept = aws.String(t.inv.Accept)
-	}
-	if t.inv.CustomAttributes != "" {
-		in.CustomAttributes = aws.String(t.inv.CustomAttributes)
-	}
-	if t.inv.TargetVariant != "" {
-		in.TargetVariant = aws.String(t.inv.TargetVariant)
-	}
+	in := &sagemakerruntime.InvokeEndpointInput{EndpointName: aws.String(t.inv.EndpointName), Body: p.Body,
+		ContentType: nonEmpty(t.inv.ContentType), Accept: nonEmpty(t.inv.Accept),
+		CustomAttributes: nonEmpty(t.inv.CustomAttributes), TargetVariant: nonEmpty(t.inv.TargetVariant)}
 	_, err := t.api.InvokeEndpoint(ctx, in)
 	return err
+}
+
+// nonEmpty is s as an optional request field: nil when s is empty, so
+// that the SDK leaves the header out.
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 // ContainerTarget sends requests to a container implementing the SageMaker
