@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 CONFIG ?= sagesize.yaml
 OUT    ?= cdk.out
 
-.PHONY: setup synth test bench-synth bench-scale bench-loadgen bench-fuzz mutate clean
+.PHONY: setup synth test bench-synth bench-scale bench-loadgen bench-stream bench-fuzz mutate clean
 
 # npm ci only when package.json or the lock file changed.
 node_modules/.installed: package.json package-lock.json
@@ -40,6 +40,11 @@ bench-scale: setup
 
 bench-loadgen:
 	bench/loadgen-vs-vegeta.sh
+
+# CPU per streamed 200-token answer next to a plain signed request, and the
+# peak RSS of a long streaming run (bench/stream-cost.sh; DURATION etc.).
+bench-stream:
+	bench/stream-cost.sh
 
 # Config loader: linear time per KB, then FuzzLoad (FUZZTIME, default 10m).
 bench-fuzz:
