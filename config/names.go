@@ -142,10 +142,8 @@ func percentLevels(family string, t *PercentThresholds) []alarmLevel {
 	return levels(family, t.Warning != nil, t.Critical != nil)
 }
 
-// endpointAlarmLevels are the alarms of variant v of e, in the order the
-// monitoring constructs plan them.
-func endpointAlarmLevels(e *Endpoint, v Variant) []alarmLevel {
-	a := e.Alarms
+// latencyLevels are the ModelLatency then OverheadLatency alarms of a.
+func latencyLevels(a Alarms) []alarmLevel {
 	var out []alarmLevel
 	for _, l := range []struct {
 		family string
@@ -155,6 +153,14 @@ func endpointAlarmLevels(e *Endpoint, v Variant) []alarmLevel {
 			out = append(out, levels(l.family, l.t.Warning != nil, l.t.Critical != nil)...)
 		}
 	}
+	return out
+}
+
+// endpointAlarmLevels are the alarms of variant v of e, in the order the
+// monitoring constructs plan them.
+func endpointAlarmLevels(e *Endpoint, v Variant) []alarmLevel {
+	a := e.Alarms
+	out := latencyLevels(a)
 	out = append(out, percentLevels(naming.FamilyInvocation5XXErrorRate, a.Invocation5XXErrorRate)...)
 	out = append(out, percentLevels(naming.FamilyModelErrorRate, a.ModelErrorRate)...)
 	if t := a.InvocationFailures; t != nil {
@@ -179,15 +185,7 @@ func endpointAlarmLevels(e *Endpoint, v Variant) []alarmLevel {
 // memory over the component's reservation.
 func componentAlarmLevels(e *Endpoint) []alarmLevel {
 	a := e.Alarms
-	var out []alarmLevel
-	for _, l := range []struct {
-		family string
-		t      *LatencyThresholds
-	}{{naming.FamilyModelLatency, a.ModelLatency}, {naming.FamilyOverheadLatency, a.OverheadLatency}} {
-		if l.t != nil {
-			out = append(out, levels(l.family, l.t.Warning != nil, l.t.Critical != nil)...)
-		}
-	}
+	out := latencyLevels(a)
 	out = append(out, percentLevels(naming.FamilyInvocation5XXErrorRate, a.Invocation5XXErrorRate)...)
 	out = append(out, percentLevels(naming.FamilyModelErrorRate, a.ModelErrorRate)...)
 	out = append(out, percentLevels(naming.FamilyCPUUtilization, a.CPUUtilization)...)
