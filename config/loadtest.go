@@ -97,6 +97,9 @@ type EndpointLoadTest struct {
 	Body string `yaml:"body"`
 	// ContentType of the requests; default application/json.
 	ContentType string `yaml:"contentType"`
+	// Stream makes this a streaming (LLM) test; with its prompts or
+	// synthetic prompt lengths no payload or body is needed.
+	Stream *Stream `yaml:"stream"`
 }
 
 // Load-test defaults and the capacity rule.
@@ -276,7 +279,10 @@ func (c *Config) validateEndpointLoadTest(p string, e *Endpoint, add func(path, 
 	if t.MaxInFlight < 0 {
 		add(p+".maxInFlight", "must be positive, got %d", t.MaxInFlight)
 	}
-	checkBody(p, t.Payload, t.Body, add)
+	if !t.Stream.HasPrompts() || t.Payload != "" || t.Body != "" {
+		checkBody(p, t.Payload, t.Body, add)
+	}
+	validateStream(p, t.Stream, add)
 	names := map[string]bool{}
 	for _, v := range e.Variants {
 		names[v.Name] = true

@@ -102,6 +102,8 @@ type SizingPlan struct {
 	Body string `yaml:"body"`
 	// ContentType of the requests; default application/json.
 	ContentType string `yaml:"contentType"`
+	// Stream makes every candidate's test a streaming (LLM) test.
+	Stream *Stream `yaml:"stream"`
 }
 
 // Sizing defaults and bounds.
@@ -318,7 +320,7 @@ func (c *Config) addSizingEndpoint() {
 			widest = i
 		}
 	}
-	lt := &EndpointLoadTest{MaxInFlight: s.Plan.MaxInFlight, Payload: s.Plan.Payload, Body: s.Plan.Body, ContentType: s.Plan.ContentType}
+	lt := &EndpointLoadTest{MaxInFlight: s.Plan.MaxInFlight, Payload: s.Plan.Payload, Body: s.Plan.Body, ContentType: s.Plan.ContentType, Stream: s.Plan.Stream}
 	if len(s.Candidates) > 0 {
 		lt.Steps = s.Steps(widest)
 	}
@@ -494,5 +496,8 @@ func (c *Config) validateSizingPlan(add func(path, format string, args ...any)) 
 	if pl.MaxInFlight < 0 {
 		add(p+".maxInFlight", "must be positive, got %d", pl.MaxInFlight)
 	}
-	checkBody(p, pl.Payload, pl.Body, add)
+	if !pl.Stream.HasPrompts() || pl.Payload != "" || pl.Body != "" {
+		checkBody(p, pl.Payload, pl.Body, add)
+	}
+	validateStream(p, pl.Stream, add)
 }
