@@ -180,7 +180,7 @@ func plansFor(cfg *config.Config, f *runFlags, now time.Time) ([]runner.Plan, er
 	for _, v := range variants {
 		p := runner.Plan{Endpoint: ep.Name, Variant: v, Tasks: tasks, MaxInFlight: lt.MaxInFlight, Load: load,
 			Payload: lt.Payload, Body: lt.Body, ContentType: lt.ContentType, TestID: f.testID,
-			Grace: cfg.LoadTest.GracePeriod(), Drain: cfg.LoadTest.DrainPeriod()}
+			Grace: cfg.LoadTest.GracePeriod(), Drain: cfg.LoadTest.DrainPeriod(), Extra: lt.Stream.Env()}
 		if p.TestID == "" {
 			p.TestID = ep.Name + "-" + v + "-" + now.UTC().Format("20060102T150405")
 		}

@@ -159,3 +159,34 @@ func TestRunCommandMissingCredentialsAndRegion(t *testing.T) {
 		t.Errorf("without region: %v; want a clear message", err)
 	}
 }
+
+// A streaming test's settings reach every task, and synthetic prompts need
+// no payload.
+func TestRunCommandStreamingTest(t *testing.T) {
+	s := startServers(t, "churn-v42-loadtest")
+	cfg := strings.Replace(testConfig, `      payload: s3://churn-models/payloads/request.json
+`, `      stream:
+        format: tgi
+        inputTokens: {mean: 512, stddev: 64}
+        outputTokens: {mean: 200, stddev: 20}
+        slo: {ttft: 800ms}
+`, 1)
+	p := filepath.Join(t.TempDir(), "sagesize.yaml")
+	if err := os.WriteFile(p, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"run", "-config", p, "-endpoint", "churn-xgb", "-variant", "blue", "-poll", "5ms"}, &out, &out); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	env := s.ecs.RunTaskCalls()[0].Env("loadgen")
+	for k, v := range map[string]string{"LOADGEN_STREAM": "true", "LOADGEN_FORMAT": "tgi", "LOADGEN_INPUT_TOKENS": "512:64",
+		"LOADGEN_OUTPUT_TOKENS": "200:20", "LOADGEN_SLO_TTFT": "800ms"} {
+		if env[k] != v {
+			t.Errorf("%s = %q, want %q (environment %v)", k, env[k], v, env)
+		}
+	}
+	if _, ok := env["LOADGEN_PAYLOAD"]; ok {
+		t.Errorf("LOADGEN_PAYLOAD set without a payload: %v", env)
+	}
+}

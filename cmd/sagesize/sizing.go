@@ -198,7 +198,7 @@ func (sr *sizingRun) plan(k, i int, testID string, tasks int, start time.Time) r
 	}
 	p := runner.Plan{Endpoint: sr.cfg.SizingEndpoint().Name, Variant: c.Name, Tasks: tasks, MaxInFlight: s.Plan.MaxInFlight, Load: s.CandidatePlan(i),
 		Payload: s.Plan.Payload, Body: s.Plan.Body, ContentType: s.Plan.ContentType, TestID: testID, StartAt: start, Label: label,
-		Grace: sr.cfg.LoadTest.GracePeriod(), Drain: sr.cfg.LoadTest.DrainPeriod()}
+		Grace: sr.cfg.LoadTest.GracePeriod(), Drain: sr.cfg.LoadTest.DrainPeriod(), Extra: s.Plan.Stream.Env()}
 	p.AfterStep = func(ctx context.Context, j int, ws, we time.Time) string {
 		return sr.stepCheck(ctx, k, i, testID, tasks, j, ws, we)
 	}

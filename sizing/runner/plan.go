@@ -40,6 +40,9 @@ type Plan struct {
 	// (loadplan.DefaultGrace, loadplan.DefaultDrain), which the run's
 	// bounds then count on.
 	Grace, Drain time.Duration
+	// Extra are further LOADGEN_* variables every task gets, such as a
+	// streaming test's (config.Stream.Env).
+	Extra loadplan.Env
 }
 
 // DefaultStepLag is how long after a step's end AfterStep is called:
@@ -73,7 +76,7 @@ func (p Plan) Environment() (loadplan.Env, error) {
 	}
 	if p.Body != "" {
 		env = append(env, loadplan.Var{Name: loadplan.EnvBody, Value: p.Body})
-	} else {
+	} else if p.Payload != "" {
 		env = append(env, loadplan.Var{Name: loadplan.EnvPayload, Value: p.Payload})
 	}
 	env = append(env, loadplan.Var{Name: loadplan.EnvContentType, Value: p.ContentType}, loadplan.Var{Name: loadplan.EnvTestID, Value: p.TestID})
@@ -86,5 +89,5 @@ func (p Plan) Environment() (loadplan.Env, error) {
 	if !p.StartAt.IsZero() {
 		env = append(env, loadplan.Var{Name: loadplan.EnvStartAt, Value: p.StartAt.UTC().Format(time.RFC3339Nano)})
 	}
-	return env, nil
+	return append(env, p.Extra...), nil
 }
