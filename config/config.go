@@ -14,6 +14,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -67,6 +68,9 @@ type Config struct {
 
 	// types bounds the "did you mean" work of one Validate (see lookup).
 	types *typeIndex
+	// dir is the config file's directory, where relative paths in it
+	// start (empty: the working directory).
+	dir string
 }
 
 // Notifications selects the SNS topic that alarm actions publish to: a new,
@@ -170,6 +174,9 @@ type Variant struct {
 	// serverless endpoint (which has no instance type) and refused on any
 	// other.
 	Serverless *Serverless `yaml:"serverless"`
+	// Autoscaling, when set, gives the variant a target-tracking scaling
+	// policy (see Autoscaling).
+	Autoscaling *Autoscaling `yaml:"autoscaling"`
 
 	// Instance is InstanceType's catalogue entry, resolved by Validate;
 	// zero for a serverless variant.
@@ -402,7 +409,7 @@ func Load(path string, o *Overrides) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := Parse(data, o)
+	c, err := parse(data, o, filepath.Dir(path))
 	if err != nil {
 		return nil, &FileError{Path: path, Err: err}
 	}
@@ -436,8 +443,12 @@ func tooLarge(f *os.File) Problems {
 }
 
 // Parse decodes, defaults and validates a config held in memory (at most
-// MaxConfigBytes, one YAML document).
-func Parse(data []byte, o *Overrides) (*Config, error) {
+// MaxConfigBytes, one YAML document). Relative paths in it start at the
+// working directory.
+func Parse(data []byte, o *Overrides) (*Config, error) { return parse(data, o, "") }
+
+// parse is Parse with relative paths starting at dir.
+func parse(data []byte, o *Overrides, dir string) (*Config, error) {
 	if len(data) > MaxConfigBytes {
 		return nil, Problems{{Msg: fmt.Sprintf("the config is %d bytes; sagesize reads configs of at most 1 MiB (%d bytes)", len(data), MaxConfigBytes)}}
 	}
@@ -448,7 +459,7 @@ func Parse(data []byte, o *Overrides) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	var c Config
+	c := Config{dir: dir}
 	if ps := decodeShape(root, &c); len(ps) > 0 {
 		return nil, ps
 	}

@@ -169,7 +169,7 @@ var badConfigs = []struct {
 	},
 	{
 		name: "unknown key", old: "instanceType: ml.c5.xlarge", new: "instanceTyp: ml.c5.xlarge",
-		want: "sagesize.yaml: endpoints[0].variants[0].instanceTyp (line 6): unknown field; valid fields here: name, instanceType, instanceCount, serverless (did you mean instanceType?)",
+		want: "sagesize.yaml: endpoints[0].variants[0].instanceTyp (line 6): unknown field; valid fields here: name, instanceType, instanceCount, serverless, autoscaling (did you mean instanceType?)",
 	},
 	{
 		name: "every unknown key at once", old: "project: churn\n", new: "projet: churn\nendpoint: []\n",
