@@ -211,6 +211,7 @@ func addEndpoints(cfg *config.Config, st *Stacks, plans []*monitoring.EndpointPl
 		e := &cfg.Endpoints[i]
 		s := st.Plan.Of[e.Name]
 		m := st.Facades[s].AddEndpoint(jsii.String("Endpoint-"+e.Name), plans[i])
+		addAutoscaling(m.Construct, cfg, e)
 		if urls[s] == nil {
 			urls[s] = monitoring.ConsoleURL(st.Shards[s])
 		}
@@ -420,7 +421,7 @@ func PlanShards(cfg *config.Config) ([]*monitoring.EndpointPlan, *shard.Plan, er
 		}
 		plans[i] = p
 		fp := p.Footprint()
-		items[i] = shard.Item{Name: cfg.Endpoints[i].Name, Load: shard.Load{Resources: fp.Resources, TemplateBytes: fp.TemplateBytes, Outputs: 1}}
+		items[i] = shard.Item{Name: cfg.Endpoints[i].Name, Load: shard.Load{Resources: fp.Resources + autoscalingFootprint(&cfg.Endpoints[i]), TemplateBytes: fp.TemplateBytes, Outputs: 1}}
 	}
 	base := shard.Load{
 		Resources:     coreResources + len(cfg.Notebooks)*notebookResources + len(cfg.Notifications.Emails),
@@ -482,7 +483,7 @@ func newStack(scope constructs.Construct, cfg *config.Config, name, what string)
 func endpointProps(cfg *config.Config, e *config.Endpoint) *monitoring.EndpointMonitorProps {
 	variants := make([]monitoring.Variant, len(e.Variants))
 	for j, v := range e.Variants {
-		variants[j] = monitoring.Variant{Name: v.Name, Count: v.Count(), Instance: v.Instance}
+		variants[j] = monitoring.Variant{Name: v.Name, Count: v.Count(), Instance: v.Instance, Autoscaling: monitoringAutoscaling(v)}
 		if s := v.Serverless; s != nil {
 			variants[j] = monitoring.Variant{Name: v.Name, Serverless: &monitoring.Serverless{
 				MemorySizeInMB: s.MemorySizeInMB, MaxConcurrency: s.MaxConcurrency, ProvisionedConcurrency: s.ProvisionedConcurrency}}

@@ -226,7 +226,9 @@ func resolveInvocationsTarget(p string, a *Autoscaling, v *Variant, dir string, 
 	}
 	a.Basis = b
 	if direct == nil {
-		a.Target = b.SustainablePerMinute() * (1 - b.Headroom)
+		// Rounded to hundredths, so that templates and dashboards show
+		// 831.6 rather than 831.5999999999999.
+		a.Target = math.Round(b.SustainablePerMinute()*(1-b.Headroom)*100) / 100
 		return
 	}
 	if *direct > b.SustainablePerMinute() {

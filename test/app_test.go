@@ -49,6 +49,7 @@ var examples = map[string]string{
 	"async":          "../config/examples/async.yaml",
 	"multimodel":     "../config/examples/multimodel.yaml",
 	"components":     "../config/examples/components.yaml",
+	"autoscaling":    "../config/examples/autoscaling.yaml",
 }
 
 // synthesized is one example's synthesized app.
@@ -337,6 +338,9 @@ func TestResourceCounts(t *testing.T) {
 		{"multimodel", 6, 1, 1, 1, 1, 0},
 		// Per component: the SLO's ModelLatency, 5XX, GPU, GPU memory (4).
 		{"components", 8, 1, 1, 1, 1, 0},
+		// churn-xgb and support-llm: the SLO's ModelLatency each; two
+		// endpoints and the overview. Autoscaling adds no alarm of ours.
+		{"autoscaling", 2, 2, 3, 1, 1, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.example, func(t *testing.T) {

@@ -23,6 +23,8 @@ type Variant struct {
 	// (Instance and Count are zero) and publishes no CPU, GPU or disk
 	// metrics.
 	Serverless *Serverless
+	// Autoscaling, when set, adds the variant's autoscaling row.
+	Autoscaling *Autoscaling
 }
 
 // Serverless is a serverless variant's memory and concurrency.
@@ -351,7 +353,7 @@ func (p *EndpointPlan) variantRows(vi int, v Variant) [][]dashboard.Cell {
 	if e.MultiModel {
 		rows = append(rows, p.multiModelRow(vi, v))
 	}
-	return rows
+	return append(rows, p.autoscalingRows(v)...)
 }
 
 // utilizationCells plans the utilization alarms of instance-backed variant
