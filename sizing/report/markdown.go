@@ -32,6 +32,7 @@ func Markdown(w io.Writer, r *sizing.Result) error {
 		p("- %s\n", s)
 	}
 	p("\n")
+	writeAutoscaling(b, r)
 	if len(r.Problems) > 0 {
 		p("## Problems\n\n")
 		for _, s := range r.Problems {
