@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -233,7 +234,7 @@ func resolveInvocationsTarget(p string, a *Autoscaling, v *Variant, dir string, 
 	}
 	if *direct > b.SustainablePerMinute() {
 		add(p+".targetInvocationsPerInstance", "is %v per minute, above the %.6g per minute (%.6g req/s) one %s instance sustained in the sizing test %s: at that target every instance runs past the SLO; use at most %.6g, or remove it to get %.6g (with %s headroom)",
-			*direct, b.SustainablePerMinute(), b.SustainablePerInstance, b.InstanceType, b.Report, math.Floor(b.SustainablePerMinute()), b.SustainablePerMinute()*(1-b.Headroom), formatFraction(b.Headroom))
+			*direct, b.SustainablePerMinute(), b.SustainablePerInstance, b.InstanceType, b.Report, math.Floor(b.SustainablePerMinute()+1e-9), b.SustainablePerMinute()*(1-b.Headroom), formatFraction(b.Headroom))
 		return
 	}
 	a.Target = *direct
@@ -313,19 +314,15 @@ func sizingBasis(a *Autoscaling, v *Variant, dir string) (*SizingBasis, error) {
 }
 
 // readSizingReport reads and decodes a sizing report, telling a run record
-// (which holds no rates) and other JSON apart from it.
+// (which holds no rates) and other JSON apart from it. Only a regular file
+// of at most maxReportBytes is read.
 func readSizingReport(path string) (*sizingReport, error) {
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("no such file %s: give the report.json that `sagesize report` wrote (relative paths start at the config file's directory)", path)
-	}
+	data, err := readReportFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read sizing report: %w", err)
+		return nil, err
 	}
-	defer f.Close()
-	dec := json.NewDecoder(&limitedReader{f: f, left: maxReportBytes})
 	var r sizingReport
-	if err := dec.Decode(&r); err != nil {
+	if err := json.Unmarshal(data, &r); err != nil {
 		return nil, fmt.Errorf("%s is not a sizing report (report.json of `sagesize report`): %w", path, err)
 	}
 	for _, c := range r.Candidates {
@@ -337,6 +334,35 @@ func readSizingReport(path string) (*sizingReport, error) {
 		return nil, fmt.Errorf("%s is not a sizing report: it lacks endpoint, headroom or candidates (give the report.json of `sagesize report`)", path)
 	}
 	return &r, nil
+}
+
+// readReportFile reads the regular file at path, refusing one over
+// maxReportBytes before reading it.
+func readReportFile(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("no such file %s: give the report.json that `sagesize report` wrote (relative paths start at the config file's directory)", path)
+	case err != nil:
+		return nil, fmt.Errorf("read sizing report: %w", err)
+	case !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("%s is not a regular file: give the report.json that `sagesize report` wrote", path)
+	case fi.Size() > maxReportBytes:
+		return nil, fmt.Errorf("%s is %d bytes; a sizing report is far smaller (at most %d MiB read): is it the report.json of `sagesize report`?", path, fi.Size(), maxReportBytes>>20)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read sizing report: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxReportBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read sizing report %s: %w", path, err)
+	}
+	if len(data) > maxReportBytes {
+		return nil, fmt.Errorf("%s grew past %d MiB while read", path, maxReportBytes>>20)
+	}
+	return data, nil
 }
 
 // pickCandidate finds the report's candidate named variant, or else the
@@ -365,25 +391,6 @@ func pickCandidate(path string, r *sizingReport, variant, typ string) (*sizingRe
 	default:
 		return nil, fmt.Errorf("%s has %d %s candidates: pick one with sizingVariant (one of %s)", path, len(match), typ, strings.Join(names, ", "))
 	}
-}
-
-// limitedReader reads at most left bytes and then fails, so that a huge
-// file is refused rather than read whole.
-type limitedReader struct {
-	f    *os.File
-	left int64
-}
-
-func (l *limitedReader) Read(p []byte) (int, error) {
-	if l.left <= 0 {
-		return 0, fmt.Errorf("the file is larger than %d MiB", maxReportBytes>>20)
-	}
-	if int64(len(p)) > l.left {
-		p = p[:l.left]
-	}
-	n, err := l.f.Read(p)
-	l.left -= int64(n)
-	return n, err
 }
 
 // validateAutoscaling checks the autoscaling of every variant of e (at p).
