@@ -116,7 +116,7 @@ func loadForReport(f *reportFlags) (*config.Config, string, error) {
 	cfg, err := config.Load(f.config, o)
 	var ps config.Problems
 	if err != nil && o.SizingSLO == nil && errors.As(err, &ps) && onlyAbout(ps, "sizing.slo") {
-		o.SizingSLO = &config.SLO{Percentile: config.Percentile{Value: sizing.P99}, Latency: config.Duration{Duration: time.Nanosecond}}
+		o.SizingSLO = &config.SizingSLO{Percentile: config.Percentile{Value: sizing.P99}, Latency: config.Duration{Duration: time.Nanosecond}}
 		if cfg, err = config.Load(f.config, o); err == nil {
 			return cfg, fmt.Sprintf("%s defines no SLO (sizing.slo): no step can be judged; add sizing.slo or give --slo p99:150ms", f.config), nil
 		}
@@ -141,13 +141,13 @@ func onlyAbout(ps config.Problems, path string) bool {
 }
 
 // parseSLO parses -slo PERCENTILE:LATENCY, e.g. p99:150ms.
-func parseSLO(s string) (*config.SLO, error) {
+func parseSLO(s string) (*config.SizingSLO, error) {
 	pc, lat, ok := strings.Cut(s, ":")
 	d, err := time.ParseDuration(lat)
 	if !ok || err != nil || d <= 0 || (pc != sizing.P50 && pc != sizing.P99) {
 		return nil, fmt.Errorf("--slo %q: want p50 or p99, a colon and a positive latency, e.g. p99:150ms", s)
 	}
-	return &config.SLO{Percentile: config.Percentile{Value: pc}, Latency: config.Duration{Duration: d}}, nil
+	return &config.SizingSLO{Percentile: config.Percentile{Value: pc}, Latency: config.Duration{Duration: d}}, nil
 }
 
 // noData reports whether no step of any candidate has data.
