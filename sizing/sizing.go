@@ -524,6 +524,9 @@ func recommend(r *Result, sizable bool) {
 			r.Reasons = append(r.Reasons, "no recommendation: the target rate or headroom is not usable, so no fleet could be sized")
 		case len(r.Candidates) == 0:
 			r.Reasons = append(r.Reasons, "no recommendation: there are no candidates")
+		case r.SLO.streaming():
+			r.Reasons = append(r.Reasons, fmt.Sprintf("no recommendation: no candidate held the SLO (%s), the error bound (≤ %s) and kept up, even at its lowest step",
+				sloSummary(r.SLO), FormatPercent(r.MaxErrorRate)))
 		default:
 			r.Reasons = append(r.Reasons, fmt.Sprintf("no recommendation: no candidate held the SLO (%s ≤ %s ms), the error bound (≤ %s) and kept up, even at its lowest step",
 				r.SLO.Percentile, FormatMillis(r.SLO.Latency), FormatPercent(r.MaxErrorRate)))

@@ -65,6 +65,9 @@ sizing:
 // Token lengths of llmSizingConfig's synthetic prompts and answers.
 const inTokens, outTokens = 200, 100
 
+// lengths are a streaming test's prompt and answer lengths in tokens.
+type lengths struct{ in, out float64 }
+
 // figures is what loadgen publishes for one 10 s interval at a steady rate.
 type modelFigures struct {
 	achieved       float64 // req/s
@@ -81,28 +84,28 @@ type model func(rate float64) modelFigures
 // TTFT = inTokens × PrefillPerToken + Step(n); Step(n) is linear in n,
 // so n = rate(P + N(base-per)) / (1 - rate N per). Past saturation (rate N
 // per ≥ 1) the server keeps up with half the rate and ITL runs away.
-func tokenSteadyState(m awstest.TokenModel) model {
+func tokenSteadyState(m awstest.TokenModel, l lengths) model {
 	return func(rate float64) modelFigures {
-		p := float64(inTokens) * m.PrefillPerToken.Seconds()
+		p := l.in * m.PrefillPerToken.Seconds()
 		base, per := m.StepBase.Seconds(), m.StepPerSeq.Seconds()
-		load := rate * outTokens * per
+		load := rate * l.out * per
 		if load >= 1 {
 			return modelFigures{achieved: rate / 2, ttft: 10 * time.Second, itl: 10 * time.Second, e2e: 1000 * time.Second}
 		}
-		n := rate * (p + outTokens*(base-per)) / (1 - load)
-		step := m.Step(int(math.Round(n)))
-		step = time.Duration((base + math.Max(n-1, 0)*per) * float64(time.Second)) // n need not be whole
+		n := rate * (p + l.out*(base-per)) / (1 - load)
+		// Step(n) as awstest.TokenModel.Step, for a mean n that need not be whole.
+		step := m.StepBase + time.Duration(math.Max(n-1, 0)*float64(m.StepPerSeq))
 		ttft := time.Duration(p*float64(time.Second)) + step
-		return modelFigures{achieved: rate, ttft: ttft, itl: step, e2e: ttft + (outTokens-1)*step}
+		return modelFigures{achieved: rate, ttft: ttft, itl: step, e2e: ttft + time.Duration(l.out-1)*step}
 	}
 }
 
 // tokenKnee is the rate at which the model's ITL reaches bound: Step(n*) =
 // bound gives n* = (bound-base)/per + 1, and Little's law the rate
 // n* / E2E(n*).
-func tokenKnee(m awstest.TokenModel, bound time.Duration) float64 {
+func tokenKnee(m awstest.TokenModel, l lengths, bound time.Duration) float64 {
 	n := (bound-m.StepBase).Seconds()/m.StepPerSeq.Seconds() + 1
-	e2e := float64(inTokens)*m.PrefillPerToken.Seconds() + outTokens*bound.Seconds()
+	e2e := l.in*m.PrefillPerToken.Seconds() + l.out*bound.Seconds()
 	return n / e2e
 }
 
@@ -114,6 +117,7 @@ type feeder struct {
 	cw     *awstest.CloudWatch
 	models map[string]model
 	stream bool
+	out    float64 // output tokens per request
 	mu     sync.Mutex
 	clock  time.Time
 }
@@ -168,8 +172,8 @@ func (f *feeder) interval(env map[string]string, at time.Time, m modelFigures) [
 	out := []awstest.Datum{datum(metrics.LoadTestLatency, us(m.e2e), n), datum(metrics.LoadTestRequests, n, 0),
 		datum(metrics.LoadTestErrors, 0, 0), datum(metrics.LoadTestThrottles, 0, 0), datum(metrics.LoadTestIntervals, 1, 0)}
 	if f.stream {
-		out = append(out, datum(metrics.LoadTestTTFT, us(m.ttft), n), datum(metrics.LoadTestITL, us(m.itl), n*(outTokens-1)),
-			datum(metrics.LoadTestTPOT, us(m.itl), n), datum(metrics.LoadTestOutputTokens, n*outTokens, 0), datum(metrics.LoadTestGoodRequests, n, 0))
+		out = append(out, datum(metrics.LoadTestTTFT, us(m.ttft), n), datum(metrics.LoadTestITL, us(m.itl), n*(f.out-1)),
+			datum(metrics.LoadTestTPOT, us(m.itl), n), datum(metrics.LoadTestOutputTokens, n*f.out, 0), datum(metrics.LoadTestGoodRequests, n, 0))
 	}
 	return out
 }
@@ -178,10 +182,10 @@ func (f *feeder) interval(env map[string]string, at time.Time, m modelFigures) [
 // on a clock three hours back (every window has ended when it is
 // checked), then `sagesize report` through the CLI, and returns the
 // report's JSON and the run's output.
-func runSizing(t *testing.T, content string, models map[string]model, stream bool) (report.Document, *runner.Record, string) {
+func runSizing(t *testing.T, content string, models map[string]model, l lengths) (report.Document, *runner.Record, string) {
 	t.Helper()
 	dir := t.TempDir()
-	f := &feeder{t: t, models: models, stream: stream, clock: time.Now().Add(-3 * time.Hour)}
+	f := &feeder{t: t, models: models, stream: l.out > 0, out: l.out, clock: time.Now().Add(-3 * time.Hour)}
 	s := servers{cfn: awstest.NewCloudFormation(), ecs: awstest.NewECS(awstest.ECSOptions{Cluster: "llm-loadtest-cluster", OnRunTask: f.onRunTask}), cw: awstest.NewCloudWatch()}
 	f.cw = s.cw
 	t.Cleanup(s.cfn.Close)
@@ -258,9 +262,9 @@ func checkKnee(t *testing.T, c report.Candidate, want, low, high float64) {
 func TestSizingInTokensFindsTheKnee(t *testing.T) {
 	g5 := awstest.TokenModel{PrefillPerToken: 200 * time.Microsecond, StepBase: 20 * time.Millisecond, StepPerSeq: time.Millisecond}
 	g6e := awstest.TokenModel{PrefillPerToken: 200 * time.Microsecond, StepBase: 15 * time.Millisecond, StepPerSeq: 250 * time.Microsecond}
-	itl := 50 * time.Millisecond
-	doc, rec, out := runSizing(t, llmSizingConfig, map[string]model{"g5-xlarge": tokenSteadyState(g5), "g6e-xlarge": tokenSteadyState(g6e)}, true)
-	kneeG5, kneeG6e := tokenKnee(g5, itl), tokenKnee(g6e, itl) // 6.15 and 27.98 req/s
+	itl, l := 50*time.Millisecond, lengths{inTokens, outTokens}
+	doc, rec, out := runSizing(t, llmSizingConfig, map[string]model{"g5-xlarge": tokenSteadyState(g5, l), "g6e-xlarge": tokenSteadyState(g6e, l)}, l)
+	kneeG5, kneeG6e := tokenKnee(g5, l, itl), tokenKnee(g6e, l, itl) // 6.15 and 27.98 req/s
 	if doc.Recommended != "g6e-xlarge" {
 		t.Errorf("recommended %q; want g6e-xlarge\n%s", doc.Recommended, out)
 	}
@@ -334,7 +338,7 @@ func TestSizingClassicKneeRefinement(t *testing.T) {
 		return modelFigures{achieved: rate, e2e: time.Duration(float64(base) / (1 - rate/capacity))}
 	}
 	knee := capacity * (1 - float64(base)/float64(100*time.Millisecond))
-	doc, rec, out := runSizing(t, classicSizingConfig, map[string]model{"c6i-xlarge": queue}, false)
+	doc, rec, out := runSizing(t, classicSizingConfig, map[string]model{"c6i-xlarge": queue}, lengths{})
 	c := doc.Candidates[0]
 	checkKnee(t, c, knee, 60, 90)
 	if strings.Join(c.BrokeFirst, ",") != "latency" || c.Tokens != nil {
@@ -350,4 +354,31 @@ func TestSizingClassicKneeRefinement(t *testing.T) {
 		t.Errorf("record: %d refinement steps ran, refined %q\n%s", refined, rec.Candidates[0].Refined, out)
 	}
 	checkTestCost(t, doc, rec)
+}
+
+// config/examples/llm-sizing.yaml against the token-timing model: the
+// report names ml.g6e.xlarge the cheapest per million output tokens, says
+// what g5 broke first, brackets both knees (ITL 60 ms: 2.65 and 11.7
+// req/s) and states the test's endpoint time and cost.
+func TestLLMSizingExampleReport(t *testing.T) {
+	content, err := os.ReadFile("../../config/examples/llm-sizing.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g5 := awstest.TokenModel{PrefillPerToken: 200 * time.Microsecond, StepBase: 20 * time.Millisecond, StepPerSeq: time.Millisecond}
+	g6e := awstest.TokenModel{PrefillPerToken: 200 * time.Microsecond, StepBase: 15 * time.Millisecond, StepPerSeq: 250 * time.Microsecond}
+	l := lengths{512, 256}
+	doc, rec, out := runSizing(t, string(content), map[string]model{"g5-xlarge": tokenSteadyState(g5, l), "g6e-xlarge": tokenSteadyState(g6e, l)}, l)
+	if doc.Recommended != "g6e-xlarge" {
+		t.Errorf("recommended %q; want g6e-xlarge\n%s", doc.Recommended, out)
+	}
+	checkKnee(t, doc.Candidates[0], tokenKnee(g5, l, 60*time.Millisecond), 2, 4)
+	checkKnee(t, doc.Candidates[1], tokenKnee(g6e, l, 60*time.Millisecond), 8, 16)
+	checkTestCost(t, doc, rec)
+	for _, want := range []string{"g6e-xlarge (ml.g6e.xlarge) is the cheapest per million output tokens", "g5-xlarge broke ", "first, its knee between",
+		"| total |", "512 input tokens per request, the configured synthetic prompts' mean"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
 }
