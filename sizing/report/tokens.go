@@ -83,7 +83,11 @@ func kneeTable(r *sizing.Result) table {
 		if len(c.BrokeFirst) > 0 {
 			broke = strings.Join(c.BrokeFirst, ", ")
 		}
-		t.Rows = append(t.Rows, []string{c.Variant, knee, broke, fmt.Sprintf("%.1f", c.EndpointTime.Minutes()), sizing.FormatUSD(c.TestCost)})
+		minutesText, costText := "unknown", "unknown" // a record without endpoint time
+		if c.EndpointTime > 0 {
+			minutesText, costText = fmt.Sprintf("%.1f", c.EndpointTime.Minutes()), sizing.FormatUSD(c.TestCost)
+		}
+		t.Rows = append(t.Rows, []string{c.Variant, knee, broke, minutesText, costText})
 		minutes += c.EndpointTime.Minutes()
 		cost += c.TestCost
 	}
