@@ -86,8 +86,8 @@ type Candidate struct {
 	// Steps are the steps of the plan, in any order (Decide sorts by PlannedRate).
 	Steps []Step
 	// EndpointTime is how long this candidate's runs kept the endpoint
-	// busy: from each run's request for tasks to its last step's end (0:
-	// unknown).
+	// busy: from each run's request for tasks to the verdict on its last
+	// step (0: unknown).
 	EndpointTime time.Duration
 }
 

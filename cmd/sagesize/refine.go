@@ -16,15 +16,21 @@ import (
 // the one before, so each is a short run of its own tasks (runner.Run
 // with a one-step plan and StartAt), judged once its metrics arrived.
 //
-// The alternative, a fine grid in the same run stopped at its first
-// failure, needs no new tasks, but narrows the bracket linearly: n grid
-// steps of d minutes cut it to 1/(n+1) for up to n×d endpoint-minutes,
-// where bisection cuts it to 1/2^n for n×(d + lead + up to 1m alignment).
-// With the defaults (2m refinement steps, 2m lead) 3 bisection steps cost
-// at most 15 endpoint-minutes for 1/8 of the spacing; a grid needs 7
-// steps, up to 14 minutes, for the same 1/8, and 15 steps (30 minutes)
-// for the 1/16 that 4 bisection steps reach in 20. Bisection wins from
-// the fourth step on, and its cost does not depend on where the knee is.
+// What each costs in endpoint-minutes, with the defaults (--lead 2m, up
+// to 1m to the whole minute, 2m steps of which 1m warm-up, 45 s for the
+// metrics), to narrow the bracket to 1/2^n of the step spacing:
+//   - bisection: n runs of at most 2 + 1 + 2 + 0.75 = 5.75 min, whatever
+//     the knee: n = 3 (1/8): 17.25; n = 4 (1/16): 23; n = 5: 28.75.
+//   - a fine grid of 2^n - 1 steps in one more run, stopped at its first
+//     failure: 3.75 + 2 min per step, 2^(n-1) steps on average for a knee
+//     anywhere in the bracket, 2^n - 1 at worst: n = 3: 11.75 average,
+//     17.75 worst; n = 4: 19.75 and 33.75; n = 5: 35.75 and 65.75.
+// The grid is cheaper on average up to 1/16, bisection from 1/32 on and
+// in the worst case from 1/16 on; bisection's cost is known before the
+// run (the deadline and cost lines state it) and each step halves the
+// bracket, so the same setting means the same precision for every
+// candidate. A shorter --lead makes bisection cheaper still (30s: 4.25
+// min a step).
 
 // refine runs the knee refinement of candidate i (record entry k) after
 // its plan: up to Plan.RefineSteps bisection steps between the highest
@@ -100,12 +106,8 @@ func (sr *sizingRun) bracket(ctx context.Context, k, i int, testID string, tasks
 // judgeEnded waits for a step's metrics to arrive (StepLag after its end)
 // and judges it.
 func (sr *sizingRun) judgeEnded(ctx context.Context, i int, testID string, tasks int, st runner.RecordStep) (sizing.StepResult, error) {
-	lag := sr.runner.StepLag
-	if lag == 0 {
-		lag = runner.DefaultStepLag
-	}
 	select {
-	case <-time.After(time.Until(st.End.Add(lag))):
+	case <-time.After(time.Until(st.End.Add(sr.stepLag()))):
 	case <-ctx.Done():
 		return sizing.StepResult{}, ctx.Err()
 	}
@@ -159,8 +161,9 @@ func (sr *sizingRun) refineStep(ctx context.Context, k, i int, testID string, ta
 }
 
 // addEndpointTime adds to record entry k the endpoint time of the run
-// requested at requested: until the end of its last step that ran (the
-// refinement steps when refine, the plan's otherwise).
+// requested at requested: until the verdict on its last step that ran
+// (its end and the StepLag its metrics take to arrive; the refinement
+// steps when refine, the plan's otherwise).
 func (sr *sizingRun) addEndpointTime(k int, requested time.Time, refine bool) {
 	sr.mu.Lock()
 	defer sr.mu.Unlock()
@@ -174,7 +177,7 @@ func (sr *sizingRun) addEndpointTime(k int, requested time.Time, refine bool) {
 	if end.IsZero() {
 		return
 	}
-	rc.EndpointSeconds += runner.Seconds(end.Sub(requested).Seconds())
+	rc.EndpointSeconds += runner.Seconds(end.Add(sr.stepLag()).Sub(requested).Seconds())
 }
 
 func (sr *sizingRun) setVerdict(k, j int, holds bool) {
@@ -200,4 +203,12 @@ func (sr *sizingRun) setRefined(k int, s string) {
 	sr.mu.Lock()
 	sr.rec.Candidates[k].Refined = s
 	sr.mu.Unlock()
+}
+
+// stepLag is how long after a step's end its metrics are read.
+func (sr *sizingRun) stepLag() time.Duration {
+	if sr.runner.StepLag > 0 {
+		return sr.runner.StepLag
+	}
+	return runner.DefaultStepLag
 }

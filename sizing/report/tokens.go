@@ -72,7 +72,7 @@ func tokenTable(r *sizing.Result) *table {
 // test time cost.
 func kneeTable(r *sizing.Result) table {
 	t := table{Title: "Knee and test cost",
-		Note:   fmt.Sprintf("Endpoint time is each candidate's runs, from asking for tasks to the last step's end; it is billed at the whole endpoint's %s/h (every candidate bills while deployed).", sizing.FormatUSD(r.Cost.PerHour)),
+		Note:   fmt.Sprintf("Endpoint time is each candidate's runs, from asking for tasks to the verdict on their last step; it is billed at the whole endpoint's %s/h (every candidate bills while deployed).", sizing.FormatUSD(r.Cost.PerHour)),
 		Header: []string{"variant", "knee (planned req/s)", "broke first", "endpoint minutes", "test cost"}}
 	var minutes, cost float64
 	for _, c := range r.Candidates {

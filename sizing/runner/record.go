@@ -48,7 +48,8 @@ type RecordCandidate struct {
 	Outcome string `json:"outcome"`
 	// EndpointSeconds is how long the candidate's runs (its plan and each
 	// refinement step) kept the endpoint busy, from asking for tasks to
-	// the end of the last step that ran.
+	// the verdict on the last step that ran (its end plus the wait for its
+	// metrics).
 	EndpointSeconds Seconds `json:"endpoint_seconds,omitempty"`
 	// Refined says how the knee refinement ended, "" when none ran.
 	Refined string `json:"refined,omitempty"`
