@@ -388,7 +388,7 @@ type Overrides struct {
 	// Release replaces the file's release when non-empty (-c release=ID).
 	Release string
 	// SizingSLO replaces sizing.slo when not nil (sagesize report -slo).
-	SizingSLO *SLO
+	SizingSLO *SizingSLO
 }
 
 // MaxConfigBytes is the largest config file sagesize reads: 1 MiB. A fleet

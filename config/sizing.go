@@ -25,9 +25,11 @@ type Sizing struct {
 	// Candidates are the instance types to compare, one production variant
 	// each (at most 10, SageMaker's limit per endpoint).
 	Candidates []Candidate `yaml:"candidates"`
-	// SLO is the client-side latency objective a step must hold: percentile
-	// p50 or p99 of the latency loadgen measures.
-	SLO *SLO `yaml:"slo"`
+	// SLO is the client-side objective a step must hold at percentile p50
+	// or p99: the latency loadgen measures and, for a streaming test, time
+	// to first token, inter-token latency, time per output token and
+	// end-to-end time.
+	SLO *SizingSLO `yaml:"slo"`
 	// MaxErrorPercent (key maxErrorRate) is the largest share of failed
 	// requests a step may have, in percent; default 1%. SizingErrorBound is
 	// it as the fraction sizing.Test.MaxErrorRate takes.
@@ -35,6 +37,9 @@ type Sizing struct {
 	// TargetRate is the production load in requests per second that the
 	// recommendation must hold.
 	TargetRate float64 `yaml:"targetRate"`
+	// TargetTokensPerSecond is the production load in output tokens per
+	// second, instead of TargetRate; streaming tests only.
+	TargetTokensPerSecond float64 `yaml:"targetTokensPerSecond"`
 	// HeadroomPercent (key headroom) is the share of a candidate's sustainable rate kept free in
 	// production; default 30% (instances run at 70% of what they sustain).
 	HeadroomPercent *Percent `yaml:"headroom"`
@@ -104,6 +109,89 @@ type SizingPlan struct {
 	ContentType string `yaml:"contentType"`
 	// Stream makes every candidate's test a streaming (LLM) test.
 	Stream *Stream `yaml:"stream"`
+	// Refine, when set, bisects between the last step that held and the
+	// first that did not, in short steps of their own.
+	Refine *Refine `yaml:"refine"`
+}
+
+// SizingSLO is the objective of a sizing test: every bound given must hold
+// at Percentile. Latency is the request's latency as loadgen measures it;
+// TTFT, ITL, TPOT and E2E bound a streaming test's time to first token,
+// inter-token latency, time per output token and end-to-end time.
+type SizingSLO struct {
+	Percentile Percentile `yaml:"percentile"`
+	Latency    Duration   `yaml:"latency"`
+	TTFT       *Duration  `yaml:"ttft"`
+	ITL        *Duration  `yaml:"itl"`
+	TPOT       *Duration  `yaml:"tpot"`
+	E2E        *Duration  `yaml:"e2e"`
+}
+
+// tokenBounds returns the streaming objectives given, by key.
+func (s *SizingSLO) tokenBounds() []namedBound {
+	var out []namedBound
+	for _, b := range []namedBound{{"ttft", s.TTFT}, {"itl", s.ITL}, {"tpot", s.TPOT}, {"e2e", s.E2E}} {
+		if b.d != nil {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+type namedBound struct {
+	key string
+	d   *Duration
+}
+
+// HasTokenObjectives reports whether the SLO bounds TTFT, ITL, TPOT or E2E.
+func (s *SizingSLO) HasTokenObjectives() bool { return s != nil && len(s.tokenBounds()) > 0 }
+
+// endpointSLO is the SLO the sizing endpoint's dashboard draws: Latency,
+// or E2E when only that bounds the whole request.
+func (s *SizingSLO) endpointSLO() SLO {
+	out := SLO{Percentile: s.Percentile, Latency: s.Latency}
+	if out.Latency.Duration == 0 && s.E2E != nil {
+		out.Latency = *s.E2E
+	}
+	return out
+}
+
+// Refine is the knee refinement of a sizing plan: after a candidate's
+// first step that does not hold, Steps more steps bisect between the last
+// rate that held and the first that did not, each StepDuration long
+// (whole minutes; the plan's warm-up is not measured).
+type Refine struct {
+	// Steps is the number of bisection steps: the bracket narrows to
+	// 1/2^Steps of the step spacing.
+	Steps int `yaml:"steps"`
+	// StepDuration is how long each refinement step runs; default the
+	// plan's warm-up plus one minute.
+	StepDuration *Duration `yaml:"stepDuration"`
+}
+
+// RefineStartLag is what each refinement step adds to the test's length
+// besides its own duration: its tasks' start (sagesize run -lead, 2m by
+// default) and the wait for the next whole minute.
+const RefineStartLag = 3 * time.Minute
+
+// maxRefineSteps bounds the bisection (2^-8 of the spacing is below any
+// measurement's noise).
+const maxRefineSteps = 8
+
+// RefineSteps is the number of bisection steps (0: no refinement).
+func (p SizingPlan) RefineSteps() int {
+	if p.Refine == nil {
+		return 0
+	}
+	return p.Refine.Steps
+}
+
+// RefineStepLength is how long one refinement step runs.
+func (p SizingPlan) RefineStepLength() time.Duration {
+	if p.Refine == nil || p.Refine.StepDuration == nil {
+		return p.WarmupLength() + time.Minute
+	}
+	return p.Refine.StepDuration.Duration
 }
 
 // Sizing defaults and bounds.
@@ -245,8 +333,9 @@ func (s *Sizing) PeakRate(i int) float64 { return s.CandidatePlan(i).Peak() }
 // after another, or the longest of them when Parallel.
 func (s *Sizing) Length() time.Duration {
 	var total time.Duration
+	refine := time.Duration(s.Plan.RefineSteps()) * (s.Plan.RefineStepLength() + RefineStartLag)
 	for i := range s.Candidates {
-		d := s.CandidatePlan(i).Duration()
+		d := s.CandidatePlan(i).Duration() + refine
 		if s.Parallel {
 			total = max(total, d)
 		} else {
@@ -309,7 +398,7 @@ func (c *Config) addSizingEndpoint() {
 		e.Variants = append(e.Variants, Variant{Name: cd.Name, InstanceType: cd.InstanceType, InstanceCount: cd.InstanceCount})
 	}
 	if s.SLO != nil {
-		e.SLO = *s.SLO
+		e.SLO = s.SLO.endpointSLO()
 	}
 	// The load test the endpoint carries makes the load-test stack grant
 	// InvokeEndpoint on it and read access to the payload; the widest
@@ -353,6 +442,9 @@ func (c *Config) validateSizing(e *Endpoint, endpointIndex map[string]int, add f
 		if s.SLO == nil && strings.HasPrefix(path, p+".slo") {
 			return // reported below, once
 		}
+		if path == p+".slo.latency" && s.SLO.HasTokenObjectives() {
+			return // the token objectives suffice
+		}
 		add(r.Replace(path), "%s", r.Replace(fmt.Sprintf(format, clip(args)...)))
 	}
 	if !validSageMakerName(s.Endpoint) {
@@ -382,13 +474,12 @@ func (c *Config) validateSizing(e *Endpoint, endpointIndex map[string]int, add f
 		}
 	}
 	if s.SLO == nil {
-		add(p+".slo", "is required: the latency objective every candidate must hold, e.g. {percentile: p99, latency: 200ms}")
+		add(p+".slo", "is required: the latency objective every candidate must hold, e.g. {percentile: p99, latency: 200ms} (or, streaming, {percentile: p99, ttft: 800ms, itl: 60ms})")
 	} else if pc := s.SLO.Percentile.Value; pc != "p50" && pc != "p99" {
 		add(p+".slo.percentile", "must be p50 or p99 (the client percentiles a sizing test measures), got %q", pc)
 	}
-	if !(s.TargetRate > 0) {
-		add(p+".targetRate", "is required: the production load in requests per second the recommendation must hold, e.g. 300")
-	}
+	validateSizingSLO(s, add)
+	validateTarget(s, add)
 	if m := s.MaxErrorPercent; m != nil && (m.Value < 0 || m.Value >= 100) {
 		add(p+".maxErrorRate", "must be from 0%% to below 100%%, got %s", m)
 	}
@@ -500,4 +591,57 @@ func (c *Config) validateSizingPlan(add func(path, format string, args ...any)) 
 		checkBody(p, pl.Payload, pl.Body, add)
 	}
 	validateStream(p, pl.Stream, add)
+	validateRefine(pl, add)
+}
+
+// validateSizingSLO checks the streaming objectives: positive, and only
+// with a streaming test (plan.stream), the only one that measures them.
+func validateSizingSLO(s *Sizing, add func(path, format string, args ...any)) {
+	if s.SLO == nil {
+		return
+	}
+	for _, b := range s.SLO.tokenBounds() {
+		path := "sizing.slo." + b.key
+		positive(path, b.d, add)
+		if s.Plan.Stream == nil {
+			add(path, "bounds a token stream, but the test is not a streaming test: add sizing.plan.stream (e.g. {inputTokens: {mean: 512}, outputTokens: {mean: 256}}) or bound the request with latency: instead")
+		}
+	}
+}
+
+// validateTarget checks the production target: requests/s or, for a
+// streaming test, output tokens/s; one of the two.
+func validateTarget(s *Sizing, add func(path, format string, args ...any)) {
+	p := "sizing"
+	switch {
+	case s.TargetRate != 0 && s.TargetTokensPerSecond != 0:
+		add(p, "targetRate and targetTokensPerSecond are alternatives: give the production load in requests/s or in output tokens/s")
+	case s.TargetTokensPerSecond != 0 && s.Plan.Stream == nil:
+		add(p+".targetTokensPerSecond", "needs a streaming test, the only one that counts output tokens: add sizing.plan.stream, or give targetRate in requests per second")
+	case s.TargetTokensPerSecond < 0 || math.IsNaN(s.TargetTokensPerSecond):
+		add(p+".targetTokensPerSecond", "must be a positive number of output tokens per second, e.g. 5000, got %v", s.TargetTokensPerSecond)
+	case s.TargetTokensPerSecond > 0:
+	case !(s.TargetRate > 0):
+		add(p+".targetRate", "is required: the production load in requests per second the recommendation must hold, e.g. 300 (or targetTokensPerSecond for a streaming test)")
+	}
+}
+
+// validateRefine checks plan.refine: a bounded number of steps, each long
+// enough to hold the warm-up and one whole CloudWatch period.
+func validateRefine(pl SizingPlan, add func(path, format string, args ...any)) {
+	r := pl.Refine
+	if r == nil {
+		return
+	}
+	p := "sizing.plan.refine"
+	if r.Steps < 1 || r.Steps > maxRefineSteps {
+		add(p+".steps", "must be from 1 to %d (each halves the bracket around the knee), got %d", maxRefineSteps, r.Steps)
+	}
+	d, warm := pl.RefineStepLength(), pl.WarmupLength()
+	switch {
+	case d%time.Minute != 0 || d-warm < time.Minute:
+		add(p+".stepDuration", "is %v: a refinement step must hold the warm-up (%v) and at least one whole metric period of 1m to measure, in whole minutes: give at least %v", d, warm, warm+time.Minute)
+	case d > pl.StepLength():
+		add(p+".stepDuration", "is %v, longer than the plan's steps (%v): refinement steps are the short ones", d, pl.StepLength())
+	}
 }

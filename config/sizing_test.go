@@ -99,7 +99,7 @@ func TestSizing_BadConfigs(t *testing.T) {
 		},
 		{
 			name: "no slo", old: "  slo: {percentile: p99, latency: 150ms}\n", new: "",
-			want: "sagesize.yaml: sizing.slo: is required: the latency objective every candidate must hold, e.g. {percentile: p99, latency: 200ms}",
+			want: "sagesize.yaml: sizing.slo: is required: the latency objective every candidate must hold, e.g. {percentile: p99, latency: 200ms} (or, streaming, {percentile: p99, ttft: 800ms, itl: 60ms})",
 		},
 		{
 			name: "unsupported percentile", old: "percentile: p99", new: "percentile: p90",
@@ -115,7 +115,35 @@ func TestSizing_BadConfigs(t *testing.T) {
 		},
 		{
 			name: "no target", old: "  targetRate: 300\n", new: "",
-			want: "sagesize.yaml: sizing.targetRate: is required: the production load in requests per second the recommendation must hold, e.g. 300",
+			want: "sagesize.yaml: sizing.targetRate: is required: the production load in requests per second the recommendation must hold, e.g. 300 (or targetTokensPerSecond for a streaming test)",
+		},
+		{
+			name: "ttft without a stream", old: "latency: 150ms", new: "ttft: 800ms, itl: 60ms",
+			want: "sagesize.yaml: sizing.slo.ttft: bounds a token stream, but the test is not a streaming test: add sizing.plan.stream (e.g. {inputTokens: {mean: 512}, outputTokens: {mean: 256}}) or bound the request with latency: instead\n" +
+				"sagesize.yaml: sizing.slo.itl: bounds a token stream, but the test is not a streaming test: add sizing.plan.stream (e.g. {inputTokens: {mean: 512}, outputTokens: {mean: 256}}) or bound the request with latency: instead",
+		},
+		{
+			name: "tokens/s without a stream", old: "targetRate: 300", new: "targetTokensPerSecond: 5000",
+			want: "sagesize.yaml: sizing.targetTokensPerSecond: needs a streaming test, the only one that counts output tokens: add sizing.plan.stream, or give targetRate in requests per second",
+		},
+		{
+			name: "both targets", old: "targetRate: 300", new: "targetRate: 300\n  targetTokensPerSecond: 5000",
+			want: "sagesize.yaml: sizing: targetRate and targetTokensPerSecond are alternatives: give the production load in requests/s or in output tokens/s",
+		},
+		{
+			name: "refinement step shorter than the metric period", old: "    startRate: 20\n", new: "    startRate: 20\n    refine: {steps: 3, stepDuration: 90s}\n",
+			want: "sagesize.yaml: sizing.plan.refine.stepDuration: is 1m30s: a refinement step must hold the warm-up (1m0s) and at least one whole metric period of 1m to measure, in whole minutes: give at least 2m0s",
+		},
+		{
+			name: "refinement step only warm-up", old: "    startRate: 20\n", new: "    startRate: 20\n    refine: {steps: 3, stepDuration: 1m}\n",
+			want: "sagesize.yaml: sizing.plan.refine.stepDuration: is 1m0s: a refinement step must hold the warm-up (1m0s) and at least one whole metric period of 1m to measure, in whole minutes: give at least 2m0s",
+		},
+		{
+			name: "refinement without steps", old: "    startRate: 20\n", new: "    startRate: 20\n    refine: {stepDuration: 2m}\n",
+			want: "sagesize.yaml: sizing.plan.refine.steps: must be from 1 to 8 (each halves the bracket around the knee), got 0",
+		},
+		{
+			name: "refinement", old: "    startRate: 20\n", new: "    startRate: 20\n    refine: {steps: 3}\n",
 		},
 		{
 			name: "warm-up not whole minutes", old: "    startRate: 20\n", new: "    startRate: 20\n    warmup: 30s\n",
@@ -255,5 +283,32 @@ func TestSizing_Deadline(t *testing.T) {
 		if got := loadErr(t, goodSizing+"  deadline: "+deadline+"\n"); got != want {
 			t.Errorf("deadline %s:\n got: %s\nwant: %s", deadline, got, want)
 		}
+	}
+}
+
+// A streaming sizing test bounds TTFT and ITL at p99 and targets output
+// tokens/s; the endpoint's dashboard gets the e2e bound as its latency.
+func TestSizing_TokenObjectives(t *testing.T) {
+	content := strings.Replace(goodSizing, "slo: {percentile: p99, latency: 150ms}", "slo: {percentile: p99, ttft: 800ms, itl: 60ms, e2e: 20s}", 1)
+	content = strings.Replace(content, "targetRate: 300", "targetTokensPerSecond: 5000", 1)
+	content = strings.Replace(content, "    payload: s3://shop-payloads/request.json\n",
+		"    stream: {inputTokens: {mean: 512, stddev: 64}, outputTokens: {mean: 256}}\n    refine: {steps: 3, stepDuration: 2m}\n", 1)
+	c, err := Load(writeConfig(t, content), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := c.Sizing
+	if s.SLO.TTFT.Duration != 800*time.Millisecond || s.SLO.ITL.Duration != 60*time.Millisecond || s.TargetTokensPerSecond != 5000 {
+		t.Errorf("slo %+v, target %v", s.SLO, s.TargetTokensPerSecond)
+	}
+	if got := c.SizingEndpoint().SLO.Latency.Duration; got != 20*time.Second {
+		t.Errorf("endpoint SLO latency %v; want the e2e bound, 20s", got)
+	}
+	if s.Plan.RefineSteps() != 3 || s.Plan.RefineStepLength() != 2*time.Minute {
+		t.Errorf("refine %d × %v", s.Plan.RefineSteps(), s.Plan.RefineStepLength())
+	}
+	// 5 and 13 steps of 3m, plus 3 refinement steps of 2m and their 3m start each.
+	if got, want := s.Length(), 54*time.Minute+2*3*5*time.Minute; got != want {
+		t.Errorf("Length() = %v; want %v", got, want)
 	}
 }

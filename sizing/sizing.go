@@ -32,13 +32,17 @@ const (
 // count: below it the generator or the endpoint did not keep up.
 const KeepUpFraction = 0.95
 
-// SLO is the latency objective: client-side latency at Percentile must be at
-// most Latency.
+// SLO is the objective: at Percentile, client-side latency must be at most
+// Latency and, for a streaming test, time to first token, inter-token
+// latency, time per output token and end-to-end time at most TTFT, ITL,
+// TPOT and E2E. A zero bound is not checked; at least one must be set.
 type SLO struct {
 	// Percentile is P50 or P99.
 	Percentile string
 	// Latency is the bound at that percentile.
 	Latency time.Duration
+	// TTFT, ITL, TPOT and E2E bound a streaming test (0: unbounded).
+	TTFT, ITL, TPOT, E2E time.Duration
 }
 
 // Test is one sizing load test: the objective, the production target and the
@@ -60,6 +64,14 @@ type Test struct {
 	// Duration is how long the test ran, from the first task's start to
 	// the last step's end (0: unknown); it prices the test (Result.Cost).
 	Duration time.Duration
+	// TargetTokensPerSecond, when positive, is the production load in
+	// output tokens per second, instead of TargetRate (streaming tests).
+	TargetTokensPerSecond float64
+	// InputTokensPerRequest is the mean prompt length in tokens, when
+	// known (loadgen publishes no input-token count: it is the configured
+	// synthetic prompts' mean); 0 leaves $ per million input+output
+	// tokens out.
+	InputTokensPerRequest float64
 }
 
 // Candidate is one production variant: an instance type, a count, and the
@@ -73,6 +85,10 @@ type Candidate struct {
 	InstanceCount int
 	// Steps are the steps of the plan, in any order (Decide sorts by PlannedRate).
 	Steps []Step
+	// EndpointTime is how long this candidate's runs kept the endpoint
+	// busy: from each run's request for tasks to the verdict on its last
+	// step (0: unknown).
+	EndpointTime time.Duration
 }
 
 // Step is the measurement of one step of constant planned rate, over the
@@ -103,6 +119,10 @@ type Step struct {
 	// nil when it was not checked (the task count was not known). When
 	// some are missing, AchievedRate is computed over those present.
 	Coverage *Coverage
+	// Refine is true for a knee refinement step (a bisection point).
+	Refine bool
+	// Stream holds a streaming test's token figures; nil otherwise.
+	Stream *StreamStep
 }
 
 // ErrorRate returns Errors/Requests, or 0 when there were no requests.
@@ -167,6 +187,9 @@ type StepResult struct {
 	Incomplete bool
 	// Why says, in plain words, why the step does not hold; empty when it holds.
 	Why []string
+	// Broke names the objectives the step broke, in the order checked:
+	// latency, ttft, itl, tpot, e2e, errors, rate (did not keep up), data.
+	Broke []string
 }
 
 // CandidateResult is the verdict on one candidate.
@@ -203,6 +226,18 @@ type CandidateResult struct {
 	// NeverBroke is true when every step held: the sustainable rate is a
 	// lower bound, the plan did not go high enough.
 	NeverBroke bool
+	// BrokeFirst names what the first step that did not hold broke
+	// (StepResult.Broke); empty when none failed.
+	BrokeFirst []string
+	// Knee brackets the sustainable rate: the highest planned rate that
+	// held and the lowest above it that did not; nil unless both exist.
+	Knee *Knee
+	// Tokens holds a streaming candidate's token economics; nil otherwise.
+	Tokens *TokenEconomics
+	// EndpointTime is Candidate.EndpointTime; TestCost what it billed at
+	// the whole endpoint's price (every candidate bills while deployed).
+	EndpointTime time.Duration
+	TestCost     float64
 	// Notes are plain-word remarks on the candidate (flags, missing data).
 	Notes []string
 }
@@ -226,6 +261,8 @@ type Result struct {
 	Problems []string
 	// Cost is what the sizing endpoint costs per hour and cost over the test.
 	Cost EndpointCost
+	// TargetTokensPerSecond and InputTokensPerRequest are the Test's.
+	TargetTokensPerSecond, InputTokensPerRequest float64
 }
 
 // Recommendation returns the recommended candidate, or nil.
@@ -280,15 +317,15 @@ func Decide(t Test) *Result {
 		r.Problems = append(r.Problems, fmt.Sprintf("SLO percentile %q is not supported (use %s or %s)", t.SLO.Percentile, P50, P99))
 		sloOK = false
 	}
-	if t.SLO.Latency <= 0 {
+	if t.SLO.Latency <= 0 && !t.SLO.streaming() {
 		r.Problems = append(r.Problems, "SLO latency is not defined (must be > 0)")
 		sloOK = false
 	}
 	if t.MaxErrorRate < 0 || t.MaxErrorRate > 1 {
 		r.Problems = append(r.Problems, fmt.Sprintf("max error rate %g is outside [0, 1]", t.MaxErrorRate))
 	}
-	if t.TargetRate <= 0 {
-		r.Problems = append(r.Problems, "target rate is not defined (must be > 0 req/s): no fleet can be sized")
+	if t.TargetRate <= 0 && t.TargetTokensPerSecond <= 0 {
+		r.Problems = append(r.Problems, "target rate is not defined (must be > 0 req/s or output tokens/s): no fleet can be sized")
 	}
 	if t.Headroom < 0 || t.Headroom >= 1 {
 		r.Problems = append(r.Problems, fmt.Sprintf("headroom %g is outside [0, 1)", t.Headroom))
@@ -296,7 +333,8 @@ func Decide(t Test) *Result {
 	if len(t.Candidates) == 0 {
 		r.Problems = append(r.Problems, "no candidates in the test")
 	}
-	sizable := t.TargetRate > 0 && t.Headroom >= 0 && t.Headroom < 1
+	sizable := (t.TargetRate > 0 || t.TargetTokensPerSecond > 0) && t.Headroom >= 0 && t.Headroom < 1
+	r.TargetTokensPerSecond, r.InputTokensPerRequest = t.TargetTokensPerSecond, t.InputTokensPerRequest
 
 	anyData := false
 	for _, c := range t.Candidates {
@@ -328,6 +366,10 @@ func Decide(t Test) *Result {
 		r.Problems = append(r.Problems, "no data in the test window for any candidate (wrong test id, region or time window?)")
 	}
 	r.Cost = Cost(r.Candidates, t.Duration)
+	for i := range r.Candidates {
+		c := &r.Candidates[i]
+		c.TestCost = r.Cost.PerHour * c.EndpointTime.Hours()
+	}
 	recommend(r, sizable)
 	return r
 }
@@ -360,6 +402,7 @@ func decideCandidate(t Test, c Candidate, field string, sloOK, sizable bool) Can
 		PricePerHour:    c.Instance.PricePerHour,
 		CostPerHour:     c.Instance.PricePerHour * float64(count),
 		SustainableStep: -1,
+		EndpointTime:    c.EndpointTime,
 	}
 	steps := append([]Step(nil), c.Steps...)
 	slices.SortStableFunc(steps, func(a, b Step) int { return cmp.Compare(a.PlannedRate, b.PlannedRate) })
@@ -376,6 +419,10 @@ func decideCandidate(t Test, c Candidate, field string, sloOK, sizable bool) Can
 		case s.Holds && broken:
 			cr.Recovered = true
 		default:
+			if !broken {
+				cr.BrokeFirst = s.Broke
+				cr.Knee = kneeAt(cr.Steps, i, cr.SustainableStep)
+			}
 			broken = true
 		}
 	}
@@ -405,9 +452,20 @@ func decideCandidate(t Test, c Candidate, field string, sloOK, sizable bool) Can
 	cr.SustainablePerInstance = s.AchievedRate / float64(count)
 	cr.CPU, cr.Memory, cr.GPU, cr.GPUMemory = s.CPU, s.Memory, s.GPU, s.GPUMemory
 	cr.CostPerMillion = cr.CostPerHour / (cr.SustainableRate * 3600) * 1e6
+	cr.Tokens = tokenEconomics(s.Step, count, cr.CostPerHour, t.InputTokensPerRequest)
 	if sizable {
-		cr.InstancesForTarget = int(math.Ceil(t.TargetRate / (cr.SustainablePerInstance * (1 - t.Headroom))))
-		cr.FleetCostPerHour = float64(cr.InstancesForTarget) * cr.PricePerHour
+		perInstance := cr.SustainablePerInstance
+		target := t.TargetRate
+		if t.TargetTokensPerSecond > 0 {
+			perInstance, target = 0, t.TargetTokensPerSecond
+			if cr.Tokens != nil {
+				perInstance = cr.Tokens.OutputPerSecondPerInstance
+			}
+		}
+		if perInstance > 0 {
+			cr.InstancesForTarget = int(math.Ceil(target / (perInstance * (1 - t.Headroom))))
+			cr.FleetCostPerHour = float64(cr.InstancesForTarget) * cr.PricePerHour
+		}
 	}
 	return cr
 }
@@ -415,7 +473,7 @@ func decideCandidate(t Test, c Candidate, field string, sloOK, sizable bool) Can
 func judgeStep(t Test, s Step, field string, sloOK bool) StepResult {
 	sr := StepResult{Step: s}
 	if s.NoData() {
-		sr.Why = []string{"no data in the step window"}
+		sr.Why, sr.Broke = []string{"no data in the step window"}, []string{BrokeData}
 		return sr
 	}
 	if s.Incomplete() {
@@ -431,23 +489,22 @@ func judgeStep(t Test, s Step, field string, sloOK bool) StepResult {
 	switch {
 	case !sloOK:
 		sr.Why = append(sr.Why, "no valid SLO to check latency against")
-	case s.missing(field):
-		sr.Why = append(sr.Why, fmt.Sprintf("%s had no data", field))
+		sr.Broke = append(sr.Broke, BrokeData)
 	default:
-		sr.Latency = latencyAt(s, field)
-		sr.LatencyOK = sr.Latency <= t.SLO.Latency
-		if !sr.LatencyOK {
-			sr.Why = append(sr.Why, fmt.Sprintf("client %s %s ms > SLO %s ms",
-				strings.ToLower(t.SLO.Percentile), FormatMillis(sr.Latency), FormatMillis(t.SLO.Latency)))
-		}
+		sr.LatencyOK = checkObjectives(&sr, t.SLO, field)
 	}
 	if s.missing("Requests") || s.Requests == 0 {
 		sr.Why = append(sr.Why, "request count had no data")
+		sr.Broke = append(sr.Broke, BrokeData)
 	} else {
 		sr.ErrorsOK = s.ErrorRate() <= t.MaxErrorRate
 		if !sr.ErrorsOK {
 			sr.Why = append(sr.Why, fmt.Sprintf("error rate %s > %s", FormatPercent(s.ErrorRate()), FormatPercent(t.MaxErrorRate)))
+			sr.Broke = append(sr.Broke, BrokeErrors)
 		}
+	}
+	if !sr.KeptUp {
+		sr.Broke = append(sr.Broke, BrokeRate)
 	}
 	sr.Holds = sr.KeptUp && sr.LatencyOK && sr.ErrorsOK
 	return sr
@@ -467,6 +524,9 @@ func recommend(r *Result, sizable bool) {
 			r.Reasons = append(r.Reasons, "no recommendation: the target rate or headroom is not usable, so no fleet could be sized")
 		case len(r.Candidates) == 0:
 			r.Reasons = append(r.Reasons, "no recommendation: there are no candidates")
+		case r.SLO.streaming():
+			r.Reasons = append(r.Reasons, fmt.Sprintf("no recommendation: no candidate held the SLO (%s), the error bound (≤ %s) and kept up, even at its lowest step",
+				sloSummary(r.SLO), FormatPercent(r.MaxErrorRate)))
 		default:
 			r.Reasons = append(r.Reasons, fmt.Sprintf("no recommendation: no candidate held the SLO (%s ≤ %s ms), the error bound (≤ %s) and kept up, even at its lowest step",
 				r.SLO.Percentile, FormatMillis(r.SLO.Latency), FormatPercent(r.MaxErrorRate)))
@@ -474,30 +534,47 @@ func recommend(r *Result, sizable bool) {
 		return
 	}
 	slices.SortStableFunc(ok, func(a, b *CandidateResult) int {
+		if a.Tokens != nil && b.Tokens != nil {
+			return cmp.Or(cmp.Compare(a.Tokens.CostPerMillionOutput, b.Tokens.CostPerMillionOutput),
+				cmp.Compare(a.FleetCostPerHour, b.FleetCostPerHour), strings.Compare(a.Variant, b.Variant))
+		}
 		return cmp.Or(cmp.Compare(a.FleetCostPerHour, b.FleetCostPerHour),
 			cmp.Compare(a.CostPerMillion, b.CostPerMillion), strings.Compare(a.Variant, b.Variant))
 	})
 	best := ok[0]
 	r.Recommended = best.Variant
-	r.Reasons = append(r.Reasons,
+	if best.Tokens != nil {
+		r.Reasons = append(r.Reasons, tokenReasons(r, ok)...)
+	} else {
+		r.Reasons = append(r.Reasons, classicReasons(r, ok)...)
+	}
+	if best.NeverBroke {
+		r.Reasons = append(r.Reasons, fmt.Sprintf("%s never broke the SLO in this test: it may need fewer instances than stated", best.Variant))
+	}
+	r.Reasons = append(r.Reasons, brokeReasons(r)...)
+}
+
+// classicReasons are the recommendation's reasons in requests (ok sorted
+// cheapest fleet first).
+func classicReasons(r *Result, ok []*CandidateResult) []string {
+	best := ok[0]
+	out := []string{
 		fmt.Sprintf("%s (%s) sustains %s req/s per instance with client %s ≤ %s ms and errors ≤ %s",
 			best.Variant, best.InstanceType, FormatRate(best.SustainablePerInstance), r.SLO.Percentile, FormatMillis(r.SLO.Latency), FormatPercent(r.MaxErrorRate)),
 		fmt.Sprintf("%d × %s hold %s req/s with %.0f%% headroom for %s/h, the cheapest fleet of the %d candidates that meet the SLO",
 			best.InstancesForTarget, best.InstanceType, FormatRate(r.TargetRate), metrics.Percent(r.Headroom), FormatUSD(best.FleetCostPerHour), len(ok)),
 		fmt.Sprintf("cost per million inferences at the sustainable rate: %s", FormatUSD(best.CostPerMillion)),
-	)
+	}
 	if len(ok) > 1 {
 		next := ok[1]
-		r.Reasons = append(r.Reasons, fmt.Sprintf("next cheapest: %s (%s), %d instances for %s/h (%s per million)",
+		out = append(out, fmt.Sprintf("next cheapest: %s (%s), %d instances for %s/h (%s per million)",
 			next.Variant, next.InstanceType, next.InstancesForTarget, FormatUSD(next.FleetCostPerHour), FormatUSD(next.CostPerMillion)))
 		if best.PricePerHour > next.PricePerHour {
-			r.Reasons = append(r.Reasons, fmt.Sprintf("%s costs more per instance-hour (%s vs %s) but sustains more per instance, so it is cheaper per inference",
+			out = append(out, fmt.Sprintf("%s costs more per instance-hour (%s vs %s) but sustains more per instance, so it is cheaper per inference",
 				best.InstanceType, FormatUSD(best.PricePerHour), FormatUSD(next.PricePerHour)))
 		}
 	}
-	if best.NeverBroke {
-		r.Reasons = append(r.Reasons, fmt.Sprintf("%s never broke the SLO in this test: it may need fewer instances than stated", best.Variant))
-	}
+	return out
 }
 
 // FormatRate formats a rate in req/s as every report prints it.

@@ -14,7 +14,8 @@ import (
 // sizing endpoint costs per hour while deployed (every candidate is a
 // variant of it, so all of them bill, whichever runs), and about what the
 // candidates idx cost to run: each one's lead, alignment to the minute and
-// plan, one after another or (parallel) at once.
+// plan (and refinement steps, each with its own lead and alignment), one
+// after another or (parallel) at once.
 func sizingCost(cfg *config.Config, idx []int, lead time.Duration, parallel bool) string {
 	s := cfg.Sizing
 	var perHour float64
@@ -26,6 +27,8 @@ func sizingCost(cfg *config.Config, idx []int, lead time.Duration, parallel bool
 	var d time.Duration
 	for _, i := range idx {
 		one := lead + time.Minute + s.CandidatePlan(i).Duration()
+		// at most: each refinement step is a run of its own
+		one += time.Duration(s.Plan.RefineSteps()) * (lead + time.Minute + s.Plan.RefineStepLength())
 		if parallel {
 			d = max(d, one)
 		} else {

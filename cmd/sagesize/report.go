@@ -116,7 +116,7 @@ func loadForReport(f *reportFlags) (*config.Config, string, error) {
 	cfg, err := config.Load(f.config, o)
 	var ps config.Problems
 	if err != nil && o.SizingSLO == nil && errors.As(err, &ps) && onlyAbout(ps, "sizing.slo") {
-		o.SizingSLO = &config.SLO{Percentile: config.Percentile{Value: sizing.P99}, Latency: config.Duration{Duration: time.Nanosecond}}
+		o.SizingSLO = &config.SizingSLO{Percentile: config.Percentile{Value: sizing.P99}, Latency: config.Duration{Duration: time.Nanosecond}}
 		if cfg, err = config.Load(f.config, o); err == nil {
 			return cfg, fmt.Sprintf("%s defines no SLO (sizing.slo): no step can be judged; add sizing.slo or give --slo p99:150ms", f.config), nil
 		}
@@ -141,13 +141,13 @@ func onlyAbout(ps config.Problems, path string) bool {
 }
 
 // parseSLO parses -slo PERCENTILE:LATENCY, e.g. p99:150ms.
-func parseSLO(s string) (*config.SLO, error) {
+func parseSLO(s string) (*config.SizingSLO, error) {
 	pc, lat, ok := strings.Cut(s, ":")
 	d, err := time.ParseDuration(lat)
 	if !ok || err != nil || d <= 0 || (pc != sizing.P50 && pc != sizing.P99) {
 		return nil, fmt.Errorf("--slo %q: want p50 or p99, a colon and a positive latency, e.g. p99:150ms", s)
 	}
-	return &config.SLO{Percentile: config.Percentile{Value: pc}, Latency: config.Duration{Duration: d}}, nil
+	return &config.SizingSLO{Percentile: config.Percentile{Value: pc}, Latency: config.Duration{Duration: d}}, nil
 }
 
 // noData reports whether no step of any candidate has data.
@@ -167,8 +167,8 @@ func noData(r *sizing.Result) bool {
 // lists what the record lacks as problems.
 func sizingTest(cfg *config.Config, rec *runner.Record) (sizing.Test, []measure.Window, []string) {
 	s := cfg.Sizing
-	t := sizing.Test{Endpoint: rec.Endpoint, SLO: sizing.SLO{Percentile: s.SLO.Percentile.Value, Latency: s.SLO.Latency.Duration},
-		MaxErrorRate: s.SizingErrorBound(), TargetRate: s.TargetRate, Headroom: s.HeadroomFraction(), Duration: testDuration(rec)}
+	t := baseTest(s, rec.Endpoint)
+	t.Duration = testDuration(rec)
 	var windows []measure.Window
 	var problems []string
 	inRecord := map[string]bool{}
@@ -179,14 +179,15 @@ func sizingTest(cfg *config.Config, rec *runner.Record) (sizing.Test, []measure.
 			problems = append(problems, fmt.Sprintf("variant %s: %v", rc.Variant, err))
 			continue
 		}
-		t.Candidates = append(t.Candidates, sizing.Candidate{Variant: rc.Variant, Instance: inst, InstanceCount: rc.InstanceCount})
+		t.Candidates = append(t.Candidates, sizing.Candidate{Variant: rc.Variant, Instance: inst, InstanceCount: rc.InstanceCount, EndpointTime: rc.EndpointSeconds.Duration()})
 		ran := rc.Ran()
 		if len(ran) == 0 {
 			problems = append(problems, fmt.Sprintf("variant %s ran no step to its end (%s)", rc.Variant, rc.Outcome))
 		}
 		for _, st := range ran {
 			windows = append(windows, measure.Window{Endpoint: rec.Endpoint, Variant: rc.Variant, TestID: rc.TestID, PlannedRate: st.Rate,
-				Start: st.Start.Add(rec.Warmup.Duration()), End: st.End, VCPUs: inst.VCPUs, GPUs: inst.GPUs(), InstanceCount: rc.InstanceCount, Tasks: rc.Tasks})
+				Start: st.Start.Add(rec.Warmup.Duration()), End: st.End, VCPUs: inst.VCPUs, GPUs: inst.GPUs(), InstanceCount: rc.InstanceCount, Tasks: rc.Tasks,
+				Stream: s.Plan.Stream != nil, Refine: st.Refine})
 		}
 	}
 	for _, c := range s.Candidates {
@@ -195,6 +196,27 @@ func sizingTest(cfg *config.Config, rec *runner.Record) (sizing.Test, []measure.
 		}
 	}
 	return t, windows, problems
+}
+
+// baseTest is the decision's input that the config gives: the SLO (every
+// bound), the error bound, the target in req/s or output tokens/s, the
+// headroom and, for synthetic prompts, their mean input length.
+func baseTest(s *config.Sizing, endpoint string) sizing.Test {
+	o := s.SLO
+	slo := sizing.SLO{Percentile: o.Percentile.Value, Latency: o.Latency.Duration, TTFT: dur(o.TTFT), ITL: dur(o.ITL), TPOT: dur(o.TPOT), E2E: dur(o.E2E)}
+	t := sizing.Test{Endpoint: endpoint, SLO: slo, MaxErrorRate: s.SizingErrorBound(), TargetRate: s.TargetRate,
+		TargetTokensPerSecond: s.TargetTokensPerSecond, Headroom: s.HeadroomFraction()}
+	if st := s.Plan.Stream; st != nil && st.InputTokens != nil {
+		t.InputTokensPerRequest = st.InputTokens.Mean
+	}
+	return t
+}
+
+func dur(d *config.Duration) time.Duration {
+	if d == nil {
+		return 0
+	}
+	return d.Duration
 }
 
 // writeReports writes report.md, report.html and report.json into dir.

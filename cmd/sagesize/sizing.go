@@ -28,8 +28,15 @@ type sizingRun struct {
 	parallel bool
 	path     string // of the record
 
-	mu  sync.Mutex // guards rec, incomplete and out in parallel runs
+	// now is the clock that schedules runs (nil: time.Now); tests set it
+	// in the past so that every step window has already ended.
+	now func() time.Time
+
+	mu  sync.Mutex // guards rec, incomplete, verdicts and out in parallel runs
 	rec *runner.Record
+	// verdicts holds, by record entry and step, whether each judged step
+	// held (absent: not judged, or incomplete).
+	verdicts map[int]map[int]bool
 	// incomplete lists the steps whose data was incomplete.
 	incomplete []string
 }
@@ -138,6 +145,7 @@ func (sr *sizingRun) setOutcome(k int, outcome string) {
 
 // candidate runs one candidate: record entry k, config candidate i.
 func (sr *sizingRun) candidate(ctx context.Context, k, i int) error {
+	requested := sr.clock()
 	start := sr.startTime()
 	testID, tasks := sr.recordSchedule(k, i, start)
 	if err := sr.save(); err != nil {
@@ -146,17 +154,31 @@ func (sr *sizingRun) candidate(ctx context.Context, k, i int) error {
 	sr.announce(i, testID, tasks)
 	err := sr.runner.Run(ctx, sr.plan(k, i, testID, tasks, start))
 	sr.recordOutcome(ctx, k, err, time.Now())
+	sr.addEndpointTime(k, requested, false)
 	if err != nil {
 		return fmt.Errorf("candidate %s: %w", sr.cfg.Sizing.Candidates[i].Name, err)
 	}
+	if sr.cfg.Sizing.Plan.RefineSteps() > 0 && ctx.Err() == nil {
+		if err := sr.refine(ctx, k, i, testID, tasks); err != nil {
+			return fmt.Errorf("candidate %s: knee refinement: %w", sr.cfg.Sizing.Candidates[i].Name, err)
+		}
+	}
 	return nil
+}
+
+// clock returns the scheduling clock's time.
+func (sr *sizingRun) clock() time.Time {
+	if sr.now != nil {
+		return sr.now()
+	}
+	return time.Now()
 }
 
 // startTime is when a candidate starting now begins its schedule: on a
 // whole minute, late enough for Fargate to start the tasks, so that the
 // measured windows line up with SageMaker's one-minute metrics.
 func (sr *sizingRun) startTime() time.Time {
-	start := time.Now().Add(sr.lead)
+	start := sr.clock().Add(sr.lead)
 	if sr.align > 0 {
 		start = start.Truncate(sr.align).Add(sr.align)
 	}
@@ -232,6 +254,7 @@ func (sr *sizingRun) stepCheck(ctx context.Context, k, i int, testID string, tas
 		sr.mu.Unlock()
 		return ""
 	}
+	sr.setVerdict(k, j, v.Holds)
 	if v.Holds {
 		return ""
 	}
@@ -249,13 +272,13 @@ func (sr *sizingRun) judgeStep(ctx context.Context, i int, testID string, tasks 
 	ctx, cancel := context.WithTimeout(ctx, stepCheckTimeout)
 	defer cancel()
 	steps, err := measure.Steps(ctx, sr.cw, metrics.NamespaceLoadTest, []measure.Window{{Endpoint: ep.Name, Variant: c.Name, TestID: testID,
-		PlannedRate: rate, Start: ws.Add(s.Plan.WarmupLength()), End: we, VCPUs: inst.VCPUs, GPUs: inst.GPUs(), InstanceCount: c.Count(), Tasks: tasks}})
+		PlannedRate: rate, Start: ws.Add(s.Plan.WarmupLength()), End: we, VCPUs: inst.VCPUs, GPUs: inst.GPUs(), InstanceCount: c.Count(), Tasks: tasks,
+		Stream: s.Plan.Stream != nil}})
 	if err != nil {
 		return sizing.StepResult{}, err
 	}
-	t := sizing.Test{Endpoint: ep.Name, SLO: sizing.SLO{Percentile: s.SLO.Percentile.Value, Latency: s.SLO.Latency.Duration},
-		MaxErrorRate: s.SizingErrorBound(), TargetRate: s.TargetRate, Headroom: s.HeadroomFraction(),
-		Candidates: []sizing.Candidate{{Variant: c.Name, Instance: inst, InstanceCount: c.Count(), Steps: steps}}}
+	t := baseTest(s, ep.Name)
+	t.Candidates = []sizing.Candidate{{Variant: c.Name, Instance: inst, InstanceCount: c.Count(), Steps: steps}}
 	return sizing.Decide(t).Candidates[0].Steps[0], nil
 }
 
@@ -265,12 +288,14 @@ func (sr *sizingRun) recordOutcome(ctx context.Context, k int, err error, stoppe
 	sr.mu.Lock()
 	defer sr.mu.Unlock()
 	rc := &sr.rec.Candidates[k]
+	early, stopping := strings.CutPrefix(rc.Outcome, "stopping early: ")
+	// A step check stops the tasks StepLag after its step's end, before
+	// the next step's end: the steps it marked are those that ran.
 	for j := range rc.Steps {
-		if !rc.Steps[j].End.After(stopped) {
+		if !stopping && !rc.Steps[j].Refine && !rc.Steps[j].End.After(stopped) {
 			rc.Steps[j].Ended = true
 		}
 	}
-	early, stopping := strings.CutPrefix(rc.Outcome, "stopping early: ")
 	switch {
 	case ctx.Err() != nil:
 		rc.Outcome = fmt.Sprintf("interrupted after %d of %d steps", len(rc.Ran()), len(rc.Steps))

@@ -72,6 +72,12 @@ type Window struct {
 	// Tasks × window / 10 s intervals they ran (Step.Coverage); 0 skips
 	// the check.
 	Tasks int
+	// Stream reads a streaming test's figures too (loadgen -stream):
+	// TTFT, ITL and TPOT p50/p99, OutputTokens and GoodRequests, into
+	// Step.Stream.
+	Stream bool
+	// Refine marks a knee refinement step; copied to the Step.
+	Refine bool
 }
 
 // String names the window in errors: variant, test id, planned rate and
@@ -153,6 +159,9 @@ func figures(w Window) []figure {
 		{"cpu", "CPU", metrics.NamespaceInstances, metrics.CPUUtilization, metrics.StatAverage, utilization(cpu, func(s *sizing.Step, p *float64) { s.CPU = p })},
 		{"memory", "Memory", metrics.NamespaceInstances, metrics.MemoryUtilization, metrics.StatAverage, utilization(metrics.Same(), func(s *sizing.Step, p *float64) { s.Memory = p })},
 	}
+	if w.Stream {
+		fs = append(fs, streamFigures()...)
+	}
 	if w.GPUs > 0 {
 		fs = append(fs,
 			figure{"gpu", "GPU", metrics.NamespaceInstances, metrics.GPUUtilization, metrics.StatAverage, utilization(gpu, func(s *sizing.Step, p *float64) { s.GPU = p })},
@@ -160,6 +169,31 @@ func figures(w Window) []figure {
 		)
 	}
 	return fs
+}
+
+// streamFigures are a streaming test's figures: the distributions loadgen
+// publishes as Values/Counts (percentiles over every task and interval of
+// the window) and the token and goodput counts.
+func streamFigures() []figure {
+	st := func(s *sizing.Step) *sizing.StreamStep {
+		if s.Stream == nil {
+			s.Stream = &sizing.StreamStep{}
+		}
+		return s.Stream
+	}
+	latency := func(set func(st *sizing.StreamStep, d time.Duration)) func(*sizing.Step, Window, float64) {
+		return func(s *sizing.Step, _ Window, v float64) { set(st(s), metrics.FromMicros(v)) }
+	}
+	return []figure{
+		{"ttftP50", "TTFTP50", "", metrics.LoadTestTTFT, "p50", latency(func(st *sizing.StreamStep, d time.Duration) { st.TTFTP50 = d })},
+		{"ttftP99", "TTFTP99", "", metrics.LoadTestTTFT, "p99", latency(func(st *sizing.StreamStep, d time.Duration) { st.TTFTP99 = d })},
+		{"itlP50", "ITLP50", "", metrics.LoadTestITL, "p50", latency(func(st *sizing.StreamStep, d time.Duration) { st.ITLP50 = d })},
+		{"itlP99", "ITLP99", "", metrics.LoadTestITL, "p99", latency(func(st *sizing.StreamStep, d time.Duration) { st.ITLP99 = d })},
+		{"tpotP50", "TPOTP50", "", metrics.LoadTestTPOT, "p50", latency(func(st *sizing.StreamStep, d time.Duration) { st.TPOTP50 = d })},
+		{"tpotP99", "TPOTP99", "", metrics.LoadTestTPOT, "p99", latency(func(st *sizing.StreamStep, d time.Duration) { st.TPOTP99 = d })},
+		{"outputTokens", "OutputTokens", "", metrics.LoadTestOutputTokens, metrics.StatSum, func(s *sizing.Step, _ Window, v float64) { st(s).OutputTokens = count(v) }},
+		{"goodRequests", "GoodRequests", "", metrics.LoadTestGoodRequests, metrics.StatSum, func(s *sizing.Step, _ Window, v float64) { st(s).GoodRequests = count(v) }},
+	}
 }
 
 // Steps measures each window and returns its Step, in the order of ws.
@@ -202,7 +236,7 @@ func Steps(ctx context.Context, api GetMetricDataAPI, namespace string, ws []Win
 
 // step measures one valid window.
 func step(ctx context.Context, api GetMetricDataAPI, namespace string, w Window) (sizing.Step, error) {
-	s := sizing.Step{PlannedRate: w.PlannedRate, Start: w.Start, End: w.End}
+	s := sizing.Step{PlannedRate: w.PlannedRate, Start: w.Start, End: w.End, Refine: w.Refine}
 	fs := figures(w)
 	variantDims := []cwtypes.Dimension{dim(metrics.DimEndpointName, w.Endpoint), dim(metrics.DimVariantName, w.Variant)}
 	loadgenDims := append(slices.Clone(variantDims), dim(metrics.DimTestID, w.TestID))
@@ -244,6 +278,9 @@ func step(ctx context.Context, api GetMetricDataAPI, namespace string, w Window)
 	if w.Tasks > 0 {
 		s.Coverage = coverage(w, values)
 		correctRate(&s)
+	}
+	if w.Stream && s.Stream == nil {
+		s.Stream = &sizing.StreamStep{} // every figure is in Missing
 	}
 	return s, nil
 }

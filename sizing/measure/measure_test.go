@@ -621,3 +621,62 @@ func TestStepsMarksALostIntervalIncomplete(t *testing.T) {
 		t.Errorf("older loadgen: notes %v, holds %v; want the interval count named as not published, and the step judged", r.Candidates[0].Notes, r.Candidates[0].Steps[0].Holds)
 	}
 }
+
+// TestStepsStreamingFigures reads a streaming step published by two tasks:
+// TTFT and ITL percentiles over both tasks' samples (not an average of
+// their own), output tokens and good requests summed; a non-streaming
+// window of the same data reads none of it.
+func TestStepsStreamingFigures(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	d := dims("EndpointName", endpoint, "VariantName", "g5", "TestId", "s1")
+	dist := func(name string, at time.Time, values, counts []float64) cwtypes.MetricDatum {
+		return cwtypes.MetricDatum{MetricName: aws.String(name), Dimensions: d, Timestamp: aws.Time(at), StorageResolution: aws.Int32(1),
+			Unit: cwtypes.StandardUnitMicroseconds, Values: values, Counts: counts}
+	}
+	count := func(name string, at time.Time, v float64) cwtypes.MetricDatum {
+		return cwtypes.MetricDatum{MetricName: aws.String(name), Dimensions: d, Timestamp: aws.Time(at), StorageResolution: aws.Int32(1),
+			Unit: cwtypes.StandardUnitCount, Value: aws.Float64(v)}
+	}
+	// Each of 6 intervals per minute, task A: 9 requests with TTFT 100 ms;
+	// task B: 1 request with TTFT 900 ms. Over the window 10 % are at
+	// 900 ms: p50 100 ms, p99 900 ms (the mean of the tasks' p99s would
+	// be 500 ms). ITL: A 99 × 9 gaps of 20 ms, B 99 gaps of 70 ms: p99 of
+	// 990 gaps is the 981st, 70 ms; p50 20 ms.
+	for k := range 12 {
+		at := t0.Add(time.Duration(k) * 10 * time.Second)
+		for _, task := range []struct {
+			n, ttft, itl float64
+		}{{9, 100000, 20000}, {1, 900000, 70000}} {
+			e.put("SageSize/LoadTest", dist("Latency", at, []float64{task.ttft + 99*task.itl}, []float64{task.n}),
+				dist("TimeToFirstToken", at, []float64{task.ttft}, []float64{task.n}),
+				dist("InterTokenLatency", at, []float64{task.itl}, []float64{task.n * 99}),
+				dist("TimePerOutputToken", at, []float64{task.itl}, []float64{task.n}),
+				count("Requests", at, task.n), count("Errors", at, 0), count("Throttles", at, 0),
+				count("OutputTokens", at, task.n*100), count("GoodRequests", at, task.n*map[bool]float64{true: 1, false: 0}[task.ttft < 500000]))
+		}
+	}
+	w := measure.Window{Endpoint: endpoint, Variant: "g5", TestID: "s1", PlannedRate: 1, Start: t0, End: t0.Add(2 * time.Minute), VCPUs: 4, GPUs: 1, InstanceCount: 1, Stream: true}
+	steps, err := measure.Steps(context.Background(), e.client, "", []measure.Window{w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := steps[0].Stream
+	want := sizing.StreamStep{TTFTP50: ms(100), TTFTP99: ms(900), ITLP50: ms(20), ITLP99: ms(70), TPOTP50: ms(20), TPOTP99: ms(70),
+		OutputTokens: 12 * 10 * 100, GoodRequests: 12 * 9}
+	if st == nil || !reflect.DeepEqual(*st, want) {
+		t.Fatalf("stream figures %+v; want %+v", st, want)
+	}
+	// 12,000 tokens over 120 s: 100 tokens/s; 108 good of 120 requests at 1 req/s: goodput 0.9.
+	if got := steps[0].OutputTokenRate(); math.Abs(got-100) > 1e-9 {
+		t.Errorf("output tokens/s %v; want 100", got)
+	}
+	if got := steps[0].Goodput(); math.Abs(got-0.9) > 1e-9 {
+		t.Errorf("goodput %v; want 0.9", got)
+	}
+	w.Stream = false
+	steps, err = measure.Steps(context.Background(), e.client, "", []measure.Window{w})
+	if err != nil || steps[0].Stream != nil {
+		t.Errorf("non-streaming window: stream %+v, err %v; want none read", steps[0].Stream, err)
+	}
+}

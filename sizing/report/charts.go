@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"image/color"
 
+	"strings"
+	"time"
+
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
@@ -43,6 +46,10 @@ func pngDataURI(p *plot.Plot) (string, error) {
 // cost per million inferences.
 func charts(r *sizing.Result) ([]chart, error) {
 	builders := []func(*sizing.Result) (*plot.Plot, error){latencyChart, utilizationChart, costChart}
+	if streaming(r) {
+		builders = append(builders, tokenLatencyChart("TTFT", func(s *sizing.StreamStep, p99 bool) time.Duration { return pick(p99, s.TTFTP50, s.TTFTP99) }, r.SLO.TTFT),
+			tokenLatencyChart("ITL", func(s *sizing.StreamStep, p99 bool) time.Duration { return pick(p99, s.ITLP50, s.ITLP99) }, r.SLO.ITL))
+	}
 	var out []chart
 	for _, build := range builders {
 		p, err := build(r)
@@ -182,4 +189,64 @@ func costChart(r *sizing.Result) (*plot.Plot, error) {
 	p.NominalX(names...)
 	p.Y.Min = 0
 	return p, nil
+}
+
+// streaming reports whether any step of r has streaming figures.
+func streaming(r *sizing.Result) bool {
+	for _, c := range r.Candidates {
+		for _, s := range c.Steps {
+			if s.Stream != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func pick(p99 bool, p50, p99v time.Duration) time.Duration {
+	if p99 {
+		return p99v
+	}
+	return p50
+}
+
+// tokenLatencyChart draws a streaming figure (TTFT, ITL) at the SLO's
+// percentile against the achieved rate, with its SLO line when bounded.
+func tokenLatencyChart(name string, get func(*sizing.StreamStep, bool) time.Duration, bound time.Duration) func(*sizing.Result) (*plot.Plot, error) {
+	return func(r *sizing.Result) (*plot.Plot, error) {
+		p99 := strings.ToLower(r.SLO.Percentile) == sizing.P99
+		p := plot.New()
+		p.Title.Text = fmt.Sprintf("%s %s vs achieved rate", name, r.SLO.Percentile)
+		p.X.Label.Text = "achieved rate (req/s)"
+		p.Y.Label.Text = name + " (ms)"
+		p.Y.Min = 0
+		p.Add(plotter.NewGrid())
+		maxX := 1.0
+		for i, c := range r.Candidates {
+			var xys plotter.XYs
+			for _, s := range withData(c.Steps) {
+				if s.Stream != nil {
+					xys = append(xys, plotter.XY{X: s.AchievedRate, Y: metrics.Millis(get(s.Stream, p99))})
+					maxX = max(maxX, s.AchievedRate)
+				}
+			}
+			if len(xys) > 0 {
+				if err := addSeries(p, i, c.Variant, xys, false); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if bound > 0 {
+			l, err := plotter.NewLine(plotter.XYs{{X: 0, Y: metrics.Millis(bound)}, {X: maxX, Y: metrics.Millis(bound)}})
+			if err != nil {
+				return nil, fmt.Errorf("report: %s SLO line: %w", name, err)
+			}
+			l.Color = color.RGBA{R: 200, A: 255}
+			l.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
+			p.Add(l)
+			p.Legend.Add(fmt.Sprintf("SLO %s ms", sizing.FormatMillis(bound)), l)
+		}
+		p.Legend.Top, p.Legend.Left = true, true
+		return p, nil
+	}
 }

@@ -18,16 +18,25 @@ func HTML(w io.Writer, r *sizing.Result) error {
 	tmpl, err := template.New("report").Funcs(template.FuncMap{
 		"rate": sizing.FormatRate, "ms": sizing.FormatMillis, "usd": sizing.FormatUSD,
 		"pct": sizing.FormatPercent, "util": sizing.FormatUtil, "state": stepState,
-		"uri": func(s string) template.URL { return template.URL(s) },
-	}).Parse(htmlTemplate)
+		"uri":    func(s string) template.URL { return template.URL(s) },
+		"stream": func(c sizing.CandidateResult) *table { return streamTable(r, c) },
+	}).Parse(htmlTemplate + tableTemplate)
 	if err != nil {
 		return fmt.Errorf("report: parsing HTML template: %w", err)
+	}
+	kt := kneeTable(r)
+	tables := []*table{&kt}
+	if tt := tokenTable(r); tt != nil {
+		tables = []*table{tt, &kt}
 	}
 	data := struct {
 		R      *sizing.Result
 		Rec    *sizing.CandidateResult
 		Charts []chart
-	}{r, r.Recommendation(), cs}
+		Tables []*table
+		SLO    string
+		Target string
+	}{r, r.Recommendation(), cs, tables, sloText(r), targetText(r)}
 	if err := tmpl.Execute(w, data); err != nil {
 		return fmt.Errorf("report: writing HTML: %w", err)
 	}
@@ -47,9 +56,9 @@ img{display:block;margin:1em 0;border:1px solid #ddd}
 </style></head><body>
 <h1>Sizing report: {{.R.Endpoint}}</h1>
 <ul>
-<li>SLO: client {{.R.SLO.Percentile}} ≤ {{ms .R.SLO.Latency}} ms (field <code>{{.R.LatencyField}}</code>)</li>
+<li>SLO: {{.SLO}}</li>
 <li>Max error rate: {{pct .R.MaxErrorRate}}</li>
-<li>Target: {{rate .R.TargetRate}} req/s with {{pct .R.Headroom}} headroom</li>
+<li>Target: {{.Target}}</li>
 <li>Sizing endpoint cost: {{.R.Cost}}</li>
 </ul>
 <h2>Recommendation</h2>
@@ -64,10 +73,17 @@ img{display:block;margin:1em 0;border:1px solid #ddd}
 {{range .R.Candidates}}{{if .Sustains}}<tr><td class="l">{{.Variant}}</td><td class="l">{{.InstanceType}}</td><td>{{.InstanceCount}}</td><td>{{rate .SustainableRate}}</td><td>{{rate .SustainablePerInstance}}</td><td>{{util .CPU}}</td><td>{{util .Memory}}</td><td>{{util .GPU}}</td><td>{{util .GPUMemory}}</td><td>{{usd .CostPerHour}}</td><td>{{usd .CostPerMillion}}</td><td>{{.InstancesForTarget}}</td><td>{{usd .FleetCostPerHour}}</td></tr>
 {{else}}<tr><td class="l">{{.Variant}}</td><td class="l">{{.InstanceType}}</td><td>{{.InstanceCount}}</td><td>none</td><td>–</td><td>–</td><td>–</td><td>–</td><td>–</td><td>{{usd .CostPerHour}}</td><td>–</td><td>–</td><td>–</td></tr>
 {{end}}{{end}}</table>
+{{range .Tables}}{{template "table" .}}{{end}}
 {{range .R.Candidates}}<h2>{{.Variant}} ({{.InstanceType}} × {{.InstanceCount}})</h2>
 {{if .Notes}}<ul>{{range .Notes}}<li>{{.}}</li>{{end}}</ul>{{end}}
 <table><tr><th>planned req/s</th><th>achieved req/s</th><th>client p50 ms</th><th>client p99 ms</th><th>model p99 ms</th><th>overhead p99 ms</th><th>requests</th><th>errors</th><th>throttles</th><th>error rate</th><th>CPU</th><th>memory</th><th>GPU</th><th>GPU memory</th><th>holds</th><th>why not</th></tr>
 {{range .Steps}}<tr><td>{{rate .PlannedRate}}</td><td>{{rate .AchievedRate}}</td><td>{{ms .ClientP50}}</td><td>{{ms .ClientP99}}</td><td>{{ms .ModelP99}}</td><td>{{ms .OverheadP99}}</td><td>{{.Requests}}</td><td>{{.Errors}}</td><td>{{.Throttles}}</td><td>{{pct .ErrorRate}}</td><td>{{util .CPU}}</td><td>{{util .Memory}}</td><td>{{util .GPU}}</td><td>{{util .GPUMemory}}</td><td class="{{if .Holds}}ok{{else if .Incomplete}}warn{{else}}bad{{end}}">{{state .}}</td><td class="l">{{range $i, $w := .Why}}{{if $i}}; {{end}}{{$w}}{{end}}</td></tr>
 {{end}}</table>
+{{with stream .}}{{template "table" .}}{{end}}
 {{end}}</body></html>
 `
+
+const tableTemplate = `{{define "table"}}{{if .Title}}<h2>{{.Title}}</h2>{{end}}{{if .Note}}<p>{{.Note}}</p>{{end}}
+<table><tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr>
+{{range .Rows}}<tr>{{range $i, $c := .}}<td{{if not $i}} class="l"{{end}}>{{$c}}</td>{{end}}</tr>
+{{end}}</table>{{end}}`

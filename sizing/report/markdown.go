@@ -15,9 +15,9 @@ func Markdown(w io.Writer, r *sizing.Result) error {
 	b := bufio.NewWriter(w)
 	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
 	p("# Sizing report: %s\n\n", r.Endpoint)
-	p("- SLO: client %s ≤ %s ms (field `%s`)\n", r.SLO.Percentile, sizing.FormatMillis(r.SLO.Latency), r.LatencyField)
+	p("- SLO: %s\n", sloText(r))
 	p("- Max error rate: %s\n", sizing.FormatPercent(r.MaxErrorRate))
-	p("- Target: %s req/s with %s headroom\n", sizing.FormatRate(r.TargetRate), sizing.FormatPercent(r.Headroom))
+	p("- Target: %s\n", targetText(r))
 	p("- Candidates: %d\n", len(r.Candidates))
 	p("- Sizing endpoint cost: %s\n\n", r.Cost)
 
@@ -59,6 +59,9 @@ func Markdown(w io.Writer, r *sizing.Result) error {
 			sizing.FormatUSD(c.CostPerHour), sizing.FormatUSD(c.CostPerMillion), c.InstancesForTarget, sizing.FormatUSD(c.FleetCostPerHour))
 	}
 	p("\n")
+	markdownTable(p, tokenTable(r), "##")
+	kt := kneeTable(r)
+	markdownTable(p, &kt, "##")
 
 	for _, c := range r.Candidates {
 		p("## %s (%s × %d)\n\n", c.Variant, c.InstanceType, c.InstanceCount)
@@ -79,6 +82,7 @@ func Markdown(w io.Writer, r *sizing.Result) error {
 				stepState(s), mdEscape(strings.Join(s.Why, "; ")))
 		}
 		p("\n")
+		markdownTable(p, streamTable(r, c), "")
 	}
 	if err := b.Flush(); err != nil {
 		return fmt.Errorf("report: writing Markdown: %w", err)

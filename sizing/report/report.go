@@ -36,6 +36,76 @@ type Document struct {
 	EndpointCostPerHour float64 `json:"endpoint_cost_per_hour"`
 	TestHours           float64 `json:"test_hours"`
 	TestCost            float64 `json:"test_cost"`
+	// SLOTTFTMs, SLOITLMs, SLOTPOTMs and SLOE2EMs are a streaming test's
+	// bounds (0: unbounded); TargetTokensPerSecond its target in output
+	// tokens/s (0: the target is TargetRate); InputTokensPerRequest the
+	// configured prompts' mean length (0: unknown).
+	SLOTTFTMs             float64 `json:"slo_ttft_ms"`
+	SLOITLMs              float64 `json:"slo_itl_ms"`
+	SLOTPOTMs             float64 `json:"slo_tpot_ms"`
+	SLOE2EMs              float64 `json:"slo_e2e_ms"`
+	TargetTokensPerSecond float64 `json:"target_tokens_per_second"`
+	InputTokensPerRequest float64 `json:"input_tokens_per_request"`
+}
+
+// Knee is the JSON form of a sizing.Knee: planned rates, req/s.
+type Knee struct {
+	Low     float64 `json:"low"`
+	High    float64 `json:"high"`
+	Width   float64 `json:"width"`
+	Refined int     `json:"refined"`
+}
+
+// Tokens is the JSON form of a sizing.TokenEconomics.
+type Tokens struct {
+	OutputPerSecond            float64 `json:"output_tokens_per_s"`
+	OutputPerSecondPerInstance float64 `json:"output_tokens_per_s_per_instance"`
+	CostPerMillionOutputTokens float64 `json:"cost_per_million_output_tokens"`
+	CostPerMillionTotalTokens  float64 `json:"cost_per_million_input_output_tokens"`
+	InputTokensPerRequest      float64 `json:"input_tokens_per_request_assumed"`
+	Goodput                    float64 `json:"goodput"`
+}
+
+// StreamStep is the JSON form of a sizing.StreamStep and the step's token rates.
+type StreamStep struct {
+	TTFTP50Ms         float64  `json:"ttft_p50_ms"`
+	TTFTP99Ms         float64  `json:"ttft_p99_ms"`
+	ITLP50Ms          float64  `json:"itl_p50_ms"`
+	ITLP99Ms          float64  `json:"itl_p99_ms"`
+	TPOTP50Ms         float64  `json:"tpot_p50_ms"`
+	TPOTP99Ms         float64  `json:"tpot_p99_ms"`
+	OutputTokens      int64    `json:"output_tokens"`
+	GoodRequests      int64    `json:"good_requests"`
+	OutputTokensPerS  float64  `json:"output_tokens_per_s"`
+	Goodput           float64  `json:"goodput"`
+	MissingStreamData []string `json:"missing"`
+}
+
+func knee(k *sizing.Knee) *Knee {
+	if k == nil {
+		return nil
+	}
+	return &Knee{Low: k.Low, High: k.High, Width: k.Width(), Refined: k.Refined}
+}
+
+func tokens(t *sizing.TokenEconomics) *Tokens {
+	if t == nil {
+		return nil
+	}
+	return &Tokens{OutputPerSecond: t.OutputPerSecond, OutputPerSecondPerInstance: t.OutputPerSecondPerInstance,
+		CostPerMillionOutputTokens: t.CostPerMillionOutput, CostPerMillionTotalTokens: t.CostPerMillionTotal,
+		InputTokensPerRequest: t.InputPerRequest, Goodput: t.Goodput}
+}
+
+func streamStep(s sizing.StepResult) *StreamStep {
+	st := s.Stream
+	if st == nil {
+		return nil
+	}
+	return &StreamStep{TTFTP50Ms: metrics.Millis(st.TTFTP50), TTFTP99Ms: metrics.Millis(st.TTFTP99), ITLP50Ms: metrics.Millis(st.ITLP50),
+		ITLP99Ms: metrics.Millis(st.ITLP99), TPOTP50Ms: metrics.Millis(st.TPOTP50), TPOTP99Ms: metrics.Millis(st.TPOTP99),
+		OutputTokens: st.OutputTokens, GoodRequests: st.GoodRequests, OutputTokensPerS: s.OutputTokenRate(), Goodput: s.Goodput(),
+		MissingStreamData: nonNil(st.Missing)}
 }
 
 // Candidate is the JSON form of a sizing.CandidateResult.
@@ -59,6 +129,15 @@ type Candidate struct {
 	NeverBroke             bool     `json:"never_broke"`
 	Notes                  []string `json:"notes"`
 	Steps                  []Step   `json:"steps"`
+	// BrokeFirst names what the first failing step broke; Knee brackets
+	// the limit (null: no failing step above one that held); Tokens is
+	// null outside streaming tests; EndpointMinutes and TestCost are what
+	// the candidate's runs kept the endpoint busy and billed.
+	BrokeFirst      []string `json:"broke_first"`
+	Knee            *Knee    `json:"knee"`
+	Tokens          *Tokens  `json:"tokens"`
+	EndpointMinutes float64  `json:"endpoint_minutes"`
+	TestCost        float64  `json:"test_cost"`
 }
 
 // Step is the JSON form of a sizing.StepResult.
@@ -91,6 +170,11 @@ type Step struct {
 	// Intervals is how many of the step's intervals reached CloudWatch;
 	// null when not checked.
 	Intervals *Intervals `json:"intervals"`
+	// Refine marks a knee refinement step; Broke what the step broke;
+	// Stream a streaming step's figures (null otherwise).
+	Refine bool        `json:"refine"`
+	Broke  []string    `json:"broke"`
+	Stream *StreamStep `json:"stream"`
 }
 
 // Intervals is the JSON form of a sizing.Coverage.
@@ -131,6 +215,8 @@ func NewDocument(r *sizing.Result) Document {
 		Headroom: r.Headroom, Recommended: r.Recommended, Reasons: nonNil(r.Reasons),
 		Problems: nonNil(r.Problems), OK: r.Err() == nil, Candidates: []Candidate{},
 		EndpointCostPerHour: r.Cost.PerHour, TestHours: r.Cost.Duration.Hours(), TestCost: r.Cost.Total(),
+		SLOTTFTMs: metrics.Millis(r.SLO.TTFT), SLOITLMs: metrics.Millis(r.SLO.ITL), SLOTPOTMs: metrics.Millis(r.SLO.TPOT), SLOE2EMs: metrics.Millis(r.SLO.E2E),
+		TargetTokensPerSecond: r.TargetTokensPerSecond, InputTokensPerRequest: r.InputTokensPerRequest,
 	}
 	for _, c := range r.Candidates {
 		jc := Candidate{
@@ -140,6 +226,8 @@ func NewDocument(r *sizing.Result) Document {
 			GPUMemory: c.GPUMemory, CostPerHour: c.CostPerHour, CostPerMillion: c.CostPerMillion,
 			InstancesForTarget: c.InstancesForTarget, FleetCostPerHour: c.FleetCostPerHour,
 			Recovered: c.Recovered, NeverBroke: c.NeverBroke, Notes: nonNil(c.Notes), Steps: []Step{},
+			BrokeFirst: nonNil(c.BrokeFirst), Knee: knee(c.Knee), Tokens: tokens(c.Tokens),
+			EndpointMinutes: c.EndpointTime.Minutes(), TestCost: c.TestCost,
 		}
 		for _, s := range c.Steps {
 			jc.Steps = append(jc.Steps, Step{
@@ -151,6 +239,7 @@ func NewDocument(r *sizing.Result) Document {
 				CPU: s.CPU, Memory: s.Memory, GPU: s.GPU, GPUMemory: s.GPUMemory, Missing: nonNil(s.Missing),
 				NoData: s.NoData(), KeptUp: s.KeptUp, LatencyOK: s.LatencyOK, ErrorsOK: s.ErrorsOK,
 				Holds: s.Holds, Why: nonNil(s.Why), Incomplete: s.Incomplete, Intervals: intervals(s.Coverage),
+				Refine: s.Refine, Broke: nonNil(s.Broke), Stream: streamStep(s),
 			})
 		}
 		d.Candidates = append(d.Candidates, jc)

@@ -46,6 +46,13 @@ type RecordCandidate struct {
 	// Outcome says how the run ended: "running", "completed", "stopped
 	// early: …", "failed: …" or "interrupted".
 	Outcome string `json:"outcome"`
+	// EndpointSeconds is how long the candidate's runs (its plan and each
+	// refinement step) kept the endpoint busy, from asking for tasks to
+	// the verdict on the last step that ran (its end plus the wait for its
+	// metrics).
+	EndpointSeconds Seconds `json:"endpoint_seconds,omitempty"`
+	// Refined says how the knee refinement ended, "" when none ran.
+	Refined string `json:"refined,omitempty"`
 }
 
 // RecordStep is one step of a candidate's plan.
@@ -55,6 +62,9 @@ type RecordStep struct {
 	End   time.Time `json:"end"`
 	// Ended is true once the step ran to its end before the run stopped.
 	Ended bool `json:"ended"`
+	// Refine marks a knee refinement step: a short run of its own, at a
+	// rate between the last step that held and the first that did not.
+	Refine bool `json:"refine,omitempty"`
 }
 
 // Ran returns the steps that ran to their end.

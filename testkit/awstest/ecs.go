@@ -73,6 +73,10 @@ type ECSOptions struct {
 	// End decides how task i (counted from 0 in start order) ends; default:
 	// it runs for one poll and exits 0.
 	End func(i int) TaskEnd
+	// OnRunTask, when set, is called with every RunTask request before it
+	// is answered: a test can publish there what the tasks would (it must
+	// not call this server).
+	OnRunTask func(RunTaskCall)
 }
 
 // CapacityReason is the failure reason RunTask reports beyond Capacity.
@@ -240,6 +244,9 @@ func (e *ECS) runTask(w http.ResponseWriter, in RunTaskCall) {
 		return
 	}
 	e.runs = append(e.runs, in)
+	if e.opts.OnRunTask != nil {
+		e.opts.OnRunTask(in)
+	}
 	var tasks, failures []any
 	for range in.Count {
 		if e.opts.Capacity > 0 && len(e.tasks) >= e.opts.Capacity {
