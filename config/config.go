@@ -56,6 +56,8 @@ type Config struct {
 	Notebooks []Notebook `yaml:"notebooks"`
 	// Sharding controls how endpoints are spread across stacks.
 	Sharding Sharding `yaml:"sharding"`
+	// Dashboards chooses one dashboard per endpoint or shared dashboards.
+	Dashboards Dashboards `yaml:"dashboards"`
 	// LoadTest configures the load-test infrastructure; it defaults when an
 	// endpoint has a loadTest.
 	LoadTest *LoadTestInfra `yaml:"loadTest"`

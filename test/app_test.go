@@ -49,6 +49,7 @@ var examples = map[string]string{
 	"async":          "../config/examples/async.yaml",
 	"multimodel":     "../config/examples/multimodel.yaml",
 	"components":     "../config/examples/components.yaml",
+	"fleet-shared":   "../config/examples/fleet-shared.yaml",
 }
 
 // synthesized is one example's synthesized app.
@@ -337,6 +338,11 @@ func TestResourceCounts(t *testing.T) {
 		{"multimodel", 6, 1, 1, 1, 1, 0},
 		// Per component: the SLO's ModelLatency, 5XX, GPU, GPU memory (4).
 		{"components", 8, 1, 1, 1, 1, 0},
+		// fraud-a: the SLO's ModelLatency, CPU 2; fraud-b: the SLO's, CPU;
+		// ranker: the SLO's per variant, GPU on gpu; embedder: the SLO's;
+		// batch-scorer: the SLO's, oldest request age. Dashboards: 3 shared
+		// (realtime m5.xlarge and g5.xlarge, async m5.xlarge), the overview.
+		{"fleet-shared", 11, 5, 4, 1, 1, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.example, func(t *testing.T) {
