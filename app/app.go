@@ -563,6 +563,9 @@ func endpointProps(cfg *config.Config, e *config.Endpoint) *monitoring.EndpointM
 		Components: components(e.InferenceComponents),
 		Evaluation: evaluation(cfg.EvaluationFor(e)),
 	}
+	if !cfg.CreatesWarningAlarms() {
+		props.Alarms = props.Alarms.WithoutWarnings()
+	}
 	if cfg.SharesDashboard(e) {
 		props.SharedDashboard = monitoring.SharedDashboardName(cfg.Prefix(), props)
 	}
@@ -689,6 +692,9 @@ func addNotebooks(stack awscdk.Stack, f *monitoring.Facade, cfg *config.Config, 
 			DiskUtilization:      percentThresholds(a.DiskUtilization),
 			GPUUtilization:       percentThresholds(a.GPUUtilization),
 			GPUMemoryUtilization: percentThresholds(a.GPUMemoryUtilization),
+		}
+		if !cfg.CreatesWarningAlarms() {
+			alarms = alarms.WithoutWarnings()
 		}
 		m, err := f.AddNotebook(jsii.String("Notebook-"+n.Name), &monitoring.NotebookMonitorProps{
 			NotebookName:        n.Name,

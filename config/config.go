@@ -58,6 +58,8 @@ type Config struct {
 	Sharding Sharding `yaml:"sharding"`
 	// Dashboards chooses one dashboard per endpoint or shared dashboards.
 	Dashboards Dashboards `yaml:"dashboards"`
+	// ReleaseStacks tunes what per-release stacks create.
+	ReleaseStacks ReleaseStacks `yaml:"releaseStacks"`
 	// LoadTest configures the load-test infrastructure; it defaults when an
 	// endpoint has a loadTest.
 	LoadTest *LoadTestInfra `yaml:"loadTest"`
