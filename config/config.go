@@ -49,6 +49,11 @@ type Config struct {
 	// instance type, e.g. for a region other than the catalogue's or a
 	// negotiated discount.
 	Prices map[string]float64 `yaml:"prices"`
+	// CloudWatchPrices overrides CloudWatch's list prices (USD) in the
+	// estimate of `sagesize summary --config`, keyed by the rate names
+	// --rate takes (dashboard, alarmMetric, ...; see cwcost.RateNames);
+	// --rate wins over them.
+	CloudWatchPrices map[string]float64 `yaml:"cloudwatchPrices"`
 	// Endpoints lists the SageMaker real-time endpoints to monitor.
 	Endpoints []Endpoint `yaml:"endpoints"`
 	// Notebooks lists the SageMaker notebook instances to make publish

@@ -145,6 +145,7 @@ func (c *Config) Validate() error {
 	c.validateNotebooks(seen, add)
 	c.validatePeriods(add)
 	c.validateDashboards(add)
+	c.validateCloudWatchPrices(add)
 	if len(ps) == 0 {
 		// Derived names are checked once every name and instance type is
 		// valid, so that one bad name is reported once.
