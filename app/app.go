@@ -41,6 +41,10 @@ type Stacks struct {
 	// are several endpoint stacks; with one, the overview dashboards are in
 	// Monitoring; with fewer than two endpoints there is none.
 	Overview awscdk.Stack
+	// Shared is <prefix>-shared with the shared dashboards of the shared
+	// layout when there are several endpoint stacks; with one, they are in
+	// Monitoring.
+	Shared awscdk.Stack
 	// Plan is the assignment of endpoints to shards.
 	Plan *shard.Plan
 	// LoadTest is <prefix>-loadtest, the load-test cluster and task; nil
@@ -57,10 +61,10 @@ type Stacks struct {
 }
 
 // All returns every stack: the endpoint stacks (the core one first), then
-// the overview, sizing and load-test stacks that exist.
+// the overview, shared-dashboard, sizing and load-test stacks that exist.
 func (st *Stacks) All() []awscdk.Stack {
 	all := append([]awscdk.Stack{}, st.Shards...)
-	for _, s := range []awscdk.Stack{st.Overview, st.Sizing, st.LoadTest} {
+	for _, s := range []awscdk.Stack{st.Overview, st.Shared, st.Sizing, st.LoadTest} {
 		if s != nil {
 			all = append(all, s)
 		}
@@ -113,6 +117,9 @@ func New(scope constructs.Construct, cfg *config.Config, o *Options) (*Stacks, e
 		}
 	}
 	if err := addOverview(scope, cfg, st, overview); err != nil {
+		return nil, err
+	}
+	if err := addShared(scope, cfg, st, plans); err != nil {
 		return nil, err
 	}
 	if cfg.Sizing != nil {
@@ -254,6 +261,35 @@ func addOverview(scope constructs.Construct, cfg *config.Config, st *Stacks, end
 			Description: jsii.String("Fleet overview dashboard"),
 		})
 	}
+	return nil
+}
+
+// addShared creates the shared dashboards of the shared layout: in the
+// core stack when there is one endpoint stack (the shard plan measured
+// every endpoint as if it had its own dashboard, so the core stack has the
+// room), else in a stack of their own, <prefix>-shared, that deploys after
+// the endpoint stacks (every alarm a widget lists then exists). Their alarm
+// status widgets list a whole fleet's alarms by ARN, which can outgrow the
+// overview stack: it fails when they outgrow one stack.
+func addShared(scope constructs.Construct, cfg *config.Config, st *Stacks, plans []*monitoring.EndpointPlan) error {
+	if !cfg.Dashboards.Shared() {
+		return nil
+	}
+	shared, err := monitoring.PlanShared(cfg.Prefix(), plans)
+	if err != nil || len(shared) == 0 {
+		return err
+	}
+	home := st.Monitoring
+	if st.Plan.Stacks > 1 {
+		if bytes, limit := monitoring.SharedTemplateBytes(shared), shard.Hard().TemplateBytes; bytes > limit {
+			return fmt.Errorf("the shared dashboards of %d endpoints need about %d template bytes, more than the %d one stack may hold: split the endpoints into several configs (projects), or use dashboards.layout: %s",
+				len(cfg.Endpoints), bytes, limit, config.LayoutPerEndpoint)
+		}
+		st.Shared = newStack(scope, cfg, cfg.Prefix()+"-shared", fmt.Sprintf("%d shared endpoint dashboards", len(shared)))
+		st.Shared.AddStackDependency(st.Shards[len(st.Shards)-1], jsii.String("the shared dashboards list every stack's alarms"))
+		home = st.Shared
+	}
+	monitoring.NewShared(home, jsii.String("Shared"), shared)
 	return nil
 }
 
@@ -499,7 +535,7 @@ func endpointProps(cfg *config.Config, e *config.Endpoint) *monitoring.EndpointM
 		desc = fmt.Sprintf("Sizing test of model %s: stack %s creates this endpoint, one variant per candidate instance type; the test breaks the SLO on purpose.",
 			cfg.Sizing.Model, cfg.SizingStackName())
 	}
-	return &monitoring.EndpointMonitorProps{
+	props := &monitoring.EndpointMonitorProps{
 		Description:       desc,
 		Muted:             e.Sizing,
 		LoadTestNamespace: ns,
@@ -528,6 +564,13 @@ func endpointProps(cfg *config.Config, e *config.Endpoint) *monitoring.EndpointM
 		Components: components(e.InferenceComponents),
 		Evaluation: evaluation(cfg.EvaluationFor(e)),
 	}
+	if !cfg.CreatesWarningAlarms() {
+		props.Alarms = props.Alarms.WithoutWarnings()
+	}
+	if cfg.SharesDashboard(e) {
+		props.SharedDashboard = monitoring.SharedDashboardName(cfg.Prefix(), props)
+	}
+	return props
 }
 
 // evaluation is a config evaluation as monitoring takes it.
@@ -644,20 +687,24 @@ func addNotebooks(stack awscdk.Stack, f *monitoring.Facade, cfg *config.Config, 
 			instance.Node().AddDependency(policy)
 		}
 		a := n.Alarms
+		alarms := monitoring.NotebookAlarms{
+			CPUUtilization:       percentThresholds(a.CPUUtilization),
+			MemoryUtilization:    percentThresholds(a.MemoryUtilization),
+			DiskUtilization:      percentThresholds(a.DiskUtilization),
+			GPUUtilization:       percentThresholds(a.GPUUtilization),
+			GPUMemoryUtilization: percentThresholds(a.GPUMemoryUtilization),
+		}
+		if !cfg.CreatesWarningAlarms() {
+			alarms = alarms.WithoutWarnings()
+		}
 		m, err := f.AddNotebook(jsii.String("Notebook-"+n.Name), &monitoring.NotebookMonitorProps{
 			NotebookName:        n.Name,
 			Instance:            n.Instance,
 			Namespace:           metrics.NamespaceNotebook,
 			Interval:            n.Interval(),
 			LifecycleConfigName: lcc,
-			Alarms: monitoring.NotebookAlarms{
-				CPUUtilization:       percentThresholds(a.CPUUtilization),
-				MemoryUtilization:    percentThresholds(a.MemoryUtilization),
-				DiskUtilization:      percentThresholds(a.DiskUtilization),
-				GPUUtilization:       percentThresholds(a.GPUUtilization),
-				GPUMemoryUtilization: percentThresholds(a.GPUMemoryUtilization),
-			},
-			Evaluation: evaluation(cfg.EvaluationForNotebook(n)),
+			Alarms:              alarms,
+			Evaluation:          evaluation(cfg.EvaluationForNotebook(n)),
 		})
 		if err != nil {
 			return err

@@ -50,6 +50,11 @@ type Config struct {
 	// instance type, e.g. for a region other than the catalogue's or a
 	// negotiated discount.
 	Prices map[string]float64 `yaml:"prices"`
+	// CloudWatchPrices overrides CloudWatch's list prices (USD) in the
+	// estimate of `sagesize summary --config`, keyed by the rate names
+	// --rate takes (dashboard, alarmMetric, ...; see cwcost.RateNames);
+	// --rate wins over them.
+	CloudWatchPrices map[string]float64 `yaml:"cloudwatchPrices"`
 	// Endpoints lists the SageMaker real-time endpoints to monitor.
 	Endpoints []Endpoint `yaml:"endpoints"`
 	// Notebooks lists the SageMaker notebook instances to make publish
@@ -57,6 +62,10 @@ type Config struct {
 	Notebooks []Notebook `yaml:"notebooks"`
 	// Sharding controls how endpoints are spread across stacks.
 	Sharding Sharding `yaml:"sharding"`
+	// Dashboards chooses one dashboard per endpoint or shared dashboards.
+	Dashboards Dashboards `yaml:"dashboards"`
+	// ReleaseStacks tunes what per-release stacks create.
+	ReleaseStacks ReleaseStacks `yaml:"releaseStacks"`
 	// LoadTest configures the load-test infrastructure; it defaults when an
 	// endpoint has a loadTest.
 	LoadTest *LoadTestInfra `yaml:"loadTest"`

@@ -144,6 +144,8 @@ func (c *Config) Validate() error {
 	c.validateLoadTest(add)
 	c.validateNotebooks(seen, add)
 	c.validatePeriods(add)
+	c.validateDashboards(add)
+	c.validateCloudWatchPrices(add)
 	if len(ps) == 0 {
 		// Derived names are checked once every name and instance type is
 		// valid, so that one bad name is reported once.

@@ -182,7 +182,7 @@ func EstimateAll(stacks []Stack, runs []Run, r Rates) Estimate {
 
 func assumptions(r Rates) []string {
 	return []string{
-		fmt.Sprintf("rates: %s, read %s; override with --rate NAME=USD", RatesSource, RatesDate),
+		fmt.Sprintf("rates: %s, read %s; override with the config's cloudwatchPrices or --rate NAME=USD", RatesSource, RatesDate),
 		fmt.Sprintf("the first %g dashboards of the account are free (taken off the total once, not off a per-release stack)", r.FreeDashboards),
 		"the free tier of 10 alarm metrics, 10 custom metrics and 1 million API requests is not taken off",
 		fmt.Sprintf("an alarm with a period under %d s is high resolution; a metric-math alarm is billed for each metric of its expression; an anomaly detection alarm for 3", HighResolutionBelow),

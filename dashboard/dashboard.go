@@ -61,6 +61,51 @@ type Body struct {
 	PeriodOverride string `json:"periodOverride,omitempty"`
 	// Widgets in display order, with positions set by Layout.
 	Widgets []Widget `json:"widgets"`
+	// Variables are the dashboard's variables (selectors in its toolbar).
+	Variables []Variable `json:"variables,omitempty"`
+}
+
+// Variable is a dashboard variable, as the CloudWatch API reference
+// "Dashboard Body Structure and Syntax" describes it (and the CDK's
+// DashboardVariable renders it). sagesize generates property variables
+// only: Property names a property of the widgets, such as a dimension
+// (EndpointName), and selecting a value replaces that property's value in
+// every widget of the dashboard.
+type Variable struct {
+	// Type is "property" (or "pattern", which sagesize does not generate).
+	Type string `json:"type"`
+	// Property is the property whose value the variable replaces.
+	Property string `json:"property"`
+	// InputType is "select" (a drop-down), "radio" or "input" (free text).
+	InputType string `json:"inputType"`
+	// ID is unique among the dashboard's variables; Label is the toolbar's
+	// label.
+	ID    string `json:"id"`
+	Label string `json:"label,omitempty"`
+	// DefaultValue is the value selected when the dashboard opens.
+	DefaultValue string `json:"defaultValue,omitempty"`
+	Visible      bool   `json:"visible"`
+	// Values are the choices, listed explicitly (no metric search).
+	Values []VariableValue `json:"values"`
+}
+
+// VariableValue is one choice of a select or radio variable.
+type VariableValue struct {
+	Label string `json:"label,omitempty"`
+	Value string `json:"value"`
+}
+
+// PropertySelect is a visible drop-down property variable over values, the
+// first selected by default.
+func PropertySelect(id, property, label string, values []string) Variable {
+	v := Variable{Type: "property", Property: property, InputType: "select", ID: id, Label: label, Visible: true}
+	for _, s := range values {
+		v.Values = append(v.Values, VariableValue{Label: s, Value: s})
+	}
+	if len(values) > 0 {
+		v.DefaultValue = values[0]
+	}
+	return v
 }
 
 // Widget is one placed widget.

@@ -50,6 +50,7 @@ var examples = map[string]string{
 	"multimodel":     "../config/examples/multimodel.yaml",
 	"components":     "../config/examples/components.yaml",
 	"autoscaling":    "../config/examples/autoscaling.yaml",
+	"fleet-shared":   "../config/examples/fleet-shared.yaml",
 }
 
 // synthesized is one example's synthesized app.
@@ -341,6 +342,11 @@ func TestResourceCounts(t *testing.T) {
 		// churn-xgb and support-llm: the SLO's ModelLatency each; two
 		// endpoints and the overview. Autoscaling adds no alarm of ours.
 		{"autoscaling", 2, 2, 3, 1, 1, 0},
+		// fraud-a: the SLO's ModelLatency, CPU 2; fraud-b: the SLO's, CPU;
+		// ranker: the SLO's per variant, GPU on gpu; embedder: the SLO's;
+		// batch-scorer: the SLO's, oldest request age. Dashboards: 3 shared
+		// (realtime m5.xlarge and g5.xlarge, async m5.xlarge), the overview.
+		{"fleet-shared", 11, 5, 4, 1, 1, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.example, func(t *testing.T) {

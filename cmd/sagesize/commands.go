@@ -119,7 +119,7 @@ overrides one, e.g. --rate dashboard=3.5.`,
 	}
 	fs := c.Flags()
 	fs.BoolVar(&f.json, "json", false, "print the summary and the estimate as one JSON document (for CI)")
-	fs.StringArrayVar(&f.rates, "rate", nil, "override a CloudWatch rate, `NAME=USD` (repeatable): "+strings.Join(cwcost.RateNames(), ", "))
+	fs.StringArrayVar(&f.rates, "rate", nil, "override a CloudWatch rate, `NAME=USD` (repeatable; wins over the config's cloudwatchPrices): "+strings.Join(cwcost.RateNames(), ", "))
 	fs.StringVar(&f.config, "config", "", "config `file` the assembly was synthesized from: adds its load tests and sizing runs, and notebook GPU counts")
 	fs.StringVar(&f.release, "release", "", "release `ID`, as -c release=ID of cdk synth (default: the config's)")
 	return c

@@ -26,15 +26,12 @@ const sizingRunName = "sizing candidate "
 // summaryCommand prints the assembly in dir and its CloudWatch estimate,
 // as text or (--json) as one JSON document.
 func summaryCommand(w io.Writer, f *summaryFlags, dir string) error {
-	rates, err := parseRates(f.rates)
-	if err != nil {
-		return err
-	}
 	stacks, err := cdkout.Read(dir)
 	if err != nil {
 		return err
 	}
 	var runs []cwcost.Run
+	base := cwcost.DefaultRates()
 	if f.config != "" {
 		cfg, err := config.Load(f.config, &config.Overrides{Release: f.release})
 		if err != nil {
@@ -42,6 +39,11 @@ func summaryCommand(w io.Writer, f *summaryFlags, dir string) error {
 		}
 		runs = plannedRuns(cfg)
 		setNotebookGPUs(stacks, cfg)
+		base = cfg.CloudWatchRates()
+	}
+	rates, err := parseRates(base, f.rates)
+	if err != nil {
+		return err
 	}
 	billed := make([]cwcost.Stack, len(stacks))
 	for i, s := range stacks {
@@ -65,8 +67,9 @@ type summaryJSON struct {
 	Estimate cwcost.Estimate `json:"estimate"`
 }
 
-// parseRates reads the --rate NAME=USD overrides into the default rates.
-func parseRates(args []string) (cwcost.Rates, error) {
+// parseRates reads the --rate NAME=USD overrides into base (the default
+// rates, or the config's cloudwatchPrices).
+func parseRates(base cwcost.Rates, args []string) (cwcost.Rates, error) {
 	o := map[string]float64{}
 	for _, a := range args {
 		n, v, err := cwcost.ParseOverride(a)
@@ -75,7 +78,7 @@ func parseRates(args []string) (cwcost.Rates, error) {
 		}
 		o[n] = v
 	}
-	r, err := cwcost.DefaultRates().Override(o)
+	r, err := base.Override(o)
 	if err != nil {
 		return r, fmt.Errorf("--rate: %w", err)
 	}
@@ -172,7 +175,7 @@ func printAlarmNotes(b *strings.Builder, e cwcost.Estimate) {
 		}
 	}
 	fmt.Fprintf(b, "saving of notifications.warnings: false: $0.00/month (the %d warning alarms still exist and bill; only the topic is spared)\n", warnings)
-	fmt.Fprintf(b, "saving of not creating the %d warning alarms: %s/month, %s per release-day (no config option yet)\n",
+	fmt.Fprintf(b, "saving of not creating the %d warning alarms: %s/month, %s per release-day (releaseStacks.warningAlarms: false leaves them out of per-release stacks)\n",
 		warnings, usd(e.WarningMonthlyUSD), usd(cwcost.PerDay(e.WarningMonthlyUSD)))
 }
 

@@ -56,7 +56,7 @@ func TestSummary_EstimateOfTheExample(t *testing.T) {
 		"per release: $0.72 per day its stacks stay up",
 		"high-resolution alarms: none",
 		"saving of notifications.warnings: false: $0.00/month (the 15 warning alarms still exist and bill",
-		"saving of not creating the 15 warning alarms: $1.60/month",
+		"saving of not creating the 15 warning alarms: $1.60/month, $0.05 per release-day (releaseStacks.warningAlarms: false leaves them out of per-release stacks)",
 		"rates: https://aws.amazon.com/cloudwatch/pricing/",
 	} {
 		if !strings.Contains(stdout, want) {
@@ -126,6 +126,37 @@ func TestSummary_JSON(t *testing.T) {
 	// sizing.yaml: 4 candidates, each one variant and one test id.
 	if len(e.Runs) != 4 || e.Runs[0].CustomMetrics != 8 || e.Runs[0].PutMetricDataCalls == 0 || e.Runs[0].GetMetricDataMetrics <= e.Runs[0].MeasuredMetrics {
 		t.Errorf("runs = %+v; want 4 sizing candidates of 8 metrics, with puts and gets", e.Runs)
+	}
+}
+
+// The config's cloudwatchPrices replace the list prices in the estimate,
+// and --rate wins over them.
+func TestSummary_ConfigPricesAndRateOverride(t *testing.T) {
+	dir := assembly(t, map[string]string{"churn-monitoring": "sagesize.template.golden.json"})
+	example, err := os.ReadFile(filepath.Join("..", "..", "sagesize.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(t.TempDir(), "sagesize.yaml")
+	if err := os.WriteFile(cfg, append(example, "cloudwatchPrices: {dashboard: 1, compositeAlarm: 0.25}\n"...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{nil, []string{"  dashboards                                        4 × $1.00      $4.00\n", "  composite alarms                                  3 × $0.25      $0.75\n"}},
+		{[]string{"--rate", "dashboard=2"}, []string{"  dashboards                                        4 × $2.00      $8.00\n", "  composite alarms                                  3 × $0.25      $0.75\n"}},
+	} {
+		stdout, _, err := runCLI(t, append(append([]string{"summary", "--config", cfg}, tc.args...), dir)...)
+		if err != nil {
+			t.Fatalf("sagesize summary %v: %v", tc.args, err)
+		}
+		for _, want := range tc.want {
+			if !strings.Contains(stdout, want) {
+				t.Errorf("summary %v lacks %q:\n%s", tc.args, want, stdout)
+			}
+		}
 	}
 }
 

@@ -99,6 +99,10 @@ type EndpointMonitorProps struct {
 	// hosts: they carry the invocation metrics and every alarm; the
 	// variants show the instances' normalized utilization and reservations.
 	Components []Component
+	// SharedDashboard, when set, is the shared dashboard that shows the
+	// endpoint (see PlanShared and SharedDashboardName): the endpoint gets
+	// no dashboard of its own, and its names and links point there.
+	SharedDashboard string
 	// Muted keeps every alarm of the endpoint, the composite included, off
 	// the facade's actions: the alarms exist and show on the dashboard but
 	// notify no one. A sizing test's endpoint is muted, since the test
@@ -127,6 +131,28 @@ type EndpointPlan struct {
 // it). It fails when the dashboard cannot be rendered or breaks one of
 // CloudWatch's dashboard rules.
 func PlanEndpoint(prefix string, props *EndpointMonitorProps) (*EndpointPlan, error) {
+	p := planRows(prefix, props)
+	// An endpoint on a shared dashboard is measured as if it had its own:
+	// the shard plan then leaves its stack room to spare, and the same
+	// fleet lands in the same stacks in either layout.
+	d := dashboardBody(p.rows)
+	s, err := render(p.DashboardName(), d)
+	if err != nil {
+		return nil, fmt.Errorf("endpoint %s: %w", props.EndpointName, err)
+	}
+	p.body = s
+	p.footprint = Footprint{
+		Resources:     p.af.resources() + 1,
+		TemplateBytes: p.af.bytes + dashboardTemplateBytes(s),
+		Widgets:       len(d.Widgets),
+		Metrics:       d.MetricCount(),
+	}
+	return p, nil
+}
+
+// planRows plans the alarms and the dashboard rows of the endpoint props
+// describes, without rendering them.
+func planRows(prefix string, props *EndpointMonitorProps) *EndpointPlan {
 	p := &EndpointPlan{prefix: prefix, props: *props}
 	p.af = &alarmFactory{eval: props.Evaluation, prefix: prefix}
 	var body [][]dashboard.Cell
@@ -153,26 +179,20 @@ func PlanEndpoint(prefix string, props *EndpointMonitorProps) (*EndpointPlan, er
 		header = append(header, p.loadTestRows()...)
 	}
 	p.rows = append(header, body...)
-	d := dashboardBody(p.rows)
-	s, err := render(p.DashboardName(), d)
-	if err != nil {
-		return nil, fmt.Errorf("endpoint %s: %w", props.EndpointName, err)
-	}
-	p.body = s
-	p.footprint = Footprint{
-		Resources:     p.af.resources() + 1,
-		TemplateBytes: p.af.bytes + dashboardTemplateBytes(s),
-		Widgets:       len(d.Widgets),
-		Metrics:       d.MetricCount(),
-	}
-	return p, nil
+	return p
 }
 
 // Footprint is what the planned monitoring adds to its stack and dashboard.
 func (p *EndpointPlan) Footprint() Footprint { return p.footprint }
 
-// DashboardName is <prefix>-<label>.
-func (p *EndpointPlan) DashboardName() string { return naming.Dashboard(p.prefix, p.props.label()) }
+// DashboardName is <prefix>-<label>, or the shared dashboard that shows
+// the endpoint.
+func (p *EndpointPlan) DashboardName() string {
+	if p.props.SharedDashboard != "" {
+		return p.props.SharedDashboard
+	}
+	return naming.Dashboard(p.prefix, p.props.label())
+}
 
 // label is the endpoint's part of its dashboard and alarm names.
 func (e *EndpointMonitorProps) label() string {

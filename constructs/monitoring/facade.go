@@ -84,15 +84,18 @@ func dashboardTemplateBytes(s string) int {
 
 // AddEndpoint monitors one SageMaker real-time endpoint: it builds plan (see
 // PlanEndpoint), the endpoint's alarms, composite alarm and dashboard, as
-// planned. plan must have been made with the facade's prefix, and is built
-// once.
+// planned (an endpoint shown on a shared dashboard gets no dashboard of
+// its own). plan must have been made with the facade's prefix, and is
+// built once.
 func (f *Facade) AddEndpoint(id *string, plan *EndpointPlan) *EndpointMonitor {
 	if plan.prefix != f.props.Prefix {
 		panic("monitoring: endpoint " + plan.props.EndpointName + " was planned with prefix " + plan.prefix + ", not " + f.props.Prefix) // programmer error
 	}
 	m := newEndpointMonitor(f.Construct, id, plan, f.props.Actions)
 	f.endpoints = append(f.endpoints, m)
-	f.addDashboard(m.Construct, m.DashboardName(), plan.body)
+	if plan.props.SharedDashboard == "" {
+		f.addDashboard(m.Construct, m.DashboardName(), plan.body)
+	}
 	return m
 }
 

@@ -66,7 +66,7 @@ type Catalogue interface {
 // ValidateBody checks one dashboard body (JSON, intrinsics already
 // resolved) and returns every problem found, joined, or nil.
 func ValidateBody(body []byte, opts Options) error {
-	v := &validator{opts: opts}
+	v := &validator{opts: opts, properties: map[string]bool{}}
 	v.body(body)
 	return errors.Join(v.errs...)
 }
@@ -74,6 +74,10 @@ func ValidateBody(body []byte, opts Options) error {
 type validator struct {
 	opts Options
 	errs []error
+	// properties are the dimension names of every metric line and the
+	// property names of every metric widget: what a property variable may
+	// replace.
+	properties map[string]bool
 }
 
 func (v *validator) errf(path, format string, args ...any) {
@@ -188,7 +192,7 @@ func (v *validator) body(data []byte) {
 		v.errf("body", "must be a JSON object, got %s", show(doc))
 		return
 	}
-	v.keys("body", top, "widgets", "start", "end", "periodOverride")
+	v.keys("body", top, "widgets", "start", "end", "periodOverride", "variables")
 	v.enum("body", "periodOverride", top, "auto", "inherit")
 	v.str("body", "start", top, false)
 	v.str("body", "end", top, false)
@@ -222,6 +226,10 @@ func (v *validator) body(data []byte) {
 	}
 	if total > MaxMetricsPerDashboard {
 		v.errf("body", "%d metrics in all widgets; a dashboard holds at most %d", total, MaxMetricsPerDashboard)
+	}
+	if raw, ok := top["variables"]; ok {
+		w, _ := json.Marshal(widgets) // decoded JSON always marshals
+		v.variables(raw, w)
 	}
 	for i, a := range rects {
 		for _, b := range rects[i+1:] {
@@ -349,6 +357,9 @@ type line struct {
 }
 
 func (v *validator) metricWidget(path string, p map[string]any) int {
+	for k := range p {
+		v.properties[k] = true
+	}
 	v.keys(path, p, "accountId", "annotations", "end", "legend", "liveData", "metrics", "period",
 		"region", "setPeriodToTimeRange", "singleValueFullPrecision", "sparkline", "stacked", "start",
 		"stat", "table", "timezone", "title", "trend", "view", "yAxis")
@@ -455,6 +466,7 @@ func (v *validator) metricLine(path string, raw any) (line, bool) {
 		var dims []string
 		for i := 2; i < len(arr); i += 2 {
 			d := arr[i].(string)
+			v.properties[d] = true
 			if slices.Contains(dims, d) {
 				v.errf(path, "dimension %q appears twice", d)
 			}
