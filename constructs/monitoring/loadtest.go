@@ -60,6 +60,9 @@ func (p *EndpointPlan) loadTestRows() [][]dashboard.Cell {
 		dashboard.Expr{Expression: search(ns, ep, metrics.LoadTestDropped), Label: "dropped (generator saturated)", ID: "drop"},
 	}
 	slo := []dashboard.Horizontal{sloLine(e.SLOPercentile, e.SLOLatency)}
+	if e.Stream != nil { // a stream's client latency is its end-to-end time
+		slo = append(slo, streamSLOLine("E2E", e.Stream.E2E)...)
+	}
 	return [][]dashboard.Cell{
 		{titleCell("## Load test (client side, every task of each test id; " + ns + ")")},
 		{
