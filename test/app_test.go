@@ -49,6 +49,7 @@ var examples = map[string]string{
 	"async":          "../config/examples/async.yaml",
 	"multimodel":     "../config/examples/multimodel.yaml",
 	"components":     "../config/examples/components.yaml",
+	"llm":            "../config/examples/llm.yaml",
 }
 
 // synthesized is one example's synthesized app.
@@ -337,6 +338,10 @@ func TestResourceCounts(t *testing.T) {
 		{"multimodel", 6, 1, 1, 1, 1, 0},
 		// Per component: the SLO's ModelLatency, 5XX, GPU, GPU memory (4).
 		{"components", 8, 1, 1, 1, 1, 0},
+		// llama-chat: the SLO's ModelLatency, 5XX and GPU memory (3); the
+		// sizing endpoint: the SLO's ModelLatency per candidate (2).
+		// Dashboards: 2 endpoints, the overview.
+		{"llm", 5, 2, 3, 1, 1, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.example, func(t *testing.T) {
