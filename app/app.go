@@ -391,7 +391,7 @@ func addLoadTest(scope constructs.Construct, cfg *config.Config, o *Options, st 
 		jsii.String(" --network-configuration 'awsvpcConfiguration={subnets=["), subnets,
 		jsii.String("],securityGroups=["), l.SecurityGroup.AttrGroupId(),
 		jsii.String("],assignPublicIp=" + public + "}' --overrides '{\"containerOverrides\":[{\"name\":\"" + loadtest.ContainerName +
-			"\",\"environment\":[{\"name\":\"" + loadplan.EnvEndpoint + "\",\"value\":\"" + e.Name + "\"}," + bodyOverride(e.LoadTest) +
+			"\",\"environment\":[{\"name\":\"" + loadplan.EnvEndpoint + "\",\"value\":\"" + e.Name + "\"}," + requestOverrides(e.LoadTest) +
 			",{\"name\":\"" + loadplan.EnvRate + "\",\"value\":\"10\"},{\"name\":\"" + loadplan.EnvDuration + "\",\"value\":\"5m\"}]}]}'"),
 	})
 	out(loadplan.OutputRunTaskCommand, "One loadgen task without the sagesize CLI (10 req/s for 5 minutes; see README)", cmd)
@@ -406,11 +406,11 @@ func streamPrompts(s *config.Stream) string {
 	return s.Prompts
 }
 
-// bodyOverride is the request's environment overrides in the
+// requestOverrides are the request's environment overrides in the
 // RunTaskCommand: the body or payload (none for a stream that brings its
 // own prompts) and a streaming test's LOADGEN_* settings, as JSON objects
 // joined by commas, then quoted for the shell's single quotes.
-func bodyOverride(t *config.EndpointLoadTest) string {
+func requestOverrides(t *config.EndpointLoadTest) string {
 	var env loadplan.Env
 	switch {
 	case t.Body != "":
