@@ -377,9 +377,13 @@ func addLoadTest(scope constructs.Construct, cfg *config.Config, o *Options, st 
 			continue
 		}
 		endpoints = append(endpoints, e.Name)
-		if e.LoadTest.Payload != "" && !seen[e.LoadTest.Payload] {
-			seen[e.LoadTest.Payload] = true
-			payloads = append(payloads, e.LoadTest.Payload)
+		// The tasks read the payload and a streaming test's prompt
+		// dataset, and no other object.
+		for _, o := range []string{e.LoadTest.Payload, streamPrompts(e.LoadTest.Stream)} {
+			if o != "" && !seen[o] {
+				seen[o] = true
+				payloads = append(payloads, o)
+			}
 		}
 	}
 	name := cfg.LoadTestStackName()
@@ -424,23 +428,41 @@ func addLoadTest(scope constructs.Construct, cfg *config.Config, o *Options, st 
 		jsii.String(" --network-configuration 'awsvpcConfiguration={subnets=["), subnets,
 		jsii.String("],securityGroups=["), l.SecurityGroup.AttrGroupId(),
 		jsii.String("],assignPublicIp=" + public + "}' --overrides '{\"containerOverrides\":[{\"name\":\"" + loadtest.ContainerName +
-			"\",\"environment\":[{\"name\":\"" + loadplan.EnvEndpoint + "\",\"value\":\"" + e.Name + "\"}," + bodyOverride(e.LoadTest) +
+			"\",\"environment\":[{\"name\":\"" + loadplan.EnvEndpoint + "\",\"value\":\"" + e.Name + "\"}," + requestOverrides(e.LoadTest) +
 			",{\"name\":\"" + loadplan.EnvRate + "\",\"value\":\"10\"},{\"name\":\"" + loadplan.EnvDuration + "\",\"value\":\"5m\"}]}]}'"),
 	})
 	out(loadplan.OutputRunTaskCommand, "One loadgen task without the sagesize CLI (10 req/s for 5 minutes; see README)", cmd)
 	return nil
 }
 
-// bodyOverride is the request body's environment override in the
-// RunTaskCommand: JSON, then quoted for the shell's single quotes.
-func bodyOverride(t *config.EndpointLoadTest) string {
-	name, value := loadplan.EnvPayload, t.Payload
-	if t.Body != "" {
-		name, value = loadplan.EnvBody, t.Body
+// streamPrompts is the S3 prompt dataset of stream, "" for none.
+func streamPrompts(s *config.Stream) string {
+	if s == nil {
+		return ""
 	}
-	b, _ := json.Marshal(map[string]string{"name": name, "value": value}) // a map of strings always marshals
-	// encoding/json sorts keys: {"name":…,"value":…}.
-	return strings.ReplaceAll(string(b), "'", `'\''`)
+	return s.Prompts
+}
+
+// requestOverrides are the request's environment overrides in the
+// RunTaskCommand: the body or payload (none for a stream that brings its
+// own prompts) and a streaming test's LOADGEN_* settings, as JSON objects
+// joined by commas, then quoted for the shell's single quotes.
+func requestOverrides(t *config.EndpointLoadTest) string {
+	var env loadplan.Env
+	switch {
+	case t.Body != "":
+		env = append(env, loadplan.Var{Name: loadplan.EnvBody, Value: t.Body})
+	case t.Payload != "" || !t.Stream.HasPrompts():
+		env = append(env, loadplan.Var{Name: loadplan.EnvPayload, Value: t.Payload})
+	}
+	env = append(env, t.Stream.Env()...)
+	parts := make([]string, len(env))
+	for i, v := range env {
+		b, _ := json.Marshal(map[string]string{"name": v.Name, "value": v.Value}) // a map of strings always marshals
+		// encoding/json sorts keys: {"name":…,"value":…}.
+		parts[i] = string(b)
+	}
+	return strings.ReplaceAll(strings.Join(parts, ","), "'", `'\''`)
 }
 
 // PlanShards plans the monitoring of every endpoint and assigns each to a
@@ -526,8 +548,10 @@ func endpointProps(cfg *config.Config, e *config.Endpoint) *monitoring.EndpointM
 		}
 	}
 	ns := ""
+	var stream *monitoring.StreamProps
 	if e.LoadTest != nil {
 		ns = metrics.NamespaceLoadTest
+		stream = streamProps(e.LoadTest.Stream)
 	}
 	a := e.Alarms
 	desc := ""
@@ -539,6 +563,7 @@ func endpointProps(cfg *config.Config, e *config.Endpoint) *monitoring.EndpointM
 		Description:       desc,
 		Muted:             e.Sizing,
 		LoadTestNamespace: ns,
+		Stream:            stream,
 		EndpointName:      e.Name,
 		Label:             e.Label,
 		Variants:          variants,
@@ -715,4 +740,25 @@ func addNotebooks(stack awscdk.Stack, f *monitoring.Facade, cfg *config.Config, 
 		})
 	}
 	return nil
+}
+
+// streamProps is a streaming test's dashboard settings (nil: not a
+// streaming test): its goodput bounds and format.
+func streamProps(s *config.Stream) *monitoring.StreamProps {
+	if s == nil {
+		return nil
+	}
+	p := &monitoring.StreamProps{Format: s.Format}
+	if o := s.SLO; o != nil {
+		p.TTFT, p.TPOT, p.E2E = duration(o.TTFT), duration(o.TPOT), duration(o.E2E)
+	}
+	return p
+}
+
+// duration is d, or 0 when unset.
+func duration(d *config.Duration) time.Duration {
+	if d == nil {
+		return 0
+	}
+	return d.Duration
 }

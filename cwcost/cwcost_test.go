@@ -111,6 +111,24 @@ func TestLoadgenMetrics(t *testing.T) {
 	if len(names) != LoadgenMetrics || len(ds) > 1000 {
 		t.Errorf("loadgen publishes %d metrics in %d datums per interval; LoadgenMetrics is %d and one call holds 1,000 datums", len(names), len(ds), LoadgenMetrics)
 	}
+	// A streaming test publishes LoadgenStreamMetrics more; Estimate
+	// counts them for a Run marked Stream.
+	tokens := hdrhistogram.New(1, 1_000_000, 3)
+	_ = tokens.RecordValue(200)
+	st := &loadgen.StreamStats{Histograms: &loadgen.StreamHistograms{TTFT: h, ITL: h, TPOT: h, Tokens: tokens}, OutputTokens: 200, Good: 1}
+	streamed := map[string]bool{}
+	for _, d := range p.Datums(&loadgen.Stats{Start: time.Unix(0, 0), Stream: st}, h) {
+		streamed[*d.MetricName] = true
+	}
+	if len(streamed) != LoadgenMetrics+LoadgenStreamMetrics {
+		t.Errorf("a streaming test publishes %d metrics; LoadgenMetrics+LoadgenStreamMetrics is %d", len(streamed), LoadgenMetrics+LoadgenStreamMetrics)
+	}
+	r := Run{Variants: 2, Tasks: 1, Duration: time.Minute}
+	plain := r.Estimate(Rates{}).CustomMetrics
+	r.Stream = true
+	if got := r.Estimate(Rates{}).CustomMetrics; got != plain+2*LoadgenStreamMetrics {
+		t.Errorf("a streaming run of 2 variants counts %d custom metrics; want %d", got, plain+2*LoadgenStreamMetrics)
+	}
 	if loadgen.DefaultInterval != LoadgenInterval {
 		t.Errorf("loadgen publishes every %v; LoadgenInterval is %v", loadgen.DefaultInterval, LoadgenInterval)
 	}

@@ -187,6 +187,6 @@ func assumptions(r Rates) []string {
 		"the free tier of 10 alarm metrics, 10 custom metrics and 1 million API requests is not taken off",
 		fmt.Sprintf("an alarm with a period under %d s is high resolution; a metric-math alarm is billed for each metric of its expression; an anomaly detection alarm for 3", HighResolutionBelow),
 		"notebook agents run all month and flush once a minute; a series with a path dimension counts once per disk (2), with a GPU index once per GPU",
-		fmt.Sprintf("a load test publishes %d metrics per variant and test id (each run has a new test id, billed for the hours it publishes), one PutMetricData per task every %v", LoadgenMetrics, LoadgenInterval),
+		fmt.Sprintf("a load test publishes %d metrics per variant and test id (%d more when it streams; each run has a new test id, billed for the hours it publishes), one PutMetricData per task every %v", LoadgenMetrics, LoadgenStreamMetrics, LoadgenInterval),
 	}
 }

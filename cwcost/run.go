@@ -11,6 +11,11 @@ const (
 	// LoadgenMetrics is the metrics loadgen publishes per variant and test
 	// id: the latency distribution and 7 counts (loadgen.Publisher.Datums).
 	LoadgenMetrics = 8
+	// LoadgenStreamMetrics is the metrics a streaming test (loadgen
+	// -stream) publishes besides LoadgenMetrics: the TTFT, inter-token gap,
+	// TPOT and output tokens per request distributions and the
+	// OutputTokens and GoodRequests counts.
+	LoadgenStreamMetrics = 6
 	// LoadgenInterval is how often each task publishes, in one
 	// PutMetricData call (its datums stay far below 1,000 and 1 MB).
 	LoadgenInterval = 10 * time.Second
@@ -33,6 +38,9 @@ type Run struct {
 	// MeasuredMetrics is the metrics a sizing run's report reads back
 	// (sizing/measure: per step, the figures and the Intervals count).
 	MeasuredMetrics int `json:"measuredMetrics,omitempty"`
+	// Stream marks a streaming test, which publishes LoadgenStreamMetrics
+	// more per variant and test id.
+	Stream bool `json:"stream,omitempty"`
 }
 
 // RunEstimate is what one run costs in CloudWatch.
@@ -55,6 +63,9 @@ func (r Run) Estimate(rates Rates) RunEstimate {
 	polls := int(math.Ceil(r.Duration.Seconds() / LiveViewPoll.Seconds()))
 	hours := math.Ceil(r.Duration.Hours())
 	e.CustomMetrics = LoadgenMetrics * r.Variants
+	if r.Stream {
+		e.CustomMetrics += LoadgenStreamMetrics * r.Variants
+	}
 	e.MetricHours = float64(e.CustomMetrics) * hours
 	e.PutMetricData = r.Variants * r.Tasks * intervals
 	e.GetMetricData = r.Variants*polls*LiveViewMetrics + r.MeasuredMetrics

@@ -242,20 +242,29 @@ func (b *builder) invocations(instances bool) {
 }
 
 // LoadTest is the catalogue of what loadgen publishes into namespace (empty:
-// NamespaceLoadTest), every metric with LoadTestDimensions.
+// NamespaceLoadTest), every metric with LoadTestDimensions: the latency
+// distributions in µs and the counts of every test, and what a streaming
+// test (loadgen -stream) adds: the TTFT, inter-token gap and TPOT
+// distributions in µs, the output tokens per request distribution (Count,
+// with percentiles: Values/Counts) and the OutputTokens and GoodRequests
+// counts.
 func LoadTest(namespace string) []Metric {
 	if namespace == "" {
 		namespace = NamespaceLoadTest
 	}
 	count := []string{StatSum, StatAverage, StatMinimum, StatMaximum, StatSampleCount}
 	var ms []Metric
-	for _, n := range []string{LoadTestLatency, LoadTestLatencyClosedLoop} {
-		ms = append(ms, Metric{Namespace: namespace, Name: n, Dimensions: LoadTestDimensions(), Unit: UnitMicroseconds,
-			Statistics: slices.Clone(count), Percentiles: true})
+	add := func(unit string, percentiles bool, names ...string) {
+		for _, n := range names {
+			ms = append(ms, Metric{Namespace: namespace, Name: n, Dimensions: LoadTestDimensions(), Unit: unit,
+				Statistics: slices.Clone(count), Percentiles: percentiles})
+		}
 	}
-	for _, n := range []string{LoadTestRequests, LoadTestErrors, LoadTestThrottles, LoadTestModelErrors, LoadTestTimeouts, LoadTestDropped, LoadTestIntervals} {
-		ms = append(ms, Metric{Namespace: namespace, Name: n, Dimensions: LoadTestDimensions(), Unit: UnitCount, Statistics: slices.Clone(count)})
-	}
+	add(UnitMicroseconds, true, LoadTestLatency, LoadTestLatencyClosedLoop)
+	add(UnitCount, false, LoadTestRequests, LoadTestErrors, LoadTestThrottles, LoadTestModelErrors, LoadTestTimeouts, LoadTestDropped, LoadTestIntervals)
+	add(UnitMicroseconds, true, LoadTestTTFT, LoadTestTTFTClosedLoop, LoadTestITL, LoadTestTPOT)
+	add(UnitCount, true, LoadTestOutputTokensPerRequest)
+	add(UnitCount, false, LoadTestOutputTokens, LoadTestGoodRequests)
 	return ms
 }
 

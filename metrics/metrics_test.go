@@ -172,6 +172,39 @@ func TestLoadTestCatalogue(t *testing.T) {
 	}
 }
 
+// A streaming test's metrics are in the load-test catalogue with the unit
+// loadgen publishes them in: the token timings as µs distributions whose
+// percentiles CloudWatch computes, the output tokens per request as a
+// count distribution, OutputTokens and GoodRequests as Sum counts.
+func TestLoadTestCatalogue_Streaming(t *testing.T) {
+	cat := LoadTest("")
+	for _, tc := range []struct {
+		name, unit  string
+		percentiles bool
+	}{
+		{LoadTestTTFT, UnitMicroseconds, true},
+		{LoadTestTTFTClosedLoop, UnitMicroseconds, true},
+		{LoadTestITL, UnitMicroseconds, true},
+		{LoadTestTPOT, UnitMicroseconds, true},
+		{LoadTestOutputTokensPerRequest, UnitCount, true},
+		{LoadTestOutputTokens, UnitCount, false},
+		{LoadTestGoodRequests, UnitCount, false},
+	} {
+		m, ok := Lookup(cat, NamespaceLoadTest, tc.name, LoadTestDimensions())
+		if !ok {
+			t.Errorf("%s is not in the load-test catalogue", tc.name)
+			continue
+		}
+		if m.Unit != tc.unit || m.Allows("p99") != tc.percentiles || !m.Allows(StatSum) {
+			t.Errorf("%s = unit %q, p99 allowed %v, Sum allowed %v; want unit %q, p99 %v, Sum true",
+				tc.name, m.Unit, m.Allows("p99"), m.Allows(StatSum), tc.unit, tc.percentiles)
+		}
+		if _, ok := Lookup(cat, NamespaceLoadTest, tc.name, VariantDimensions()); ok {
+			t.Errorf("%s is in the catalogue without TestId; loadgen always adds it", tc.name)
+		}
+	}
+}
+
 // The dimension sets are fresh slices: a caller that appends to one does
 // not change the next.
 func TestDimensionSetsAreFresh(t *testing.T) {
@@ -219,5 +252,16 @@ func TestForKind(t *testing.T) {
 	}
 	if m, _ := Lookup(Async(), NamespaceInvocations, TotalProcessingTime, variant); m.Unit != UnitMilliseconds {
 		t.Errorf("TotalProcessingTime unit %q; want Milliseconds, as AWS publishes it", m.Unit)
+	}
+}
+
+// A count summed over loadgen's 10 s period is shown per second.
+func TestCountAsRate(t *testing.T) {
+	s := CountAsRate(LoadTestPeriod)
+	if got := s.ToShown(2000); got != 200 {
+		t.Errorf("CountAsRate(%v).ToShown(2000) = %v; want 200 per second", LoadTestPeriod, got)
+	}
+	if got := s.Expr("SUM(x)"); got != "SUM(x)/10" {
+		t.Errorf("CountAsRate(%v).Expr = %q; want SUM(x)/10", LoadTestPeriod, got)
 	}
 }

@@ -31,6 +31,11 @@ func SumAsInstancePercent(units int) Scale { return Scale{Mul: 1, Div: float64(u
 // one), as a percentage.
 func FractionAsPercent() Scale { return Scale{Mul: 100, Div: 1} }
 
+// CountAsRate shows a count summed over a period (a Sum of loadgen's
+// Requests, OutputTokens or GoodRequests per LoadTestPeriod) as a rate per
+// second.
+func CountAsRate(period time.Duration) Scale { return Scale{Mul: 1, Div: period.Seconds()} }
+
 // ToPublished converts a value in the shown unit into the published unit.
 func (s Scale) ToPublished(shown float64) float64 { return shown * s.Div / s.Mul }
 

@@ -51,6 +51,7 @@ var examples = map[string]string{
 	"components":     "../config/examples/components.yaml",
 	"autoscaling":    "../config/examples/autoscaling.yaml",
 	"fleet-shared":   "../config/examples/fleet-shared.yaml",
+	"llm":            "../config/examples/llm.yaml",
 }
 
 // synthesized is one example's synthesized app.
@@ -347,6 +348,10 @@ func TestResourceCounts(t *testing.T) {
 		// batch-scorer: the SLO's, oldest request age. Dashboards: 3 shared
 		// (realtime m5.xlarge and g5.xlarge, async m5.xlarge), the overview.
 		{"fleet-shared", 11, 5, 4, 1, 1, 0},
+		// llama-chat: the SLO's ModelLatency, 5XX and GPU memory (3); the
+		// sizing endpoint: the SLO's ModelLatency per candidate (2).
+		// Dashboards: 2 endpoints, the overview.
+		{"llm", 5, 2, 3, 1, 1, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.example, func(t *testing.T) {

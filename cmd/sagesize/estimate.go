@@ -102,7 +102,8 @@ func plannedRuns(cfg *config.Config) []cwcost.Run {
 		if variants == 0 {
 			variants = len(e.Variants)
 		}
-		runs = append(runs, cwcost.Run{Name: "load test " + e.Name, Variants: variants, Tasks: e.LoadTest.Tasks, Duration: p.Duration()})
+		runs = append(runs, cwcost.Run{Name: "load test " + e.Name, Variants: variants, Tasks: e.LoadTest.Tasks, Duration: p.Duration(),
+			Stream: e.LoadTest.Stream != nil})
 	}
 	if cfg.Sizing == nil {
 		return runs
@@ -113,7 +114,8 @@ func plannedRuns(cfg *config.Config) []cwcost.Run {
 			perStep += 2
 		}
 		runs = append(runs, cwcost.Run{Name: sizingRunName + c.InstanceType, Variants: 1, Tasks: cfg.SizingTasks(i),
-			Duration: cfg.Sizing.CandidatePlan(i).Duration(), MeasuredMetrics: perStep * len(cfg.Sizing.Rates(i))})
+			Duration: cfg.Sizing.CandidatePlan(i).Duration(), MeasuredMetrics: perStep * len(cfg.Sizing.Rates(i)),
+			Stream: cfg.Sizing.Plan.Stream != nil})
 	}
 	return runs
 }

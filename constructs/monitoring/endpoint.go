@@ -88,6 +88,10 @@ type EndpointMonitorProps struct {
 	// LoadTestNamespace, when set, adds the load-test rows: the client-side
 	// metrics loadgen publishes there, beside the endpoint's own.
 	LoadTestNamespace string
+	// Stream, with LoadTestNamespace, makes the load test a streaming LLM
+	// test: the load-test rows gain TTFT, inter-token gaps, TPOT, output
+	// tokens/s and goodput beside GPU and GPU memory utilization.
+	Stream *StreamProps
 	// Async marks an asynchronous endpoint: a queue segment, and per
 	// variant the request pipeline instead of Invocations and
 	// OverheadLatency, which it does not publish.
@@ -177,6 +181,9 @@ func planRows(prefix string, props *EndpointMonitorProps) *EndpointPlan {
 	header := [][]dashboard.Cell{top}
 	if props.LoadTestNamespace != "" {
 		header = append(header, p.loadTestRows()...)
+		if props.Stream != nil {
+			header = append(header, p.streamRows()...)
+		}
 	}
 	p.rows = append(header, body...)
 	return p

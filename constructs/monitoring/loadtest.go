@@ -60,10 +60,14 @@ func (p *EndpointPlan) loadTestRows() [][]dashboard.Cell {
 		dashboard.Expr{Expression: search(ns, ep, metrics.LoadTestDropped), Label: "dropped (generator saturated)", ID: "drop"},
 	}
 	slo := []dashboard.Horizontal{sloLine(e.SLOPercentile, e.SLOLatency)}
+	clientSLO := slo
+	if e.Stream != nil { // a stream's client latency is its end-to-end time
+		clientSLO = append([]dashboard.Horizontal{sloLine(e.SLOPercentile, e.SLOLatency)}, streamSLOLine("E2E", e.Stream.E2E)...)
+	}
 	return [][]dashboard.Cell{
 		{titleCell("## Load test (client side, every task of each test id; " + ns + ")")},
 		{
-			graphCell(thirdWidth, "Client latency (ms)", client, dashboard.FromZeroAxis("ms"), slo),
+			graphCell(thirdWidth, "Client latency (ms)", client, dashboard.FromZeroAxis("ms"), clientSLO),
 			graphCell(thirdWidth, "Endpoint latency (ms)", server, dashboard.FromZeroAxis("ms"), slo),
 			graphCell(thirdWidth, "Utilization (% of instance)", util, dashboard.PercentAxis(), nil),
 		},
