@@ -52,6 +52,7 @@ var examples = map[string]string{
 	"autoscaling":    "../config/examples/autoscaling.yaml",
 	"fleet-shared":   "../config/examples/fleet-shared.yaml",
 	"llm":            "../config/examples/llm.yaml",
+	"llm-sizing":     "../config/examples/llm-sizing.yaml",
 }
 
 // synthesized is one example's synthesized app.

@@ -81,7 +81,7 @@ func (p *EndpointPlan) asyncRows(vi int, v Variant) [][]dashboard.Cell {
 	avg, maxStat := metrics.StatAverage, metrics.StatMaximum
 
 	latLines, latAnn := p.latencyGraph(vi, v, modelLatency(), "lat", withStat([]string{"p50", "p90", "p99"}, e.SLOPercentile), a.ModelLatency)
-	latAnn = append([]dashboard.Horizontal{sloLine(e.SLOPercentile, e.SLOLatency)}, latAnn...)
+	latAnn = append(sloLines(e.SLOPercentile, e.SLOLatency), latAnn...)
 	pipeline := append(vm.display(timeInBacklog(), avg, "tib", "TimeInBacklog avg (ms)", ""),
 		vm.display(timeInBacklog(), maxStat, "tibmax", "TimeInBacklog max (ms)", "")...)
 	pipeline = append(pipeline, vm.display(totalProcessingTime(), avg, "tpt", "TotalProcessingTime avg (ms)", "")...)

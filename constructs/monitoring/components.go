@@ -114,7 +114,7 @@ func (p *EndpointPlan) componentRows(ci int, c Component) [][]dashboard.Cell {
 		return lines, ann
 	}
 	latLines, latAnn := latency(modelLatency(), "lat", withStat([]string{"p50", "p90", "p99"}, e.SLOPercentile), a.ModelLatency)
-	latAnn = append([]dashboard.Horizontal{sloLine(e.SLOPercentile, e.SLOLatency)}, latAnn...)
+	latAnn = append(sloLines(e.SLOPercentile, e.SLOLatency), latAnn...)
 	ovLines, ovAnn := latency(overheadLatency(), "ov", []string{avg, maxStat}, a.OverheadLatency)
 	traffic := []dashboard.Line{
 		cm.count(metrics.Invocations, "inv", "Invocations"),

@@ -347,7 +347,7 @@ func (p *EndpointPlan) variantRows(vi int, v Variant) [][]dashboard.Cell {
 
 	// Latency: the standard percentiles and the SLO's, plus the alarm's statistic.
 	latLines, latAnn := p.latencyGraph(vi, v, modelLatency(), "lat", withStat([]string{"p50", "p90", "p99"}, e.SLOPercentile), a.ModelLatency)
-	latAnn = append([]dashboard.Horizontal{sloLine(e.SLOPercentile, e.SLOLatency)}, latAnn...)
+	latAnn = append(sloLines(e.SLOPercentile, e.SLOLatency), latAnn...)
 	ovLines, ovAnn := p.latencyGraph(vi, v, overheadLatency(), "ov", []string{avg, maxStat}, a.OverheadLatency)
 
 	traffic := []dashboard.Line{
@@ -448,7 +448,7 @@ func (p *EndpointPlan) comparisonRows() [][]dashboard.Cell {
 	rows := [][]dashboard.Cell{
 		{titleCell("## Variants compared")},
 		{
-			graphCell(thirdWidth, "ModelLatency "+e.SLOPercentile+" by variant (ms)", lat, dashboard.FromZeroAxis("ms"), []dashboard.Horizontal{sloLine(e.SLOPercentile, e.SLOLatency)}),
+			graphCell(thirdWidth, "ModelLatency "+e.SLOPercentile+" by variant (ms)", lat, dashboard.FromZeroAxis("ms"), sloLines(e.SLOPercentile, e.SLOLatency)),
 			graphCell(thirdWidth, invTitle, inv, dashboard.FromZeroAxis("count"), nil),
 			graphCell(thirdWidth, "5XX errors by variant (%)", errs, dashboard.FromZeroAxis("%"), nil),
 		},

@@ -59,10 +59,10 @@ func (p *EndpointPlan) loadTestRows() [][]dashboard.Cell {
 		dashboard.Expr{Expression: search(ns, ep, metrics.LoadTestThrottles), Label: "throttled", ID: "thr"},
 		dashboard.Expr{Expression: search(ns, ep, metrics.LoadTestDropped), Label: "dropped (generator saturated)", ID: "drop"},
 	}
-	slo := []dashboard.Horizontal{sloLine(e.SLOPercentile, e.SLOLatency)}
+	slo := sloLines(e.SLOPercentile, e.SLOLatency)
 	clientSLO := slo
 	if e.Stream != nil { // a stream's client latency is its end-to-end time
-		clientSLO = append([]dashboard.Horizontal{sloLine(e.SLOPercentile, e.SLOLatency)}, streamSLOLine("E2E", e.Stream.E2E)...)
+		clientSLO = append(sloLines(e.SLOPercentile, e.SLOLatency), streamSLOLine("E2E", e.Stream.E2E)...)
 	}
 	return [][]dashboard.Cell{
 		{titleCell("## Load test (client side, every task of each test id; " + ns + ")")},

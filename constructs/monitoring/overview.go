@@ -166,7 +166,7 @@ func overviewHeader(props *OverviewProps, pages int) [][]dashboard.Cell {
 			for i, v := range e.Variants {
 				types[i] = variantSummary(v)
 			}
-			fmt.Fprintf(&b, "| [%s](#dashboards:name=%s) | %s | %s ≤ %v | %d |\n", e.Name, e.DashboardName, strings.Join(types, ", "), e.SLOPercentile, e.SLOLatency, e.Stack)
+			fmt.Fprintf(&b, "| [%s](#dashboards:name=%s) | %s | %s | %d |\n", e.Name, e.DashboardName, strings.Join(types, ", "), sloText(e.SLOPercentile, e.SLOLatency), e.Stack)
 		}
 		cells = append(cells, dashboard.TextCell(halfWidth, min(2+len(part), 24), b.String()))
 	}
@@ -183,12 +183,15 @@ func overviewGraphs(first int, group []overviewVariant) []dashboard.Cell {
 		vm := newVariantMetrics(e.Name, v.Name)
 		label := e.Name + "/" + v.Name
 		if !e.HasComponents {
-			// ModelLatency as published (µs) over the SLO in µs, as %.
-			raw := vm.raw(modelLatency(), e.SLOPercentile, lineID("l", i, "raw"), true)
-			lat = append(lat, raw, dashboard.Expr{
-				Expression: metrics.FractionAsPercent().Expr(raw.ID + "/" + num(metrics.Micros(e.SLOLatency))),
-				Label:      label + " (" + e.SLOPercentile + ")", ID: lineID("l", i),
-			})
+			// ModelLatency as published (µs) over the SLO in µs, as %
+			// (an endpoint with no latency objective has no line).
+			if e.SLOLatency > 0 {
+				raw := vm.raw(modelLatency(), e.SLOPercentile, lineID("l", i, "raw"), true)
+				lat = append(lat, raw, dashboard.Expr{
+					Expression: metrics.FractionAsPercent().Expr(raw.ID + "/" + num(metrics.Micros(e.SLOLatency))),
+					Label:      label + " (" + e.SLOPercentile + ")", ID: lineID("l", i),
+				})
+			}
 			errs = append(errs, vm.display(invocation5XXRate(), metrics.StatAverage, lineID("e", i), label, "")...)
 		}
 		if v.Serverless == nil { // serverless variants publish no CPU metric

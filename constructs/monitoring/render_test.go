@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sagesize/sagesize/dashboard"
 )
@@ -25,5 +26,17 @@ func TestRender_RefusesWhatCloudWatchRejects(t *testing.T) {
 	}
 	if _, err := render("p-ok", dashboardBody([][]dashboard.Cell{{dashboard.AlarmStatusCell(thirdWidth, headerHeight, "Alarms", arns[:100])}})); err != nil {
 		t.Errorf("render refused 100 alarms: %v", err)
+	}
+}
+
+// An endpoint without a latency objective (a sizing test bounding only
+// TTFT and ITL) draws no SLO line at 0 ms.
+func TestSLOLines_NoneWithoutALatencyObjective(t *testing.T) {
+	if got := sloLines("p99", 0); got != nil {
+		t.Errorf("sloLines(p99, 0) = %v, want none", got)
+	}
+	got := sloLines("p99", 250*time.Millisecond)
+	if len(got) != 1 || got[0].Value != 250 || got[0].Label != "SLO p99 ≤ 250 ms" {
+		t.Errorf("sloLines(p99, 250ms) = %+v", got)
 	}
 }

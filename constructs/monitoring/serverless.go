@@ -64,7 +64,7 @@ func (p *EndpointPlan) serverlessRows(vi int, v Variant) [][]dashboard.Cell {
 	s := v.Serverless
 
 	latLines, latAnn := p.latencyGraph(vi, v, modelLatency(), "lat", withStat([]string{"p50", "p90", "p99"}, e.SLOPercentile), a.ModelLatency)
-	latAnn = append([]dashboard.Horizontal{sloLine(e.SLOPercentile, e.SLOLatency)}, latAnn...)
+	latAnn = append(sloLines(e.SLOPercentile, e.SLOLatency), latAnn...)
 	ovLines, ovAnn := p.latencyGraph(vi, v, overheadLatency(), "ov", []string{avg, maxStat}, a.OverheadLatency)
 	traffic := []dashboard.Line{vm.count(metrics.Invocations, "inv", "Invocations")}
 
@@ -140,7 +140,7 @@ func (p *EndpointPlan) serverlessComparisonRows() [][]dashboard.Cell {
 	return [][]dashboard.Cell{
 		{titleCell("## Variants compared")},
 		{
-			graphCell(quarterWidth, "ModelLatency "+e.SLOPercentile+" by variant (ms)", lat, dashboard.FromZeroAxis("ms"), []dashboard.Horizontal{sloLine(e.SLOPercentile, e.SLOLatency)}),
+			graphCell(quarterWidth, "ModelLatency "+e.SLOPercentile+" by variant (ms)", lat, dashboard.FromZeroAxis("ms"), sloLines(e.SLOPercentile, e.SLOLatency)),
 			graphCell(quarterWidth, "Invocations by variant", inv, dashboard.FromZeroAxis("count"), nil),
 			graphCell(quarterWidth, "5XX errors by variant (%)", errs, dashboard.FromZeroAxis("%"), nil),
 			graphCell(quarterWidth, "Concurrency by variant (% of max)", conc, dashboard.PercentAxis(), nil),

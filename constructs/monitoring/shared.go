@@ -202,7 +202,7 @@ func sharedHeader(members []sharedMember, keepSLO bool) []dashboard.Cell {
 	seen := map[*EndpointPlan]bool{}
 	for _, m := range members {
 		e := m.plan.props
-		fmt.Fprintf(&b, "| %s | %s | %d | %s ≤ %v |\n", e.EndpointName, m.v.Name, m.v.Count, e.SLOPercentile, e.SLOLatency)
+		fmt.Fprintf(&b, "| %s | %s | %d | %s |\n", e.EndpointName, m.v.Name, m.v.Count, sloText(e.SLOPercentile, e.SLOLatency))
 		if seen[m.plan] {
 			continue
 		}

@@ -36,10 +36,24 @@ func titleCell(markdown string) dashboard.Cell {
 	return c
 }
 
-// sloLine is the SLO drawn on latency graphs, in ms.
-func sloLine(percentile string, latency time.Duration) dashboard.Horizontal {
+// sloText is the latency objective as the dashboards' tables print it
+// ("p99 ≤ 300ms"), or "none" without one.
+func sloText(percentile string, latency time.Duration) string {
+	if latency <= 0 {
+		return "none"
+	}
+	return fmt.Sprintf("%s ≤ %v", percentile, latency)
+}
+
+// sloLines is the SLO drawn on latency graphs, in ms: none when the
+// endpoint has no latency objective (a sizing test bounding only TTFT
+// and ITL has none for the whole request).
+func sloLines(percentile string, latency time.Duration) []dashboard.Horizontal {
+	if latency <= 0 {
+		return nil
+	}
 	ms := metrics.Millis(latency)
-	return dashboard.Horizontal{Label: "SLO " + percentile + " ≤ " + num(ms) + " ms", Value: ms, Color: colorSLO}
+	return []dashboard.Horizontal{{Label: "SLO " + percentile + " ≤ " + num(ms) + " ms", Value: ms, Color: colorSLO}}
 }
 
 // render renders the body of the dashboard name and checks it as
