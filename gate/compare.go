@@ -32,6 +32,10 @@ type Options struct {
 	// variation, and a p99 of fewer than 100 requests per interval is
 	// their maximum.
 	MinIntervals, MinRequests int
+	// DifferentTargets accepts runs against different targets (each
+	// release's own endpoint or container URL): the difference is then a
+	// note, not a problem.
+	DifferentTargets bool
 }
 
 // DefaultOptions are the options `sagesize compare` starts from.
@@ -46,7 +50,14 @@ const (
 	Improvement = "improvement"
 	Noise       = "within noise"     // beyond the tolerance, but not beyond the run-to-run variation
 	Tolerated   = "within tolerance" // not beyond the tolerance
+	// Unjudged p99: the intervals hold too few requests for a p99 that
+	// is not simply their maximum (fewer than minPerIntervalP99).
+	Unjudged = "not judged"
 )
+
+// minPerIntervalP99 is the fewest requests per interval, on average, for
+// an interval's p99 to be a percentile rather than its maximum.
+const minPerIntervalP99 = 100
 
 // Diff is one metric of one step in both runs.
 type Diff struct {
@@ -69,6 +80,8 @@ type Diff struct {
 type StepStats struct {
 	Intervals int    `json:"intervals"`
 	Requests  uint64 `json:"requests"`
+	// Planned is how many requests the plan scheduled in those intervals.
+	Planned float64 `json:"planned"`
 }
 
 // StepResult is one step of the plan compared.
@@ -91,6 +104,9 @@ type Comparison struct {
 	// Problems are what kept part of the comparison from being made: the
 	// runs differ, a step is missing or has too few requests.
 	Problems []string
+	// Notes are differences between the runs that do not keep the
+	// comparison from being made.
+	Notes []string
 }
 
 // RunInfo names a compared run.
@@ -136,10 +152,13 @@ func (c *Comparison) Verdict() string {
 // intervals, and which way is worse.
 type metric struct {
 	name, unit string
-	relative   bool
-	higherBad  bool
-	value      func(ivs []loadgen.Stats) float64
-	tolerance  func(o Options) float64
+	// perInterval is the fewest requests per interval the metric needs
+	// (0: any).
+	perInterval int
+	relative    bool
+	higherBad   bool
+	value       func(ivs []loadgen.Stats) float64
+	tolerance   func(o Options) float64
 }
 
 // metrics compared. Latency percentiles cannot be merged across
@@ -148,16 +167,16 @@ type metric struct {
 // percentile: a statistic of the interval percentiles' distribution, not
 // a percentile of the step. Counts are summed.
 var metrics = []metric{
-	{"p50", "ms", true, true, func(ivs []loadgen.Stats) float64 {
+	{"p50", "ms", 0, true, true, func(ivs []loadgen.Stats) float64 {
 		return medianOf(ivs, func(s loadgen.Stats) int64 { return s.Latency.P50 })
 	},
 		func(o Options) float64 { return o.LatencyTolerance }},
-	{"p99", "ms", true, true, func(ivs []loadgen.Stats) float64 {
+	{"p99", "ms", minPerIntervalP99, true, true, func(ivs []loadgen.Stats) float64 {
 		return medianOf(ivs, func(s loadgen.Stats) int64 { return s.Latency.P99 })
 	},
 		func(o Options) float64 { return o.LatencyTolerance }},
-	{"error rate", "%", false, true, errorRate, func(o Options) float64 { return 100 * o.ErrorTolerance }},
-	{"throughput", "req/s", true, false, throughput, func(o Options) float64 { return o.ThroughputTolerance }},
+	{"error rate", "%", 0, false, true, errorRate, func(o Options) float64 { return 100 * o.ErrorTolerance }},
+	{"throughput", "req/s", 0, true, false, throughput, func(o Options) float64 { return o.ThroughputTolerance }},
 }
 
 func medianOf(ivs []loadgen.Stats, f func(loadgen.Stats) int64) float64 {
@@ -223,7 +242,7 @@ func Compare(baseline, candidate *Run, o Options) *Comparison {
 		}
 		r.base = intervalsIn(baseline, bSteps, i, o.Warmup)
 		r.cand = intervalsIn(candidate, cSteps, i, o.Warmup)
-		r.Baseline, r.Candidate = statsOf(r.base), statsOf(r.cand)
+		r.Baseline, r.Candidate = statsOf(r.base, st.Rate), statsOf(r.cand, st.Rate)
 		if r.Problem = enough(r, baseline, candidate, o); r.Problem != "" {
 			c.Problems = append(c.Problems, r.Problem)
 		} else {
@@ -246,7 +265,12 @@ func info(r *Run) RunInfo {
 // checkSame records how the runs differ in what they tested.
 func (c *Comparison) checkSame() {
 	if c.Baseline.Target != c.Candidate.Target {
-		c.Problems = append(c.Problems, fmt.Sprintf("the runs tested different targets: baseline %q, candidate %q", c.Baseline.Target, c.Candidate.Target))
+		msg := fmt.Sprintf("the runs tested different targets: baseline %q, candidate %q", c.Baseline.Target, c.Candidate.Target)
+		if c.Options.DifferentTargets {
+			c.Notes = append(c.Notes, msg)
+		} else {
+			c.Problems = append(c.Problems, msg+" (when each release has its own endpoint or container, say so with --different-targets)")
+		}
 	}
 	if c.Baseline.Plan != c.Candidate.Plan {
 		c.Problems = append(c.Problems, fmt.Sprintf("the runs ran different plans: baseline %q, candidate %q (only steps at the same place and rate are compared)", c.Baseline.Plan, c.Candidate.Plan))
@@ -291,29 +315,37 @@ func stepsOf(r *Run) ([]window, error) {
 }
 
 // intervalsIn returns r's intervals that lie wholly inside step i after
-// its warm-up; an interval across a step boundary mixes two rates.
+// its warm-up; an interval across a step boundary mixes two rates. The
+// run's last interval, which goes on past the plan's end while the
+// requests in flight finish (loadgen's grace), belongs to the last step:
+// leaving it out would drop the slowest requests of a saturated run.
 func intervalsIn(r *Run, steps []window, i int, warmup time.Duration) []loadgen.Stats {
 	const eps = 0.05 // s: interval bounds are rounded to the millisecond
 	w := steps[i]
+	last := i == len(steps)-1
 	var out []loadgen.Stats
-	for _, s := range r.Intervals {
-		if s.From >= w.From+warmup.Seconds()-eps && s.To <= w.To+eps && s.To > s.From {
+	for j, s := range r.Intervals {
+		inside := s.To <= w.To+eps || last && j == len(r.Intervals)-1 && s.From < w.To-eps
+		if s.From >= w.From+warmup.Seconds()-eps && inside && s.To > s.From {
 			out = append(out, s)
 		}
 	}
 	return out
 }
 
-func statsOf(ivs []loadgen.Stats) StepStats {
+func statsOf(ivs []loadgen.Stats, rate float64) StepStats {
 	st := StepStats{Intervals: len(ivs)}
 	for _, s := range ivs {
 		st.Requests += s.Requests
+		st.Planned += rate * (s.To - s.From)
 	}
 	return st
 }
 
 // enough says what step r lacks to be judged at the confidence asked, or
-// "" when both runs have enough.
+// "" when both runs have enough. Requests are counted as the plan
+// scheduled them: a candidate that completes fewer because it cannot keep
+// up is a throughput regression, not a run too short to judge.
 func enough(r StepResult, baseline, candidate *Run, o Options) string {
 	var lacks []string
 	for _, side := range []struct {
@@ -324,8 +356,8 @@ func enough(r StepResult, baseline, candidate *Run, o Options) string {
 		switch {
 		case side.st.Intervals == 0:
 			lacks = append(lacks, fmt.Sprintf("the %s has no interval in this step (its run stopped: %s)", side.name, orNone(side.run.Summary.Stopped)))
-		case side.st.Intervals < o.MinIntervals || side.st.Requests < uint64(o.MinRequests):
-			lacks = append(lacks, fmt.Sprintf("the %s has %d interval(s) and %d request(s)", side.name, side.st.Intervals, side.st.Requests))
+		case side.st.Intervals < o.MinIntervals || side.st.Planned < float64(o.MinRequests)-0.5:
+			lacks = append(lacks, fmt.Sprintf("the %s has %d interval(s) in which the plan scheduled %.0f request(s)", side.name, side.st.Intervals, side.st.Planned))
 		}
 	}
 	if len(lacks) == 0 {
@@ -358,6 +390,10 @@ func orNone(s string) string {
 func diff(m metric, base, cand []loadgen.Stats, o Options, rng *rand.Rand) Diff {
 	d := Diff{Metric: m.name, Unit: m.unit, Relative: m.relative, Baseline: m.value(base), Candidate: m.value(cand), Tolerance: m.tolerance(o)}
 	d.Change = change(m, d.Baseline, d.Candidate)
+	if perInterval(base) < m.perInterval || perInterval(cand) < m.perInterval {
+		d.Outcome = Unjudged
+		return d
+	}
 	changes := make([]float64, o.Resamples)
 	bs, cs := make([]loadgen.Stats, len(base)), make([]loadgen.Stats, len(cand))
 	for i := range changes {
@@ -388,6 +424,14 @@ func diff(m metric, base, cand []loadgen.Stats, o Options, rng *rand.Rand) Diff 
 
 // maxChange stands for an infinite relative change (from zero).
 const maxChange = 1e6
+
+// perInterval is the mean number of requests per interval of ivs.
+func perInterval(ivs []loadgen.Stats) int {
+	if len(ivs) == 0 {
+		return 0
+	}
+	return int(statsOf(ivs, 0).Requests) / len(ivs)
+}
 
 func change(m metric, base, cand float64) float64 {
 	if !m.relative {

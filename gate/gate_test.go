@@ -152,7 +152,7 @@ func TestCompareBadInput(t *testing.T) {
 		{"different targets", base, other, `different targets: baseline "container http://127.0.0.1:8080", candidate "endpoint churn-xgb"`, 3},
 		{"different plans", base, synthetic(2, 1, []float64{20, 40}, 60, 5, 0), "step 3 (80 req/s): the candidate's plan has no such step", 2},
 		{"candidate stopped early", base, short, "step 3 (80 req/s): the candidate has no interval in this step (its run stopped: signal)", 2},
-		{"too few requests", sparseBase, sparse, "step 1 (1 req/s): the baseline has 12 interval(s) and 60 request(s); the candidate has 12 interval(s) and 60 request(s); a 95% bootstrap interval needs at least 5 intervals and 500 requests", 2},
+		{"too few requests", sparseBase, sparse, "step 1 (1 req/s): the baseline has 12 interval(s) in which the plan scheduled 60 request(s); the candidate has 12 interval(s) in which the plan scheduled 60 request(s); a 95% bootstrap interval needs at least 5 intervals and 500 requests", 2},
 		{"ramp", base, ramp, "has no steps: compare needs a stepped (-steps) or constant (-rate with -duration) plan", 0},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -234,5 +234,45 @@ func TestRenderings(t *testing.T) {
 	}
 	if err := json.Unmarshal(js.Bytes(), &doc); err != nil || !doc.Regressed || len(doc.Steps) != 3 || doc.Steps[0].Diffs[1].Outcome != Regression {
 		t.Errorf("json: %v %+v", err, doc)
+	}
+}
+
+// A candidate that cannot keep up completes fewer requests than planned:
+// that is a throughput regression, not a run too short to judge; and runs
+// against each release's own target compare once told so.
+func TestCompareSaturatedCandidateOnItsOwnTarget(t *testing.T) {
+	base := synthetic(1, 1, plan3, 60, 5, 0)
+	cand := synthetic(1, 1, plan3, 60, 5, 0)
+	cand.Summary.Target = "container http://127.0.0.1:9999"
+	for i := range cand.Intervals {
+		cand.Intervals[i].Requests /= 2
+	}
+	o := DefaultOptions()
+	c := Compare(base, cand, o)
+	if len(c.Problems) != 1 || !strings.Contains(c.Problems[0], "--different-targets") {
+		t.Errorf("problems %q; want only the different targets", c.Problems)
+	}
+	o.DifferentTargets = true
+	c = Compare(base, cand, o)
+	if len(c.Problems) != 0 || len(c.Notes) != 1 || !c.Regressed() || c.Steps[0].Diffs[3].Metric != "throughput" || c.Steps[0].Diffs[3].Outcome != Regression {
+		t.Errorf("problems %q, notes %q, regressed %v; want a throughput regression and a note", c.Problems, c.Notes, c.Regressed())
+	}
+}
+
+// With 1-s intervals at 20-80 req/s an interval's p99 is its maximum: the
+// p99 is not judged (a +30 % shift is not flagged on it), the p50 still is.
+func TestCompareP99NeedsRequestsPerInterval(t *testing.T) {
+	o := DefaultOptions()
+	o.MinRequests = 100
+	c := Compare(synthetic(1, 1, plan3, 20, 1, 0), synthetic(1, 1.3, plan3, 20, 1, 0), o)
+	for _, s := range c.Steps {
+		if s.Diffs[1].Outcome != Unjudged || s.Diffs[0].Outcome != Regression {
+			t.Errorf("step %d: p50 %s, p99 %s; want a p50 regression and the p99 not judged", s.Index, s.Diffs[0].Outcome, s.Diffs[1].Outcome)
+		}
+	}
+	var md bytes.Buffer
+	c.Markdown(&md, "")
+	if !strings.Contains(md.String(), "*not judged*: fewer than 100 requests per interval") {
+		t.Errorf("markdown lacks the not-judged note:\n%s", md.String())
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"math"
 	"strings"
 )
 
@@ -15,8 +16,11 @@ import (
 func (c *Comparison) Markdown(w io.Writer, chart string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### Release comparison: %s\n\n", c.Verdict())
-	fmt.Fprintf(&b, "Baseline `%s` (%s), candidate `%s` (%s); plan %s. A difference counts when it is beyond the tolerance and its %.0f%% bootstrap interval (over %d-s intervals, %d resamples) excludes zero.\n\n",
+	fmt.Fprintf(&b, "Baseline `%s` (%s), candidate `%s` (%s); plan %s. A difference counts when it is beyond the tolerance and its %.0f%% bootstrap interval (over %g-s intervals, %d resamples) excludes zero.\n\n",
 		c.Baseline.TestID, c.Baseline.Path, c.Candidate.TestID, c.Candidate.Path, c.Candidate.Plan, 100*c.Options.Confidence, c.intervalSeconds(), c.Options.Resamples)
+	for _, n := range c.Notes {
+		fmt.Fprintf(&b, "Note: %s.\n\n", n)
+	}
 	if len(c.Problems) > 0 {
 		b.WriteString("**Not compared:**\n\n")
 		for _, p := range c.Problems {
@@ -28,8 +32,11 @@ func (c *Comparison) Markdown(w io.Writer, chart string) error {
 	for _, s := range c.Steps {
 		for _, d := range s.Diffs {
 			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", s.Index, num(s.Rate), d.Metric, d.value(d.Baseline), d.value(d.Candidate),
-				d.signed(d.Change), d.signed(d.Low)+" to "+d.signed(d.High), d.tolerance(), d.outcomeText())
+				d.signed(d.Change), d.interval(), d.tolerance(), d.outcomeText())
 		}
+	}
+	if c.hasUnjudged() {
+		fmt.Fprintf(&b, "\n*not judged*: fewer than %d requests per interval, whose p99 would be their maximum; lengthen loadgen's -interval.\n", minPerIntervalP99)
 	}
 	if chart != "" {
 		fmt.Fprintf(&b, "\n![p99 by step](%s)\n", chart)
@@ -39,13 +46,24 @@ func (c *Comparison) Markdown(w io.Writer, chart string) error {
 }
 
 // intervalSeconds is the candidate's interval length, for the text.
-func (c *Comparison) intervalSeconds() int {
+func (c *Comparison) intervalSeconds() float64 {
 	for _, s := range c.Steps {
 		if len(s.cand) > 0 {
-			return int(s.cand[0].To - s.cand[0].From + 0.5)
+			return math.Round((s.cand[0].To-s.cand[0].From)*1000) / 1000
 		}
 	}
 	return 0
+}
+
+func (c *Comparison) hasUnjudged() bool {
+	for _, s := range c.Steps {
+		for _, d := range s.Diffs {
+			if d.Outcome == Unjudged {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (d Diff) value(v float64) string {
@@ -63,6 +81,15 @@ func (d Diff) signed(v float64) string {
 		return fmt.Sprintf("%+.1f%%", 100*v)
 	}
 	return fmt.Sprintf("%+.2f pp", v)
+}
+
+// interval is the confidence interval of the change ("n/a" when the
+// metric was not judged).
+func (d Diff) interval() string {
+	if d.Outcome == Unjudged {
+		return "n/a"
+	}
+	return d.signed(d.Low) + " to " + d.signed(d.High)
 }
 
 func (d Diff) tolerance() string {
@@ -87,11 +114,12 @@ type jsonDoc struct {
 	Candidate RunInfo      `json:"candidate"`
 	Steps     []StepResult `json:"steps"`
 	Problems  []string     `json:"problems"`
+	Notes     []string     `json:"notes,omitempty"`
 }
 
 // JSON writes the comparison as one indented JSON document.
 func (c *Comparison) JSON(w io.Writer) error {
-	doc := jsonDoc{Verdict: c.Verdict(), Regressed: c.Regressed(), Baseline: c.Baseline, Candidate: c.Candidate, Steps: c.Steps, Problems: c.Problems}
+	doc := jsonDoc{Verdict: c.Verdict(), Regressed: c.Regressed(), Baseline: c.Baseline, Candidate: c.Candidate, Steps: c.Steps, Problems: c.Problems, Notes: c.Notes}
 	if doc.Steps == nil {
 		doc.Steps = []StepResult{}
 	}
@@ -128,7 +156,7 @@ func (c *Comparison) HTML(w io.Writer) error {
 		for _, d := range s.Diffs {
 			fmt.Fprintf(&b, "<tr class=%q><td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
 				strings.ReplaceAll(d.Outcome, " ", "-"), s.Index, num(s.Rate), html.EscapeString(d.Metric), d.value(d.Baseline), d.value(d.Candidate),
-				d.signed(d.Change), d.signed(d.Low)+" to "+d.signed(d.High), html.EscapeString(d.tolerance()), d.Outcome)
+				d.signed(d.Change), d.interval(), html.EscapeString(d.tolerance()), d.Outcome)
 		}
 	}
 	b.WriteString("</table>\n")

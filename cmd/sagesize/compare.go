@@ -61,8 +61,9 @@ a missing step, too few requests per step), after writing what it could.`,
 	fs.Var(&f.confidence, "confidence", "confidence of the bootstrap interval (`percentage`), e.g. --confidence 95%")
 	fs.DurationVar(&f.opts.Warmup, "warmup", 0, "leave this `duration` out at the start of every step, e.g. --warmup 10s")
 	fs.IntVar(&f.opts.MinIntervals, "min-intervals", f.opts.MinIntervals, "fewest intervals (`N`) per step and run to judge the step")
-	fs.IntVar(&f.opts.MinRequests, "min-requests", f.opts.MinRequests, "fewest requests (`N`) per step and run to judge the step")
+	fs.IntVar(&f.opts.MinRequests, "min-requests", f.opts.MinRequests, "fewest requests (`N`) the plan schedules per step and run (after the warm-up) to judge the step")
 	fs.Uint64Var(&f.opts.Seed, "seed", f.opts.Seed, "seed (`N`) of the bootstrap resampling")
+	fs.BoolVar(&f.opts.DifferentTargets, "different-targets", false, "the runs tested each release's own endpoint or container: note the different targets instead of refusing to judge")
 	return c
 }
 
