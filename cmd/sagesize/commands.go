@@ -143,7 +143,7 @@ candidate stopped at its first step that does not hold; the run record
 (--record) is what sagesize report reads.
 
 With a gate (the endpoint's loadTest.gate, or --p50, --p99,
---max-error-rate, --min-achieved, which override it), each variant's test
+--max-error-rate, --min-achieved, --ttft-p99, --itl-p99, which override it), each variant's test
 is read back from CloudWatch once its tasks stop (after --gate-lag) and
 judged: a verdict line per variant, exit 2 when a test ran and failed its
 gate.

@@ -163,3 +163,36 @@ func TestRunCommandGateRefusedWithSizing(t *testing.T) {
 		t.Errorf("--sizing --p99: exit %d, %v", exitCode(err), err)
 	}
 }
+
+// A streaming test's TTFT and ITL criteria are judged from the
+// distributions its tasks published; without them the gate cannot judge
+// (exit 1, not 2).
+func TestRunCommandGateStreaming(t *testing.T) {
+	cfgText := strings.Replace(testConfig, "      payload: s3://churn-models/payloads/request.json\n",
+		"      stream: {format: tgi, inputTokens: {mean: 512, stddev: 64}, outputTokens: {mean: 200, stddev: 20}}\n      gate: {ttftP99: 800ms, itlP99: 50ms}\n", 1)
+	for _, tt := range []struct {
+		name string
+		seed bool
+		code int
+		want string
+	}{
+		{"published", true, exitFailed, "gate: FAIL: TTFT p99 1.2s FAILS <= 800ms; ITL p99 40ms <= 50ms"},
+		{"not published", false, exitError, "gate: NOT JUDGED: TTFT p99 not measured"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := startServers(t, "churn-v42-loadtest")
+			dims := map[string]string{metrics.DimEndpointName: "churn-xgb", metrics.DimVariantName: "blue", metrics.DimTestID: "llm"}
+			if tt.seed {
+				s.cw.Seed(awstest.Datum{Namespace: metrics.NamespaceLoadTest, MetricName: metrics.LoadTestTTFT, Dimensions: dims, Values: []float64{300_000, 1_200_000}, Counts: []float64{90, 10}},
+					awstest.Datum{Namespace: metrics.NamespaceLoadTest, MetricName: metrics.LoadTestITL, Dimensions: dims, Values: []float64{20_000, 40_000}, Counts: []float64{9000, 1000}})
+			}
+			cfg := filepath.Join(t.TempDir(), "sagesize.yaml")
+			os.WriteFile(cfg, []byte(cfgText), 0o600)
+			var out bytes.Buffer
+			err := run(context.Background(), []string{"run", "--config", cfg, "--endpoint", "churn-xgb", "--variant", "blue", "--test-id", "llm", "--poll", "5ms", "--gate-lag", "0s"}, &out, &out)
+			if exitCode(err) != tt.code || !strings.Contains(out.String(), tt.want) {
+				t.Errorf("exit %d (%v); want %d and %q:\n%s", exitCode(err), err, tt.code, tt.want, out.String())
+			}
+		})
+	}
+}
