@@ -161,23 +161,24 @@ type metric struct {
 	tolerance   func(o Options) float64
 }
 
-// metrics compared. Latency percentiles cannot be merged across
-// intervals from their percentiles alone (averaging them is wrong), so a
-// step's p50 and p99 are the median over its intervals of each interval's
-// percentile: a statistic of the interval percentiles' distribution, not
-// a percentile of the step. Counts are summed.
-var metrics = []metric{
-	{"p50", "ms", 0, true, true, func(ivs []loadgen.Stats) float64 {
-		return medianOf(ivs, func(s loadgen.Stats) int64 { return s.Latency.P50 })
-	},
-		func(o Options) float64 { return o.LatencyTolerance }},
-	{"p99", "ms", minPerIntervalP99, true, true, func(ivs []loadgen.Stats) float64 {
-		return medianOf(ivs, func(s loadgen.Stats) int64 { return s.Latency.P99 })
-	},
-		func(o Options) float64 { return o.LatencyTolerance }},
-	{"error rate", "%", 0, false, true, errorRate, func(o Options) float64 { return 100 * o.ErrorTolerance }},
-	{"throughput", "req/s", 0, true, false, throughput, func(o Options) float64 { return o.ThroughputTolerance }},
+// comparedMetrics are the metrics compared, in the table's order.
+// Latency percentiles cannot be merged across intervals from their
+// percentiles alone (averaging them is wrong), so a step's p50 and p99 are
+// the median over its intervals of each interval's percentile: a
+// statistic of the interval percentiles' distribution, not a percentile
+// of the step. Counts are summed.
+func comparedMetrics() []metric {
+	latency := func(o Options) float64 { return o.LatencyTolerance }
+	return []metric{
+		{"p50", "ms", 0, true, true, func(ivs []loadgen.Stats) float64 { return medianOf(ivs, p50) }, latency},
+		{"p99", "ms", minPerIntervalP99, true, true, func(ivs []loadgen.Stats) float64 { return medianOf(ivs, p99) }, latency},
+		{"error rate", "%", 0, false, true, errorRate, func(o Options) float64 { return 100 * o.ErrorTolerance }},
+		{"throughput", "req/s", 0, true, false, throughput, func(o Options) float64 { return o.ThroughputTolerance }},
+	}
 }
+
+func p50(s loadgen.Stats) int64 { return s.Latency.P50 }
+func p99(s loadgen.Stats) int64 { return s.Latency.P99 }
 
 func medianOf(ivs []loadgen.Stats, f func(loadgen.Stats) int64) float64 {
 	v := make([]float64, len(ivs))
@@ -246,7 +247,7 @@ func Compare(baseline, candidate *Run, o Options) *Comparison {
 		if r.Problem = enough(r, baseline, candidate, o); r.Problem != "" {
 			c.Problems = append(c.Problems, r.Problem)
 		} else {
-			for _, m := range metrics {
+			for _, m := range comparedMetrics() {
 				r.Diffs = append(r.Diffs, diff(m, r.base, r.cand, o, rng))
 			}
 		}
