@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 CONFIG ?= sagesize.yaml
 OUT    ?= cdk.out
 
-.PHONY: setup synth test bench-synth bench-scale bench-loadgen bench-stream bench-fuzz mutate clean
+.PHONY: setup synth test bench-synth bench-scale bench-loadgen bench-stream bench-fuzz model-gate mutate clean
 
 # npm ci only when package.json or the lock file changed.
 node_modules/.installed: package.json package-lock.json
@@ -45,6 +45,13 @@ bench-loadgen:
 # peak RSS of a long streaming run (bench/stream-cost.sh; DURATION etc.).
 bench-stream:
 	bench/stream-cost.sh
+
+# The release gate against a real model (model/, Debian's nginx, gunicorn,
+# Flask and scikit-learn): each release's knee on one core, then REPEAT
+# comparisons of release 2 and of release 1 with release 1 (the false
+# positives). About 10 minutes (scripts/model-gate; TREES1, TREES2 etc.).
+model-gate:
+	scripts/model-gate
 
 # Config loader: linear time per KB, then FuzzLoad (FUZZTIME, default 10m).
 bench-fuzz:

@@ -100,6 +100,8 @@ type EndpointLoadTest struct {
 	// Stream makes this a streaming (LLM) test; with its prompts or
 	// synthetic prompt lengths no payload or body is needed.
 	Stream *Stream `yaml:"stream"`
+	// Gate is the test's pass/fail criteria (see Gate).
+	Gate *Gate `yaml:"gate"`
 }
 
 // Load-test defaults and the capacity rule.
@@ -283,6 +285,7 @@ func (c *Config) validateEndpointLoadTest(p string, e *Endpoint, add func(path, 
 		checkBody(p, t.Payload, t.Body, add)
 	}
 	validateStream(p, t.Stream, add)
+	validateGate(p, t.Gate, t.Stream != nil, add)
 	names := map[string]bool{}
 	for _, v := range e.Variants {
 		names[v.Name] = true

@@ -25,7 +25,10 @@ commands summarize what cdk synth produced, run load tests and sizing tests
 on the deployed stacks, and report which instance type holds the SLO at the
 target rate for the lowest cost.
 
-Every command exits 0 on success and 1 on any error.`,
+Every command exits 0 on success and 1 when it could not do its work
+(bad input, AWS errors, missing data). run (with a gate), gate and compare
+exit 2 when the test ran and failed its criteria or the candidate
+regressed, so that CI can tell a failed release from a broken pipeline.`,
 		Version: version(),
 		// No Run: without a command, cobra prints this help (exit 0). No
 		// Args: cobra finds an unknown command, with its suggestions,
@@ -37,7 +40,7 @@ Every command exits 0 on success and 1 on any error.`,
 	root.SetErr(stderr)
 	root.SetVersionTemplate("{{.Name}} {{.Version}}\n")
 	root.SetFlagErrorFunc(newUsageError)
-	root.AddCommand(newSummaryCmd(), newRunCmd(), newReportCmd(), newVersionCmd())
+	root.AddCommand(newSummaryCmd(), newRunCmd(), newReportCmd(), newGateCmd(), newCompareCmd(), newVersionCmd())
 	// cobra adds these when it executes; adding them now lets dashLongFlags
 	// and the tests see the whole tree.
 	root.InitDefaultHelpCmd()
@@ -139,11 +142,18 @@ candidate's stepped plan, each step judged against the SLO as it ends, a
 candidate stopped at its first step that does not hold; the run record
 (--record) is what sagesize report reads.
 
+With a gate (the endpoint's loadTest.gate, or --p50, --p99,
+--max-error-rate, --min-achieved, --ttft-p99, --itl-p99, which override it), each variant's test
+is read back from CloudWatch once its tasks stop (after --gate-lag) and
+judged: a verdict line per variant, exit 2 when a test ran and failed its
+gate.
+
 Ctrl-C (or SIGTERM) stops every task the run started and waits for them; a
 second Ctrl-C kills at once. It exits 1 when a task fails or the run is
 interrupted.`,
 		Example: `  sagesize run --config sagesize.yaml --endpoint churn-xgb
   sagesize run --endpoint churn-xgb --variant c5-xlarge --tasks 4
+  sagesize run --endpoint churn-xgb --p99 300ms --max-error-rate 1% --min-achieved 95%
   sagesize run --sizing --config sizing.yaml --release v42 --record sizing-run.json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCommand(cmd.Context(), f, args, cmd.OutOrStdout())

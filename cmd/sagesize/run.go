@@ -27,6 +27,9 @@ type runFlags struct {
 	sizing, parallel                                   bool
 	record                                             string
 	lead                                               time.Duration
+	criteriaFlags
+	gateLag time.Duration
+	flags   *pflag.FlagSet
 }
 
 // bindRunFlags defines the flags of `sagesize run` on fs, filling f.
@@ -43,6 +46,9 @@ func bindRunFlags(fs *pflag.FlagSet, f *runFlags) {
 	fs.BoolVar(&f.parallel, "parallel", false, "with --sizing: run the candidates at the same time (default: the config's sizing.parallel)")
 	fs.StringVar(&f.record, "record", "sagesize-sizing.json", "with --sizing: the run record `file` that sagesize report reads")
 	fs.DurationVar(&f.lead, "lead", 2*time.Minute, "with --sizing: `time` given to Fargate to start the tasks before they start their schedule together")
+	bindCriteriaFlags(fs, &f.criteriaFlags)
+	fs.DurationVar(&f.gateLag, "gate-lag", runner.DefaultStepLag, "with a gate: `time` to wait after the tasks stop for CloudWatch to show their last interval")
+	f.flags = fs
 }
 
 // runCommand is `sagesize run`: plans from the config, then one
@@ -68,6 +74,10 @@ func runCommand(ctx context.Context, f *runFlags, args []string, stdout io.Write
 		return err
 	}
 	var plans []runner.Plan
+	g, err := newRunGate(cfg, f)
+	if err != nil {
+		return err
+	}
 	if f.sizing {
 		if cfg.Sizing == nil {
 			return fmt.Errorf("%s has no sizing: section: add the model, candidates, slo, targetRate and plan (see config/examples/sizing.yaml)", f.config)
@@ -101,13 +111,46 @@ func runCommand(ctx context.Context, f *runFlags, args []string, stdout io.Write
 		fmt.Fprintf(stdout, "run record: %s (sagesize report --config %s --record %s)\n", f.record, f.config, f.record)
 		return err
 	}
+	g.cw, g.out = cw, stdout
 	for _, p := range plans {
 		fmt.Fprintf(stdout, "load test %s variant %s in %s: %d task(s), test id %s\n", p.Endpoint, p.Variant, awsCfg.Region, p.Tasks, p.TestID)
+		start := time.Now()
 		if err := r.Run(ctx, p); err != nil {
 			return fmt.Errorf("%s variant %s: %w", p.Endpoint, p.Variant, err)
 		}
+		if err := g.judge(ctx, p, start, time.Now()); err != nil {
+			return err
+		}
 	}
-	return nil
+	return g.result()
+}
+
+// newRunGate returns the gate of the endpoint's load test: its
+// loadTest.gate with the criteria flags over it (none with --sizing,
+// whose steps are judged against the sizing SLO).
+func newRunGate(cfg *config.Config, f *runFlags) (*runGate, error) {
+	g := &runGate{lag: f.gateLag}
+	var lt *config.EndpointLoadTest
+	if !f.sizing {
+		for i := range cfg.Endpoints {
+			if cfg.Endpoints[i].Name == f.endpoint {
+				g.ep, lt = &cfg.Endpoints[i], cfg.Endpoints[i].LoadTest
+			}
+		}
+	}
+	var gc *config.Gate
+	if lt != nil {
+		gc = lt.Gate
+	}
+	crit, err := f.criteria(f.flags, gc)
+	if err != nil {
+		return nil, err
+	}
+	if f.sizing && !crit.IsZero() {
+		return nil, errors.New("run: --p50, --p99, --max-error-rate, --min-achieved, --ttft-p99 and --itl-p99 gate an endpoint's loadTest; a sizing run is judged against sizing.slo")
+	}
+	g.criteria = crit
+	return g, nil
 }
 
 // loadAWS loads the SDK's default configuration in region (default: the

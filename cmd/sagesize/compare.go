@@ -1,0 +1,143 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sagesize/sagesize/gate"
+)
+
+// compareFlags are the flags of `sagesize compare`.
+type compareFlags struct {
+	baseline, candidate, out string
+	latencyTol, errorTol     percentFlag
+	throughputTol            percentFlag
+	confidence               percentFlag
+	opts                     gate.Options
+}
+
+func newCompareCmd() *cobra.Command {
+	f := &compareFlags{opts: gate.DefaultOptions()}
+	f.latencyTol.fraction, f.errorTol.fraction = f.opts.LatencyTolerance, f.opts.ErrorTolerance
+	f.throughputTol.fraction, f.confidence.fraction = f.opts.ThroughputTolerance, f.opts.Confidence
+	c := &cobra.Command{
+		Use:   "compare --baseline FILE --candidate FILE [flags]",
+		Short: "Compare a release's load test with the baseline's, step by step (exit 2 on a regression)",
+		Long: `compare reads two runs of the same stepped (or constant) plan, each
+loadgen's -output (JSON lines: one line per interval, then the summary),
+and compares them step by step: client p50 and p99 latency (the median of
+the step's interval percentiles), error rate and throughput.
+
+A difference counts only when it is beyond its tolerance AND beyond the
+run-to-run variation: a bootstrap confidence interval of the change,
+resampling each run's intervals in the step (seeded, so the verdict is
+reproducible), must lie wholly on one side of zero.
+
+It writes compare.md (verdict first, then the table; also printed, ready
+for a pull request comment), compare.html, compare.json and compare-p99.svg
+into --out. It exits 0 when nothing regressed, 2 on a regression, and 1
+when part of the comparison could not be made (different targets or plans,
+a missing step, too few requests per step), after writing what it could.`,
+		Example: `  sagesize compare --baseline runs/v41.jsonl --candidate runs/v42.jsonl --out compare
+  sagesize compare --baseline base.jsonl --candidate cand.jsonl --latency-tolerance 15% --warmup 10s`,
+		Args: withUsageHint(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return compareCommand(f, cmd.OutOrStdout())
+		},
+	}
+	fs := c.Flags()
+	fs.StringVar(&f.baseline, "baseline", "", "loadgen -output `file` of the baseline run, e.g. the last release that passed (required)")
+	fs.StringVar(&f.candidate, "candidate", "", "loadgen -output `file` of the candidate run (required)")
+	fs.StringVar(&f.out, "out", "compare", "`directory` to write compare.md, compare.html, compare.json and compare-p99.svg into")
+	fs.Var(&f.latencyTol, "latency-tolerance", "relative latency change (`percentage`) that never counts, e.g. --latency-tolerance 10%")
+	fs.Var(&f.errorTol, "error-tolerance", "error rate change in percentage points (`percentage`) that never counts, e.g. --error-tolerance 1%")
+	fs.Var(&f.throughputTol, "throughput-tolerance", "relative throughput drop (`percentage`) that never counts, e.g. --throughput-tolerance 5%")
+	fs.Var(&f.confidence, "confidence", "confidence of the bootstrap interval (`percentage`), e.g. --confidence 95%")
+	fs.DurationVar(&f.opts.Warmup, "warmup", 0, "leave this `duration` out at the start of every step, e.g. --warmup 10s")
+	fs.IntVar(&f.opts.MinIntervals, "min-intervals", f.opts.MinIntervals, "fewest intervals (`N`) per step and run to judge the step")
+	fs.IntVar(&f.opts.MinRequests, "min-requests", f.opts.MinRequests, "fewest requests (`N`) the plan schedules per step and run (after the warm-up) to judge the step")
+	fs.Uint64Var(&f.opts.Seed, "seed", f.opts.Seed, "seed (`N`) of the bootstrap resampling")
+	fs.BoolVar(&f.opts.DifferentTargets, "different-targets", false, "the runs tested each release's own endpoint or container: note the different targets instead of refusing to judge")
+	return c
+}
+
+// compareCommand is `sagesize compare`.
+func compareCommand(f *compareFlags, stdout io.Writer) error {
+	if f.baseline == "" || f.candidate == "" {
+		return errors.New("compare: --baseline FILE and --candidate FILE are required (loadgen -output files)")
+	}
+	if f.confidence.fraction < 0.5 || f.confidence.fraction >= 1 {
+		return fmt.Errorf("--confidence %s: give 50%% or more and less than 100%%, e.g. 95%%", &f.confidence)
+	}
+	if f.opts.MinIntervals < 2 {
+		return fmt.Errorf("--min-intervals %d: a bootstrap needs at least 2 intervals", f.opts.MinIntervals)
+	}
+	o := f.opts
+	o.LatencyTolerance, o.ErrorTolerance, o.ThroughputTolerance, o.Confidence = f.latencyTol.fraction, f.errorTol.fraction, f.throughputTol.fraction, f.confidence.fraction
+	base, err := gate.ReadRun(f.baseline)
+	if err != nil {
+		return fmt.Errorf("--baseline: %w", err)
+	}
+	cand, err := gate.ReadRun(f.candidate)
+	if err != nil {
+		return fmt.Errorf("--candidate: %w", err)
+	}
+	c := gate.Compare(base, cand, o)
+	if err := writeComparison(c, f.out, stdout); err != nil {
+		return err
+	}
+	switch {
+	case c.Regressed():
+		return &failedError{verdict: "compare: the candidate regressed (see " + filepath.Join(f.out, "compare.md") + ")"}
+	case len(c.Problems) > 0:
+		return fmt.Errorf("compare: not every step could be compared:\n  %s", strings.Join(c.Problems, "\n  "))
+	}
+	return nil
+}
+
+// writeComparison writes the comparison's files into dir and prints the
+// Markdown.
+func writeComparison(c *gate.Comparison, dir string, stdout io.Writer) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	const chart = "compare-p99.svg"
+	var md strings.Builder
+	if err := c.Markdown(&md, chart); err != nil {
+		return err
+	}
+	files := []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{"compare.md", func(w io.Writer) error { _, err := io.WriteString(w, md.String()); return err }},
+		{"compare.html", c.HTML},
+		{"compare.json", c.JSON},
+		{chart, c.WriteSVG},
+	}
+	for _, f := range files {
+		if err := writeFile(filepath.Join(dir, f.name), f.write); err != nil {
+			return err
+		}
+	}
+	_, err := io.WriteString(stdout, md.String())
+	return err
+}
+
+func writeFile(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	werr := write(f)
+	if err := errors.Join(werr, f.Close()); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,160 @@
+// Package gate decides whether a model release may ship: against fixed
+// pass/fail criteria (Criteria.Evaluate, for any load test) or against the
+// run of the last good release (Compare, step by step and noise-aware).
+// It reads loadgen's own outputs (ReadRun) and writes Markdown, HTML and
+// JSON reports ready for a pull request.
+package gate
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Criteria are the pass/fail criteria of one load test. A zero field is
+// not checked.
+type Criteria struct {
+	// P50 and P99 bound the client latency percentiles of the whole test.
+	P50, P99 time.Duration
+	// MaxErrorRate bounds errors/requests, as a fraction (0.01 is 1 %);
+	// nil: not checked (0 means no error is allowed).
+	MaxErrorRate *float64
+	// MinAchieved is the lowest acceptable completed/planned rate, as a
+	// fraction (0.95: at least 95 % of the planned rate completed).
+	MinAchieved float64
+	// TTFTP99 and ITLP99 bound the p99 time to first token and inter-token
+	// latency of a streaming test.
+	TTFTP99, ITLP99 time.Duration
+}
+
+// IsZero reports whether no criterion is set.
+func (c Criteria) IsZero() bool { return c == Criteria{} }
+
+// Measured is what a load test measured, as the criteria judge it.
+type Measured struct {
+	P50, P99         time.Duration
+	Requests, Errors uint64
+	// Achieved is the completed rate over the planned rate (0 when the
+	// plan is unknown, e.g. a closed loop).
+	Achieved float64
+	// Stream is true for a streaming test, whose TTFT and ITL p99 follow.
+	Stream          bool
+	TTFTP99, ITLP99 time.Duration
+}
+
+// Outcome of one check.
+const (
+	Pass    = "pass"
+	Fail    = "fail"
+	Missing = "missing" // the test did not measure what the criterion needs
+)
+
+// Check is one criterion judged.
+type Check struct {
+	Name    string `json:"name"`  // e.g. "p99"
+	Limit   string `json:"limit"` // e.g. "<= 300ms"
+	Got     string `json:"got"`   // e.g. "212ms"
+	Outcome string `json:"outcome"`
+}
+
+// Verdict is the outcome of every criterion.
+type Verdict struct {
+	Checks []Check `json:"checks"`
+}
+
+// Passed reports whether every check passed.
+func (v Verdict) Passed() bool {
+	for _, c := range v.Checks {
+		if c.Outcome != Pass {
+			return false
+		}
+	}
+	return true
+}
+
+// Judged reports whether every criterion could be judged (none missing).
+func (v Verdict) Judged() bool {
+	for _, c := range v.Checks {
+		if c.Outcome == Missing {
+			return false
+		}
+	}
+	return true
+}
+
+// Line is the one-line verdict a run ends with, e.g.
+// "gate: FAIL: p99 412ms > 300ms; error rate 0.00% <= 1%".
+func (v Verdict) Line() string {
+	word := "PASS"
+	switch {
+	case !v.Judged():
+		word = "NOT JUDGED"
+	case !v.Passed():
+		word = "FAIL"
+	}
+	var parts []string
+	for _, c := range v.Checks {
+		parts = append(parts, c.text())
+	}
+	if len(parts) == 0 {
+		return "gate: " + word + " (no criteria)"
+	}
+	return "gate: " + word + ": " + strings.Join(parts, "; ")
+}
+
+func (c Check) text() string {
+	switch c.Outcome {
+	case Missing:
+		return fmt.Sprintf("%s not measured (limit %s)", c.Name, c.Limit)
+	case Fail:
+		return fmt.Sprintf("%s %s FAILS %s", c.Name, c.Got, c.Limit)
+	}
+	return fmt.Sprintf("%s %s %s", c.Name, c.Got, c.Limit)
+}
+
+// Evaluate judges m against every criterion set in c, in a fixed order.
+func (c Criteria) Evaluate(m Measured) Verdict {
+	var v Verdict
+	latency := func(name string, limit, got time.Duration, measured bool) {
+		if limit <= 0 {
+			return
+		}
+		ch := Check{Name: name, Limit: "<= " + limit.String(), Got: got.String(), Outcome: Pass}
+		switch {
+		case !measured:
+			ch.Outcome, ch.Got = Missing, ""
+		case got > limit:
+			ch.Outcome = Fail
+		}
+		v.Checks = append(v.Checks, ch)
+	}
+	latency("p50", c.P50, m.P50, m.Requests > 0)
+	latency("p99", c.P99, m.P99, m.Requests > 0)
+	if c.MaxErrorRate != nil {
+		ch := Check{Name: "error rate", Limit: "<= " + pct(*c.MaxErrorRate), Outcome: Pass}
+		if m.Requests == 0 {
+			ch.Outcome = Missing
+		} else if rate := float64(m.Errors) / float64(m.Requests); rate > *c.MaxErrorRate {
+			ch.Got, ch.Outcome = pct(rate), Fail
+		} else {
+			ch.Got = pct(rate)
+		}
+		v.Checks = append(v.Checks, ch)
+	}
+	if c.MinAchieved > 0 {
+		ch := Check{Name: "achieved/planned rate", Limit: ">= " + pct(c.MinAchieved), Got: pct(m.Achieved), Outcome: Pass}
+		switch {
+		case m.Achieved <= 0:
+			ch.Outcome, ch.Got = Missing, ""
+		case m.Achieved < c.MinAchieved:
+			ch.Outcome = Fail
+		}
+		v.Checks = append(v.Checks, ch)
+	}
+	latency("TTFT p99", c.TTFTP99, m.TTFTP99, m.Stream && m.TTFTP99 > 0)
+	latency("ITL p99", c.ITLP99, m.ITLP99, m.Stream && m.ITLP99 > 0)
+	return v
+}
+
+// pct formats a fraction as a percentage, e.g. 0.0123 as "1.23%".
+func pct(f float64) string { return fmt.Sprintf("%.2f%%", 100*f) }

@@ -1,0 +1,278 @@
+package gate
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sagesize/sagesize/loadgen"
+)
+
+func ptr(f float64) *float64 { return &f }
+
+func TestEvaluate(t *testing.T) {
+	m := Measured{P50: 40 * time.Millisecond, P99: 250 * time.Millisecond, Requests: 1000, Errors: 5, Achieved: 0.99}
+	for _, tt := range []struct {
+		name     string
+		c        Criteria
+		pass     bool
+		judged   bool
+		wantLine string
+	}{
+		{"all hold", Criteria{P50: 50 * time.Millisecond, P99: 300 * time.Millisecond, MaxErrorRate: ptr(0.01), MinAchieved: 0.95}, true, true, "gate: PASS: p50 40ms <= 50ms; p99 250ms <= 300ms; error rate 0.50% <= 1.00%; achieved/planned rate 99.00% >= 95.00%"},
+		{"p99 over", Criteria{P99: 200 * time.Millisecond}, false, true, "gate: FAIL: p99 250ms FAILS <= 200ms"},
+		{"errors over", Criteria{MaxErrorRate: ptr(0.001)}, false, true, "error rate 0.50% FAILS <= 0.10%"},
+		{"zero errors allowed", Criteria{MaxErrorRate: ptr(0)}, false, true, "FAILS <= 0.00%"},
+		{"rate short", Criteria{MinAchieved: 0.995}, false, true, "achieved/planned rate 99.00% FAILS >= 99.50%"},
+		{"ttft on a plain test", Criteria{TTFTP99: time.Second}, false, false, "gate: NOT JUDGED: TTFT p99 not measured (limit <= 1s)"},
+		{"none", Criteria{}, true, true, "gate: PASS (no criteria)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			v := tt.c.Evaluate(m)
+			if v.Passed() != tt.pass || v.Judged() != tt.judged || !strings.Contains(v.Line(), tt.wantLine) {
+				t.Errorf("Evaluate = pass %v judged %v %q; want pass %v judged %v, line containing %q", v.Passed(), v.Judged(), v.Line(), tt.pass, tt.judged, tt.wantLine)
+			}
+		})
+	}
+}
+
+func TestEvaluateStream(t *testing.T) {
+	m := Measured{Requests: 10, Stream: true, TTFTP99: 900 * time.Millisecond, ITLP99: 40 * time.Millisecond}
+	v := Criteria{TTFTP99: 800 * time.Millisecond, ITLP99: 50 * time.Millisecond}.Evaluate(m)
+	if v.Passed() || !strings.Contains(v.Line(), "TTFT p99 900ms FAILS <= 800ms; ITL p99 40ms <= 50ms") {
+		t.Errorf("line %q; want TTFT to fail and ITL to pass", v.Line())
+	}
+}
+
+// synthetic builds a loadgen output of a stepped plan whose interval
+// p99s are base(rate) × scale × a seeded lognormal-ish noise.
+func synthetic(seed uint64, scale float64, steps []float64, stepSecs, intervalSecs float64, errEvery int) *Run {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	var specs []string
+	r := &Run{Path: "run-" + string(rune('a'+seed%26))}
+	at := 0.0
+	for _, rate := range steps {
+		specs = append(specs, num(rate)+"@"+(time.Duration(stepSecs)*time.Second).String())
+		for t := at; t+intervalSecs <= at+stepSecs+1e-9; t += intervalSecs {
+			n := uint64(rate * intervalSecs)
+			p99 := (20000 + 100*rate) * scale * (1 + 0.08*rng.NormFloat64())
+			p50 := p99 / 3
+			var errs uint64
+			if errEvery > 0 {
+				errs = n / uint64(errEvery)
+			}
+			r.Intervals = append(r.Intervals, loadgen.Stats{Type: "interval", From: t, To: t + intervalSecs, TargetRate: rate,
+				Requests: n, OK: n - errs, Errors: errs, Latency: loadgen.LatencyStats{Count: int64(n), P50: int64(p50), P99: int64(p99)}})
+		}
+		at += stepSecs
+	}
+	r.Summary = loadgen.Summary{Stats: loadgen.Stats{Type: "summary", TestID: "t"}, Plan: "steps " + strings.Join(specs, ","), Target: "container http://127.0.0.1:8080"}
+	return r
+}
+
+var plan3 = []float64{20, 40, 80}
+
+// Known answers: a copy shifted by +30 % is a regression at every step; an
+// independent run of the same distribution and a +4 % shift are not.
+func TestCompareKnownAnswers(t *testing.T) {
+	base := synthetic(1, 1, plan3, 60, 5, 0)
+	for _, tt := range []struct {
+		name      string
+		cand      *Run
+		regressed bool
+	}{
+		{"shifted +30%", synthetic(1, 1.3, plan3, 60, 5, 0), true},
+		{"same release, another run", synthetic(2, 1, plan3, 60, 5, 0), false},
+		{"shifted +4%, within tolerance", synthetic(1, 1.04, plan3, 60, 5, 0), false},
+		{"errors up 5 points", synthetic(1, 1, plan3, 60, 5, 20), true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Compare(base, tt.cand, DefaultOptions())
+			if c.Regressed() != tt.regressed || len(c.Problems) != 0 {
+				var md bytes.Buffer
+				c.Markdown(&md, "")
+				t.Errorf("regressed %v, problems %v; want %v, none\n%s", c.Regressed(), c.Problems, tt.regressed, md.String())
+			}
+		})
+	}
+	// The shifted copy's p99 change is +30 % exactly, and its interval
+	// contains it.
+	c := Compare(base, synthetic(1, 1.3, plan3, 60, 5, 0), DefaultOptions())
+	for _, s := range c.Steps {
+		d := s.Diffs[1]
+		if d.Metric != "p99" || d.Change < 0.299 || d.Change > 0.301 || d.Low > d.Change || d.High < d.Change || d.Outcome != Regression {
+			t.Errorf("step %d: %+v; want p99 +30%% inside its interval, a regression", s.Index, d)
+		}
+	}
+}
+
+// The noise guard: with a tolerance of 0, only the bootstrap interval
+// stands between noise and a verdict; across 20 independent pairs from
+// one distribution, at most 2 steps of 60 may be flagged (5 % nominal).
+func TestCompareFalsePositiveRate(t *testing.T) {
+	o := DefaultOptions()
+	o.LatencyTolerance, o.ThroughputTolerance, o.ErrorTolerance = 0, 0, 0
+	o.Resamples = 500
+	flagged := 0
+	for i := uint64(0); i < 20; i++ {
+		c := Compare(synthetic(100+2*i, 1, plan3, 60, 5, 0), synthetic(101+2*i, 1, plan3, 60, 5, 0), o)
+		for _, s := range c.Steps {
+			if s.Diffs[1].Outcome == Regression {
+				flagged++
+			}
+		}
+	}
+	if flagged > 6 {
+		t.Errorf("%d of 60 same-distribution steps flagged as p99 regressions; want at most 6 (about 2.5%% expected one-sided)", flagged)
+	}
+}
+
+func TestCompareBadInput(t *testing.T) {
+	base := synthetic(1, 1, plan3, 60, 5, 0)
+	other := synthetic(2, 1, plan3, 60, 5, 0)
+	other.Summary.Target = "endpoint churn-xgb"
+	short := synthetic(3, 1, plan3[:2], 60, 5, 0)
+	short.Summary.Plan = base.Summary.Plan
+	short.Summary.Stopped = "signal"
+	sparse := synthetic(4, 1, []float64{1, 40, 80}, 60, 5, 0)
+	sparseBase := synthetic(5, 1, []float64{1, 40, 80}, 60, 5, 0)
+	ramp := synthetic(6, 1, plan3, 60, 5, 0)
+	ramp.Summary.Plan = "linear 0/s to 200/s over 10m0s"
+	for _, tt := range []struct {
+		name       string
+		base, cand *Run
+		want       string
+		compared   int // steps with diffs
+	}{
+		{"different targets", base, other, `different targets: baseline "container http://127.0.0.1:8080", candidate "endpoint churn-xgb"`, 3},
+		{"different plans", base, synthetic(2, 1, []float64{20, 40}, 60, 5, 0), "step 3 (80 req/s): the candidate's plan has no such step", 2},
+		{"candidate stopped early", base, short, "step 3 (80 req/s): the candidate has no interval in this step (its run stopped: signal)", 2},
+		{"too few requests", sparseBase, sparse, "step 1 (1 req/s): the baseline has 12 interval(s) in which the plan scheduled 60 request(s); the candidate has 12 interval(s) in which the plan scheduled 60 request(s); a 95% bootstrap interval needs at least 5 intervals and 500 requests", 2},
+		{"ramp", base, ramp, "has no steps: compare needs a stepped (-steps) or constant (-rate with -duration) plan", 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Compare(tt.base, tt.cand, DefaultOptions())
+			n := 0
+			for _, s := range c.Steps {
+				if len(s.Diffs) > 0 {
+					n++
+				}
+			}
+			if !strings.Contains(strings.Join(c.Problems, "\n"), tt.want) || n != tt.compared {
+				t.Errorf("problems %q, %d steps compared; want one containing %q and %d compared", c.Problems, n, tt.want, tt.compared)
+			}
+			if !strings.HasPrefix(c.Verdict(), "NOT JUDGED") {
+				t.Errorf("verdict %q; want NOT JUDGED", c.Verdict())
+			}
+		})
+	}
+}
+
+// ReadRun reads both of loadgen's files: -output (JSON lines) and
+// -summary (one indented object).
+func TestReadRun(t *testing.T) {
+	run := synthetic(1, 1, plan3, 20, 5, 0)
+	dir := t.TempDir()
+	var lines bytes.Buffer
+	enc := json.NewEncoder(&lines)
+	for _, iv := range run.Intervals {
+		enc.Encode(iv)
+	}
+	run.Summary.Requests, run.Summary.Errors, run.Summary.TargetRate, run.Summary.Throughput = 1000, 10, 40, 38
+	run.Summary.Latency.P99 = 123456
+	enc.Encode(run.Summary)
+	enc.Encode(map[string]any{"type": "publish"})
+	indented, _ := json.MarshalIndent(run.Summary, "", "  ")
+	for name, body := range map[string][]byte{"out.jsonl": lines.Bytes(), "summary.json": indented} {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, body, 0o600)
+		r, err := ReadRun(p)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		m := r.Measured()
+		if m.P99 != 123456*time.Microsecond || m.Requests != 1000 || m.Achieved != 38.0/40 || r.Summary.Plan != run.Summary.Plan {
+			t.Errorf("%s: measured %+v, plan %q", name, m, r.Summary.Plan)
+		}
+		if name == "out.jsonl" && len(r.Intervals) != 12 {
+			t.Errorf("%s: %d intervals; want 12", name, len(r.Intervals))
+		}
+	}
+	bad := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(bad, []byte(`{"type":"interval"}`+"\n"), 0o600)
+	if _, err := ReadRun(bad); err == nil || !strings.Contains(err.Error(), "bad.jsonl: no summary") {
+		t.Errorf("ReadRun without a summary: %v", err)
+	}
+}
+
+func TestRenderings(t *testing.T) {
+	c := Compare(synthetic(1, 1, plan3, 60, 5, 0), synthetic(1, 1.3, plan3, 60, 5, 0), DefaultOptions())
+	var md, h, js, svg bytes.Buffer
+	if err := c.Markdown(&md, "compare-p99.svg"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(md.String(), "### Release comparison: REGRESSION: ") || !strings.Contains(md.String(), "p99 at 20 req/s +30.0%") ||
+		!strings.Contains(md.String(), "| 3 | 80 | p99 |") || !strings.Contains(md.String(), "![p99 by step](compare-p99.svg)") {
+		t.Errorf("markdown:\n%s", md.String())
+	}
+	c.HTML(&h)
+	c.WriteSVG(&svg)
+	if !strings.Contains(h.String(), "<svg") || strings.Count(svg.String(), "<polyline") != 2 {
+		t.Errorf("html or svg lacks the chart:\n%s", svg.String())
+	}
+	if err := c.JSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Regressed bool
+		Steps     []struct{ Diffs []Diff }
+	}
+	if err := json.Unmarshal(js.Bytes(), &doc); err != nil || !doc.Regressed || len(doc.Steps) != 3 || doc.Steps[0].Diffs[1].Outcome != Regression {
+		t.Errorf("json: %v %+v", err, doc)
+	}
+}
+
+// A candidate that cannot keep up completes fewer requests than planned:
+// that is a throughput regression, not a run too short to judge; and runs
+// against each release's own target compare once told so.
+func TestCompareSaturatedCandidateOnItsOwnTarget(t *testing.T) {
+	base := synthetic(1, 1, plan3, 60, 5, 0)
+	cand := synthetic(1, 1, plan3, 60, 5, 0)
+	cand.Summary.Target = "container http://127.0.0.1:9999"
+	for i := range cand.Intervals {
+		cand.Intervals[i].Requests /= 2
+	}
+	o := DefaultOptions()
+	c := Compare(base, cand, o)
+	if len(c.Problems) != 1 || !strings.Contains(c.Problems[0], "--different-targets") {
+		t.Errorf("problems %q; want only the different targets", c.Problems)
+	}
+	o.DifferentTargets = true
+	c = Compare(base, cand, o)
+	if len(c.Problems) != 0 || len(c.Notes) != 1 || !c.Regressed() || c.Steps[0].Diffs[3].Metric != "throughput" || c.Steps[0].Diffs[3].Outcome != Regression {
+		t.Errorf("problems %q, notes %q, regressed %v; want a throughput regression and a note", c.Problems, c.Notes, c.Regressed())
+	}
+}
+
+// With 1-s intervals at 20-80 req/s an interval's p99 is its maximum: the
+// p99 is not judged (a +30 % shift is not flagged on it), the p50 still is.
+func TestCompareP99NeedsRequestsPerInterval(t *testing.T) {
+	o := DefaultOptions()
+	o.MinRequests = 100
+	c := Compare(synthetic(1, 1, plan3, 20, 1, 0), synthetic(1, 1.3, plan3, 20, 1, 0), o)
+	for _, s := range c.Steps {
+		if s.Diffs[1].Outcome != Unjudged || s.Diffs[0].Outcome != Regression {
+			t.Errorf("step %d: p50 %s, p99 %s; want a p50 regression and the p99 not judged", s.Index, s.Diffs[0].Outcome, s.Diffs[1].Outcome)
+		}
+	}
+	var md bytes.Buffer
+	c.Markdown(&md, "")
+	if !strings.Contains(md.String(), "*not judged*: fewer than 100 requests per interval") {
+		t.Errorf("markdown lacks the not-judged note:\n%s", md.String())
+	}
+}
