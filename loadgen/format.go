@@ -63,6 +63,7 @@ type streamDecoder struct {
 	buf    []byte
 	events int // token arrivals
 	usage  int // completion_tokens of a usage chunk; -1 none
+	prompt int // prompt_tokens of a usage chunk; 0 none
 	ended  bool
 }
 
@@ -134,6 +135,7 @@ type tokenEvent struct {
 	} `json:"choices"`
 	Usage *struct {
 		CompletionTokens int `json:"completion_tokens"`
+		PromptTokens     int `json:"prompt_tokens"`
 	} `json:"usage"`
 }
 
@@ -186,7 +188,7 @@ func (d *streamDecoder) openAI(ev *tokenEvent, l []byte) (int, error) {
 		return 0, &FormatError{Format: FormatOpenAI, Received: clip(l), Reason: `no "choices" nor "usage" member`}
 	}
 	if ev.Usage != nil {
-		d.usage = ev.Usage.CompletionTokens
+		d.usage, d.prompt = ev.Usage.CompletionTokens, ev.Usage.PromptTokens
 	}
 	if ev.Choices == nil {
 		return 0, nil

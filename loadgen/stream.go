@@ -30,6 +30,9 @@ type StreamTarget interface {
 type StreamInfo struct {
 	Tokens  int    // output tokens: the usage chunk's when there is one, else token arrivals
 	Counted string // what Tokens counts
+	// InputTokens is the prompt's length the server reported
+	// (usage.prompt_tokens); 0 when it did not.
+	InputTokens int
 }
 
 // InvokeStreamAPI is the part of *sagemakerruntime.Client that
@@ -146,7 +149,7 @@ type readCloserOnly struct{ io.ReadCloser }
 // stream's and the context's, else the format's end check.
 func (d *streamDecoder) result(ctx context.Context, decodeErr, streamErr error) (StreamInfo, error) {
 	tokens, counted, endErr := d.finish()
-	info := StreamInfo{Tokens: tokens, Counted: counted}
+	info := StreamInfo{Tokens: tokens, Counted: counted, InputTokens: d.prompt}
 	switch {
 	case decodeErr != nil:
 		return info, decodeErr
