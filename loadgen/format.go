@@ -154,7 +154,7 @@ func (d *streamDecoder) line(l []byte) (int, error) {
 	}
 	var ev tokenEvent
 	if err := json.Unmarshal(l, &ev); err != nil {
-		return 0, &FormatError{Format: d.format, Received: clip(l), Reason: "a message is not JSON"}
+		return 0, d.mismatch(d.format, l, "a message is not JSON", nil)
 	}
 	if d.format == FormatAuto {
 		switch {
@@ -163,7 +163,7 @@ func (d *streamDecoder) line(l []byte) (int, error) {
 		case ev.Choices != nil:
 			d.format = FormatOpenAI
 		default:
-			return 0, &FormatError{Format: FormatAuto, Received: clip(l), Reason: "neither a TGI/LMI token event nor an OpenAI chunk: give -format"}
+			return 0, d.mismatch(FormatAuto, l, "neither a TGI/LMI token event nor an OpenAI chunk: give -format", &ev)
 		}
 	}
 	if d.format == FormatTGI {
@@ -174,7 +174,7 @@ func (d *streamDecoder) line(l []byte) (int, error) {
 
 func (d *streamDecoder) tgi(ev *tokenEvent, l []byte) (int, error) {
 	if ev.Token == nil {
-		return 0, &FormatError{Format: FormatTGI, Received: clip(l), Reason: `no "token" member`}
+		return 0, d.mismatch(FormatTGI, l, `no "token" member`, ev)
 	}
 	if ev.GeneratedText != nil {
 		d.ended = true
@@ -185,7 +185,7 @@ func (d *streamDecoder) tgi(ev *tokenEvent, l []byte) (int, error) {
 
 func (d *streamDecoder) openAI(ev *tokenEvent, l []byte) (int, error) {
 	if ev.Choices == nil && ev.Usage == nil {
-		return 0, &FormatError{Format: FormatOpenAI, Received: clip(l), Reason: `no "choices" nor "usage" member`}
+		return 0, d.mismatch(FormatOpenAI, l, `no "choices" nor "usage" member`, ev)
 	}
 	if ev.Usage != nil {
 		d.usage, d.prompt = ev.Usage.CompletionTokens, ev.Usage.PromptTokens
@@ -200,6 +200,21 @@ func (d *streamDecoder) openAI(ev *tokenEvent, l []byte) (int, error) {
 		}
 	}
 	return 0, nil
+}
+
+// mismatch returns the *FormatError of message l (ev: l decoded, nil if
+// it is not JSON): the format it is in when it is a known one, else,
+// before any token, the likely cause of a whole answer in one message.
+func (d *streamDecoder) mismatch(format string, l []byte, reason string, ev *tokenEvent) *FormatError {
+	switch {
+	case ev != nil && ev.Token != nil:
+		reason += " (it is a TGI/LMI token event: -format tgi)"
+	case ev != nil && ev.Choices != nil:
+		reason += " (it is an OpenAI chunk: -format openai)"
+	case d.events == 0:
+		reason += " (the first message: if it is a whole answer, the server does not stream)"
+	}
+	return &FormatError{Format: format, Received: clip(l), Reason: reason}
 }
 
 // finish is called at the end of the stream: it returns the output

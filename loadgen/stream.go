@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemakerruntime"
 	"github.com/aws/aws-sdk-go-v2/service/sagemakerruntime/schemas"
 	"github.com/aws/aws-sdk-go-v2/service/sagemakerruntime/types"
+	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/transport/http/protocol/restjson1"
 )
 
@@ -85,7 +88,7 @@ func (t *SDKStreamTarget) InvokeStream(ctx context.Context, p *Payload, tokens f
 		CustomAttributes: nonEmpty(t.inv.CustomAttributes), TargetVariant: nonEmpty(t.inv.TargetVariant)}
 	out, err := t.api.InvokeEndpointWithResponseStream(ctx, in, shieldBody, ownCodec)
 	if err != nil {
-		return StreamInfo{}, err
+		return StreamInfo{}, explainRefusal(err)
 	}
 	es := out.GetStream()
 	defer es.Close()
@@ -134,12 +137,50 @@ func ownCodec(o *sagemakerruntime.Options) {
 
 type bodyShield struct{ sagemakerruntime.HTTPClient }
 
-// Do implements sagemakerruntime.HTTPClient.
+// Do implements sagemakerruntime.HTTPClient. A successful response that
+// is not an event stream is refused with a *NotStreamingError, before the
+// SDK's event stream reader reports it as a bad frame.
 func (c bodyShield) Do(req *http.Request) (*http.Response, error) {
 	if req.Body != nil && req.Body != http.NoBody {
 		req.Body = readCloserOnly{req.Body}
 	}
-	return c.HTTPClient.Do(req)
+	resp, err := c.HTTPClient.Do(req)
+	if err != nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return resp, err
+	}
+	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt != eventStreamType {
+		head, _ := io.ReadAll(io.LimitReader(resp.Body, 120))
+		resp.Body.Close()
+		return nil, &NotStreamingError{ContentType: resp.Header.Get("Content-Type"), Received: clip(head)}
+	}
+	return resp, nil
+}
+
+const eventStreamType = "application/vnd.amazon.eventstream"
+
+// NotStreamingError says that a streamed invocation was answered with a
+// successful response that is not an event stream.
+type NotStreamingError struct {
+	ContentType string
+	Received    string // the start of the body
+}
+
+// Error implements error.
+func (e *NotStreamingError) Error() string {
+	return fmt.Sprintf("the endpoint did not stream: InvokeEndpointWithResponseStream was answered with Content-Type %q, not %s "+
+		"(is it a streaming endpoint? run without -stream to test it request/response); received %q", e.ContentType, eventStreamType, e.Received)
+}
+
+// explainRefusal adds the likely cause to a 4xx refusal whose message is
+// about streaming (SageMaker refuses to stream from a container that does
+// not).
+func explainRefusal(err error) error {
+	var sa smithy.APIError
+	if status, _, ok := apiInfo(err); !ok || status < 400 || status > 499 || !errors.As(err, &sa) ||
+		!strings.Contains(strings.ToLower(sa.ErrorMessage()), "stream") {
+		return err
+	}
+	return fmt.Errorf("%w (the endpoint refused to stream: -stream needs a container that streams its answers; run without -stream to test it request/response)", err)
 }
 
 // readCloserOnly hides every method of its ReadCloser but Read and Close.
