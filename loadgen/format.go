@@ -87,20 +87,27 @@ func (d *streamDecoder) feed(chunk []byte) (int, error) {
 		return 1, nil
 	}
 	d.buf = append(d.buf, chunk...)
-	n := 0
+	n, used := 0, 0
+	defer func() { d.keep(used) }()
 	for {
-		i := bytes.IndexByte(d.buf, '\n')
+		i := bytes.IndexByte(d.buf[used:], '\n')
 		if i < 0 {
-			break
+			return n, nil
 		}
-		k, err := d.line(bytes.TrimRight(d.buf[:i], "\r"))
-		d.buf = d.buf[i+1:]
+		k, err := d.line(bytes.TrimRight(d.buf[used:used+i], "\r"))
+		used += i + 1
 		n += k
 		if err != nil {
 			return n, err
 		}
 	}
-	return n, nil
+}
+
+// keep drops the first used bytes of the buffer, moving the rest to its
+// start, so that the buffer's array is reused by the next chunk (no
+// allocation per message).
+func (d *streamDecoder) keep(used int) {
+	d.buf = d.buf[:copy(d.buf, d.buf[used:])]
 }
 
 // sniff settles FormatAuto from the first bytes, when it can: JSON or
@@ -152,6 +159,11 @@ func (d *streamDecoder) line(l []byte) (int, error) {
 		d.ended = true
 		return 0, nil
 	}
+	if d.format == FormatTGI {
+		if n, ok := d.fastTGI(l); ok {
+			return n, nil
+		}
+	}
 	var ev tokenEvent
 	if err := json.Unmarshal(l, &ev); err != nil {
 		return 0, d.mismatch(d.format, l, "a message is not JSON", nil)
@@ -170,6 +182,110 @@ func (d *streamDecoder) line(l []byte) (int, error) {
 		return d.tgi(&ev, l)
 	}
 	return d.openAI(&ev, l)
+}
+
+// fastTGI reads a TGI/LMI token event without decoding it into values
+// (no allocation): l must be valid JSON whose top level has a "token"
+// object; a non-null top-level "generated_text" ends the stream. ok is
+// false when l is anything else: the full decoder then says why.
+func (d *streamDecoder) fastTGI(l []byte) (n int, ok bool) {
+	if !json.Valid(l) {
+		return 0, false
+	}
+	var token, generated []byte
+	if !topLevel(l, func(key, val []byte) {
+		switch string(key) {
+		case "token":
+			token = val
+		case "generated_text":
+			generated = val
+		}
+	}) || len(token) == 0 || token[0] != '{' {
+		return 0, false
+	}
+	if len(generated) > 0 && string(generated) != "null" {
+		d.ended = true
+	}
+	d.events++
+	return 1, true
+}
+
+// topLevel calls visit with the raw key (between its quotes, escapes
+// left as they are) and raw value of every member of the JSON object
+// obj, which must be valid JSON; it reports false when obj is not an
+// object.
+func topLevel(obj []byte, visit func(key, val []byte)) bool {
+	if len(obj) == 0 || obj[0] != '{' {
+		return false
+	}
+	i := 1
+	for {
+		i = skipSpace(obj, i)
+		if i >= len(obj) || obj[i] != '"' {
+			return true // '}' (valid JSON)
+		}
+		keyEnd := stringEnd(obj, i)
+		key := obj[i+1 : keyEnd-1]
+		i = skipSpace(obj, keyEnd) + 1 // past ':'
+		i = skipSpace(obj, i)
+		end := valueEnd(obj, i)
+		visit(key, obj[i:end])
+		i = skipSpace(obj, end)
+		if i >= len(obj) || obj[i] != ',' {
+			return true
+		}
+		i++
+	}
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index after the closing quote of the string
+// starting at b[i] == '"'.
+func stringEnd(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(b)
+}
+
+// valueEnd returns the index after the JSON value starting at b[i].
+func valueEnd(b []byte, i int) int {
+	depth := 0
+	for i < len(b) {
+		switch c := b[i]; {
+		case c == '"':
+			i = stringEnd(b, i)
+			if depth == 0 {
+				return i
+			}
+			continue
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			if depth == 0 {
+				return i
+			}
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r'):
+			return i
+		}
+		i++
+	}
+	return i
 }
 
 func (d *streamDecoder) tgi(ev *tokenEvent, l []byte) (int, error) {
