@@ -1,6 +1,7 @@
 package loadgen
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -153,8 +154,22 @@ func (c bodyShield) Do(req *http.Request) (*http.Response, error) {
 		resp.Body.Close()
 		return nil, &NotStreamingError{ContentType: resp.Header.Get("Content-Type"), Received: clip(head)}
 	}
+	resp.Body = &bufferedBody{Reader: bufio.NewReaderSize(resp.Body, 4<<10), body: resp.Body}
 	return resp, nil
 }
+
+// bufferedBody buffers an event stream under the SDK's decoder, which
+// reads each message in several small reads (prelude, headers, payload,
+// checksum): they are served from one buffer filled by one read of the
+// body, instead of each going down the HTTP body's locks and chunked
+// reader.
+type bufferedBody struct {
+	*bufio.Reader
+	body io.ReadCloser
+}
+
+// Close implements io.Closer.
+func (b *bufferedBody) Close() error { return b.body.Close() }
 
 const eventStreamType = "application/vnd.amazon.eventstream"
 
