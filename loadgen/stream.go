@@ -154,7 +154,7 @@ func (c bodyShield) Do(req *http.Request) (*http.Response, error) {
 		resp.Body.Close()
 		return nil, &NotStreamingError{ContentType: resp.Header.Get("Content-Type"), Received: clip(head)}
 	}
-	resp.Body = &bufferedBody{Reader: bufio.NewReaderSize(resp.Body, 4<<10), body: resp.Body}
+	resp.Body = &bufferedBody{Reader: bufio.NewReaderSize(resp.Body, 1<<10), body: resp.Body}
 	return resp, nil
 }
 
