@@ -150,6 +150,10 @@ func (w *worker) invokeStream(seq uint64, due time.Time, p *Payload) Result {
 		sr.TTFT, sr.Decode = first.Sub(due), last.Sub(first)
 	}
 	sr.Tokens, sr.Counted = info.Tokens, info.Counted
+	sr.InputTokens, sr.InputCounted = p.InputTokens, p.InputCounted
+	if info.InputTokens > 0 {
+		sr.InputTokens, sr.InputCounted = info.InputTokens, InputUsage
+	}
 	r.Stream = sr
 	return r
 }

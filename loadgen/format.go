@@ -63,6 +63,7 @@ type streamDecoder struct {
 	buf    []byte
 	events int // token arrivals
 	usage  int // completion_tokens of a usage chunk; -1 none
+	prompt int // prompt_tokens of a usage chunk; 0 none
 	ended  bool
 }
 
@@ -86,20 +87,27 @@ func (d *streamDecoder) feed(chunk []byte) (int, error) {
 		return 1, nil
 	}
 	d.buf = append(d.buf, chunk...)
-	n := 0
+	n, used := 0, 0
+	defer func() { d.keep(used) }()
 	for {
-		i := bytes.IndexByte(d.buf, '\n')
+		i := bytes.IndexByte(d.buf[used:], '\n')
 		if i < 0 {
-			break
+			return n, nil
 		}
-		k, err := d.line(bytes.TrimRight(d.buf[:i], "\r"))
-		d.buf = d.buf[i+1:]
+		k, err := d.line(bytes.TrimRight(d.buf[used:used+i], "\r"))
+		used += i + 1
 		n += k
 		if err != nil {
 			return n, err
 		}
 	}
-	return n, nil
+}
+
+// keep drops the first used bytes of the buffer, moving the rest to its
+// start, so that the buffer's array is reused by the next chunk (no
+// allocation per message).
+func (d *streamDecoder) keep(used int) {
+	d.buf = d.buf[:copy(d.buf, d.buf[used:])]
 }
 
 // sniff settles FormatAuto from the first bytes, when it can: JSON or
@@ -134,6 +142,7 @@ type tokenEvent struct {
 	} `json:"choices"`
 	Usage *struct {
 		CompletionTokens int `json:"completion_tokens"`
+		PromptTokens     int `json:"prompt_tokens"`
 	} `json:"usage"`
 }
 
@@ -150,9 +159,14 @@ func (d *streamDecoder) line(l []byte) (int, error) {
 		d.ended = true
 		return 0, nil
 	}
+	if d.format == FormatTGI {
+		if n, ok := d.fastTGI(l); ok {
+			return n, nil
+		}
+	}
 	var ev tokenEvent
 	if err := json.Unmarshal(l, &ev); err != nil {
-		return 0, &FormatError{Format: d.format, Received: clip(l), Reason: "a message is not JSON"}
+		return 0, d.mismatch(d.format, l, "a message is not JSON", nil)
 	}
 	if d.format == FormatAuto {
 		switch {
@@ -161,7 +175,7 @@ func (d *streamDecoder) line(l []byte) (int, error) {
 		case ev.Choices != nil:
 			d.format = FormatOpenAI
 		default:
-			return 0, &FormatError{Format: FormatAuto, Received: clip(l), Reason: "neither a TGI/LMI token event nor an OpenAI chunk: give -format"}
+			return 0, d.mismatch(FormatAuto, l, "neither a TGI/LMI token event nor an OpenAI chunk: give -format", &ev)
 		}
 	}
 	if d.format == FormatTGI {
@@ -170,9 +184,113 @@ func (d *streamDecoder) line(l []byte) (int, error) {
 	return d.openAI(&ev, l)
 }
 
+// fastTGI reads a TGI/LMI token event without decoding it into values
+// (no allocation): l must be valid JSON whose top level has a "token"
+// object; a non-null top-level "generated_text" ends the stream. ok is
+// false when l is anything else: the full decoder then says why.
+func (d *streamDecoder) fastTGI(l []byte) (n int, ok bool) {
+	if !json.Valid(l) {
+		return 0, false
+	}
+	var token, generated []byte
+	if !topLevel(l, func(key, val []byte) {
+		switch string(key) {
+		case "token":
+			token = val
+		case "generated_text":
+			generated = val
+		}
+	}) || len(token) == 0 || token[0] != '{' {
+		return 0, false
+	}
+	if len(generated) > 0 && string(generated) != "null" {
+		d.ended = true
+	}
+	d.events++
+	return 1, true
+}
+
+// topLevel calls visit with the raw key (between its quotes, escapes
+// left as they are) and raw value of every member of the JSON object
+// obj, which must be valid JSON; it reports false when obj is not an
+// object.
+func topLevel(obj []byte, visit func(key, val []byte)) bool {
+	if len(obj) == 0 || obj[0] != '{' {
+		return false
+	}
+	i := 1
+	for {
+		i = skipSpace(obj, i)
+		if i >= len(obj) || obj[i] != '"' {
+			return true // '}' (valid JSON)
+		}
+		keyEnd := stringEnd(obj, i)
+		key := obj[i+1 : keyEnd-1]
+		i = skipSpace(obj, keyEnd) + 1 // past ':'
+		i = skipSpace(obj, i)
+		end := valueEnd(obj, i)
+		visit(key, obj[i:end])
+		i = skipSpace(obj, end)
+		if i >= len(obj) || obj[i] != ',' {
+			return true
+		}
+		i++
+	}
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index after the closing quote of the string
+// starting at b[i] == '"'.
+func stringEnd(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(b)
+}
+
+// valueEnd returns the index after the JSON value starting at b[i].
+func valueEnd(b []byte, i int) int {
+	depth := 0
+	for i < len(b) {
+		switch c := b[i]; {
+		case c == '"':
+			i = stringEnd(b, i)
+			if depth == 0 {
+				return i
+			}
+			continue
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			if depth == 0 {
+				return i
+			}
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r'):
+			return i
+		}
+		i++
+	}
+	return i
+}
+
 func (d *streamDecoder) tgi(ev *tokenEvent, l []byte) (int, error) {
 	if ev.Token == nil {
-		return 0, &FormatError{Format: FormatTGI, Received: clip(l), Reason: `no "token" member`}
+		return 0, d.mismatch(FormatTGI, l, `no "token" member`, ev)
 	}
 	if ev.GeneratedText != nil {
 		d.ended = true
@@ -183,10 +301,10 @@ func (d *streamDecoder) tgi(ev *tokenEvent, l []byte) (int, error) {
 
 func (d *streamDecoder) openAI(ev *tokenEvent, l []byte) (int, error) {
 	if ev.Choices == nil && ev.Usage == nil {
-		return 0, &FormatError{Format: FormatOpenAI, Received: clip(l), Reason: `no "choices" nor "usage" member`}
+		return 0, d.mismatch(FormatOpenAI, l, `no "choices" nor "usage" member`, ev)
 	}
 	if ev.Usage != nil {
-		d.usage = ev.Usage.CompletionTokens
+		d.usage, d.prompt = ev.Usage.CompletionTokens, ev.Usage.PromptTokens
 	}
 	if ev.Choices == nil {
 		return 0, nil
@@ -198,6 +316,21 @@ func (d *streamDecoder) openAI(ev *tokenEvent, l []byte) (int, error) {
 		}
 	}
 	return 0, nil
+}
+
+// mismatch returns the *FormatError of message l (ev: l decoded, nil if
+// it is not JSON): the format it is in when it is a known one, else,
+// before any token, the likely cause of a whole answer in one message.
+func (d *streamDecoder) mismatch(format string, l []byte, reason string, ev *tokenEvent) *FormatError {
+	switch {
+	case ev != nil && ev.Token != nil:
+		reason += " (it is a TGI/LMI token event: -format tgi)"
+	case ev != nil && ev.Choices != nil:
+		reason += " (it is an OpenAI chunk: -format openai)"
+	case d.events == 0:
+		reason += " (the first message: if it is a whole answer, the server does not stream)"
+	}
+	return &FormatError{Format: format, Received: clip(l), Reason: reason}
 }
 
 // finish is called at the end of the stream: it returns the output

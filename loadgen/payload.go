@@ -19,6 +19,10 @@ type Payload struct {
 	Body   []byte
 	SHA256 string // hex
 	Name   string // file name, or file:line for JSON Lines
+	// InputTokens is the prompt's length in tokens of a rendered prompt
+	// (RenderPrompts), counted as InputCounted says; 0 otherwise.
+	InputTokens  int
+	InputCounted string
 }
 
 // NewPayload returns a payload for body.

@@ -21,7 +21,7 @@ func ParseS3URI(uri string) (bucket, key string, err error) {
 	rest, ok := strings.CutPrefix(uri, "s3://")
 	bucket, key, _ = strings.Cut(rest, "/")
 	if !ok || bucket == "" || key == "" {
-		return "", "", fmt.Errorf("payload %q: want s3://BUCKET/KEY", uri)
+		return "", "", fmt.Errorf("S3 URI %q: want s3://BUCKET/KEY", uri)
 	}
 	return bucket, key, nil
 }
@@ -51,4 +51,24 @@ func LoadS3Payloads(ctx context.Context, api GetObjectAPI, uri string) (*Payload
 		return splitLines(uri, body)
 	}
 	return NewPayloads(uri, NewPayload(path.Base(key), body))
+}
+
+// LoadS3Prompts reads a JSON Lines prompt dataset (see LoadPrompts) from
+// the S3 object at uri, once; an object larger than MaxPromptFileBytes is
+// refused.
+func LoadS3Prompts(ctx context.Context, api GetObjectAPI, uri string) ([]Prompt, error) {
+	bucket, key, err := ParseS3URI(uri)
+	if err != nil {
+		return nil, err
+	}
+	out, err := api.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		return nil, fmt.Errorf("prompts: get object %s from bucket %s: %w", key, bucket, err)
+	}
+	defer out.Body.Close()
+	data, err := readCapped(out.Body, uri)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePrompts(uri, data)
 }

@@ -71,6 +71,11 @@ type StreamResult struct {
 	// Counted says what Tokens counts (CountedTokens, CountedUsage,
 	// CountedChunks).
 	Counted string
+	// InputTokens is the prompt's length, counted as InputCounted says
+	// (InputUsage, InputEstimated or InputWords); 0 when unknown (a
+	// -body or -payload request the server did not report).
+	InputTokens  int
+	InputCounted string
 }
 
 // TPOT returns the time per output token after the first, Decode /

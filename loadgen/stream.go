@@ -1,16 +1,20 @@
 package loadgen
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sagemakerruntime"
 	"github.com/aws/aws-sdk-go-v2/service/sagemakerruntime/schemas"
 	"github.com/aws/aws-sdk-go-v2/service/sagemakerruntime/types"
+	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/transport/http/protocol/restjson1"
 )
 
@@ -30,6 +34,9 @@ type StreamTarget interface {
 type StreamInfo struct {
 	Tokens  int    // output tokens: the usage chunk's when there is one, else token arrivals
 	Counted string // what Tokens counts
+	// InputTokens is the prompt's length the server reported
+	// (usage.prompt_tokens); 0 when it did not.
+	InputTokens int
 }
 
 // InvokeStreamAPI is the part of *sagemakerruntime.Client that
@@ -82,7 +89,7 @@ func (t *SDKStreamTarget) InvokeStream(ctx context.Context, p *Payload, tokens f
 		CustomAttributes: nonEmpty(t.inv.CustomAttributes), TargetVariant: nonEmpty(t.inv.TargetVariant)}
 	out, err := t.api.InvokeEndpointWithResponseStream(ctx, in, shieldBody, ownCodec)
 	if err != nil {
-		return StreamInfo{}, err
+		return StreamInfo{}, explainRefusal(err)
 	}
 	es := out.GetStream()
 	defer es.Close()
@@ -131,12 +138,64 @@ func ownCodec(o *sagemakerruntime.Options) {
 
 type bodyShield struct{ sagemakerruntime.HTTPClient }
 
-// Do implements sagemakerruntime.HTTPClient.
+// Do implements sagemakerruntime.HTTPClient. A successful response that
+// is not an event stream is refused with a *NotStreamingError, before the
+// SDK's event stream reader reports it as a bad frame.
 func (c bodyShield) Do(req *http.Request) (*http.Response, error) {
 	if req.Body != nil && req.Body != http.NoBody {
 		req.Body = readCloserOnly{req.Body}
 	}
-	return c.HTTPClient.Do(req)
+	resp, err := c.HTTPClient.Do(req)
+	if err != nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return resp, err
+	}
+	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt != eventStreamType {
+		head, _ := io.ReadAll(io.LimitReader(resp.Body, 120))
+		resp.Body.Close()
+		return nil, &NotStreamingError{ContentType: resp.Header.Get("Content-Type"), Received: clip(head)}
+	}
+	resp.Body = &bufferedBody{Reader: bufio.NewReaderSize(resp.Body, 1<<10), body: resp.Body}
+	return resp, nil
+}
+
+// bufferedBody buffers an event stream under the SDK's decoder, which
+// reads each message in several small reads (prelude, headers, payload,
+// checksum): they are served from one buffer filled by one read of the
+// body, instead of each going down the HTTP body's locks and chunked
+// reader.
+type bufferedBody struct {
+	*bufio.Reader
+	body io.ReadCloser
+}
+
+// Close implements io.Closer.
+func (b *bufferedBody) Close() error { return b.body.Close() }
+
+const eventStreamType = "application/vnd.amazon.eventstream"
+
+// NotStreamingError says that a streamed invocation was answered with a
+// successful response that is not an event stream.
+type NotStreamingError struct {
+	ContentType string
+	Received    string // the start of the body
+}
+
+// Error implements error.
+func (e *NotStreamingError) Error() string {
+	return fmt.Sprintf("the endpoint did not stream: InvokeEndpointWithResponseStream was answered with Content-Type %q, not %s "+
+		"(is it a streaming endpoint? run without -stream to test it request/response); received %q", e.ContentType, eventStreamType, e.Received)
+}
+
+// explainRefusal adds the likely cause to a 4xx refusal whose message is
+// about streaming (SageMaker refuses to stream from a container that does
+// not).
+func explainRefusal(err error) error {
+	var sa smithy.APIError
+	if status, _, ok := apiInfo(err); !ok || status < 400 || status > 499 || !errors.As(err, &sa) ||
+		!strings.Contains(strings.ToLower(sa.ErrorMessage()), "stream") {
+		return err
+	}
+	return fmt.Errorf("%w (the endpoint refused to stream: -stream needs a container that streams its answers; run without -stream to test it request/response)", err)
 }
 
 // readCloserOnly hides every method of its ReadCloser but Read and Close.
@@ -146,7 +205,7 @@ type readCloserOnly struct{ io.ReadCloser }
 // stream's and the context's, else the format's end check.
 func (d *streamDecoder) result(ctx context.Context, decodeErr, streamErr error) (StreamInfo, error) {
 	tokens, counted, endErr := d.finish()
-	info := StreamInfo{Tokens: tokens, Counted: counted}
+	info := StreamInfo{Tokens: tokens, Counted: counted, InputTokens: d.prompt}
 	switch {
 	case decodeErr != nil:
 		return info, decodeErr

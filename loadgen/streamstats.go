@@ -91,6 +91,13 @@ type StreamStats struct {
 	SLO     string  `json:"slo,omitempty"`
 	Good    uint64  `json:"good,omitempty"`
 	Goodput float64 `json:"goodput,omitempty"`
+	// InputTokens sums the prompts' lengths over the streamed requests
+	// sent with a known length, InputTokensPerRequest is their mean, and
+	// InputCounted says how they were counted (InputUsage,
+	// InputEstimated or InputWords).
+	InputTokens           uint64  `json:"input_tokens,omitempty"`
+	InputTokensPerRequest float64 `json:"input_tokens_per_request,omitempty"`
+	InputCounted          string  `json:"input_tokens_counted,omitempty"`
 
 	// Histograms of the period (not serialized).
 	Histograms *StreamHistograms `json:"-"`
@@ -100,6 +107,8 @@ type StreamStats struct {
 type streamCounts struct {
 	output, partial, good uint64
 	counted               string
+	input, inputReqs      uint64
+	inputCounted          string
 }
 
 // streamRecorder records the token measurements of streamed results. Like
@@ -131,6 +140,11 @@ func (sr *streamRecorder) add(r *Result) {
 		}
 		if !sr.slo.IsZero() && sr.slo.met(r) {
 			c.good++
+		}
+		if s.InputTokens > 0 {
+			c.input += uint64(s.InputTokens)
+			c.inputReqs++
+			c.inputCounted = mergeCounted(c.inputCounted, s.InputCounted)
 		}
 	}
 	for _, h := range []*StreamHistograms{sr.iv, sr.total} {
@@ -172,6 +186,10 @@ func (sr *streamRecorder) stats(c *streamCounts, h *StreamHistograms, seconds fl
 	if s.Counted == "" {
 		s.Counted = countedNone
 	}
+	if c.inputReqs > 0 {
+		s.InputTokens, s.InputCounted = c.input, c.inputCounted
+		s.InputTokensPerRequest = round3(float64(c.input) / float64(c.inputReqs))
+	}
 	if seconds > 0 {
 		s.OutputTokensPerSecond = round3(float64(c.output) / seconds)
 	}
@@ -189,4 +207,19 @@ func (sr *streamRecorder) takeInterval(seconds float64) *StreamStats {
 	s := sr.stats(&sr.ivc, sr.iv, seconds)
 	sr.iv, sr.ivc = newStreamHistograms(sr.highest), streamCounts{}
 	return s
+}
+
+// mergeCounted combines how two sets of counts were made: the same way,
+// or "mixed: A and B".
+func mergeCounted(have, add string) string {
+	switch {
+	case have == "" || have == add:
+		return add
+	case strings.HasPrefix(have, "mixed: "):
+		if strings.Contains(have, add) {
+			return have
+		}
+		return have + " and " + add
+	}
+	return "mixed: " + have + " and " + add
 }

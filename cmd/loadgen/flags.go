@@ -21,11 +21,13 @@ type config struct {
 	endpointURL, client                                                         string
 	signCache                                                                   bool
 
-	arrivals                 string
-	stream                   bool
-	format                   string
-	firstToken               sloFlag
-	sloTTFT, sloTPOT, sloE2E sloFlag
+	arrivals                  string
+	stream                    bool
+	format                    string
+	firstToken                sloFlag
+	sloTTFT, sloTPOT, sloE2E  sloFlag
+	prompts                   string
+	inputTokens, outputTokens tokenFlag
 
 	rate                 float64
 	duration             time.Duration
@@ -105,6 +107,9 @@ func newFlagSet(c *config) *flag.FlagSet {
 	fs.Var(&c.sloTTFT, "slo-ttft", "with -stream, time-to-first-token objective of the goodput (from the scheduled start), a `duration`, e.g. -slo-ttft 500ms")
 	fs.Var(&c.sloTPOT, "slo-tpot", "with -stream, time-per-output-token objective of the goodput, a `duration`, e.g. -slo-tpot 50ms")
 	fs.Var(&c.sloE2E, "slo-e2e", "with -stream, end-to-end objective of the goodput (from the scheduled start), a `duration`, e.g. -slo-e2e 20s")
+	fs.StringVar(&c.prompts, "prompts", "", "with -stream, a JSON Lines prompt dataset at `path` (a file or s3://BUCKET/KEY, at most 64 MiB), one {\"prompt\": \"...\", \"max_tokens\": N} per line (max_tokens optional), each rendered into the request body of -format (openai: chat/completions messages; tgi, text, auto: TGI/LMI inputs+parameters), cycled or picked with -sample; instead of -payload or -body, e.g. -prompts prompts.jsonl")
+	fs.Var(&c.inputTokens, "input-tokens", "with -stream, synthetic prompts (instead of a dataset) whose lengths in tokens are normally distributed, `MEAN[:STDDEV]`, seeded by -seed, e.g. -input-tokens 512:128")
+	fs.Var(&c.outputTokens, "output-tokens", "with -prompts or -input-tokens, the answers' lengths asked for (max_tokens; a dataset line's own wins), normally distributed, `MEAN[:STDDEV]`, seeded by -seed, e.g. -output-tokens 200:50")
 	// Plan.
 	fs.Float64Var(&c.rate, "rate", 0, "constant rate of `N` requests per second (open model), e.g. -rate 50")
 	fs.DurationVar(&c.duration, "duration", 0, "length of a -rate, -ramp or -concurrency test (0 with -rate: until stopped), e.g. -duration 5m")
@@ -212,6 +217,27 @@ func (f *sloFlag) Set(v string) error {
 		return fmt.Errorf("%q is not a duration: give a number with its unit, e.g. 500ms or 1.5s", v)
 	}
 	*f = sloFlag(d)
+	return nil
+}
+
+// tokenFlag is a -input-tokens/-output-tokens distribution, MEAN[:STDDEV].
+type tokenFlag loadgen.TokenDist
+
+// String implements flag.Value.
+func (f *tokenFlag) String() string {
+	if f == nil || loadgen.TokenDist(*f).IsZero() {
+		return ""
+	}
+	return loadgen.TokenDist(*f).String()
+}
+
+// Set implements flag.Value.
+func (f *tokenFlag) Set(v string) error {
+	d, err := loadgen.ParseTokenDist(v)
+	if err != nil {
+		return err
+	}
+	*f = tokenFlag(d)
 	return nil
 }
 

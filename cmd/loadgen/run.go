@@ -93,13 +93,27 @@ func (c *config) check() (loadgen.Pacer, error) {
 	if err := c.checkStream(); err != nil {
 		return nil, err
 	}
-	switch {
-	case c.payload == "" && c.body == "":
-		return nil, errors.New("no payload: give -payload FILE|DIR|s3://BUCKET/KEY or -body TEXT")
-	case c.payload != "" && c.body != "":
-		return nil, errors.New("-payload and -body are alternatives: give one")
+	return pacer, c.checkRequests()
+}
+
+// checkRequests checks that the requests come from exactly one source:
+// -payload, -body, -prompts or -input-tokens.
+func (c *config) checkRequests() error {
+	var given []string
+	for i, on := range []bool{c.payload != "", c.body != "", c.prompts != "", c.set["input-tokens"]} {
+		if on {
+			given = append(given, []string{"-payload", "-body", "-prompts", "-input-tokens"}[i])
+		}
 	}
-	return pacer, nil
+	switch {
+	case len(given) == 0:
+		return errors.New("no payload: give -payload FILE|DIR|s3://BUCKET/KEY or -body TEXT (with -stream: or -prompts FILE|s3://BUCKET/KEY, or -input-tokens MEAN:STDDEV)")
+	case len(given) > 1:
+		return fmt.Errorf("%s are alternatives: give one source of requests", strings.Join(given, " and "))
+	case c.set["output-tokens"] && !c.set["prompts"] && !c.set["input-tokens"]:
+		return errors.New("-output-tokens sets the max_tokens of -prompts or -input-tokens requests: give one of them (a -payload or -body is sent as it is)")
+	}
+	return nil
 }
 
 // checkStream checks the flags of -stream: a known format, and no
@@ -111,7 +125,7 @@ func (c *config) checkStream() error {
 	if c.stream {
 		return nil
 	}
-	for _, name := range []string{"format", "first-token-timeout", "slo-ttft", "slo-tpot", "slo-e2e"} {
+	for _, name := range []string{"format", "first-token-timeout", "slo-ttft", "slo-tpot", "slo-e2e", "prompts", "input-tokens", "output-tokens"} {
 		if c.set[name] {
 			return fmt.Errorf("-%s applies to streamed answers only: add -stream", name)
 		}
@@ -182,6 +196,8 @@ func (l *awsLoader) load(ctx context.Context) (aws.Config, error) {
 // files.
 func (c *config) loadPayloads(ctx context.Context, l *awsLoader) (*loadgen.Payloads, error) {
 	switch {
+	case c.prompts != "" || c.set["input-tokens"]:
+		return c.loadPrompts(ctx, l)
 	case c.body != "":
 		return loadgen.NewPayloads("inline (-body)", loadgen.NewPayload("body", []byte(c.body)))
 	case strings.HasPrefix(c.payload, "s3://"):
@@ -189,15 +205,48 @@ func (c *config) loadPayloads(ctx context.Context, l *awsLoader) (*loadgen.Paylo
 		if err != nil {
 			return nil, err
 		}
-		client := s3.NewFromConfig(cfg, func(o *s3.Options) {
-			if c.s3Endpoint != "" {
-				o.BaseEndpoint = aws.String(c.s3Endpoint)
-				o.UsePathStyle = true
-			}
-		})
-		return loadgen.LoadS3Payloads(ctx, client, c.payload)
+		return loadgen.LoadS3Payloads(ctx, c.s3Client(cfg), c.payload)
 	}
 	return loadgen.LoadPayloads(c.payload)
+}
+
+func (c *config) s3Client(cfg aws.Config) *s3.Client {
+	return s3.NewFromConfig(cfg, func(o *s3.Options) {
+		if c.s3Endpoint != "" {
+			o.BaseEndpoint = aws.String(c.s3Endpoint)
+			o.UsePathStyle = true
+		}
+	})
+}
+
+// loadPrompts reads the -prompts dataset or makes the -input-tokens
+// prompts, and renders them into request bodies of -format.
+func (c *config) loadPrompts(ctx context.Context, l *awsLoader) (*loadgen.Payloads, error) {
+	out := loadgen.TokenDist(c.outputTokens)
+	if c.set["input-tokens"] {
+		in := loadgen.TokenDist(c.inputTokens)
+		n := loadgen.SyntheticCount(in, c.requests)
+		source := fmt.Sprintf("synthetic prompts (-input-tokens %v, -output-tokens %v, seed %d, %d made)", in, out, c.seed, n)
+		return loadgen.RenderPrompts(source, loadgen.SyntheticPrompts(in, out, n, c.seed), c.format)
+	}
+	var prompts []loadgen.Prompt
+	var err error
+	if strings.HasPrefix(c.prompts, "s3://") {
+		cfg, lerr := l.load(ctx)
+		if lerr != nil {
+			return nil, lerr
+		}
+		prompts, err = loadgen.LoadS3Prompts(ctx, c.s3Client(cfg), c.prompts)
+	} else {
+		prompts, err = loadgen.LoadPrompts(c.prompts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !out.IsZero() {
+		loadgen.FillMaxTokens(prompts, out, c.seed)
+	}
+	return loadgen.RenderPrompts(c.prompts, prompts, c.format)
 }
 
 // closers closes what run opened, last opened first.

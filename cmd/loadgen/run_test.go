@@ -124,6 +124,7 @@ func TestHelpArgumentNames(t *testing.T) {
 		"cpuprofile": "file", "cloudwatch": "", "namespace": "namespace", "start-at": "time", "test-id": "id",
 		"cloudwatch-endpoint-url": "URL", "stream": "", "format": "auto|tgi|openai|text", "first-token-timeout": "duration",
 		"slo-ttft": "duration", "slo-tpot": "duration", "slo-e2e": "duration", "arrivals": "constant|poisson",
+		"prompts": "path", "input-tokens": "MEAN[:STDDEV]", "output-tokens": "MEAN[:STDDEV]",
 	}
 	newFlagSet(&config{}).VisitAll(func(f *flag.Flag) {
 		got, _ := flag.UnquoteUsage(f)

@@ -53,6 +53,21 @@ func TestStreamBadInput(t *testing.T) {
 	defer tgi.Close()
 	plain := awstest.NewSageMakerRuntime(awstest.SageMakerOptions{})
 	defer plain.Close()
+	notStreaming := awstest.NewStreamingRuntime(awstest.StreamOptions{Model: streamModel,
+		Script: func(*awstest.Invocation) awstest.StreamPlan {
+			return awstest.StreamPlan{Fault: awstest.FaultNotStreaming}
+		}})
+	defer notStreaming.Close()
+	refusing := awstest.NewStreamingRuntime(awstest.StreamOptions{Model: streamModel,
+		Script: func(*awstest.Invocation) awstest.StreamPlan {
+			return awstest.StreamPlan{Reject: awstest.RejectStreaming}
+		}})
+	defer refusing.Close()
+	whole := awstest.NewStreamingRuntime(awstest.StreamOptions{Model: streamModel,
+		Script: func(*awstest.Invocation) awstest.StreamPlan {
+			return awstest.StreamPlan{Fault: awstest.FaultWholeAnswer}
+		}})
+	defer whole.Close()
 	base := []string{"-rate", "20", "-duration", "2s", "-body", streamPrompt}
 	for _, tt := range []struct {
 		name     string
@@ -63,9 +78,14 @@ func TestStreamBadInput(t *testing.T) {
 		{"SLO without unit", []string{"-stream", "-slo-ttft", "500"}, `invalid value "500" for flag -slo-ttft: "500" is not a duration: give a number with its unit, e.g. 500ms or 1.5s`, false},
 		{"unknown format", append([]string{"-stream", "-format", "gpt", "-container", tgi.URL}, base...), `-format "gpt": want one of auto, tgi, openai, text`, false},
 		{"SLO without -stream", append([]string{"-slo-tpot", "50ms", "-container", tgi.URL}, base...), "-slo-tpot applies to streamed answers only: add -stream", false},
-		{"format mismatch", append([]string{"-stream", "-format", "openai", "-endpoint", "ep", "-endpoint-url", tgi.URL}, base...), `response does not match -format openai: no "choices" nor "usage" member; received "{\"token\":`, true},
-		{"container that does not stream", append([]string{"-stream", "-container", plain.URL}, base...), `response does not match -format auto: neither a TGI/LMI token event nor an OpenAI chunk: give -format; received "{\"ok\":true}"`, true},
-		{"endpoint that does not stream", append([]string{"-stream", "-endpoint", "ep", "-endpoint-url", plain.URL}, base...), "StatusCode: 404", true},
+		{"format mismatch", append([]string{"-stream", "-format", "openai", "-endpoint", "ep", "-endpoint-url", tgi.URL}, base...), `response does not match -format openai: no "choices" nor "usage" member (it is a TGI/LMI token event: -format tgi); received "{\"token\":`, true},
+		{"container that does not stream", append([]string{"-stream", "-container", plain.URL}, base...), `response does not match -format auto: neither a TGI/LMI token event nor an OpenAI chunk: give -format (the first message: if it is a whole answer, the server does not stream); received "{\"ok\":true}"`, true},
+		{"endpoint that does not stream", append([]string{"-stream", "-endpoint", "ep", "-endpoint-url", notStreaming.URL}, base...),
+			`the endpoint did not stream: InvokeEndpointWithResponseStream was answered with Content-Type "application/json", not application/vnd.amazon.eventstream (is it a streaming endpoint? run without -stream to test it request/response); received "[{\"generated_text\":`, true},
+		{"endpoint that refuses to stream", append([]string{"-stream", "-endpoint", "ep", "-endpoint-url", refusing.URL}, base...),
+			"ValidationError: Model does not support streaming (the endpoint refused to stream: -stream needs a container that streams its answers; run without -stream to test it request/response)", true},
+		{"whole answer in one part", append([]string{"-stream", "-format", "tgi", "-endpoint", "ep", "-endpoint-url", whole.URL}, base...),
+			`response does not match -format tgi: a message is not JSON (the first message: if it is a whole answer, the server does not stream); received "[{\"generated_text\":\"t0 t1 t2 (12 tokens, not streamed)\"}]"`, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer

@@ -73,6 +73,14 @@ const (
 	// FaultNoFirstToken sends the headers, then nothing until the client
 	// goes away.
 	FaultNoFirstToken
+	// FaultNotStreaming answers as a container that does not stream
+	// would through InvokeEndpoint: 200, Content-Type application/json
+	// and the whole answer as one JSON document, not an event stream.
+	FaultNotStreaming
+	// FaultWholeAnswer sends the whole answer as one JSON document in a
+	// single PayloadPart event (container mode: one chunk), as a container
+	// that does not stream answers.
+	FaultWholeAnswer
 )
 
 // StreamPlan says how the server answers one streamed invocation.
@@ -81,7 +89,16 @@ type StreamPlan struct {
 	FailAfter int // tokens sent before the fault
 	// Stall holds the response this long before its first token.
 	Stall time.Duration
+	// Reject, when not nil, answers with this error response instead of
+	// a stream (e.g. RejectStreaming).
+	Reject *Fault
 }
+
+// RejectStreaming is a stand-in for SageMaker's refusal to stream from a
+// container that does not support it. The exact code and message could
+// not be checked without AWS: a 400 ValidationError is what SageMaker
+// answers to requests it refuses before the container.
+var RejectStreaming = &Fault{Status: 400, Code: "ValidationError", Message: "Model does not support streaming"}
 
 // StreamScript decides each streamed response's plan. It is called
 // concurrently.
@@ -236,6 +253,15 @@ func (s *StreamingRuntime) invoke(w http.ResponseWriter, r *http.Request, endpoi
 		plan = s.opts.Script(&inv)
 	}
 	in, out := requestTokens(body, s.opts.Model.OutputTokens)
+	switch {
+	case plan.Reject != nil:
+		writeFault(w, plan.Reject)
+		return
+	case plan.Fault == FaultNotStreaming:
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = fmt.Fprintf(w, wholeAnswer, out)
+		return
+	}
 	fw := &frameWriter{w: w, split: s.opts.Split}
 	if endpoint != "" {
 		fw.enc = eventstream.NewEncoder()
@@ -247,6 +273,10 @@ func (s *StreamingRuntime) invoke(w http.ResponseWriter, r *http.Request, endpoi
 	}
 	w.WriteHeader(http.StatusOK)
 	w.(http.Flusher).Flush()
+	if plan.Fault == FaultWholeAnswer {
+		fw.part(fmt.Appendf(nil, wholeAnswer, out))
+		return
+	}
 	if plan.Fault == FaultNoFirstToken {
 		<-r.Context().Done()
 		return
@@ -317,6 +347,9 @@ func (s *StreamingRuntime) decoding() int {
 	defer s.mu.Unlock()
 	return s.decode
 }
+
+// wholeAnswer is the answer of a container that does not stream.
+const wholeAnswer = `[{"generated_text":"t0 t1 t2 (%d tokens, not streamed)"}]`
 
 // sleepCtx waits d, and reports false if the client went away first.
 func sleepCtx(r *http.Request, d time.Duration) bool {
