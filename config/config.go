@@ -135,6 +135,11 @@ type Endpoint struct {
 	Evaluation *Evaluation `yaml:"evaluation"`
 	// LoadTest is the endpoint's load-test plan, run by `sagesize run`.
 	LoadTest *EndpointLoadTest `yaml:"loadTest"`
+	// EnhancedMetrics says that the endpoint's configuration publishes
+	// SageMaker's enhanced metrics (MetricsConfig), so that its dashboard
+	// draws per-instance and per-GPU utilization; real-time and
+	// inference-component endpoints only.
+	EnhancedMetrics *EnhancedMetrics `yaml:"enhancedMetrics"`
 	// Sizing marks the endpoint that config sizing: describes and the
 	// stack creates. Its alarms show on the dashboard but do not notify: a
 	// sizing test breaks the SLO on purpose.
@@ -187,6 +192,35 @@ type Serverless struct {
 	// (at most MaxConcurrency); SageMaker then publishes the provisioned
 	// concurrency metrics.
 	ProvisionedConcurrency int `yaml:"provisionedConcurrency"`
+}
+
+// EnhancedMetrics describes an endpoint configuration's MetricsConfig:
+// EnableEnhancedMetrics and MetricPublishFrequencyInSeconds.
+type EnhancedMetrics struct {
+	// Enabled is EnableEnhancedMetrics; default true when the block is given.
+	Enabled *bool `yaml:"enabled"`
+	// Period is MetricPublishFrequencyInSeconds, 10s or 60s; default 60s.
+	Period *Duration `yaml:"period"`
+}
+
+// Enhanced-metrics publishing periods sagesize draws at: high resolution
+// (the sizing endpoint's) and SageMaker's default.
+const (
+	EnhancedHighResolution = 10 * time.Second
+	EnhancedDefaultPeriod  = time.Minute
+)
+
+// Enhanced returns the period at which e publishes enhanced metrics, and
+// whether it does.
+func (e *Endpoint) Enhanced() (time.Duration, bool) {
+	m := e.EnhancedMetrics
+	if m == nil || m.Enabled != nil && !*m.Enabled {
+		return 0, false
+	}
+	if m.Period == nil {
+		return EnhancedDefaultPeriod, true
+	}
+	return m.Period.Duration, true
 }
 
 // IsAsync reports whether e is an asynchronous endpoint.

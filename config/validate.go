@@ -266,6 +266,7 @@ func (c *Config) validateEndpoint(p string, e *Endpoint, add func(path, format s
 	if !validateKind(p, e, add) {
 		return
 	}
+	validateEnhanced(p, e, add)
 	if e.IsServerless() {
 		c.validateServerless(p, e, add)
 		return
