@@ -97,6 +97,11 @@ type EndpointMonitorProps struct {
 	// hosts: they carry the invocation metrics and every alarm; the
 	// variants show the instances' normalized utilization and reservations.
 	Components []Component
+	// EnhancedPeriod, when above zero, is the period at which the
+	// endpoint's configuration publishes enhanced metrics: a row per
+	// instance-backed variant draws per-instance and per-GPU utilization
+	// at that period.
+	EnhancedPeriod time.Duration
 	// Muted keeps every alarm of the endpoint, the composite included, off
 	// the facade's actions: the alarms exist and show on the dashboard but
 	// notify no one. A sizing test's endpoint is muted, since the test
@@ -141,6 +146,7 @@ func PlanEndpoint(prefix string, props *EndpointMonitorProps) (*EndpointPlan, er
 			body = append(body, p.comparisonRows()...)
 		}
 	}
+	body = append(body, p.enhancedRows()...)
 	top, composite := p.af.header(props.label(), p.headerMarkdown(), func() string {
 		return fmt.Sprintf("SageMaker endpoint %s breaks a critical threshold (latency SLO %s ≤ %v). See the dashboard %s.",
 			props.EndpointName, props.SLOPercentile, props.SLOLatency, p.DashboardName())

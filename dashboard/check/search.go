@@ -14,10 +14,12 @@ type Search struct {
 	Namespace  string
 	Dimensions []string
 	MetricName string
+	// Stat is the statistic, the second argument.
+	Stat string
 }
 
-// Searches returns the SEARCH functions of expr, each with its schema and
-// metric name, or an error naming what a search lacks.
+// Searches returns the SEARCH functions of expr, each with its schema,
+// metric name and statistic, or an error naming what a search lacks.
 func Searches(expr string) ([]Search, error) {
 	var out []Search
 	rest := expr
@@ -35,6 +37,14 @@ func Searches(expr string) ([]Search, error) {
 		if err != nil {
 			return nil, fmt.Errorf("SEARCH('%s'): %w", q, err)
 		}
+		stat, after, err := quoted(strings.TrimLeft(after, " ,"))
+		if err != nil {
+			return nil, fmt.Errorf("SEARCH('%s') statistic: %w", q, err)
+		}
+		if err := CheckStat(stat); err != nil {
+			return nil, fmt.Errorf("SEARCH('%s'): %w", q, err)
+		}
+		s.Stat = stat
 		out = append(out, s)
 		rest = after
 	}

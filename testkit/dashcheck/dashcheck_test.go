@@ -458,3 +458,12 @@ func TestKindCatalogue_EnhancedMetrics(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateBody_SearchStatistic(t *testing.T) {
+	body := mutate(t, func(b map[string]any) {
+		setMetrics(b, []any{map[string]any{"expression": `SEARCH('{SageSize/LoadTest,EndpointName,TestId,VariantName} MetricName="Requests"', 'Total', 10)`, "id": "s"}})
+	})
+	if err := ValidateBody(body, options(t)); err == nil || !strings.Contains(err.Error(), `"Total" is not a CloudWatch statistic`) {
+		t.Errorf("error = %v; want the statistic Total refused", err)
+	}
+}
