@@ -485,8 +485,10 @@ func endpointProps(cfg *config.Config, e *config.Endpoint) *monitoring.EndpointM
 	for j, v := range e.Variants {
 		variants[j] = monitoring.Variant{Name: v.Name, Count: v.Count(), Instance: v.Instance}
 		if s := v.Serverless; s != nil {
+			price, configured := cfg.ServerlessPrice()
 			variants[j] = monitoring.Variant{Name: v.Name, Serverless: &monitoring.Serverless{
-				MemorySizeInMB: s.MemorySizeInMB, MaxConcurrency: s.MaxConcurrency, ProvisionedConcurrency: s.ProvisionedConcurrency}}
+				MemorySizeInMB: s.MemorySizeInMB, MaxConcurrency: s.MaxConcurrency, ProvisionedConcurrency: s.ProvisionedConcurrency,
+				PricePerGBSecond: price, PriceConfigured: configured}}
 		}
 	}
 	ns := ""

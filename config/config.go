@@ -49,6 +49,11 @@ type Config struct {
 	// instance type, e.g. for a region other than the catalogue's or a
 	// negotiated discount.
 	Prices map[string]float64 `yaml:"prices"`
+	// ServerlessPricePerGBSecond overrides the catalogue's Serverless
+	// Inference compute price (USD per second per GB of configured memory;
+	// catalog.ServerlessPricePerGBSecond, unverified) for the serverless
+	// cost lines.
+	ServerlessPricePerGBSecond *float64 `yaml:"serverlessPricePerGBSecond"`
 	// Endpoints lists the SageMaker real-time endpoints to monitor.
 	Endpoints []Endpoint `yaml:"endpoints"`
 	// Notebooks lists the SageMaker notebook instances to make publish
@@ -667,6 +672,16 @@ func (c *Config) lookup(typ string) (catalog.Instance, error) {
 		return c.Catalog.Lookup(typ)
 	}
 	return catalog.Instance{}, c.types.unknown(c.Catalog, typ)
+}
+
+// ServerlessPrice is the Serverless Inference price per GB-second the
+// cost lines use, and whether the config set it (else it is the
+// catalogue's unverified built-in rate).
+func (c *Config) ServerlessPrice() (perGBSecond float64, configured bool) {
+	if p := c.ServerlessPricePerGBSecond; p != nil {
+		return *p, true
+	}
+	return catalog.ServerlessPricePerGBSecond, false
 }
 
 // checkPrices reports each price override for an unknown type or of a

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sagesize/sagesize/catalog"
 	"github.com/sagesize/sagesize/naming"
 )
 
@@ -358,5 +359,28 @@ func TestLoad_BadEnhancedMetrics(t *testing.T) {
 	runBad(t, goodEnhanced, badEnhanced)
 	if err := loadErr(t, strings.Replace(goodEnhanced, "{period: 10s}", "{perod: 10s}", 1)); !strings.Contains(err, "perod") {
 		t.Errorf("Load error = %q; want the unknown field perod named", err)
+	}
+}
+
+// The serverless cost lines use the catalogue's rate unless the config
+// sets serverlessPricePerGBSecond, which must be a positive price.
+func TestLoad_ServerlessPrice(t *testing.T) {
+	c, err := Load(writeConfig(t, goodServerless), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, set := c.ServerlessPrice(); p != catalog.ServerlessPricePerGBSecond || set {
+		t.Errorf("ServerlessPrice() = %v, %v; want the catalogue's %v, not configured", p, set, catalog.ServerlessPricePerGBSecond)
+	}
+	c, err = Load(writeConfig(t, "serverlessPricePerGBSecond: 0.000025\n"+goodServerless), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, set := c.ServerlessPrice(); p != 0.000025 || !set {
+		t.Errorf("ServerlessPrice() = %v, %v; want 0.000025, configured", p, set)
+	}
+	got := loadErr(t, "serverlessPricePerGBSecond: -1\n"+goodServerless)
+	if want := "sagesize.yaml: serverlessPricePerGBSecond: must be a positive price in USD per GB-second, e.g. 0.00002, got -1"; got != want {
+		t.Errorf("Load error:\n got: %s\nwant: %s", got, want)
 	}
 }

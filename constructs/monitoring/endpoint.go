@@ -25,9 +25,14 @@ type Variant struct {
 	Serverless *Serverless
 }
 
-// Serverless is a serverless variant's memory and concurrency.
+// Serverless is a serverless variant's memory and concurrency, and its
+// compute price (USD per GB-second of memory) for the header's cost
+// columns; PriceConfigured says the config set it (else it is the
+// catalogue's unverified rate).
 type Serverless struct {
 	MemorySizeInMB, MaxConcurrency, ProvisionedConcurrency int
+	PricePerGBSecond                                       float64
+	PriceConfigured                                        bool
 }
 
 // LatencyThresholds are upper bounds, in milliseconds, on one statistic of
@@ -248,7 +253,7 @@ func (p *EndpointPlan) headerMarkdown() string {
 		b.WriteString("**Alarms notify no one:** they show on this dashboard only.\n\n")
 	}
 	if p.serverless() {
-		b.WriteString(serverlessTable(e.Variants))
+		b.WriteString(serverlessTable(e.Variants, e.SLOLatency))
 		return b.String()
 	}
 	b.WriteString("| Variant | Instance type | Count | vCPU | Memory | Accelerators | On-demand $/h each |\n|---|---|---|---|---|---|---|\n")
