@@ -200,8 +200,17 @@ func (p *EndpointPlan) Overview(stack int) OverviewEndpoint {
 	return OverviewEndpoint{
 		Name: p.props.EndpointName, Variants: p.props.Variants, SLOPercentile: p.props.SLOPercentile, SLOLatency: p.props.SLOLatency,
 		DashboardName: p.DashboardName(), CompositeName: p.compositeName, Stack: stack,
-		HasComponents: len(p.props.Components) > 0,
+		HasComponents: len(p.props.Components) > 0, Components: p.componentNames(),
 	}
+}
+
+// componentNames are the names of the endpoint's inference components.
+func (p *EndpointPlan) componentNames() []string {
+	var out []string
+	for _, c := range p.props.Components {
+		out = append(out, c.Name)
+	}
+	return out
 }
 
 // EndpointMonitor is the alarms and dashboard segment of one endpoint.
