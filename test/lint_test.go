@@ -142,6 +142,18 @@ type cfnLintExemption struct {
 	applies func(s *synthesized, logicalID string) bool
 }
 
+// cfnLintExempt returns the index in cfnLintExemptions of the exemption
+// that covers finding m of s's templates, or -1.
+func cfnLintExempt(s *synthesized, m cfnLintMatch) int {
+	var id string
+	if len(m.Location.Path) > 1 && m.Location.Path[0] == "Resources" {
+		id, _ = m.Location.Path[1].(string)
+	}
+	return slices.IndexFunc(cfnLintExemptions(), func(e cfnLintExemption) bool {
+		return e.rule == m.Rule.Id && id != "" && strings.Contains(m.Message, e.message) && e.applies(s, id)
+	})
+}
+
 // cfnLintExemptions is the one list of cfn-lint findings the tests accept
 // on exact resources rather than everywhere.
 func cfnLintExemptions() []cfnLintExemption {
@@ -231,14 +243,7 @@ func TestCfnLint_ExamplesAreClean(t *testing.T) {
 			ignoredSeen[m.Rule.Id]++
 			continue
 		}
-		var id string
-		if len(m.Location.Path) > 1 && m.Location.Path[0] == "Resources" {
-			id, _ = m.Location.Path[1].(string)
-		}
-		s := synth(t, exampleOf(byFile[m.Filename]))
-		if i := slices.IndexFunc(exemptions, func(e cfnLintExemption) bool {
-			return e.rule == m.Rule.Id && id != "" && strings.Contains(m.Message, e.message) && e.applies(s, id)
-		}); i >= 0 {
+		if i := cfnLintExempt(synth(t, exampleOf(byFile[m.Filename])), m); i >= 0 {
 			used[i]++
 			continue
 		}
