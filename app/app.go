@@ -306,7 +306,8 @@ func addSizing(scope constructs.Construct, cfg *config.Config, now time.Time) aw
 		desc[i] = fmt.Sprintf("%s:%s:%d", c.Name, c.InstanceType, c.Count())
 	}
 	stack := newStack(scope, cfg, cfg.SizingStackName(), fmt.Sprintf("sizing endpoint %s, model %s on %d candidate instance type(s)", s.Endpoint, s.Model, len(variants)))
-	e := endpoint.New(stack, jsii.String("Sizing"), &endpoint.Props{EndpointName: s.Endpoint, ModelName: s.Model, Variants: variants})
+	e := endpoint.New(stack, jsii.String("Sizing"), &endpoint.Props{EndpointName: s.Endpoint, ModelName: s.Model, Variants: variants,
+		EnhancedPeriod: enhancedPeriod(cfg.SizingEndpoint())})
 	out := func(id, d string, v *string) {
 		awscdk.NewCfnOutput(stack, jsii.String(id), &awscdk.CfnOutputProps{Value: v, Description: jsii.String(d)})
 	}
@@ -543,8 +544,10 @@ func endpointProps(cfg *config.Config, e *config.Endpoint) *monitoring.EndpointM
 	for j, v := range e.Variants {
 		variants[j] = monitoring.Variant{Name: v.Name, Count: v.Count(), Instance: v.Instance, Autoscaling: monitoringAutoscaling(v)}
 		if s := v.Serverless; s != nil {
+			price, configured := cfg.ServerlessPrice()
 			variants[j] = monitoring.Variant{Name: v.Name, Serverless: &monitoring.Serverless{
-				MemorySizeInMB: s.MemorySizeInMB, MaxConcurrency: s.MaxConcurrency, ProvisionedConcurrency: s.ProvisionedConcurrency}}
+				MemorySizeInMB: s.MemorySizeInMB, MaxConcurrency: s.MaxConcurrency, ProvisionedConcurrency: s.ProvisionedConcurrency,
+				PricePerGBSecond: price, PriceConfigured: configured}}
 		}
 	}
 	ns := ""
@@ -584,10 +587,11 @@ func endpointProps(cfg *config.Config, e *config.Endpoint) *monitoring.EndpointM
 			ModelLoadingWaitTime:   latencyThresholds(a.ModelLoadingWaitTime),
 			ModelCacheHitRatio:     percentThresholds(a.ModelCacheHitRatio),
 		},
-		Async:      e.IsAsync(),
-		MultiModel: e.IsMultiModel(),
-		Components: components(e.InferenceComponents),
-		Evaluation: evaluation(cfg.EvaluationFor(e)),
+		Async:          e.IsAsync(),
+		MultiModel:     e.IsMultiModel(),
+		Components:     components(e.InferenceComponents),
+		Evaluation:     evaluation(cfg.EvaluationFor(e)),
+		EnhancedPeriod: enhancedPeriod(e),
 	}
 	if !cfg.CreatesWarningAlarms() {
 		props.Alarms = props.Alarms.WithoutWarnings()
@@ -596,6 +600,12 @@ func endpointProps(cfg *config.Config, e *config.Endpoint) *monitoring.EndpointM
 		props.SharedDashboard = monitoring.SharedDashboardName(cfg.Prefix(), props)
 	}
 	return props
+}
+
+// enhancedPeriod is the period of e's enhanced metrics, 0 when it has none.
+func enhancedPeriod(e *config.Endpoint) time.Duration {
+	d, _ := e.Enhanced()
+	return d
 }
 
 // evaluation is a config evaluation as monitoring takes it.

@@ -55,6 +55,11 @@ type Config struct {
 	// --rate takes (dashboard, alarmMetric, ...; see cwcost.RateNames);
 	// --rate wins over them.
 	CloudWatchPrices map[string]float64 `yaml:"cloudwatchPrices"`
+	// ServerlessPricePerGBSecond overrides the catalogue's Serverless
+	// Inference compute price (USD per second per GB of configured memory;
+	// catalog.ServerlessPricePerGBSecond, unverified) for the serverless
+	// cost lines.
+	ServerlessPricePerGBSecond *float64 `yaml:"serverlessPricePerGBSecond"`
 	// Endpoints lists the SageMaker real-time endpoints to monitor.
 	Endpoints []Endpoint `yaml:"endpoints"`
 	// Notebooks lists the SageMaker notebook instances to make publish
@@ -148,6 +153,11 @@ type Endpoint struct {
 	Evaluation *Evaluation `yaml:"evaluation"`
 	// LoadTest is the endpoint's load-test plan, run by `sagesize run`.
 	LoadTest *EndpointLoadTest `yaml:"loadTest"`
+	// EnhancedMetrics says that the endpoint's configuration publishes
+	// SageMaker's enhanced metrics (MetricsConfig), so that its dashboard
+	// draws per-instance and per-GPU utilization; real-time and
+	// inference-component endpoints only.
+	EnhancedMetrics *EnhancedMetrics `yaml:"enhancedMetrics"`
 	// Sizing marks the endpoint that config sizing: describes and the
 	// stack creates. Its alarms show on the dashboard but do not notify: a
 	// sizing test breaks the SLO on purpose.
@@ -203,6 +213,35 @@ type Serverless struct {
 	// (at most MaxConcurrency); SageMaker then publishes the provisioned
 	// concurrency metrics.
 	ProvisionedConcurrency int `yaml:"provisionedConcurrency"`
+}
+
+// EnhancedMetrics describes an endpoint configuration's MetricsConfig:
+// EnableEnhancedMetrics and MetricPublishFrequencyInSeconds.
+type EnhancedMetrics struct {
+	// Enabled is EnableEnhancedMetrics; default true when the block is given.
+	Enabled *bool `yaml:"enabled"`
+	// Period is MetricPublishFrequencyInSeconds, 10s or 60s; default 60s.
+	Period *Duration `yaml:"period"`
+}
+
+// Enhanced-metrics publishing periods sagesize draws at: high resolution
+// (the sizing endpoint's) and SageMaker's default.
+const (
+	EnhancedHighResolution = 10 * time.Second
+	EnhancedDefaultPeriod  = time.Minute
+)
+
+// Enhanced returns the period at which e publishes enhanced metrics, and
+// whether it does.
+func (e *Endpoint) Enhanced() (time.Duration, bool) {
+	m := e.EnhancedMetrics
+	if m == nil || m.Enabled != nil && !*m.Enabled {
+		return 0, false
+	}
+	if m.Period == nil {
+		return EnhancedDefaultPeriod, true
+	}
+	return m.Period.Duration, true
 }
 
 // IsAsync reports whether e is an asynchronous endpoint.
@@ -653,6 +692,16 @@ func (c *Config) lookup(typ string) (catalog.Instance, error) {
 		return c.Catalog.Lookup(typ)
 	}
 	return catalog.Instance{}, c.types.unknown(c.Catalog, typ)
+}
+
+// ServerlessPrice is the Serverless Inference price per GB-second the
+// cost lines use, and whether the config set it (else it is the
+// catalogue's unverified built-in rate).
+func (c *Config) ServerlessPrice() (perGBSecond float64, configured bool) {
+	if p := c.ServerlessPricePerGBSecond; p != nil {
+		return *p, true
+	}
+	return catalog.ServerlessPricePerGBSecond, false
 }
 
 // checkPrices reports each price override for an unknown type or of a

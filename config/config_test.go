@@ -173,8 +173,8 @@ var badConfigs = []struct {
 	},
 	{
 		name: "every unknown key at once", old: "project: churn\n", new: "projet: churn\nendpoint: []\n",
-		want: "sagesize.yaml: projet (line 1): unknown field; valid fields here: project, release, account, region, notifications, alarmDefaults, prices, cloudwatchPrices, endpoints, notebooks, sharding, dashboards, releaseStacks, loadTest, sizing (did you mean project?)\n" +
-			"sagesize.yaml: endpoint (line 2): unknown field; valid fields here: project, release, account, region, notifications, alarmDefaults, prices, cloudwatchPrices, endpoints, notebooks, sharding, dashboards, releaseStacks, loadTest, sizing (did you mean endpoints?)",
+		want: "sagesize.yaml: projet (line 1): unknown field; valid fields here: project, release, account, region, notifications, alarmDefaults, prices, cloudwatchPrices, serverlessPricePerGBSecond, endpoints, notebooks, sharding, dashboards, releaseStacks, loadTest, sizing (did you mean project?)\n" +
+			"sagesize.yaml: endpoint (line 2): unknown field; valid fields here: project, release, account, region, notifications, alarmDefaults, prices, cloudwatchPrices, serverlessPricePerGBSecond, endpoints, notebooks, sharding, dashboards, releaseStacks, loadTest, sizing (did you mean endpoints?)",
 	},
 	{
 		name: "wrong type", old: "instanceCount: 2", new: "instanceCount: two",

@@ -281,3 +281,25 @@ func checkReservation(cp string, ic InferenceComponent, vcpus, gpus int, memMiB 
 		add(cp+".accelerators", "must be between 0 and the instance's %d accelerators, got %v", gpus, ic.Accelerators)
 	}
 }
+
+// enhancedKinds are the kinds whose endpoints can publish enhanced metrics:
+// "Amazon SageMaker AI enhanced metrics for inference endpoints" covers
+// real-time endpoints on instances, single-model and inference components.
+var enhancedKinds = []string{KindRealtime, KindInferenceComponents}
+
+// validateEnhanced checks e.enhancedMetrics: a kind that publishes them and
+// a period sagesize draws at.
+func validateEnhanced(p string, e *Endpoint, add func(path, format string, args ...any)) {
+	m := e.EnhancedMetrics
+	if m == nil {
+		return
+	}
+	if !slices.Contains(enhancedKinds, e.Kind) {
+		add(p+".enhancedMetrics", "SageMaker publishes enhanced metrics only for real-time endpoints on instances (kind %s), not for kind %s: remove enhancedMetrics",
+			strings.Join(enhancedKinds, " or "), e.Kind)
+		return
+	}
+	if d := m.Period; d != nil && d.Duration != EnhancedHighResolution && d.Duration != EnhancedDefaultPeriod {
+		add(p+".enhancedMetrics.period", "must be 10s (high resolution) or 60s (the endpoint configuration's MetricPublishFrequencyInSeconds), got %s", short(d.Duration))
+	}
+}

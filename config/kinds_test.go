@@ -3,7 +3,9 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/sagesize/sagesize/catalog"
 	"github.com/sagesize/sagesize/naming"
 )
 
@@ -298,4 +300,87 @@ var badComponents = []struct{ name, old, new, want string }{
 
 func TestLoad_BadInferenceComponents(t *testing.T) {
 	runBad(t, goodComponents, badComponents)
+}
+
+// goodEnhanced is a real-time endpoint whose configuration publishes
+// enhanced metrics every 10 s.
+const goodEnhanced = `project: llm
+endpoints:
+  - name: chat
+    kind: realtime
+    variants:
+      - instanceType: ml.g5.12xlarge
+    slo: {latency: 2s}
+    enhancedMetrics: {period: 10s}
+`
+
+func TestLoad_EnhancedMetrics(t *testing.T) {
+	for _, tc := range []struct {
+		name, block string
+		want        time.Duration
+		on          bool
+	}{
+		{"10 s", "enhancedMetrics: {period: 10s}", 10 * time.Second, true},
+		{"default period", "enhancedMetrics: {enabled: true}", time.Minute, true},
+		{"switched off", "enhancedMetrics: {enabled: false, period: 10s}", 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Load(writeConfig(t, strings.Replace(goodEnhanced, "enhancedMetrics: {period: 10s}", tc.block, 1)), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d, on := c.Endpoints[0].Enhanced(); d != tc.want || on != tc.on {
+				t.Errorf("Enhanced() = %v, %v; want %v, %v", d, on, tc.want, tc.on)
+			}
+		})
+	}
+}
+
+var badEnhanced = []struct{ name, old, new, want string }{
+	{
+		name: "30 s period", old: "{period: 10s}", new: "{period: 30s}",
+		want: "sagesize.yaml: endpoints[0].enhancedMetrics.period: must be 10s (high resolution) or 60s (the endpoint configuration's MetricPublishFrequencyInSeconds), got 30s",
+	},
+	{
+		name: "on a multi-model endpoint", old: "kind: realtime", new: "kind: multiModel",
+		want: "sagesize.yaml: endpoints[0].enhancedMetrics: SageMaker publishes enhanced metrics only for real-time endpoints on instances (kind realtime or inferenceComponents), not for kind multiModel: remove enhancedMetrics",
+	},
+	{
+		name: "on an asynchronous endpoint", old: "kind: realtime", new: "kind: async",
+		want: "sagesize.yaml: endpoints[0].enhancedMetrics: SageMaker publishes enhanced metrics only for real-time endpoints on instances (kind realtime or inferenceComponents), not for kind async: remove enhancedMetrics",
+	},
+	{
+		name: "on a serverless endpoint", old: "kind: realtime\n    variants:\n      - instanceType: ml.g5.12xlarge", new: "kind: serverless\n    variants:\n      - serverless: {memorySizeInMB: 2048, maxConcurrency: 5}",
+		want: "sagesize.yaml: endpoints[0].enhancedMetrics: SageMaker publishes enhanced metrics only for real-time endpoints on instances (kind realtime or inferenceComponents), not for kind serverless: remove enhancedMetrics",
+	},
+}
+
+func TestLoad_BadEnhancedMetrics(t *testing.T) {
+	runBad(t, goodEnhanced, badEnhanced)
+	if err := loadErr(t, strings.Replace(goodEnhanced, "{period: 10s}", "{perod: 10s}", 1)); !strings.Contains(err, "perod") {
+		t.Errorf("Load error = %q; want the unknown field perod named", err)
+	}
+}
+
+// The serverless cost lines use the catalogue's rate unless the config
+// sets serverlessPricePerGBSecond, which must be a positive price.
+func TestLoad_ServerlessPrice(t *testing.T) {
+	c, err := Load(writeConfig(t, goodServerless), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, set := c.ServerlessPrice(); p != catalog.ServerlessPricePerGBSecond || set {
+		t.Errorf("ServerlessPrice() = %v, %v; want the catalogue's %v, not configured", p, set, catalog.ServerlessPricePerGBSecond)
+	}
+	c, err = Load(writeConfig(t, "serverlessPricePerGBSecond: 0.000025\n"+goodServerless), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, set := c.ServerlessPrice(); p != 0.000025 || !set {
+		t.Errorf("ServerlessPrice() = %v, %v; want 0.000025, configured", p, set)
+	}
+	got := loadErr(t, "serverlessPricePerGBSecond: -1\n"+goodServerless)
+	if want := "sagesize.yaml: serverlessPricePerGBSecond: must be a positive price in USD per GB-second, e.g. 0.00002, got -1"; got != want {
+		t.Errorf("Load error:\n got: %s\nwant: %s", got, want)
+	}
 }

@@ -12,8 +12,9 @@ import (
 // metric is published at: such a period holds no data point most of the
 // time, which the alarms treat as not breaching, so they never fire.
 // Endpoint metrics (invocations, latency, errors, utilization) are
-// published every minute (metrics.SageMakerPeriod); sagesize does not turn
-// on enhanced metrics, which would publish them every 10 s. A notebook's
+// published every minute (metrics.SageMakerPeriod); enhanced metrics
+// (enhancedMetrics, and the sizing endpoint) may publish them every 10 s,
+// which only the per-instance graphs use, so alarms keep the minute. A notebook's
 // agent publishes every metricsInterval, so a 10s period is legal for a
 // notebook whose metricsInterval is at most 10s.
 func (c *Config) validatePeriods(add func(path, format string, args ...any)) {

@@ -389,7 +389,11 @@ func (c *Config) addSizingEndpoint() {
 	if s.Plan.ContentType == "" {
 		s.Plan.ContentType = "application/json"
 	}
-	e := Endpoint{Name: s.Endpoint, Sizing: true, Label: label}
+	// The sizing endpoint's configuration publishes enhanced metrics every
+	// 10 s, so that each step shows per instance and per GPU at that
+	// resolution.
+	e := Endpoint{Name: s.Endpoint, Sizing: true, Label: label,
+		EnhancedMetrics: &EnhancedMetrics{Period: &Duration{EnhancedHighResolution}}}
 	for i := range s.Candidates {
 		cd := &s.Candidates[i]
 		if cd.Name == "" {

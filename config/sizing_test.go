@@ -43,6 +43,9 @@ func TestSizing_DerivedEndpoint(t *testing.T) {
 	if e.Variants[1].Count() != 2 {
 		t.Errorf("gpu count = %d; want 2", e.Variants[1].Count())
 	}
+	if d, on := e.Enhanced(); !on || d != EnhancedHighResolution {
+		t.Errorf("sizing endpoint Enhanced() = %v, %v; want enhanced metrics every %v", d, on, EnhancedHighResolution)
+	}
 	if e.SLO.Latency.Duration != 150*time.Millisecond || e.Alarms.ModelLatency == nil {
 		t.Errorf("SLO %v, ModelLatency alarm %v; want 150ms and the default critical alarm", e.SLO.Latency, e.Alarms.ModelLatency)
 	}

@@ -137,6 +137,11 @@ func (c *Config) Validate() error {
 		add("sharding.stacks", "must be between 1 and %d, or 0 to let sagesize choose, got %d", maxStacks, c.Sharding.Stacks)
 	}
 	c.resolveCatalog(add)
+	if p := c.ServerlessPricePerGBSecond; p != nil {
+		if err := catalog.CheckServerlessPrice(*p); err != nil {
+			add("serverlessPricePerGBSecond", "%v", err)
+		}
+	}
 	seen := c.validateEndpoints(add)
 	if e := c.SizingEndpoint(); e != nil {
 		c.validateSizing(e, seen, add)
@@ -269,6 +274,7 @@ func (c *Config) validateEndpoint(p string, e *Endpoint, add func(path, format s
 		return
 	}
 	c.validateAutoscaling(p, e, add)
+	validateEnhanced(p, e, add)
 	if e.IsServerless() {
 		c.validateServerless(p, e, add)
 		return

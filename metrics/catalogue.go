@@ -98,7 +98,7 @@ func SageMaker() []Metric {
 // /aws/sagemaker/Endpoints, both by EndpointName, VariantName).
 func MultiModel() []Metric {
 	b := newBuilder()
-	b.ms = RealTime()
+	b.ms = realTime()
 	b.add(NamespaceInvocations, b.variant, UnitMicroseconds, b.latency, false,
 		ModelLoadingWaitTime, ModelUnloadingTime, ModelDownloadingTime, ModelLoadingTime)
 	b.add(NamespaceInvocations, b.variant, UnitNone, []string{StatAverage, StatSum, StatSampleCount}, false, ModelCacheHit)
@@ -131,7 +131,7 @@ func InferenceComponents() []Metric {
 		CPUUtilization, MemoryUtilization, DiskUtilization, GPUUtilization, GPUMemoryUtilization,
 		CPUUtilizationNormalized, GPUUtilizationNormalized, GPUMemoryUtilizationNormalized,
 		CPUReservation, GPUReservation, MemoryReservation)
-	return b.ms
+	return append(b.ms, Enhanced()...)
 }
 
 // Async is the catalogue of an asynchronous endpoint's metrics, which
@@ -165,8 +165,43 @@ func Async() []Metric {
 // RealTime is the catalogue of an instance-backed real-time endpoint's
 // metrics ("Monitor Amazon SageMaker AI with Amazon CloudWatch": endpoint
 // invocation metrics and instance metrics), every one per production
-// variant (EndpointName, VariantName).
-func RealTime() []Metric {
+// variant (EndpointName, VariantName), and the per-instance and per-GPU
+// utilization it publishes when enhanced metrics are on (Enhanced).
+func RealTime() []Metric { return append(realTime(), Enhanced()...) }
+
+// Enhanced is the catalogue of the per-instance and per-GPU utilization
+// that an endpoint configuration with MetricsConfig.EnableEnhancedMetrics
+// adds, at MetricPublishFrequencyInSeconds, for real-time endpoints
+// (single-model and inference components; not serverless, asynchronous or
+// multi-model endpoints).
+//
+// Source: "Amazon SageMaker AI enhanced metrics for inference endpoints"
+// (https://docs.aws.amazon.com/sagemaker/latest/dg/monitoring-cloudwatch-enhanced-metrics.html,
+// read 2026-11-27): utilization and invocation metrics gain an InstanceId
+// dimension on every real-time endpoint, GPU utilization metrics an
+// AcceleratorId dimension, and the publishing interval is 10, 30, 60,
+// 120, 180, 240 or 300 seconds (API reference, MetricsConfig). The page's
+// summary names the dimensions but not, per metric, the exact dimension
+// sets; the sets below are UNCONFIRMED, taken as the variant's set plus
+// the added dimension: {EndpointName, VariantName, InstanceId} for CPU,
+// memory, disk, GPU and GPU memory utilization and {EndpointName,
+// VariantName, InstanceId, AcceleratorId} for GPU and GPU memory
+// utilization. The per-instance values are taken to keep the variant
+// metric's scale (CPU summed over vCPUs), the per-GPU ones to be 0–100 %.
+// The container-level (ContainerId) metrics of inference components are
+// not catalogued: sagesize does not draw them.
+func Enhanced() []Metric {
+	b := newBuilder()
+	b.add(NamespaceInstances, InstanceDimensions(), UnitPercent, b.utilization, false,
+		CPUUtilization, MemoryUtilization, DiskUtilization, GPUUtilization, GPUMemoryUtilization)
+	b.add(NamespaceInstances, AcceleratorDimensions(), UnitPercent, b.utilization, false,
+		GPUUtilization, GPUMemoryUtilization)
+	return b.ms
+}
+
+// realTime is RealTime without the enhanced metrics, which multi-model
+// endpoints do not have.
+func realTime() []Metric {
 	b := newBuilder()
 	b.invocations(true)
 	b.add(NamespaceInvocations, b.variant, UnitNone, []string{StatMinimum, StatMaximum}, false, "ConcurrentRequestsPerModel")

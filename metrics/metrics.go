@@ -48,11 +48,27 @@ const (
 	DimInferenceComponentName = "InferenceComponentName"
 	// DimNotebookInstanceName is the notebook instance name the agent adds.
 	DimNotebookInstanceName = "NotebookInstanceName"
+	// DimInstanceID is the instance that enhanced metrics add to a
+	// variant's utilization (see Enhanced).
+	DimInstanceID = "InstanceId"
+	// DimAcceleratorID is the GPU that enhanced metrics add to an
+	// instance's GPU utilization (see Enhanced).
+	DimAcceleratorID = "AcceleratorId"
 )
 
 // VariantDimensions is the dimension set of every per-variant SageMaker
 // metric sagesize reads: EndpointName, VariantName.
 func VariantDimensions() []string { return []string{DimEndpointName, DimVariantName} }
+
+// InstanceDimensions is the dimension set of a variant's per-instance
+// utilization when enhanced metrics are on: EndpointName, VariantName,
+// InstanceId.
+func InstanceDimensions() []string { return append(VariantDimensions(), DimInstanceID) }
+
+// AcceleratorDimensions is the dimension set of a variant's per-GPU
+// utilization when enhanced metrics are on: InstanceDimensions and
+// AcceleratorId.
+func AcceleratorDimensions() []string { return append(InstanceDimensions(), DimAcceleratorID) }
 
 // LoadTestDimensions is the dimension set of every metric loadgen
 // publishes: EndpointName, VariantName, TestId.

@@ -164,3 +164,24 @@ func TestKinds_ComponentAlarms(t *testing.T) {
 			metrics.NamespaceInferenceComponents, metrics.GPUUtilizationNormalized)
 	}
 }
+
+// The components example publishes enhanced metrics every 10 s: its
+// dashboard draws per-instance CPU and memory and the per-GPU lines of its
+// 4-GPU instances at that period, each a SEARCH on the exact dimension set
+// that TestKinds_DashboardsReadOnlyTheirKindsMetrics checks against the
+// inferenceComponents catalogue.
+func TestKinds_ComponentsEnhancedMetrics(t *testing.T) {
+	s := synth(t, "components")
+	body := mustJSON(t, s.dashboards(t)["llm-shared-gpu"])
+	for _, want := range []string{
+		`{\"/aws/sagemaker/Endpoints\",EndpointName,InstanceId,VariantName} EndpointName=\"shared-gpu\" VariantName=\"AllTraffic\" MetricName=\"CPUUtilization\"', 'Average', 10)/48`,
+		`{\"/aws/sagemaker/Endpoints\",EndpointName,InstanceId,VariantName} EndpointName=\"shared-gpu\" VariantName=\"AllTraffic\" MetricName=\"MemoryUtilization\"', 'Average', 10)`,
+		`MAX(SEARCH('{\"/aws/sagemaker/Endpoints\",AcceleratorId,EndpointName,InstanceId,VariantName} EndpointName=\"shared-gpu\" VariantName=\"AllTraffic\" MetricName=\"GPUUtilization\"', 'Maximum', 10))`,
+		`SORT(SEARCH('{\"/aws/sagemaker/Endpoints\",AcceleratorId,EndpointName,InstanceId,VariantName} EndpointName=\"shared-gpu\" VariantName=\"AllTraffic\" MetricName=\"GPUMemoryUtilization\"', 'Maximum', 10), MAX, DESC, 10)`,
+		`"title":"AllTraffic: GPU per GPU, hottest first (%)"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the components dashboard lacks %s", want)
+		}
+	}
+}

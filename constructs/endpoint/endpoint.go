@@ -6,6 +6,7 @@ package endpoint
 
 import (
 	"strings"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
@@ -36,6 +37,10 @@ type Props struct {
 	ModelName string
 	// Variants are the production variants, in order.
 	Variants []Variant
+	// EnhancedPeriod, when above zero, turns on enhanced metrics
+	// (MetricsConfig: per-instance and per-GPU utilization) published at
+	// that period: 10 s or 60 s.
+	EnhancedPeriod time.Duration
 }
 
 // Endpoint is the created endpoint and its configuration.
@@ -93,6 +98,9 @@ func New(scope constructs.Construct, id *string, p *Props) *Endpoint {
 		}
 	}
 	props := &awssagemaker.CfnEndpointConfigProps{ProductionVariants: &variants}
+	if p.EnhancedPeriod > 0 { // a nil pointer in the interface field would not read as absent
+		props.MetricsConfig = metricsConfig(p.EnhancedPeriod)
+	}
 	local := LocalStorage(p.Variants)
 	if len(local) == 0 {
 		e.Key = newKey(e.Construct, p.EndpointName)
@@ -113,6 +121,16 @@ func New(scope constructs.Construct, id *string, p *Props) *Endpoint {
 		EndpointConfigName: e.Config.AttrEndpointConfigName(),
 	})
 	return e
+}
+
+// metricsConfig is the endpoint configuration's MetricsConfig for enhanced
+// metrics at period. Changing it replaces the endpoint configuration,
+// which CloudFormation names.
+func metricsConfig(period time.Duration) *awssagemaker.CfnEndpointConfig_MetricsConfigProperty {
+	return &awssagemaker.CfnEndpointConfig_MetricsConfigProperty{
+		EnableEnhancedMetrics:           jsii.Bool(true),
+		MetricPublishFrequencyInSeconds: jsii.Number(int(period / time.Second)),
+	}
 }
 
 // newKey creates the key of the endpoint's ML storage volumes: rotation on,

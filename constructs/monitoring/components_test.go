@@ -1,11 +1,13 @@
 package monitoring
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sagesize/sagesize/dashboard"
+	"github.com/sagesize/sagesize/dashboard/check"
 	"github.com/sagesize/sagesize/metrics"
 )
 
@@ -95,5 +97,52 @@ func TestPlanEndpoint_ComponentAlarms(t *testing.T) {
 	}
 	if a := p.af.alarms[1]; a.Threshold != 90 {
 		t.Errorf("GPU threshold %v; want 90 (normalized, no scaling)", a.Threshold)
+	}
+}
+
+// The fleet overview draws an endpoint's inference components by
+// InferenceComponentName: latency as % of the SLO, 5XX errors,
+// invocations and invocations per copy, each component once; every line
+// of it is in the inference-components catalogue.
+func TestPlanOverview_DrawsComponents(t *testing.T) {
+	ic, err := PlanEndpoint("fleet", componentProps(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt, err := PlanEndpoint("fleet", &EndpointMonitorProps{
+		EndpointName: "plain", Variants: []Variant{{Name: "v", Count: 1, Instance: mustInstance(t, "ml.m5.large")}},
+		SLOPercentile: "p99", SLOLatency: time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := PlanOverview(&OverviewProps{Prefix: "fleet", Endpoints: []OverviewEndpoint{ic.Overview(0), rt.Overview(0)}, Stacks: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := plan.bodies[0]
+	for _, c := range componentProps(t).Components {
+		for _, metric := range []string{metrics.ModelLatency, metrics.Invocation5XXErrors, metrics.Invocations, metrics.InvocationsPerCopy} {
+			line := fmt.Sprintf(`[%q,%q,%q,%q,`, metrics.NamespaceInvocations, metric, metrics.DimInferenceComponentName, c.Name)
+			if n := strings.Count(body, line); n != 1 {
+				t.Errorf("overview draws %s of component %s %d times; want once", metric, c.Name, n)
+			}
+		}
+	}
+	for _, title := range []string{"Invocations (per minute) (components 1–2)", "Invocations per copy (per minute) (components 1–2)", "Latency, % of SLO (components 1–2)"} {
+		if !strings.Contains(body, title) {
+			t.Errorf("overview lacks the graph %q", title)
+		}
+	}
+	resolved := strings.NewReplacer(dashboard.Partition, "aws", dashboard.Region, "us-east-1", dashboard.AccountID, "123456789012").Replace(body)
+	if err := check.ValidateBody([]byte(resolved), check.Options{Catalogue: lookupCatalogue(append(metrics.InferenceComponents(), metrics.RealTime()...))}); err != nil {
+		t.Errorf("overview reads unpublished metrics: %v", err)
+	}
+	plain, err := PlanOverview(&OverviewProps{Prefix: "fleet", Endpoints: []OverviewEndpoint{rt.Overview(0), rt.Overview(0)}, Stacks: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(plain.bodies[0], metrics.DimInferenceComponentName) || strings.Contains(plain.bodies[0], "Inference components") {
+		t.Error("an overview without components draws component rows")
 	}
 }

@@ -27,9 +27,14 @@ type Variant struct {
 	Autoscaling *Autoscaling
 }
 
-// Serverless is a serverless variant's memory and concurrency.
+// Serverless is a serverless variant's memory and concurrency, and its
+// compute price (USD per GB-second of memory) for the header's cost
+// columns; PriceConfigured says the config set it (else it is the
+// catalogue's unverified rate).
 type Serverless struct {
 	MemorySizeInMB, MaxConcurrency, ProvisionedConcurrency int
+	PricePerGBSecond                                       float64
+	PriceConfigured                                        bool
 }
 
 // LatencyThresholds are upper bounds, in milliseconds, on one statistic of
@@ -107,6 +112,11 @@ type EndpointMonitorProps struct {
 	// endpoint (see PlanShared and SharedDashboardName): the endpoint gets
 	// no dashboard of its own, and its names and links point there.
 	SharedDashboard string
+	// EnhancedPeriod, when above zero, is the period at which the
+	// endpoint's configuration publishes enhanced metrics: a row per
+	// instance-backed variant draws per-instance and per-GPU utilization
+	// at that period.
+	EnhancedPeriod time.Duration
 	// Muted keeps every alarm of the endpoint, the composite included, off
 	// the facade's actions: the alarms exist and show on the dashboard but
 	// notify no one. A sizing test's endpoint is muted, since the test
@@ -173,6 +183,7 @@ func planRows(prefix string, props *EndpointMonitorProps) *EndpointPlan {
 			body = append(body, p.comparisonRows()...)
 		}
 	}
+	body = append(body, p.enhancedRows()...)
 	top, composite := p.af.header(props.label(), p.headerMarkdown(), func() string {
 		return fmt.Sprintf("SageMaker endpoint %s breaks a critical threshold (latency SLO %s ≤ %v). See the dashboard %s.",
 			props.EndpointName, props.SLOPercentile, props.SLOLatency, p.DashboardName())
@@ -218,8 +229,17 @@ func (p *EndpointPlan) Overview(stack int) OverviewEndpoint {
 	return OverviewEndpoint{
 		Name: p.props.EndpointName, Variants: p.props.Variants, SLOPercentile: p.props.SLOPercentile, SLOLatency: p.props.SLOLatency,
 		DashboardName: p.DashboardName(), CompositeName: p.compositeName, Stack: stack,
-		HasComponents: len(p.props.Components) > 0,
+		HasComponents: len(p.props.Components) > 0, Components: p.componentNames(),
 	}
+}
+
+// componentNames are the names of the endpoint's inference components.
+func (p *EndpointPlan) componentNames() []string {
+	var out []string
+	for _, c := range p.props.Components {
+		out = append(out, c.Name)
+	}
+	return out
 }
 
 // EndpointMonitor is the alarms and dashboard segment of one endpoint.
@@ -271,7 +291,7 @@ func (p *EndpointPlan) headerMarkdown() string {
 		b.WriteString("**Alarms notify no one:** they show on this dashboard only.\n\n")
 	}
 	if p.serverless() {
-		b.WriteString(serverlessTable(e.Variants))
+		b.WriteString(serverlessTable(e.Variants, e.SLOLatency))
 		return b.String()
 	}
 	b.WriteString("| Variant | Instance type | Count | vCPU | Memory | Accelerators | On-demand $/h each |\n|---|---|---|---|---|---|---|\n")

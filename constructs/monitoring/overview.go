@@ -33,9 +33,12 @@ type OverviewEndpoint struct {
 	DashboardName, CompositeName string
 	Stack                        int
 	// HasComponents marks an endpoint hosting inference components: its
-	// invocation metrics are per component, so the overview draws only its
-	// variants' CPU.
+	// invocation metrics are per component, so the overview draws its
+	// variants' CPU and GPU, and Components' latency, errors and
+	// invocations.
 	HasComponents bool
+	// Components are the names of the inference components it hosts.
+	Components []string
 }
 
 // OverviewProps describes the whole fleet.
@@ -60,6 +63,13 @@ type Overview struct {
 type overviewVariant struct {
 	ep *OverviewEndpoint
 	v  Variant
+}
+
+// overviewComponent is one inference component's line of the fleet's
+// component graphs.
+type overviewComponent struct {
+	ep   *OverviewEndpoint
+	name string
 }
 
 // OverviewPlan is the fleet's overview dashboards, planned and rendered
@@ -105,6 +115,7 @@ func overviewBodies(props *OverviewProps) (names []string, bodies []dashboard.Bo
 			lines = append(lines, overviewVariant{ep: e, v: v})
 		}
 	}
+	drawn, drawnComponents := map[*OverviewEndpoint]bool{}, 0
 	pages := chunk(lines, overviewVariantsPerDashboard)
 	if len(pages) == 0 {
 		pages = [][]overviewVariant{nil}
@@ -120,6 +131,11 @@ func overviewBodies(props *OverviewProps) (names []string, bodies []dashboard.Bo
 		for gi, group := range chunk(page, overviewVariantsPerGraph) {
 			rows = append(rows, overviewGraphs(pi*overviewVariantsPerDashboard+gi*overviewVariantsPerGraph, group))
 		}
+		comps := pageComponents(page, drawn)
+		for gi, group := range chunk(comps, overviewVariantsPerGraph) {
+			rows = append(rows, overviewComponentGraphs(drawnComponents+gi*overviewVariantsPerGraph, group))
+		}
+		drawnComponents += len(comps)
 		names = append(names, name)
 		bodies = append(bodies, dashboardBody(rows))
 	}
@@ -130,6 +146,9 @@ func overviewHeader(props *OverviewProps, pages int) [][]dashboard.Cell {
 	var rows [][]dashboard.Cell
 	intro := fmt.Sprintf("# Fleet overview: %d endpoints in %s\n", len(props.Endpoints), plural(props.Stacks, "stack"))
 	intro += "Latency is ModelLatency at each endpoint's SLO percentile as % of its SLO (100 % = on the SLO line); CPU and GPU are % of the whole instance."
+	if slices.ContainsFunc(props.Endpoints, func(e OverviewEndpoint) bool { return len(e.Components) > 0 }) {
+		intro += " Inference components have rows of their own: latency, 5XX errors, invocations and invocations per copy, by component."
+	}
 	if pages > 1 {
 		intro += fmt.Sprintf(" The graphs continue on %d more pages: %s-overview-2 and on.", pages-1, props.Prefix)
 	}
@@ -215,6 +234,52 @@ func overviewGraphs(first int, group []overviewVariant) []dashboard.Cell {
 		row = append(row, graphCell(thirdWidth, "GPU (% of instance)"+span, gpu, dashboard.PercentAxis(), nil))
 	}
 	return row
+}
+
+// pageComponents are the inference components of the endpoints whose
+// variants are on page, each endpoint's on the page of its first variant
+// (drawn records the endpoints already placed).
+func pageComponents(page []overviewVariant, drawn map[*OverviewEndpoint]bool) []overviewComponent {
+	var out []overviewComponent
+	for _, ov := range page {
+		if drawn[ov.ep] {
+			continue
+		}
+		drawn[ov.ep] = true
+		for _, c := range ov.ep.Components {
+			out = append(out, overviewComponent{ep: ov.ep, name: c})
+		}
+	}
+	return out
+}
+
+// overviewComponentGraphs draws one row of fleet graphs for a group of
+// inference components (metrics by InferenceComponentName): latency as %
+// of the endpoint's SLO, 5XX rate, invocations and invocations per copy;
+// first is the group's first component number, for unique titles.
+func overviewComponentGraphs(first int, group []overviewComponent) []dashboard.Cell {
+	var lat, errs, inv, perCopy []dashboard.Line
+	for i, oc := range group {
+		e := oc.ep
+		cm := variantMetrics{period: sageMakerPeriod, custom: []dashboard.Dim{{Name: metrics.DimInferenceComponentName, Value: oc.name}}}
+		label := e.Name + "/" + oc.name
+		raw := cm.raw(modelLatency(), e.SLOPercentile, lineID("k", i, "raw"), true)
+		lat = append(lat, raw, dashboard.Expr{
+			Expression: metrics.FractionAsPercent().Expr(raw.ID + "/" + num(metrics.Micros(e.SLOLatency))),
+			Label:      label + " (" + e.SLOPercentile + ")", ID: lineID("k", i),
+		})
+		errs = append(errs, cm.display(invocation5XXRate(), metrics.StatAverage, lineID("e", i), label, "")...)
+		inv = append(inv, cm.count(metrics.Invocations, lineID("n", i), label))
+		perCopy = append(perCopy, cm.count(metrics.InvocationsPerCopy, lineID("p", i), label))
+	}
+	span := fmt.Sprintf(" (components %d–%d)", first+1, first+len(group))
+	slo := []dashboard.Horizontal{{Label: "SLO", Value: 100, Color: colorSLO}}
+	return []dashboard.Cell{
+		graphCell(quarterWidth, "Latency, % of SLO"+span, lat, dashboard.FromZeroAxis("% of SLO"), slo),
+		graphCell(quarterWidth, "5XX errors (%)"+span, errs, dashboard.FromZeroAxis("%"), nil),
+		graphCell(quarterWidth, "Invocations (per minute)"+span, inv, dashboard.FromZeroAxis("count"), nil),
+		graphCell(quarterWidth, "Invocations per copy (per minute)"+span, perCopy, dashboard.FromZeroAxis("count"), nil),
+	}
 }
 
 // NewOverview creates the overview dashboards of plan under scope.

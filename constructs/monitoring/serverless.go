@@ -3,7 +3,9 @@ package monitoring
 import (
 	"fmt"
 	"strings"
+	"time"
 
+	"github.com/sagesize/sagesize/catalog"
 	"github.com/sagesize/sagesize/dashboard"
 	"github.com/sagesize/sagesize/metrics"
 )
@@ -28,19 +30,31 @@ func variantSummary(v Variant) string {
 	return fmt.Sprintf("%s: %d× %s", v.Name, v.Count, v.Instance.Type)
 }
 
-// serverlessTable is the header's table of serverless variants.
-func serverlessTable(vs []Variant) string {
+// serverlessTable is the header's table of serverless variants, with the
+// compute cost of each at its price per GB-second: per hour with every
+// concurrent execution busy (the ceiling), and per million invocations
+// that each last slo (the latency objective, as a stated duration).
+func serverlessTable(vs []Variant, slo time.Duration) string {
 	var b strings.Builder
-	b.WriteString("| Variant | Kind | Memory | Max concurrency | Provisioned concurrency |\n|---|---|---|---|---|\n")
+	fmt.Fprintf(&b, "| Variant | Kind | Memory | Max concurrency | Provisioned concurrency | Compute $/h at max concurrency | Compute $ per 1M invocations of %v |\n|---|---|---|---|---|---|---|\n", slo)
+	price, configured := 0.0, false
 	for _, v := range vs {
 		s := v.Serverless
 		pc := "none"
 		if s.ProvisionedConcurrency > 0 {
 			pc = fmt.Sprint(s.ProvisionedConcurrency)
 		}
-		fmt.Fprintf(&b, "| %s | serverless | %d MB | %d | %s |\n", v.Name, s.MemorySizeInMB, s.MaxConcurrency, pc)
+		c := catalog.ServerlessCost{MemoryMB: s.MemorySizeInMB, PerGBSecond: s.PricePerGBSecond}
+		fmt.Fprintf(&b, "| %s | serverless | %d MB | %d | %s | %.2f | %.2f |\n", v.Name, s.MemorySizeInMB, s.MaxConcurrency, pc,
+			c.PerHourAtConcurrency(s.MaxConcurrency), c.PerMillion(slo))
+		price, configured = s.PricePerGBSecond, s.PriceConfigured
 	}
 	b.WriteString("\nLatency in ms (OverheadLatency includes cold starts; ModelSetupTime is the cold start itself); error rates as % of invocations; concurrency as % of the maximum (or provisioned) concurrency. Serverless endpoints publish no CPU, GPU or disk metrics.")
+	source := "configured serverlessPricePerGBSecond"
+	if !configured {
+		source = "built-in rate, UNVERIFIED: set serverlessPricePerGBSecond"
+	}
+	fmt.Fprintf(&b, "\n\nCost: compute only, at $%s per GB-second of memory (%s); data processed and provisioned concurrency are billed on top.", num(price), source)
 	return b.String()
 }
 

@@ -121,3 +121,37 @@ func drawnMetrics(p *EndpointPlan) map[string]bool {
 	}
 	return out
 }
+
+// The serverless header prices each variant's compute at its rate per
+// GB-second: per hour at max concurrency and per million invocations that
+// last the SLO latency, and says whether the rate is the built-in,
+// unverified one or the config's.
+func TestPlanEndpoint_ServerlessCostLine(t *testing.T) {
+	props := serverlessProps()
+	for i := range props.Variants {
+		props.Variants[i].Serverless.PricePerGBSecond = 0.00002
+	}
+	p, err := PlanEndpoint("test", props)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := p.headerMarkdown()
+	for _, want := range []string{
+		"| Compute $/h at max concurrency | Compute $ per 1M invocations of 800ms |",
+		"| small | serverless | 2048 MB | 20 | none | 2.88 | 32.00 |", // 2 GB × $0.00002 × 3600 s × 20; 2 GB × $0.00002 × 0.8 s × 1e6
+		"| warm | serverless | 4096 MB | 50 | 5 | 14.40 | 64.00 |",
+		"at $0.00002 per GB-second of memory (built-in rate, UNVERIFIED: set serverlessPricePerGBSecond)",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("header lacks %q:\n%s", want, md)
+		}
+	}
+	props.Variants[0].Serverless.PriceConfigured, props.Variants[1].Serverless.PriceConfigured = true, true
+	p, err = PlanEndpoint("test", props)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if md := p.headerMarkdown(); !strings.Contains(md, "(configured serverlessPricePerGBSecond)") || strings.Contains(md, "UNVERIFIED") {
+		t.Errorf("with a configured rate the header says:\n%s", md)
+	}
+}

@@ -13,7 +13,9 @@
 // referenced id defined) and at most 500 metrics per widget and 2,500 per
 // dashboard, math inputs included. On top of those it requires what sagesize
 // relies on: every metric is one that is actually published (a Catalogue,
-// such as testkit/dashcheck's, of namespace, name and exact dimension set), widgets do not overlap (the
+// such as testkit/dashcheck's, of namespace, name and exact dimension set),
+// SEARCH expressions included (each names its schema and MetricName, which
+// are checked the same way), widgets do not overlap (the
 // console would move them), every hidden (visible: false) line feeds an
 // expression, and every alarm a widget lists exists.
 package check
@@ -438,6 +440,7 @@ func (v *validator) metricLine(path string, raw any) (line, bool) {
 			return ln, false
 		}
 		ln.expr = expr
+		v.searches(path, expr)
 	} else {
 		for i, e := range arr {
 			s, ok := e.(string)
@@ -514,6 +517,24 @@ func (v *validator) metricLine(path string, raw any) (line, bool) {
 		}
 	}
 	return ln, true
+}
+
+// searches checks every SEARCH of expr against the catalogue: its schema's
+// namespace and exact dimension set with its MetricName.
+func (v *validator) searches(path, expr string) {
+	ss, err := Searches(expr)
+	if err != nil {
+		v.errf(path, "%v", err)
+		return
+	}
+	if v.opts.Catalogue == nil {
+		return
+	}
+	for _, s := range ss {
+		if err := v.opts.Catalogue.Check(s.Namespace, s.MetricName, s.Dimensions); err != nil {
+			v.errf(path, "SEARCH: %v", err)
+		}
+	}
 }
 
 // ids checks a widget's line ids and expression references: ids unique,

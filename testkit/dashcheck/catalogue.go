@@ -117,14 +117,25 @@ func NewCatalogue(ms ...Metric) *Catalogue {
 }
 
 // DefaultCatalogue is SageMakerMetrics plus the notebook agent's metrics in
-// cwagent.DefaultNamespace: everything sagesize's dashboards and alarms may
-// read.
+// cwagent.DefaultNamespace and loadgen's in the default load-test
+// namespace (LoadTestMetrics): everything sagesize's dashboards and alarms
+// may read, SEARCH expressions included.
 func DefaultCatalogue() (*Catalogue, error) {
 	nb, err := NotebookAgentMetrics("")
 	if err != nil {
 		return nil, err
 	}
-	return NewCatalogue(append(SageMakerMetrics(), nb...)...), nil
+	return NewCatalogue(append(append(SageMakerMetrics(), nb...), LoadTestMetrics("")...)...), nil
+}
+
+// LoadTestMetrics is what loadgen publishes into namespace (empty:
+// metrics.NamespaceLoadTest), as the validator matches it.
+func LoadTestMetrics(namespace string) []Metric {
+	var ms []Metric
+	for _, m := range contract.LoadTest(namespace) {
+		ms = append(ms, Metric{Namespace: m.Namespace, Name: m.Name, Dimensions: m.Dimensions})
+	}
+	return ms
 }
 
 func dimKey(dims []string) string {

@@ -394,3 +394,76 @@ func TestKindCatalogue(t *testing.T) {
 		t.Errorf("KindCatalogue(lambda) error = %v; want one naming the kind", err)
 	}
 }
+
+// A SEARCH is checked like a metric line: its schema's namespace and exact
+// dimension set with its MetricName must be catalogued, and a search that
+// names no schema or no MetricName cannot be checked, so it is refused.
+func TestValidateBody_ChecksSearchExpressions(t *testing.T) {
+	perGPU := `{"/aws/sagemaker/Endpoints",AcceleratorId,EndpointName,InstanceId,VariantName} EndpointName="ep" VariantName="AllTraffic"`
+	tests := []struct {
+		name, expr, want string
+	}{
+		{"per-GPU utilization", `MAX(SEARCH('` + perGPU + ` MetricName="GPUUtilization"', 'Maximum', 10))`, ""},
+		{"per-instance CPU scaled", `SEARCH('{"/aws/sagemaker/Endpoints",EndpointName,InstanceId,VariantName} EndpointName="ep" MetricName="CPUUtilization"', 'Average', 10)/4`, ""},
+		{"load test", `SEARCH('{SageSize/LoadTest,EndpointName,TestId,VariantName} EndpointName="ep" MetricName="Requests"', 'Sum', 10)`, ""},
+		{"per-GPU disk is not published", `SEARCH('` + perGPU + ` MetricName="DiskUtilization"', 'Maximum', 10)`, "is not published with dimensions {AcceleratorId,EndpointName,InstanceId,VariantName}"},
+		{"unknown metric name", `SEARCH('` + perGPU + ` MetricName="GPUUtilisation"', 'Maximum', 10)`, `publishes no metric "GPUUtilisation"`},
+		{"unknown namespace", `SEARCH('{SageSize/Nope,EndpointName} MetricName="Requests"', 'Sum', 10)`, `namespace "SageSize/Nope" is not in the metric catalogue`},
+		{"no schema", `SEARCH('MetricName="GPUUtilization"', 'Maximum', 10)`, "no metric schema"},
+		{"no metric name", `SEARCH('` + perGPU + `', 'Maximum', 10)`, "no MetricName"},
+		{"unquoted query", `SEARCH(GPUUtilization, 'Maximum', 10)`, "single-quoted"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			body := mutate(t, func(b map[string]any) {
+				setMetrics(b, []any{map[string]any{"expression": tc.expr, "id": "s", "label": "s"}})
+			})
+			err := ValidateBody(body, options(t))
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("rejected: %v", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Errorf("error = %v; want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// Enhanced metrics' per-instance and per-GPU dimension sets are in the
+// real-time and inference-component catalogues, and in no kind's whose
+// endpoints cannot have enhanced metrics.
+func TestKindCatalogue_EnhancedMetrics(t *testing.T) {
+	for _, tc := range []struct {
+		kind string
+		ok   bool
+	}{
+		{contract.KindRealtime, true}, {contract.KindInferenceComponents, true},
+		{contract.KindServerless, false}, {contract.KindAsync, false}, {contract.KindMultiModel, false},
+	} {
+		cat, err := KindCatalogue(tc.kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range []struct {
+			name string
+			dims []string
+		}{
+			{"CPUUtilization", contract.InstanceDimensions()},
+			{"GPUUtilization", contract.AcceleratorDimensions()},
+			{"GPUMemoryUtilization", contract.AcceleratorDimensions()},
+		} {
+			if err := cat.Check(contract.NamespaceInstances, m.name, m.dims); (err == nil) != tc.ok {
+				t.Errorf("%s catalogue: Check(%s%v) = %v; want ok=%v", tc.kind, m.name, m.dims, err, tc.ok)
+			}
+		}
+	}
+}
+
+func TestValidateBody_SearchStatistic(t *testing.T) {
+	body := mutate(t, func(b map[string]any) {
+		setMetrics(b, []any{map[string]any{"expression": `SEARCH('{SageSize/LoadTest,EndpointName,TestId,VariantName} MetricName="Requests"', 'Total', 10)`, "id": "s"}})
+	})
+	if err := ValidateBody(body, options(t)); err == nil || !strings.Contains(err.Error(), `"Total" is not a CloudWatch statistic`) {
+		t.Errorf("error = %v; want the statistic Total refused", err)
+	}
+}
