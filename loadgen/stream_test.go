@@ -306,7 +306,7 @@ func TestStreamPublishedDistributionsMerge(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range sums {
 		m := llm
-		m.StepBase *= time.Duration(1 + 4*i) // 5 ms, 25 ms
+		m.StepBase *= time.Duration(1 + 9*i) // 5 ms, 50 ms
 		srv := awstest.NewStreamingRuntime(awstest.StreamOptions{Model: m})
 		defer srv.Close()
 		wg.Add(1)
@@ -314,7 +314,7 @@ func TestStreamPublishedDistributionsMerge(t *testing.T) {
 			defer wg.Done()
 			sum, err := loadgen.Run(context.Background(), streamTarget(t, srv.URL, loadgen.FormatTGI), loadgen.Options{
 				Pacer: constant(t, 10, time.Second), Payloads: prompts(t), Output: new(bytes.Buffer), Interval: 400 * time.Millisecond,
-				SLO:       loadgen.SLO{TPOT: 15 * time.Millisecond},
+				SLO:       loadgen.SLO{TPOT: 30 * time.Millisecond}, // far from both: a loaded CI machine oversleeps timers
 				Publisher: loadgen.NewPublisher(cloudWatchClient(cw.URL, 3), metrics.NamespaceLoadTest, "llm-ep", "AllTraffic", "stream"),
 			})
 			if err != nil {
@@ -372,7 +372,8 @@ func TestStreamPublishedDistributionsMerge(t *testing.T) {
 	if counts[metrics.LoadTestOutputTokens] != float64(tokens) || counts[metrics.LoadTestGoodRequests] != float64(good) {
 		t.Errorf("published %v output tokens, %v good requests; want %d, %d", counts[metrics.LoadTestOutputTokens], counts[metrics.LoadTestGoodRequests], tokens, good)
 	}
-	// Only the fast server (TPOT 5 ms) meets tpot<=15ms.
+	// Only the fast server (TPOT about 6 ms) meets tpot<=30ms; the slow one
+	// (at least 50 ms) never does.
 	if sums[0].Stream.Good == 0 || sums[1].Stream.Good != 0 {
 		t.Errorf("good requests: fast server %d, slow server %d; want some, none", sums[0].Stream.Good, sums[1].Stream.Good)
 	}
