@@ -39,12 +39,13 @@ func dashboardSearches(t *testing.T, s *synthesized) map[string][]dashcheck.Sear
 	return out
 }
 
-// Every SEARCH of every example's dashboards reads a load-test metric of
-// the catalogue, with its dimension set and one of its statistics; only
-// the dashboards of streaming tests (llm.yaml's endpoint and sizing
-// endpoint) read the streaming metrics.
+// Every SEARCH of every example's dashboards reads a load-test or
+// enhanced (per-instance, per-GPU) metric of the catalogue, with its
+// dimension set and one of its statistics; only the dashboards of
+// streaming tests (llm.yaml's endpoint and sizing endpoint, llm-sizing.yaml's
+// sizing endpoint) read the streaming metrics.
 func TestDashboards_SearchesReadTheLoadTestCatalogue(t *testing.T) {
-	cat := metrics.LoadTest("")
+	cat := append(metrics.LoadTest(""), metrics.Enhanced()...)
 	for name := range examples {
 		t.Run(name, func(t *testing.T) {
 			s := synth(t, name)
@@ -63,7 +64,8 @@ func TestDashboards_SearchesReadTheLoadTestCatalogue(t *testing.T) {
 						}
 					}
 				}
-				want := name == "llm" && (strings.HasSuffix(dash, "-llama-chat") || strings.HasSuffix(dash, "-sizing"))
+				want := name == "llm" && (strings.HasSuffix(dash, "-llama-chat") || strings.HasSuffix(dash, "-sizing")) ||
+					name == "llm-sizing" && dash == "llm-sizing"
 				if (streaming > 0) != want {
 					t.Errorf("dashboard %s reads %d streaming metric lines; want them only on streaming tests' dashboards", dash, streaming)
 				}
@@ -110,7 +112,7 @@ func TestLLM_Example(t *testing.T) {
 			t.Errorf("%s: the token rate row holds %q; want tokens/s, goodput and tokens per request", name, goodRow)
 		}
 	}
-	cat, err := dashcheck.KindCatalogue(metrics.KindRealtime)
+	cat, err := dashcheck.KindCatalogue(metrics.KindRealtime, dashcheck.LoadTestMetrics("")...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,8 @@ type Search struct {
 	MetricName string
 	// Stat is the statistic, the second argument.
 	Stat string
+	// Period is the third argument in seconds (0 when it is not a number).
+	Period int
 }
 
 // Searches returns the SEARCH functions of expr, each with its schema,
@@ -45,9 +47,19 @@ func Searches(expr string) ([]Search, error) {
 			return nil, fmt.Errorf("SEARCH('%s'): %w", q, err)
 		}
 		s.Stat = stat
+		s.Period, after = period(strings.TrimLeft(after, " ,"))
 		out = append(out, s)
 		rest = after
 	}
+}
+
+// period reads the period argument s starts with, and what follows it.
+func period(s string) (int, string) {
+	n, i := 0, 0
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9' && n < 1<<30; i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, s[i:]
 }
 
 // quoted returns the single-quoted string s starts with and what follows it.

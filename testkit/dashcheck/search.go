@@ -2,10 +2,9 @@ package dashcheck
 
 import (
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 
+	"github.com/sagesize/sagesize/dashboard/check"
 	contract "github.com/sagesize/sagesize/metrics"
 )
 
@@ -21,28 +20,19 @@ type Search struct {
 	Period     int
 }
 
-var (
-	searchPattern     = regexp.MustCompile(`SEARCH\('\{([^}]*)\}([^']*)',\s*'([^']*)',\s*(\d+)\)`)
-	metricNamePattern = regexp.MustCompile(`MetricName="([^"]*)"`)
-)
-
-// Searches returns every SEARCH of expr. A SEARCH whose query names no
+// Searches returns every SEARCH of expr, as the dashboard validator
+// (package dashboard/check) reads them. A SEARCH whose query names no
 // MetricName, or whose schema is not {Namespace,dims...}, is an error:
 // sagesize's dashboards always narrow a SEARCH to one metric of a known
 // dimension set, so that it can be checked against the catalogue.
 func Searches(expr string) ([]Search, error) {
-	var out []Search
-	for _, m := range searchPattern.FindAllStringSubmatch(expr, -1) {
-		schema := strings.Split(m[1], ",")
-		name := metricNamePattern.FindStringSubmatch(m[2])
-		if len(schema) < 2 || name == nil {
-			return nil, fmt.Errorf("SEARCH %q: want a schema {Namespace,Dim,...} and a MetricName=\"...\" term", m[0])
-		}
-		period, _ := strconv.Atoi(m[4]) // \d+ always converts
-		out = append(out, Search{Namespace: schema[0], Dimensions: schema[1:], Metric: name[1], Stat: m[3], Period: period})
+	ss, err := check.Searches(expr)
+	if err != nil {
+		return nil, err
 	}
-	if n := strings.Count(expr, "SEARCH("); n != len(out) {
-		return nil, fmt.Errorf("expression %q: %d SEARCH functions, %d of the form SEARCH('{Namespace,dims} ... MetricName=\"X\"', 'stat', period)", expr, n, len(out))
+	out := make([]Search, 0, len(ss))
+	for _, s := range ss {
+		out = append(out, Search{Namespace: s.Namespace, Dimensions: s.Dimensions, Metric: s.MetricName, Stat: s.Stat, Period: s.Period})
 	}
 	return out, nil
 }
