@@ -92,8 +92,11 @@ type StepResult struct {
 	Candidate StepStats `json:"candidate"`
 	Diffs     []Diff    `json:"diffs,omitempty"`
 	Problem   string    `json:"problem,omitempty"`
-	base      []loadgen.Stats
-	cand      []loadgen.Stats
+	// Utilization is set by AddUtilization; informational, never part of
+	// the verdict.
+	Utilization *StepUtilization `json:"utilization,omitempty"`
+	base        []loadgen.Stats
+	cand        []loadgen.Stats
 }
 
 // Comparison is the result of Compare.
@@ -107,6 +110,8 @@ type Comparison struct {
 	// Notes are differences between the runs that do not keep the
 	// comparison from being made.
 	Notes []string
+	// Utilization says what AddUtilization read; nil when it was not asked.
+	Utilization *UtilizationSource
 }
 
 // RunInfo names a compared run.

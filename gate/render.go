@@ -38,6 +38,7 @@ func (c *Comparison) Markdown(w io.Writer, chart string) error {
 	if c.hasUnjudged() {
 		fmt.Fprintf(&b, "\n*not judged*: fewer than %d requests per interval, whose p99 would be their maximum; lengthen loadgen's -interval.\n", minPerIntervalP99)
 	}
+	c.utilizationMarkdown(&b)
 	if chart != "" {
 		fmt.Fprintf(&b, "\n![p99 by step](%s)\n", chart)
 	}
@@ -115,11 +116,13 @@ type jsonDoc struct {
 	Steps     []StepResult `json:"steps"`
 	Problems  []string     `json:"problems"`
 	Notes     []string     `json:"notes,omitempty"`
+	// Utilization is nil unless compare was asked for it (--utilization).
+	Utilization *UtilizationSource `json:"utilization,omitempty"`
 }
 
 // JSON writes the comparison as one indented JSON document.
 func (c *Comparison) JSON(w io.Writer) error {
-	doc := jsonDoc{Verdict: c.Verdict(), Regressed: c.Regressed(), Baseline: c.Baseline, Candidate: c.Candidate, Steps: c.Steps, Problems: c.Problems, Notes: c.Notes}
+	doc := jsonDoc{Verdict: c.Verdict(), Regressed: c.Regressed(), Baseline: c.Baseline, Candidate: c.Candidate, Steps: c.Steps, Problems: c.Problems, Notes: c.Notes, Utilization: c.Utilization}
 	if doc.Steps == nil {
 		doc.Steps = []StepResult{}
 	}
@@ -144,6 +147,9 @@ func (c *Comparison) HTML(w io.Writer) error {
 	var b strings.Builder
 	b.WriteString("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>sagesize compare</title>\n<style>body{font-family:sans-serif;max-width:70em;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em}.regression{color:#b00;font-weight:bold}</style></head><body>\n")
 	fmt.Fprintf(&b, "<h2>%s</h2>\n", html.EscapeString(c.Verdict()))
+	for _, n := range c.Notes {
+		fmt.Fprintf(&b, "<p>Note: %s.</p>\n", html.EscapeString(n))
+	}
 	if len(c.Problems) > 0 {
 		b.WriteString("<p>Not compared:</p><ul>\n")
 		for _, p := range c.Problems {
@@ -160,6 +166,7 @@ func (c *Comparison) HTML(w io.Writer) error {
 		}
 	}
 	b.WriteString("</table>\n")
+	c.utilizationHTML(&b)
 	b.WriteString(svg.String())
 	b.WriteString("</body></html>\n")
 	_, err := io.WriteString(w, b.String())
