@@ -81,7 +81,7 @@ type StepUtilization struct {
 // an API error (wrapped, naming the window) become notes in the step and
 // in c.Notes, and the rest is still read.
 func (c *Comparison) AddUtilization(ctx context.Context, api measure.GetMetricDataAPI, baseline, candidate *Run, o UtilizationOptions) {
-	src := &UtilizationSource{Variant: o.Variant, InstanceType: o.InstanceType, Normalized: o.InstanceType != ""}
+	src := &UtilizationSource{Variant: o.Variant, InstanceType: o.InstanceType, Normalized: o.normalized()}
 	src.BaselineEndpoint, src.CandidateEndpoint = o.endpointOf(baseline), o.endpointOf(candidate)
 	c.Utilization = src
 	for i := range c.Steps {
@@ -100,6 +100,10 @@ func (c *Comparison) AddUtilization(ctx context.Context, api measure.GetMetricDa
 		}
 	}
 }
+
+// normalized tells whether the instance is known well enough to show %
+// of it.
+func (o UtilizationOptions) normalized() bool { return o.InstanceType != "" && o.VCPUs > 0 }
 
 // endpointOf is the endpoint whose utilization is read for r.
 func (o UtilizationOptions) endpointOf(r *Run) string {
@@ -128,7 +132,7 @@ func (o UtilizationOptions) read(ctx context.Context, api measure.GetMetricDataA
 	}
 	w := measure.Window{Endpoint: endpoint, Variant: o.Variant, TestID: orNone(r.Summary.TestID), Start: from, End: to,
 		VCPUs: max(o.VCPUs, 1), GPUs: o.GPUs, InstanceCount: 1}
-	if o.InstanceType == "" {
+	if !o.normalized() {
 		w.VCPUs, w.GPUs = 1, 1 // raw sums
 	}
 	timeout := o.Timeout

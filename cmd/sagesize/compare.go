@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -8,8 +9,11 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
+	"github.com/sagesize/sagesize/catalog"
 	"github.com/sagesize/sagesize/gate"
 )
 
@@ -20,6 +24,11 @@ type compareFlags struct {
 	throughputTol            percentFlag
 	confidence               percentFlag
 	opts                     gate.Options
+	// utilization reads each step's SageMaker utilization (util says
+	// which variant), in region.
+	utilization bool
+	util        gate.UtilizationOptions
+	region      string
 }
 
 func newCompareCmd() *cobra.Command {
@@ -41,14 +50,25 @@ reproducible), must lie wholly on one side of zero.
 
 It writes compare.md (verdict first, then the table; also printed, ready
 for a pull request comment), compare.html, compare.json and compare-p99.svg
-into --out. It exits 0 when nothing regressed, 2 on a regression, and 1
+into --out.
+
+With --utilization it also reads, for each step and run, the variant's
+CPUUtilization and MemoryUtilization (and GPU ones on GPU instances) from
+CloudWatch over the whole minutes inside the step, and shows them per
+step: informational, never part of the verdict (SageMaker publishes them
+once a minute, too few points per step to tell a change from noise).
+Steps of 2 minutes or more hold a whole minute. Missing data or a
+CloudWatch error is a note; the comparison is still written.
+
+It exits 0 when nothing regressed, 2 on a regression, and 1
 when part of the comparison could not be made (different targets or plans,
 a missing step, too few requests per step), after writing what it could.`,
 		Example: `  sagesize compare --baseline runs/v41.jsonl --candidate runs/v42.jsonl --out compare
-  sagesize compare --baseline base.jsonl --candidate cand.jsonl --latency-tolerance 15% --warmup 10s`,
+  sagesize compare --baseline base.jsonl --candidate cand.jsonl --latency-tolerance 15% --warmup 10s
+  sagesize compare --baseline v41.jsonl --candidate v42.jsonl --utilization --variant AllTraffic --instance-type ml.c5.xlarge --region eu-west-1`,
 		Args: withUsageHint(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return compareCommand(f, cmd.OutOrStdout())
+			return compareCommand(cmd.Context(), f, cmd.OutOrStdout())
 		},
 	}
 	fs := c.Flags()
@@ -64,11 +84,22 @@ a missing step, too few requests per step), after writing what it could.`,
 	fs.IntVar(&f.opts.MinRequests, "min-requests", f.opts.MinRequests, "fewest requests (`N`) the plan schedules per step and run (after the warm-up) to judge the step")
 	fs.Uint64Var(&f.opts.Seed, "seed", f.opts.Seed, "seed (`N`) of the bootstrap resampling")
 	fs.BoolVar(&f.opts.DifferentTargets, "different-targets", false, "the runs tested each release's own endpoint or container: note the different targets instead of refusing to judge")
+	bindUtilizationFlags(fs, f)
 	return c
 }
 
+// bindUtilizationFlags defines the flags of compare --utilization.
+func bindUtilizationFlags(fs *pflag.FlagSet, f *compareFlags) {
+	fs.BoolVar(&f.utilization, "utilization", false, "also show each step's SageMaker CPU, memory and GPU utilization, read from CloudWatch (informational, not part of the verdict)")
+	fs.StringVar(&f.util.Endpoint, "endpoint", "", "SageMaker `endpoint` of both runs for --utilization (default: each run's own, from its target)")
+	fs.StringVar(&f.util.Variant, "variant", "AllTraffic", "production `variant` for --utilization")
+	fs.StringVar(&f.util.InstanceType, "instance-type", "", "the variant's instance `type` (e.g. ml.c5.xlarge): --utilization shows % of the instance; without it, SageMaker's raw sums over cores and GPUs")
+	fs.StringVar(&f.region, "region", "", "AWS `region` of CloudWatch for --utilization (default: the SDK's)")
+	fs.DurationVar(&f.util.Timeout, "cloudwatch-timeout", gate.DefaultUtilizationTimeout, "bound (`duration`) of each step's CloudWatch read for --utilization")
+}
+
 // compareCommand is `sagesize compare`.
-func compareCommand(f *compareFlags, stdout io.Writer) error {
+func compareCommand(ctx context.Context, f *compareFlags, stdout io.Writer) error {
 	if f.baseline == "" || f.candidate == "" {
 		return errors.New("compare: --baseline FILE and --candidate FILE are required (loadgen -output files)")
 	}
@@ -77,6 +108,9 @@ func compareCommand(f *compareFlags, stdout io.Writer) error {
 	}
 	if f.opts.MinIntervals < 2 {
 		return fmt.Errorf("--min-intervals %d: a bootstrap needs at least 2 intervals", f.opts.MinIntervals)
+	}
+	if err := checkUtilizationFlags(f); err != nil {
+		return err
 	}
 	o := f.opts
 	o.LatencyTolerance, o.ErrorTolerance, o.ThroughputTolerance, o.Confidence = f.latencyTol.fraction, f.errorTol.fraction, f.throughputTol.fraction, f.confidence.fraction
@@ -89,6 +123,11 @@ func compareCommand(f *compareFlags, stdout io.Writer) error {
 		return fmt.Errorf("--candidate: %w", err)
 	}
 	c := gate.Compare(base, cand, o)
+	if f.utilization {
+		if err := addUtilization(ctx, f, c, base, cand); err != nil {
+			return err
+		}
+	}
 	if err := writeComparison(c, f.out, stdout); err != nil {
 		return err
 	}
@@ -98,6 +137,41 @@ func compareCommand(f *compareFlags, stdout io.Writer) error {
 	case len(c.Problems) > 0:
 		return fmt.Errorf("compare: not every step could be compared:\n  %s", strings.Join(c.Problems, "\n  "))
 	}
+	return nil
+}
+
+// checkUtilizationFlags resolves --instance-type into f.util and checks
+// the utilization flags.
+func checkUtilizationFlags(f *compareFlags) error {
+	if !f.utilization {
+		return nil
+	}
+	if f.util.Variant == "" {
+		return errors.New("--variant: give the production variant whose utilization --utilization reads, e.g. AllTraffic")
+	}
+	if f.util.Timeout <= 0 {
+		return fmt.Errorf("--cloudwatch-timeout %v: give a positive duration, e.g. 30s", f.util.Timeout)
+	}
+	if f.util.InstanceType == "" {
+		return nil
+	}
+	inst, err := catalog.New().Lookup(f.util.InstanceType)
+	if err != nil {
+		return fmt.Errorf("--instance-type: %w", err)
+	}
+	f.util.VCPUs, f.util.GPUs = inst.VCPUs, inst.GPUs()
+	return nil
+}
+
+// addUtilization reads each step's utilization into c. Only a missing
+// AWS configuration (region, credentials) is an error: what CloudWatch
+// cannot give becomes notes in c.
+func addUtilization(ctx context.Context, f *compareFlags, c *gate.Comparison, base, cand *gate.Run) error {
+	awsCfg, err := loadAWS(ctx, f.region)
+	if err != nil {
+		return fmt.Errorf("--utilization: %w", err)
+	}
+	c.AddUtilization(ctx, cloudwatch.NewFromConfig(awsCfg), base, cand, f.util)
 	return nil
 }
 

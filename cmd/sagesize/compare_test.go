@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sagesize/sagesize/loadgen"
+	"github.com/sagesize/sagesize/testkit/awstest"
 )
 
 // Real loadgen runs against a local container: a release whose answers
@@ -69,5 +72,101 @@ func TestCompareCommandBadInput(t *testing.T) {
 		if exitCode(err) != exitError || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("compare %v: exit %d, %v; want %q", tt.args, exitCode(err), err, tt.want)
 		}
+	}
+}
+
+// writeSageMakerRun writes a loadgen -output of the plan 20@2m,40@2m
+// against SageMaker endpoint ep, started at start, with 10-s intervals
+// whose p99 is 30 ms, and returns its path.
+func writeSageMakerRun(t *testing.T, ep string, start time.Time) string {
+	t.Helper()
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	for i := range 24 {
+		at, rate := float64(10*i), 20.0
+		if i >= 12 {
+			rate = 40
+		}
+		n := uint64(rate * 10)
+		enc.Encode(loadgen.Stats{Type: "interval", TestID: "t", Start: start.Add(time.Duration(i) * 10 * time.Second), End: start.Add(time.Duration(i+1) * 10 * time.Second),
+			From: at, To: at + 10, TargetRate: rate, Requests: n, OK: n, Latency: loadgen.LatencyStats{Count: int64(n), P50: 10000, P99: 30000}})
+	}
+	enc.Encode(loadgen.Summary{Stats: loadgen.Stats{Type: "summary", TestID: "t"}, Plan: "steps 20@2m0s,40@2m0s", Target: "sagemaker endpoint " + ep + " at https://runtime.sagemaker.us-east-1.amazonaws.com (client signed)"})
+	path := filepath.Join(t.TempDir(), "run.jsonl")
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// seedVariant stores, for every minute from start for n minutes, the
+// variant's CPU, GPU and memory utilization as SageMaker publishes them.
+func seedVariant(cw *awstest.CloudWatch, ep string, start time.Time, n int, cpu, gpu float64) {
+	d := map[string]string{"EndpointName": ep, "VariantName": "AllTraffic"}
+	for m := range n {
+		at := start.Add(time.Duration(m) * time.Minute)
+		for name, v := range map[string]float64{"CPUUtilization": cpu, "GPUUtilization": gpu, "GPUMemoryUtilization": gpu / 2, "MemoryUtilization": 35} {
+			cw.Seed(awstest.Datum{Namespace: "/aws/sagemaker/Endpoints", MetricName: name, Dimensions: d, Timestamp: at, Value: &v})
+		}
+	}
+}
+
+// compare --utilization reads each step's utilization from CloudWatch
+// through the SDK's default configuration: % of an ml.g5.xlarge (4 vCPUs,
+// 1 GPU) in compare.json and compare.md; the verdict stays NO REGRESSION
+// (exit 0). A CloudWatch fault is a note and the exit status is unchanged;
+// an unknown instance type is a flag error.
+func TestCompareCommandUtilization(t *testing.T) {
+	cw := awstest.NewCloudWatch()
+	t.Cleanup(cw.Close)
+	awsEnv(t, "", "", cw.URL)
+	t0, t1 := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC), time.Date(2026, 11, 27, 11, 0, 0, 0, time.UTC)
+	base, cand := writeSageMakerRun(t, "churn", t0), writeSageMakerRun(t, "churn", t1)
+	seedVariant(cw, "churn", t0, 4, 100, 40)
+	seedVariant(cw, "churn", t1, 4, 200, 70)
+	out := filepath.Join(t.TempDir(), "cmp")
+	args := []string{"compare", "--baseline", base, "--candidate", cand, "--out", out, "--min-requests", "50", "--utilization", "--instance-type", "ml.g5.xlarge"}
+	var stdout bytes.Buffer
+	if err := run(context.Background(), args, &stdout, &stdout); err != nil {
+		t.Fatalf("compare --utilization: %v\n%s", err, stdout.String())
+	}
+	var doc struct {
+		Verdict string
+		Steps   []struct {
+			Utilization struct {
+				Baseline, Candidate struct {
+					CPU       float64 `json:"cpu_pct"`
+					GPU       float64 `json:"gpu_pct"`
+					GPUMemory float64 `json:"gpu_memory_pct"`
+				}
+			}
+		}
+		Utilization struct{ Normalized bool }
+	}
+	raw, _ := os.ReadFile(filepath.Join(out, "compare.json"))
+	if err := json.Unmarshal(raw, &doc); err != nil || len(doc.Steps) != 2 || !doc.Utilization.Normalized {
+		t.Fatalf("compare.json: %v %+v", err, doc)
+	}
+	for i, s := range doc.Steps {
+		u := s.Utilization
+		if u.Baseline.CPU != 25 || u.Candidate.CPU != 50 || u.Baseline.GPU != 40 || u.Candidate.GPU != 70 || u.Candidate.GPUMemory != 35 {
+			t.Errorf("step %d utilization %+v; want CPU 25%% vs 50%%, GPU 40%% vs 70%%, GPU memory 35%% in the candidate", i+1, u)
+		}
+	}
+	md, _ := os.ReadFile(filepath.Join(out, "compare.md"))
+	if !strings.HasPrefix(string(md), "### Release comparison: NO REGRESSION") || !strings.Contains(string(md), "| 2 | 40 | 25.0% | 50.0% | +25.0 pp | 35.0% | 35.0% | +0.0 pp | 40.0% | 70.0% | +30.0 pp |") {
+		t.Errorf("compare.md:\n%s", md)
+	}
+
+	cw.InjectGetFault(func(int, awstest.GetMetricDataCall) bool { return true }, awstest.CloudWatchThrottling)
+	stdout.Reset()
+	if err := run(context.Background(), args, &stdout, &stdout); err != nil || !strings.Contains(stdout.String(), "read utilization from CloudWatch: measure: window 0") ||
+		!strings.Contains(stdout.String(), "Throttling") || !strings.Contains(stdout.String(), "| 1 | 20 | no data | no data | n/a |") {
+		t.Errorf("CloudWatch throttling: %v; want exit 0, the fault noted, no data:\n%s", err, stdout.String())
+	}
+
+	err := run(context.Background(), append(args, "--instance-type", "ml.nope.xlarge"), &bytes.Buffer{}, &bytes.Buffer{})
+	if exitCode(err) != exitError || !strings.Contains(err.Error(), "--instance-type: ") {
+		t.Errorf("unknown instance type: exit %d, %v", exitCode(err), err)
 	}
 }
