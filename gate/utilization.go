@@ -87,8 +87,8 @@ func (c *Comparison) AddUtilization(ctx context.Context, api measure.GetMetricDa
 	for i := range c.Steps {
 		s := &c.Steps[i]
 		s.Utilization = &StepUtilization{
-			Baseline:  o.read(ctx, api, src.BaselineEndpoint, baseline, s.base),
-			Candidate: o.read(ctx, api, src.CandidateEndpoint, candidate, s.cand),
+			Baseline:  o.read(ctx, api, src.BaselineEndpoint, baseline, s.Rate, s.base),
+			Candidate: o.read(ctx, api, src.CandidateEndpoint, candidate, s.Rate, s.cand),
 		}
 		for _, side := range []struct {
 			name string
@@ -118,8 +118,10 @@ func (o UtilizationOptions) endpointOf(r *Run) string {
 	return name
 }
 
-// read reads one run's utilization over the whole minutes of ivs.
-func (o UtilizationOptions) read(ctx context.Context, api measure.GetMetricDataAPI, endpoint string, r *Run, ivs []loadgen.Stats) Usage {
+// read reads one run's utilization over the whole minutes of ivs, one
+// step at rate. measure.Steps also asks for loadgen's client figures of
+// the test id; they are not used (the run file has them, per interval).
+func (o UtilizationOptions) read(ctx context.Context, api measure.GetMetricDataAPI, endpoint string, r *Run, rate float64, ivs []loadgen.Stats) Usage {
 	from, to, ok := wholeMinutes(ivs)
 	u := Usage{From: from, To: to}
 	switch {
@@ -130,7 +132,7 @@ func (o UtilizationOptions) read(ctx context.Context, api measure.GetMetricDataA
 		u.Note = "the step's intervals hold no whole minute, and SageMaker publishes utilization per minute; make the steps 2 minutes or longer"
 		return u
 	}
-	w := measure.Window{Endpoint: endpoint, Variant: o.Variant, TestID: orNone(r.Summary.TestID), Start: from, End: to,
+	w := measure.Window{Endpoint: endpoint, Variant: o.Variant, TestID: orNone(r.Summary.TestID), PlannedRate: rate, Start: from, End: to,
 		VCPUs: max(o.VCPUs, 1), GPUs: o.GPUs, InstanceCount: 1}
 	if !o.normalized() {
 		w.VCPUs, w.GPUs = 1, 1 // raw sums
