@@ -1,0 +1,150 @@
+package config
+
+// Tests written to kill mutants that lived under make mutate PKGS=config
+// (docs/mutation.md): each pins a boundary or default that the other
+// tests of the package left open.
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// loadOK loads content and fails the test on any problem.
+func loadOK(t *testing.T, content string) *Config {
+	t.Helper()
+	c, err := Load(writeConfig(t, content), nil)
+	if err != nil {
+		t.Fatalf("Load refused:\n%s\nerror: %v", content, err)
+	}
+	return c
+}
+
+// TestValidFargate_Boundaries: every Fargate row accepts its lowest and
+// highest memory and a size one step above the lowest, and refuses one
+// step below the lowest, one step above the highest and a size between
+// steps.
+func TestValidFargate_Boundaries(t *testing.T) {
+	rows := []struct{ cpu, lo, hi, step int }{
+		{512, 1024, 4096, 1024}, {1024, 2048, 8192, 1024}, {2048, 4096, 16384, 1024},
+		{4096, 8192, 30720, 1024}, {8192, 16384, 61440, 4096}, {16384, 32768, 122880, 8192},
+	}
+	for _, r := range rows {
+		for _, mem := range []int{r.lo, r.lo + r.step, r.hi} {
+			if why := validFargate(r.cpu, mem); why != "" {
+				t.Errorf("cpu %d, memory %d refused: %s", r.cpu, mem, why)
+			}
+		}
+		for _, mem := range []int{r.lo - r.step, r.hi + r.step, r.lo + r.step/2} {
+			if why := validFargate(r.cpu, mem); !strings.Contains(why, "is not a Fargate size") {
+				t.Errorf("cpu %d, memory %d: %q; want refused", r.cpu, mem, why)
+			}
+		}
+	}
+}
+
+// TestLoadTest_Defaults: memory defaults to twice the CPU units (at least
+// 2048), a plan's content type to application/json and its variants to
+// every variant of the endpoint; values given are kept.
+func TestLoadTest_Defaults(t *testing.T) {
+	c := loadOK(t, goodLoadTest+"loadTest: {cpu: 4096}\n")
+	if c.LoadTest.MemoryMiB != 8192 {
+		t.Errorf("memory for cpu 4096 defaults to %d, want 8192", c.LoadTest.MemoryMiB)
+	}
+	lt := c.Endpoints[0].LoadTest
+	if lt.ContentType != "application/json" || !slices.Equal(lt.Variants, []string{"AllTraffic"}) {
+		t.Errorf("content type %q, variants %q; want application/json, [AllTraffic]", lt.ContentType, lt.Variants)
+	}
+
+	c = loadOK(t, `project: lt
+endpoints:
+  - name: model
+    variants: [{name: a, instanceType: ml.m5.large}, {name: b, instanceType: ml.c5.large}]
+    slo: {latency: 100ms}
+    loadTest: {rate: 10, duration: 1m, payload: s3://bucket/request.json, contentType: text/csv, variants: [b]}
+`)
+	lt = c.Endpoints[0].LoadTest
+	if lt.ContentType != "text/csv" || !slices.Equal(lt.Variants, []string{"b"}) {
+		t.Errorf("content type %q, variants %q; want text/csv, [b] as given", lt.ContentType, lt.Variants)
+	}
+}
+
+// TestLoadTest_EdgesThatAreValid: x86_64 tasks, MaxTasks tasks, and a rate
+// per task that a 2-vCPU task can carry but a 1-vCPU one cannot.
+func TestLoadTest_EdgesThatAreValid(t *testing.T) {
+	loadOK(t, goodLoadTest+"loadTest: {architecture: x86_64}\n")
+	loadOK(t, strings.Replace(goodLoadTest, "rate: 10,", "rate: 10, tasks: 100,", 1))
+	loadOK(t, strings.Replace(goodLoadTest, "rate: 10,", "rate: 3000,", 1)+"loadTest: {cpu: 2048}\n")
+	if got := loadErr(t, strings.Replace(goodLoadTest, "rate: 10,", "rate: 3000,", 1)); !strings.Contains(got, "at least 2 tasks are needed") {
+		t.Errorf("3000 req/s on one 1-vCPU task: %s; want at least 2 tasks", got)
+	}
+}
+
+// TestLoadTest_LogRetentionMustBeACloudWatchPeriod: 2 days is no
+// CloudWatch Logs period.
+func TestLoadTest_LogRetentionMustBeACloudWatchPeriod(t *testing.T) {
+	got := loadErr(t, goodLoadTest+"loadTest: {logRetentionDays: 2}\n")
+	if !strings.Contains(got, "loadTest.logRetentionDays: must be one of CloudWatch Logs' periods") {
+		t.Errorf("logRetentionDays 2: %s", got)
+	}
+	loadOK(t, goodLoadTest+"loadTest: {logRetentionDays: 3653}\n")
+}
+
+// TestListSome: up to n items are all listed; past n the rest are counted.
+func TestListSome(t *testing.T) {
+	for _, tc := range []struct {
+		items []string
+		want  string
+	}{
+		{[]string{"a", "b", "c"}, "a, b, c"},
+		{[]string{"a", "b", "c", "d"}, "a, b, c and 1 more"},
+	} {
+		if got := listSome(tc.items, 3); got != tc.want {
+			t.Errorf("listSome(%q, 3) = %q, want %q", tc.items, got, tc.want)
+		}
+	}
+}
+
+// TestLoad_NotebookPeriodsAgainstALongInterval: with a 5m metricsInterval,
+// 1m and 2m periods can never fire and are refused; a 90s period, no valid
+// period at all, is reported once, by the evaluation check, not as one
+// that cannot fire.
+func TestLoad_NotebookPeriodsAgainstALongInterval(t *testing.T) {
+	nb := "project: churn\nnotebooks:\n  - {name: ds, instanceType: ml.t3.medium, metricsInterval: 5m, evaluation: {period: %s}, alarms: {cpuUtilization: {critical: 90%%}}}\n"
+	// 1m is also alarmDefaults' period, so the problem is reported there.
+	for p, path := range map[string]string{"1m": "alarmDefaults.period", "2m": "notebooks[0].evaluation.period"} {
+		want := "sagesize.yaml: " + path + ": is " + p + ", shorter than the 5m at which notebook ds's agent publishes"
+		if got := loadErr(t, fmt.Sprintf(nb, p)); !strings.HasPrefix(got, want) {
+			t.Errorf("period %s:\n got: %s\nwant: %s…", p, got, want)
+		}
+	}
+	got := loadErr(t, fmt.Sprintf(nb, "90s"))
+	if strings.Contains(got, "agent publishes") || strings.Count(got, "evaluation.period") != 1 {
+		t.Errorf("period 90s: %s; want one problem, from the evaluation check", got)
+	}
+	loadOK(t, fmt.Sprintf(nb, "5m"))
+}
+
+// TestShort: durations print as a config writes them.
+func TestShort(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		10 * time.Second: "10s", time.Minute: "1m", 90 * time.Second: "90s", 5 * time.Minute: "5m", 1500 * time.Millisecond: "1.5s",
+	} {
+		if got := short(d); got != want {
+			t.Errorf("short(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+// TestSageMakerNameRule_BlamesTheLengthOnlyPast63: a 63-character name
+// that breaks the rule breaks it by its characters, not its length.
+func TestSageMakerNameRule_BlamesTheLengthOnlyPast63(t *testing.T) {
+	if got := sageMakerNameRule("endpoint", strings.Repeat("a", 62)+"_"); strings.Contains(got, "characters;") || strings.Contains(got, "this one is") {
+		t.Errorf("63 characters: %s", got)
+	}
+	if got := sageMakerNameRule("endpoint", strings.Repeat("a", 64)); !strings.HasSuffix(got, "; this one is 64 characters") {
+		t.Errorf("64 characters: %s", got)
+	}
+}
