@@ -148,3 +148,43 @@ func TestSageMakerNameRule_BlamesTheLengthOnlyPast63(t *testing.T) {
 		t.Errorf("64 characters: %s", got)
 	}
 }
+
+// TestRates_RoundingAndTheLastStep: rates below 10 req/s are rounded to
+// tenths, higher ones to whole numbers, and MaxRate is the last step even
+// when the series reaches it exactly (never a rounded neighbour of it).
+func TestRates_RoundingAndTheLastStep(t *testing.T) {
+	for _, tc := range []struct {
+		start, growth, max float64
+		want               []float64
+	}{
+		{1.23, 2, 10, []float64{1.2, 2.5, 4.9, 9.8, 10}},
+		{10.3, 2, 20.6, []float64{10, 20.6}},
+		{49.85, 2, 100, []float64{50, 100}}, // 99.7 rounds to MaxRate: once
+	} {
+		s := &Sizing{Plan: SizingPlan{StartRate: tc.start, Growth: tc.growth, MaxRate: tc.max}, Candidates: []Candidate{{}}}
+		if got := s.Rates(0); !slices.Equal(got, tc.want) {
+			t.Errorf("Rates(start %g, growth %g, max %g) = %v, want %v", tc.start, tc.growth, tc.max, got, tc.want)
+		}
+	}
+}
+
+// TestLoad_OverheadLatencyAlarmsOnTheAverage: overheadLatency's statistic
+// defaults to Average (SageMaker publishes no percentiles of it) and a
+// statistic given is kept.
+func TestLoad_OverheadLatencyAlarmsOnTheAverage(t *testing.T) {
+	ep := "project: lt\nendpoints:\n  - {name: model, variants: [{instanceType: ml.m5.large}], slo: {latency: 100ms}, alarms: {overheadLatency: %s}}\n"
+	for given, want := range map[string]string{"{critical: 50ms}": "Average", "{critical: 50ms, statistic: Maximum}": "Maximum"} {
+		c := loadOK(t, fmt.Sprintf(ep, given))
+		if got := c.Endpoints[0].Alarms.OverheadLatency.Statistic.Value; got != want {
+			t.Errorf("overheadLatency %s: statistic %q, want %q", given, got, want)
+		}
+	}
+}
+
+// TestLoad_MaxStacks: sharding.stacks may be as high as maxStacks.
+func TestLoad_MaxStacks(t *testing.T) {
+	loadOK(t, goodLoadTest+fmt.Sprintf("sharding: {stacks: %d}\n", maxStacks))
+	if got := loadErr(t, goodLoadTest+fmt.Sprintf("sharding: {stacks: %d}\n", maxStacks+1)); !strings.Contains(got, "sharding.stacks: must be between 1 and 200") {
+		t.Errorf("stacks %d: %s", maxStacks+1, got)
+	}
+}
