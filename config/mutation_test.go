@@ -188,3 +188,49 @@ func TestLoad_MaxStacks(t *testing.T) {
 		t.Errorf("stacks %d: %s", maxStacks+1, got)
 	}
 }
+
+// TestSizing_TasksFromTheTaskSize: the default task count divides the
+// peak by what one task of loadTest.cpu carries (RatePerVCPU per vCPU).
+func TestSizing_TasksFromTheTaskSize(t *testing.T) {
+	content := strings.Replace(goodSizing, "maxRate: 2000", "maxRate: 3000", 1)
+	for cpu, want := range map[string]int{"": 2, "loadTest: {cpu: 2048}\n": 1} {
+		if got := loadOK(t, content+cpu).SizingTasks(1); got != want {
+			t.Errorf("%q: SizingTasks(1) = %d for a 3000 req/s peak, want %d", cpu, got, want)
+		}
+	}
+}
+
+// TestSizing_TheFirstOfEquallyWideCandidatesIsPlanned: the sizing
+// endpoint's load test (what the dashboard shows as planned) follows the
+// candidate with the highest peak, the first one on a tie.
+func TestSizing_TheFirstOfEquallyWideCandidatesIsPlanned(t *testing.T) {
+	content := strings.Replace(goodSizing, "    - instanceType: ml.c6i.xlarge\n", "    - {instanceType: ml.c6i.xlarge, startRate: 50}\n", 1)
+	content = strings.Replace(content, ", maxRate: 2000}", "}", 1)
+	c := loadOK(t, content)
+	if got, want := c.SizingEndpoint().LoadTest.Steps, c.Sizing.Steps(0); got != want || got == c.Sizing.Steps(1) {
+		t.Errorf("sizing endpoint plans %q, want candidate 0's %q (candidate 1: %q)", got, want, c.Sizing.Steps(1))
+	}
+}
+
+// TestSizing_NoCandidatesIsAProblemNotAPanic: without candidates a
+// start/max plan has no rates to show, and Load says what is missing.
+func TestSizing_NoCandidatesIsAProblemNotAPanic(t *testing.T) {
+	content := goodSizing[:strings.Index(goodSizing, "  candidates:")] + "  candidates: []\n" + goodSizing[strings.Index(goodSizing, "  slo:"):]
+	if got, want := loadErr(t, content), "sagesize.yaml: sizing.candidates: is required"; !strings.HasPrefix(got, want) {
+		t.Errorf("no candidates: %s; want %s…", got, want)
+	}
+}
+
+// TestLoad_DuplicateNotebooksAndTenVariants: two notebooks of one name
+// are refused; an endpoint may have SageMaker's maximum of 10 variants.
+func TestLoad_DuplicateNotebooksAndTenVariants(t *testing.T) {
+	got := loadErr(t, goodLoadTest+"notebooks:\n  - {name: nb, instanceType: ml.t3.medium}\n  - {name: nb, instanceType: ml.t3.medium}\n")
+	if want := `sagesize.yaml: notebooks[1].name: duplicates notebooks[0].name "nb"`; got != want {
+		t.Errorf("duplicate notebooks:\n got: %s\nwant: %s", got, want)
+	}
+	var vs []string
+	for i := range maxVariants {
+		vs = append(vs, fmt.Sprintf("{name: v%d, instanceType: ml.m5.large}", i))
+	}
+	loadOK(t, strings.Replace(goodLoadTest, "[{instanceType: ml.m5.large}]", "["+strings.Join(vs, ", ")+"]", 1))
+}
