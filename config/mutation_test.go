@@ -234,3 +234,29 @@ func TestLoad_DuplicateNotebooksAndTenVariants(t *testing.T) {
 	}
 	loadOK(t, strings.Replace(goodLoadTest, "[{instanceType: ml.m5.large}]", "["+strings.Join(vs, ", ")+"]", 1))
 }
+
+// TestLoad_AlarmNamesUpTo255Characters: CloudWatch allows alarm names of
+// 255 characters. Names within SageMaker's and the stack's limits never
+// come near; a variant name past 63 characters can, and is refused for
+// the alarm name only past 255.
+func TestLoad_AlarmNamesUpTo255Characters(t *testing.T) {
+	cfg := func(variant int) string {
+		return "project: " + strings.Repeat("p", 32) + "\nrelease: " + strings.Repeat("r", 32) + "\nendpoints:\n  - name: " + strings.Repeat("e", 63) +
+			"\n    variants: [{name: " + strings.Repeat("v", variant) + ", instanceType: ml.m5.large}]\n    slo: {latency: 100ms}\n"
+	}
+	// 32 + 32 + 63 + 95 + len("GPUMemoryUtilization") + len("Critical") + 5 hyphens = 255.
+	if got := loadErr(t, cfg(95)); strings.Contains(got, "makes alarm names") {
+		t.Errorf("255-character alarm names refused: %s", got)
+	}
+	if got := loadErr(t, cfg(96)); !strings.Contains(got, "makes alarm names of 256 characters") {
+		t.Errorf("256-character alarm names accepted: %s", got)
+	}
+}
+
+// TestLoad_SLOLatencyMustBePositive: an SLO of 0 is no objective.
+func TestLoad_SLOLatencyMustBePositive(t *testing.T) {
+	got := loadErr(t, strings.Replace(goodLoadTest, "slo: {latency: 100ms}", "slo: {latency: 0s}", 1))
+	if !strings.Contains(got, "endpoints[0].slo.latency: is required and must be positive") {
+		t.Errorf("slo latency 0: %s", got)
+	}
+}
