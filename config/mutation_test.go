@@ -260,3 +260,24 @@ func TestLoad_SLOLatencyMustBePositive(t *testing.T) {
 		t.Errorf("slo latency 0: %s", got)
 	}
 }
+
+// TestLoad_EqualOrZeroThresholdsAreRefused: latency thresholds must be
+// positive and critical strictly above warning; explicit sizing rates
+// must strictly rise.
+func TestLoad_EqualOrZeroThresholdsAreRefused(t *testing.T) {
+	ep := "project: lt\nendpoints:\n  - {name: model, variants: [{instanceType: ml.m5.large}], slo: {latency: 100ms}, alarms: {modelLatency: %s}}\n"
+	for given, want := range map[string]string{
+		"{warning: 0s, critical: 100ms}":    "endpoints[0].alarms.modelLatency.warning: must be positive, got 0s",
+		"{critical: 0s}":                    "endpoints[0].alarms.modelLatency.critical: must be positive, got 0s",
+		"{warning: 100ms, critical: 100ms}": "endpoints[0].alarms.modelLatency.critical: must be above warning (100ms), got 100ms",
+	} {
+		if got := loadErr(t, fmt.Sprintf(ep, given)); !strings.Contains(got, want) {
+			t.Errorf("modelLatency %s: %s; want %s", given, got, want)
+		}
+	}
+	rates := strings.Replace(goodSizing, "    startRate: 20\n    maxRate: 100\n", "    rates: [10, 10]\n", 1)
+	rates = strings.Replace(rates, ", maxRate: 2000}", "}", 1)
+	if got, want := loadErr(t, rates), "sizing.plan.rates[1]: must be above the rate before it (10): steps rise"; !strings.Contains(got, want) {
+		t.Errorf("rates [10, 10]: %s; want %s", got, want)
+	}
+}
