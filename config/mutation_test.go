@@ -281,3 +281,34 @@ func TestLoad_EqualOrZeroThresholdsAreRefused(t *testing.T) {
 		t.Errorf("rates [10, 10]: %s; want %s", got, want)
 	}
 }
+
+// TestLoad_EachBadThresholdIsReportedOnce: a critical latency of 0 under
+// a positive warning is not positive, and reported as that only; 0 % is
+// no utilization threshold.
+func TestLoad_EachBadThresholdIsReportedOnce(t *testing.T) {
+	ep := "project: lt\nendpoints:\n  - {name: model, variants: [{instanceType: ml.m5.large}], slo: {latency: 100ms}, alarms: {%s}}\n"
+	for given, want := range map[string]string{
+		"modelLatency: {warning: 100ms, critical: 0s}": "sagesize.yaml: endpoints[0].alarms.modelLatency.critical: must be positive, got 0s",
+		"cpuUtilization: {critical: 0%}":               "sagesize.yaml: endpoints[0].alarms.cpuUtilization.critical: must be above 0% and at most 100%, got 0%",
+	} {
+		if got := loadErr(t, fmt.Sprintf(ep, given)); got != want {
+			t.Errorf("%s:\n got: %s\nwant: %s", given, got, want)
+		}
+	}
+}
+
+// TestSizing_GrowthAtItsMinimum: a growth of exactly minSizingGrowth is
+// valid and gives rates; a plan without a start rate gives none (the zero
+// plan, which Validate explains).
+func TestSizing_GrowthAtItsMinimum(t *testing.T) {
+	content := strings.Replace(goodSizing, "    startRate: 20\n", "    startRate: 99\n    growth: 1.01\n", 1)
+	content = strings.Replace(content, ", maxRate: 2000}", "}", 1)
+	c := loadOK(t, content)
+	if got := c.Sizing.Rates(0); !slices.Equal(got, []float64{99, 100}) {
+		t.Errorf("Rates(0) = %v with growth %v, want [99 100]", got, minSizingGrowth)
+	}
+	s := &Sizing{Plan: SizingPlan{StartRate: 0, MaxRate: 100, Growth: 1.5}, Candidates: []Candidate{{}}}
+	if got := s.Rates(0); got != nil {
+		t.Errorf("Rates(0) without a start rate = %v, want none", got)
+	}
+}
