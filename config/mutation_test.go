@@ -159,7 +159,8 @@ func TestRates_RoundingAndTheLastStep(t *testing.T) {
 	}{
 		{1.23, 2, 10, []float64{1.2, 2.5, 4.9, 9.8, 10}},
 		{10.3, 2, 20.6, []float64{10, 20.6}},
-		{49.85, 2, 100, []float64{50, 100}}, // 99.7 rounds to MaxRate: once
+		{49.85, 2, 100, []float64{50, 100}},   // 99.7 rounds to MaxRate: once
+		{10, 1.01, 12, []float64{10, 11, 12}}, // rates rounding to the one before are left out
 	} {
 		s := &Sizing{Plan: SizingPlan{StartRate: tc.start, Growth: tc.growth, MaxRate: tc.max}, Candidates: []Candidate{{}}}
 		if got := s.Rates(0); !slices.Equal(got, tc.want) {
@@ -310,5 +311,24 @@ func TestSizing_GrowthAtItsMinimum(t *testing.T) {
 	s := &Sizing{Plan: SizingPlan{StartRate: 0, MaxRate: 100, Growth: 1.5}, Candidates: []Candidate{{}}}
 	if got := s.Rates(0); got != nil {
 		t.Errorf("Rates(0) without a start rate = %v, want none", got)
+	}
+}
+
+// TestLoad_ThresholdAndEvaluationEdgesThatAreValid: 100 % is a valid
+// utilization threshold, one evaluation period a valid evaluation.
+func TestLoad_ThresholdAndEvaluationEdgesThatAreValid(t *testing.T) {
+	loadOK(t, strings.Replace(goodLoadTest, "slo: {latency: 100ms}", "slo: {latency: 100ms}\n    alarms: {cpuUtilization: {warning: 90%, critical: 100%}}", 1))
+	loadOK(t, goodLoadTest+"alarmDefaults: {evaluationPeriods: 1, datapointsToAlarm: 1}\n")
+}
+
+// TestCheckCapacity_CountsTasksUpTo1000TimesMaxTasks: the error names the
+// tasks needed while that count is at most 1000 × MaxTasks.
+func TestCheckCapacity_CountsTasksUpTo1000TimesMaxTasks(t *testing.T) {
+	l := &LoadTestInfra{CPU: 1024}
+	if err := l.CheckCapacity(RatePerVCPU*MaxTasks*1000, 1); err == nil || !strings.HasSuffix(err.Error(), "at least 100000 tasks are needed") {
+		t.Errorf("peak of 100000 tasks: %v", err)
+	}
+	if err := l.CheckCapacity(RatePerVCPU*MaxTasks*1000+1, 1); err == nil || !strings.HasSuffix(err.Error(), "far more than 100 tasks would be needed") {
+		t.Errorf("peak of 100001 tasks: %v", err)
 	}
 }
