@@ -332,3 +332,13 @@ func TestCheckCapacity_CountsTasksUpTo1000TimesMaxTasks(t *testing.T) {
 		t.Errorf("peak of 100001 tasks: %v", err)
 	}
 }
+
+// TestLoad_EvaluationsLongerThanADayAreRefused: CloudWatch evaluates at
+// most 24h (evaluationPeriods × period).
+func TestLoad_EvaluationsLongerThanADayAreRefused(t *testing.T) {
+	got := loadErr(t, goodLoadTest+"alarmDefaults: {period: 1h, evaluationPeriods: 25, datapointsToAlarm: 1}\n")
+	if want := "sagesize.yaml: alarmDefaults.evaluationPeriods: evaluationPeriods × period is 25h0m0s; CloudWatch allows at most 24h"; got != want {
+		t.Errorf("25 × 1h:\n got: %s\nwant: %s", got, want)
+	}
+	loadOK(t, goodLoadTest+"alarmDefaults: {period: 1h, evaluationPeriods: 24, datapointsToAlarm: 1}\n")
+}
