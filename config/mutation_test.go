@@ -342,3 +342,33 @@ func TestLoad_EvaluationsLongerThanADayAreRefused(t *testing.T) {
 	}
 	loadOK(t, goodLoadTest+"alarmDefaults: {period: 1h, evaluationPeriods: 24, datapointsToAlarm: 1}\n")
 }
+
+// TestLoad_NotebookEdgesThatAreValid: metricsInterval from 1s to 1h and an
+// ML volume from 5 to 16384 GB are valid; a malformed subnet id is not.
+func TestLoad_NotebookEdgesThatAreValid(t *testing.T) {
+	nb := "project: nb\nnotebooks:\n  - {name: ds, instanceType: ml.t3.medium, %s, alarms: {cpuUtilization: {critical: 90%%}}}\n"
+	create := "create: {roleArn: 'arn:aws:iam::123456789012:role/SageMakerExecution', directInternetAccess: true, %s}"
+	for _, given := range []string{
+		"metricsInterval: 1s",
+		"metricsInterval: 1h, evaluation: {period: 1h}",
+		fmt.Sprintf(create, "volumeSizeGB: 5"),
+		fmt.Sprintf(create, "volumeSizeGB: 16384"),
+	} {
+		loadOK(t, fmt.Sprintf(nb, given))
+	}
+	got := loadErr(t, fmt.Sprintf(nb, fmt.Sprintf(create, "subnetId: subnet-xyz, securityGroupIds: [sg-0123456789abcdef0]")))
+	if want := `sagesize.yaml: notebooks[0].create.subnetId: must be a subnet id such as subnet-0123456789abcdef0, got "subnet-xyz"`; got != want {
+		t.Errorf("bad subnet id:\n got: %s\nwant: %s", got, want)
+	}
+}
+
+// TestSizing_ContentType: the sizing plan's content type defaults to
+// application/json and reaches the sizing endpoint's load test.
+func TestSizing_ContentType(t *testing.T) {
+	for extra, want := range map[string]string{"": "application/json", "    contentType: text/csv\n": "text/csv"} {
+		c := loadOK(t, goodSizing+extra)
+		if got := c.SizingEndpoint().LoadTest.ContentType; got != want {
+			t.Errorf("plan %q: content type %q, want %q", extra, got, want)
+		}
+	}
+}
