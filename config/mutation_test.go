@@ -372,3 +372,29 @@ func TestSizing_ContentType(t *testing.T) {
 		}
 	}
 }
+
+// TestPercentile_Bounds: a percentile is strictly between p0 and p100.
+func TestPercentile_Bounds(t *testing.T) {
+	for s, ok := range map[string]bool{"p0": false, "p100": false, "p0.1": true, "p99.99": true} {
+		var p Percentile
+		if err := p.parse(s); (err == nil) != ok {
+			t.Errorf("%s: %v; want valid %v", s, err, ok)
+		}
+	}
+}
+
+// TestSizing_PercentBoundsAndPositiveRates: maxErrorRate and headroom run
+// from 0 % to below 100 %; an explicit rate must be positive.
+func TestSizing_PercentBoundsAndPositiveRates(t *testing.T) {
+	for _, key := range []string{"maxErrorRate", "headroom"} {
+		loadOK(t, goodSizing+"  "+key+": 0%\n")
+		if got, want := loadErr(t, goodSizing+"  "+key+": 100%\n"), "sizing."+key+": must be from 0% to below 100%, got 100%"; !strings.Contains(got, want) {
+			t.Errorf("%s 100%%: %s; want %s", key, got, want)
+		}
+	}
+	rates := strings.Replace(goodSizing, "    startRate: 20\n    maxRate: 100\n", "    rates: [0, 10]\n", 1)
+	rates = strings.Replace(rates, ", maxRate: 2000}", "}", 1)
+	if got, want := loadErr(t, rates), "sizing.plan.rates[0]: must be a positive number of requests per second, got 0"; !strings.Contains(got, want) {
+		t.Errorf("rates [0, 10]: %s; want %s", got, want)
+	}
+}
