@@ -398,3 +398,31 @@ func TestSizing_PercentBoundsAndPositiveRates(t *testing.T) {
 		t.Errorf("rates [0, 10]: %s; want %s", got, want)
 	}
 }
+
+// TestSizing_PlanEdgesThatAreValid: 30 steps (maxSizingSteps), 100 tasks,
+// and a peak that needs exactly 100 tasks are valid.
+func TestSizing_PlanEdgesThatAreValid(t *testing.T) {
+	var rates []string
+	for i := 1; i <= maxSizingSteps; i++ {
+		rates = append(rates, fmt.Sprint(10*i))
+	}
+	explicit := strings.Replace(goodSizing, "    startRate: 20\n    maxRate: 100\n", "    rates: ["+strings.Join(rates, ", ")+"]\n", 1)
+	loadOK(t, strings.Replace(explicit, ", maxRate: 2000}", "}", 1))
+	loadOK(t, strings.Replace(goodSizing, "    startRate: 20\n", "    startRate: 20\n    tasks: 100\n", 1))
+	loadOK(t, strings.Replace(goodSizing, "maxRate: 2000", fmt.Sprint("maxRate: ", RatePerVCPU*MaxTasks), 1))
+}
+
+// TestSizing_StreamPromptsReplaceThePayload: a streaming plan with its
+// own prompts needs no payload, and a payload given anyway is checked.
+func TestSizing_StreamPromptsReplaceThePayload(t *testing.T) {
+	stream := "    stream: {format: openai, prompts: s3://shop-payloads/prompts.jsonl}\n"
+	loadOK(t, strings.Replace(goodSizing, "    payload: s3://shop-payloads/request.json\n", stream, 1))
+	got := loadErr(t, strings.Replace(goodSizing, "    payload: s3://shop-payloads/request.json\n", stream+"    payload: not-s3\n", 1))
+	if want := `sagesize.yaml: sizing.plan.payload: must be an S3 object URI such as s3://my-bucket/payloads/request.json, got "not-s3"`; got != want {
+		t.Errorf("bad payload beside prompts:\n got: %s\nwant: %s", got, want)
+	}
+	got = loadErr(t, strings.Replace(goodSizing, "    payload: s3://shop-payloads/request.json\n", stream+"    body: '"+strings.Repeat("x", MaxInlineBody+1)+"'\n", 1))
+	if !strings.Contains(got, "sizing.plan.body: is 4097 bytes") {
+		t.Errorf("oversized body beside prompts: %s", got)
+	}
+}
