@@ -141,7 +141,8 @@ func validFargate(cpu, mem int) string {
 	if !ok {
 		return fmt.Sprintf("cpu must be one of 256, 512, 1024, 2048, 4096, 8192, 16384, got %d", cpu)
 	}
-	if mem < s.lo || mem > s.hi || (mem-s.lo)%s.step != 0 {
+	// Every row's lowest size is a multiple of its step.
+	if mem < s.lo || mem > s.hi || mem%s.step != 0 {
 		return fmt.Sprintf("memoryMiB %d is not a Fargate size for cpu %d: use %d to %d in steps of %d", mem, cpu, s.lo, s.hi, s.step)
 	}
 	return ""

@@ -580,7 +580,7 @@ func (c *Config) validateSizingPlan(add func(path, format string, args ...any)) 
 				break
 			}
 		}
-	} else if pl.Tasks > 0 && c.LoadTest != nil {
+	} else if c.LoadTest != nil { // pl.Tasks > 0
 		for i := range s.Candidates {
 			if err := c.LoadTest.CheckCapacity(s.PeakRate(i), pl.Tasks); err != nil {
 				add(p+".tasks", "candidate %s: %v", s.Candidates[i].Name, err)

@@ -370,7 +370,7 @@ func checkLatency(p string, t *LatencyThresholds, add func(path, format string, 
 	if t.Critical != nil && t.Critical.Duration <= 0 {
 		add(p+".critical", "must be positive, got %v", t.Critical.Duration)
 	}
-	if t.Warning != nil && t.Critical != nil && t.Critical.Duration <= t.Warning.Duration && t.Warning.Duration > 0 && t.Critical.Duration > 0 {
+	if t.Warning != nil && t.Critical != nil && t.Critical.Duration <= t.Warning.Duration && t.Critical.Duration > 0 {
 		add(p+".critical", "must be above warning (%v), got %v", t.Warning.Duration, t.Critical.Duration)
 	}
 }

@@ -77,7 +77,8 @@ func (p *Percentile) parse(s string) error {
 	if m == nil {
 		return fmt.Errorf("must be a percentile such as p50, p90, p99 or p99.9, got %s", quote(s))
 	}
-	if v, _ := strconv.ParseFloat(m[1], 64); v <= 0 || v >= 100 {
+	// The pattern allows at most two digits before the point: below 100.
+	if v, _ := strconv.ParseFloat(m[1], 64); v <= 0 {
 		return fmt.Errorf("must be a percentile between p0 and p100 (exclusive), got %s", quote(s))
 	}
 	p.Value = t
