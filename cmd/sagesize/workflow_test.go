@@ -17,41 +17,17 @@ import (
 // happened before.
 func TestCIWorkflowUsesRealCommands(t *testing.T) {
 	const path = "../../examples/ci/github-actions-sizing.yml"
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wf struct {
-		Jobs map[string]struct {
-			Steps []struct {
-				Name, Run, If string
-			} `yaml:"steps"`
-		} `yaml:"jobs"`
-	}
-	if err := yaml.Unmarshal(raw, &wf); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	job, ok := wf.Jobs["sizing"]
-	if !ok {
-		t.Fatalf("%s has no sizing job", path)
-	}
+	job := workflowJob(t, path, "sizing")
 	cmdRE := regexp.MustCompile(`\./sagesize (\w+)((?: -[\w-]+(?: "[^"]*"| [^\s|-][^\s|]*)?)*)`)
 	seen := map[string]bool{}
 	var order []string
-	for _, st := range job.Steps {
+	for _, st := range job {
 		for _, m := range cmdRE.FindAllStringSubmatch(st.Run, -1) {
-			name, args := m[1], strings.Fields(strings.ReplaceAll(m[2], `"`, ""))
 			// The command tree parses the arguments as written, without
 			// dashLongFlags: the workflow must use the documented --flags.
-			c, rest, err := newRootCmd(&bytes.Buffer{}, &bytes.Buffer{}).Find(append([]string{name}, args...))
-			if err != nil || c.Name() != name {
-				t.Errorf("step %q runs unknown command sagesize %s", st.Name, name)
+			name := checkSagesizeCommand(t, st.Name, m[1], m[2])
+			if name == "" {
 				continue
-			}
-			if err := c.ParseFlags(rest); err != nil {
-				t.Errorf("step %q: sagesize %s %v: %v", st.Name, name, args, err)
-			} else if pos := c.Flags().Args(); len(pos) > 0 {
-				t.Errorf("step %q: sagesize %s %v: arguments %q are not flags", st.Name, name, args, pos)
 			}
 			seen[name] = true
 		}
@@ -78,4 +54,49 @@ func TestCIWorkflowUsesRealCommands(t *testing.T) {
 	if !seen["run"] || !seen["report"] {
 		t.Errorf("commands seen %v; want run and report", seen)
 	}
+}
+
+// workflowStep is one step of a GitHub Actions job.
+type workflowStep struct{ Name, Run, If string }
+
+// workflowJob returns the steps of job in the workflow file at path.
+func workflowJob(t *testing.T, path, job string) []workflowStep {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wf struct {
+		Jobs map[string]struct {
+			Steps []workflowStep `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(raw, &wf); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	j, ok := wf.Jobs[job]
+	if !ok {
+		t.Fatalf("%s has no %s job", path, job)
+	}
+	return j.Steps
+}
+
+// checkSagesizeCommand reports an error unless `sagesize name args` (args
+// as written in step, quotes dropped) parses through this version's command
+// tree with flags only; it returns the command's name, or "" when no such
+// command exists.
+func checkSagesizeCommand(t *testing.T, step, name, argText string) string {
+	t.Helper()
+	args := strings.Fields(strings.ReplaceAll(argText, `"`, ""))
+	c, rest, err := newRootCmd(&bytes.Buffer{}, &bytes.Buffer{}).Find(append([]string{name}, args...))
+	if err != nil || c.Name() != name {
+		t.Errorf("step %q runs unknown command sagesize %s", step, name)
+		return ""
+	}
+	if err := c.ParseFlags(rest); err != nil {
+		t.Errorf("step %q: sagesize %s %v: %v", step, name, args, err)
+	} else if pos := c.Flags().Args(); len(pos) > 0 {
+		t.Errorf("step %q: sagesize %s %v: arguments %q are not flags", step, name, args, pos)
+	}
+	return name
 }
