@@ -19,6 +19,11 @@ type Options struct {
 	// 10 %) below which a difference never counts; ErrorTolerance is an
 	// absolute change of the error rate (0.01: one percentage point).
 	LatencyTolerance, ThroughputTolerance, ErrorTolerance float64
+	// LatencyFloor is an absolute latency change below which a difference
+	// never counts, whatever its relative size (0: none): a few
+	// milliseconds more on a fast endpoint can be a large share of it and
+	// still matter to nobody.
+	LatencyFloor time.Duration
 	// Confidence of the bootstrap interval, e.g. 0.95.
 	Confidence float64
 	// Resamples is the number of bootstrap resamples; Seed seeds them, so
@@ -73,10 +78,14 @@ type Diff struct {
 	Low       float64 `json:"low"`
 	High      float64 `json:"high"`
 	Tolerance float64 `json:"tolerance"`
-	Outcome   string  `json:"outcome"`
+	// Floor is the absolute change (in Unit) below which the difference
+	// never counts; 0 when there is none.
+	Floor   float64 `json:"floor,omitempty"`
+	Outcome string  `json:"outcome"`
 }
 
-// StepStats is one run's share of a step.
+// StepStats is one side's share of a step (summed over its runs when the
+// baseline is several).
 type StepStats struct {
 	Intervals int    `json:"intervals"`
 	Requests  uint64 `json:"requests"`
@@ -95,13 +104,17 @@ type StepResult struct {
 	// Utilization is set by AddUtilization; informational, never part of
 	// the verdict.
 	Utilization *StepUtilization `json:"utilization,omitempty"`
-	base        []loadgen.Stats
-	cand        []loadgen.Stats
+	// base holds the step's intervals of each baseline run, cand the
+	// candidate's.
+	base [][]loadgen.Stats
+	cand []loadgen.Stats
 }
 
 // Comparison is the result of Compare.
 type Comparison struct {
+	// Baseline is the first baseline run, BaselineRuns all of them.
 	Baseline, Candidate RunInfo
+	BaselineRuns        []RunInfo
 	Options             Options
 	Steps               []StepResult
 	// Problems are what kept part of the comparison from being made: the
@@ -164,6 +177,8 @@ type metric struct {
 	higherBad   bool
 	value       func(ivs []loadgen.Stats) float64
 	tolerance   func(o Options) float64
+	// floor is the absolute change, in unit, that never counts.
+	floor func(o Options) float64
 }
 
 // comparedMetrics are the metrics compared, in the table's order.
@@ -174,11 +189,13 @@ type metric struct {
 // of the step. Counts are summed.
 func comparedMetrics() []metric {
 	latency := func(o Options) float64 { return o.LatencyTolerance }
+	latencyFloor := func(o Options) float64 { return float64(o.LatencyFloor) / float64(time.Millisecond) }
+	none := func(Options) float64 { return 0 }
 	return []metric{
-		{"p50", "ms", 0, true, true, func(ivs []loadgen.Stats) float64 { return medianOf(ivs, p50) }, latency},
-		{"p99", "ms", minPerIntervalP99, true, true, func(ivs []loadgen.Stats) float64 { return medianOf(ivs, p99) }, latency},
-		{"error rate", "%", 0, false, true, errorRate, func(o Options) float64 { return 100 * o.ErrorTolerance }},
-		{"throughput", "req/s", 0, true, false, throughput, func(o Options) float64 { return o.ThroughputTolerance }},
+		{"p50", "ms", 0, true, true, func(ivs []loadgen.Stats) float64 { return medianOf(ivs, p50) }, latency, latencyFloor},
+		{"p99", "ms", minPerIntervalP99, true, true, func(ivs []loadgen.Stats) float64 { return medianOf(ivs, p99) }, latency, latencyFloor},
+		{"error rate", "%", 0, false, true, errorRate, func(o Options) float64 { return 100 * o.ErrorTolerance }, none},
+		{"throughput", "req/s", 0, true, false, throughput, func(o Options) float64 { return o.ThroughputTolerance }, none},
 	}
 }
 
@@ -224,12 +241,24 @@ func throughput(ivs []loadgen.Stats) float64 {
 	return float64(req) / secs
 }
 
-// Compare compares candidate with baseline step by step. It always
-// returns what it could compute; Problems lists what it could not.
-func Compare(baseline, candidate *Run, o Options) *Comparison {
-	c := &Comparison{Baseline: info(baseline), Candidate: info(candidate), Options: o}
+// Compare compares candidate with baseline step by step. baseline is one
+// or more runs of the baseline release (the first names it); several runs
+// let the bootstrap see the variation between runs, not only within one
+// (see diff). It always returns what it could compute; Problems lists
+// what it could not.
+func Compare(baseline []*Run, candidate *Run, o Options) *Comparison {
+	c := &Comparison{Candidate: info(candidate), Options: o}
+	if len(baseline) == 0 {
+		c.Problems = append(c.Problems, "no baseline run to compare with")
+		return c
+	}
+	c.Baseline = info(baseline[0])
+	for _, b := range baseline {
+		c.BaselineRuns = append(c.BaselineRuns, info(b))
+	}
 	c.checkSame()
-	bSteps, err := stepsOf(baseline)
+	baseline = c.sameBaselinePlan(baseline)
+	bSteps, err := stepsOf(baseline[0])
 	if err != nil {
 		c.Problems = append(c.Problems, err.Error())
 		return c
@@ -241,22 +270,11 @@ func Compare(baseline, candidate *Run, o Options) *Comparison {
 	}
 	rng := rand.New(rand.NewPCG(o.Seed, 0x5a6e5a6e))
 	for i, st := range bSteps {
-		r := StepResult{Index: i + 1, Rate: st.Rate}
 		if i >= len(cSteps) || cSteps[i].Rate != st.Rate {
 			c.Problems = append(c.Problems, fmt.Sprintf("step %d (%s req/s): the candidate's plan has no such step", i+1, num(st.Rate)))
 			continue
 		}
-		r.base = intervalsIn(baseline, bSteps, i, o.Warmup)
-		r.cand = intervalsIn(candidate, cSteps, i, o.Warmup)
-		r.Baseline, r.Candidate = statsOf(r.base, st.Rate), statsOf(r.cand, st.Rate)
-		if r.Problem = enough(r, baseline, candidate, o); r.Problem != "" {
-			c.Problems = append(c.Problems, r.Problem)
-		} else {
-			for _, m := range comparedMetrics() {
-				r.Diffs = append(r.Diffs, diff(m, r.base, r.cand, o, rng))
-			}
-		}
-		c.Steps = append(c.Steps, r)
+		c.Steps = append(c.Steps, compareStep(c, baseline, candidate, bSteps, cSteps, i, rng))
 	}
 	for i := len(bSteps); i < len(cSteps); i++ {
 		c.Problems = append(c.Problems, fmt.Sprintf("step %d (%s req/s): the baseline's plan has no such step", i+1, num(cSteps[i].Rate)))
@@ -264,12 +282,40 @@ func Compare(baseline, candidate *Run, o Options) *Comparison {
 	return c
 }
 
+// compareStep compares step i of the runs, or records in c why it cannot.
+func compareStep(c *Comparison, baseline []*Run, candidate *Run, bSteps, cSteps []window, i int, rng *rand.Rand) StepResult {
+	o := c.Options
+	r := StepResult{Index: i + 1, Rate: bSteps[i].Rate}
+	for _, b := range baseline {
+		ivs := intervalsIn(b, bSteps, i, o.Warmup)
+		r.base = append(r.base, ivs)
+		st := statsOf(ivs, r.Rate)
+		r.Baseline.Intervals, r.Baseline.Requests, r.Baseline.Planned = r.Baseline.Intervals+st.Intervals, r.Baseline.Requests+st.Requests, r.Baseline.Planned+st.Planned
+	}
+	r.cand = intervalsIn(candidate, cSteps, i, o.Warmup)
+	r.Candidate = statsOf(r.cand, r.Rate)
+	if r.Problem = enough(r, baseline, candidate, o); r.Problem != "" {
+		c.Problems = append(c.Problems, r.Problem)
+		return r
+	}
+	for _, m := range comparedMetrics() {
+		r.Diffs = append(r.Diffs, diff(m, r.base, r.cand, o, rng))
+	}
+	return r
+}
+
 func info(r *Run) RunInfo {
 	return RunInfo{Path: r.Path, TestID: r.Summary.TestID, Target: r.Summary.Target, Plan: r.Summary.Plan}
 }
 
-// checkSame records how the runs differ in what they tested.
+// checkSame records how the runs differ in what they tested: the
+// candidate and every baseline run against the first baseline run.
 func (c *Comparison) checkSame() {
+	for _, b := range c.BaselineRuns[1:] {
+		if b.Target != c.Baseline.Target {
+			c.Notes = append(c.Notes, fmt.Sprintf("the baseline runs tested different targets: %s %q, %s %q", c.Baseline.Path, c.Baseline.Target, b.Path, b.Target))
+		}
+	}
 	if c.Baseline.Target != c.Candidate.Target {
 		msg := fmt.Sprintf("the runs tested different targets: baseline %q, candidate %q", c.Baseline.Target, c.Candidate.Target)
 		if c.Options.DifferentTargets {
@@ -281,6 +327,20 @@ func (c *Comparison) checkSame() {
 	if c.Baseline.Plan != c.Candidate.Plan {
 		c.Problems = append(c.Problems, fmt.Sprintf("the runs ran different plans: baseline %q, candidate %q (only steps at the same place and rate are compared)", c.Baseline.Plan, c.Candidate.Plan))
 	}
+}
+
+// sameBaselinePlan returns the baseline runs that ran the first one's
+// plan; each other run is a problem and left out.
+func (c *Comparison) sameBaselinePlan(baseline []*Run) []*Run {
+	kept := baseline[:1:1]
+	for _, b := range baseline[1:] {
+		if b.Summary.Plan != baseline[0].Summary.Plan {
+			c.Problems = append(c.Problems, fmt.Sprintf("baseline run %s ran plan %q, not the first baseline run's %q: left out", b.Path, b.Summary.Plan, baseline[0].Summary.Plan))
+			continue
+		}
+		kept = append(kept, b)
+	}
+	return kept
 }
 
 // window is one step of a plan, in seconds from the start of the test.
@@ -349,21 +409,32 @@ func statsOf(ivs []loadgen.Stats, rate float64) StepStats {
 }
 
 // enough says what step r lacks to be judged at the confidence asked, or
-// "" when both runs have enough. Requests are counted as the plan
+// "" when every run has enough. Requests are counted as the plan
 // scheduled them: a candidate that completes fewer because it cannot keep
 // up is a throughput regression, not a run too short to judge.
-func enough(r StepResult, baseline, candidate *Run, o Options) string {
-	var lacks []string
-	for _, side := range []struct {
+func enough(r StepResult, baseline []*Run, candidate *Run, o Options) string {
+	type side struct {
 		name string
-		st   StepStats
+		ivs  []loadgen.Stats
 		run  *Run
-	}{{"baseline", r.Baseline, baseline}, {"candidate", r.Candidate, candidate}} {
+	}
+	var sides []side
+	for j, b := range baseline {
+		name := "baseline"
+		if len(baseline) > 1 {
+			name = fmt.Sprintf("baseline run %d (%s)", j+1, b.Path)
+		}
+		sides = append(sides, side{name, r.base[j], b})
+	}
+	sides = append(sides, side{"candidate", r.cand, candidate})
+	var lacks []string
+	for _, s := range sides {
+		st := statsOf(s.ivs, r.Rate)
 		switch {
-		case side.st.Intervals == 0:
-			lacks = append(lacks, fmt.Sprintf("the %s has no interval in this step (its run stopped: %s)", side.name, orNone(side.run.Summary.Stopped)))
-		case side.st.Intervals < o.MinIntervals || side.st.Planned < float64(o.MinRequests)-0.5:
-			lacks = append(lacks, fmt.Sprintf("the %s has %d interval(s) in which the plan scheduled %.0f request(s)", side.name, side.st.Intervals, side.st.Planned))
+		case st.Intervals == 0:
+			lacks = append(lacks, fmt.Sprintf("the %s has no interval in this step (its run stopped: %s)", s.name, orNone(s.run.Summary.Stopped)))
+		case st.Intervals < o.MinIntervals || st.Planned < float64(o.MinRequests)-0.5:
+			lacks = append(lacks, fmt.Sprintf("the %s has %d interval(s) in which the plan scheduled %.0f request(s)", s.name, st.Intervals, st.Planned))
 		}
 	}
 	if len(lacks) == 0 {
@@ -380,52 +451,144 @@ func orNone(s string) string {
 	return s
 }
 
-// diff compares metric m over the intervals of one step.
+// diff compares metric m over the intervals of one step: base holds
+// each baseline run's, cand the candidate's.
 //
-// Noise: the run-to-run variation is estimated by a percentile bootstrap
-// over the step's intervals. Each resample draws, with replacement, as
-// many intervals as each run has, and recomputes the change; the central
-// Confidence share of the resampled changes is the interval. A
-// difference counts only when the point change is beyond the tolerance
-// AND the whole interval lies on the same side of zero: a tolerance alone
-// would flag the noise of a short run, and a significance test alone would
-// flag a real but irrelevant 1 % change of a long one. Intervals are
-// treated as independent, which holds roughly once each is several times
-// longer than a request; the seeded generator makes the verdict
-// reproducible.
-func diff(m metric, base, cand []loadgen.Stats, o Options, rng *rand.Rand) Diff {
-	d := Diff{Metric: m.name, Unit: m.unit, Relative: m.relative, Baseline: m.value(base), Candidate: m.value(cand), Tolerance: m.tolerance(o)}
+// Noise: the variation is estimated by a percentile bootstrap. Each
+// resample recomputes the change from a resampled baseline and candidate;
+// the central Confidence share of the resampled changes is the interval.
+// A difference counts only when the point change is beyond the tolerance
+// (and the floor) AND the whole interval lies on the same side of zero: a
+// tolerance alone would flag the noise of a short run, and a significance
+// test alone would flag a real but irrelevant 1 % change of a long one.
+//
+// Within a run, intervals are drawn with replacement, as many as the run
+// has; they are treated as independent, which holds roughly once each is
+// several times longer than a request. That sees only the variation
+// inside one run, and two runs of one release differ by more: the host's
+// other load, caches, the hour (on this project's real model, one run in
+// six moved p50 by half with no change at all). So with k ≥ 2 baseline
+// runs, each resample also moves the candidate by a run effect drawn
+// from what the baseline runs show among themselves: s·sqrt(1+1/k)·T, on
+// the log scale for relative metrics, where s is the standard deviation
+// of the k runs' values and T is drawn from Student's t with k−1 degrees
+// of freedom. That is the bootstrap form of the classical prediction
+// interval for one more run (the candidate's own run effect plus the
+// uncertainty of the baseline's mean, s estimated from k runs). A
+// bootstrap over the k runs themselves would see their spread but not the
+// tails few runs cannot show (its 2.5 % quantile of three runs is their
+// minimum): with three runs and a 10 % run effect it flagged about 1
+// release in 7 identical to its baseline where this flags 1 in 33 (200
+// synthetic releases; TestCompareFalsePositivesWithRunEffects). s also
+// holds each run's own interval noise, so the interval errs on the wide
+// side. The seeded generator makes the verdict reproducible.
+func diff(m metric, base [][]loadgen.Stats, cand []loadgen.Stats, o Options, rng *rand.Rand) Diff {
+	pooled := slices.Concat(base...)
+	d := Diff{Metric: m.name, Unit: m.unit, Relative: m.relative, Baseline: m.value(pooled), Candidate: m.value(cand),
+		Tolerance: m.tolerance(o), Floor: m.floor(o)}
 	d.Change = change(m, d.Baseline, d.Candidate)
-	if perInterval(base) < m.perInterval || perInterval(cand) < m.perInterval {
-		d.Outcome = Unjudged
-		return d
+	for _, ivs := range append(slices.Clip(base), cand) {
+		if perInterval(ivs) < m.perInterval {
+			d.Outcome = Unjudged
+			return d
+		}
 	}
+	between := runToRun(m, base)
 	changes := make([]float64, o.Resamples)
-	bs, cs := make([]loadgen.Stats, len(base)), make([]loadgen.Stats, len(cand))
+	bs, cs := make([]loadgen.Stats, len(pooled)), make([]loadgen.Stats, len(cand))
 	for i := range changes {
-		resample(rng, base, bs)
+		at := 0
+		for _, run := range base {
+			resample(rng, run, bs[at:at+len(run)])
+			at += len(run)
+		}
 		resample(rng, cand, cs)
-		changes[i] = change(m, m.value(bs), m.value(cs))
+		changes[i] = change(m, m.value(bs), between.move(rng, m.value(cs)))
 	}
 	slices.Sort(changes)
 	alpha := (1 - o.Confidence) / 2
 	d.Low, d.High = quantile(changes, alpha), quantile(changes, 1-alpha)
+	d.Outcome = outcome(d, m.higherBad)
+	return d
+}
+
+// outcome judges d from its change, interval, tolerance and floor.
+func outcome(d Diff, higherBad bool) string {
 	worse := d.Change
 	lo, hi := d.Low, d.High
-	if !m.higherBad {
+	if !higherBad {
 		worse, lo, hi = -worse, -hi, -lo
 	}
 	switch {
-	case math.Abs(worse) <= d.Tolerance:
-		d.Outcome = Tolerated
+	case math.Abs(worse) <= d.Tolerance || math.Abs(d.Candidate-d.Baseline) <= d.Floor:
+		return Tolerated
 	case worse > 0 && lo > 0:
-		d.Outcome = Regression
+		return Regression
 	case worse < 0 && hi < 0:
-		d.Outcome = Improvement
-	default:
-		d.Outcome = Noise
+		return Improvement
 	}
-	return d
+	return Noise
+}
+
+// spread is the run-to-run variation of one metric seen in k baseline
+// runs: the scale of a run effect (s·sqrt(1+1/k)), its degrees of freedom
+// (k−1; 0: one run, no run effect) and whether it is on the log scale.
+type spread struct {
+	scale float64
+	df    int
+	log   bool
+}
+
+// runToRun measures m's spread over the baseline runs. Relative metrics
+// are compared on the log scale (a run effect multiplies), unless a run's
+// value is 0.
+func runToRun(m metric, base [][]loadgen.Stats) spread {
+	k := len(base)
+	if k < 2 {
+		return spread{}
+	}
+	v := make([]float64, k)
+	sp := spread{df: k - 1, log: m.relative}
+	for i, run := range base {
+		v[i] = m.value(run)
+		sp.log = sp.log && v[i] > 0
+	}
+	var mean float64
+	for i := range v {
+		if sp.log {
+			v[i] = math.Log(v[i])
+		}
+		mean += v[i] / float64(k)
+	}
+	var ss float64
+	for _, x := range v {
+		ss += (x - mean) * (x - mean)
+	}
+	sp.scale = math.Sqrt(ss/float64(k-1)) * math.Sqrt(1+1/float64(k))
+	return sp
+}
+
+// move applies one drawn run effect to value v.
+func (sp spread) move(rng *rand.Rand, v float64) float64 {
+	if sp.df == 0 || sp.scale == 0 {
+		return v
+	}
+	e := sp.scale * studentT(rng, sp.df)
+	if sp.log {
+		return v * math.Exp(e)
+	}
+	return max(v+e, 0)
+}
+
+// studentT draws from Student's t with df degrees of freedom: a normal
+// over the root of a chi-square (a sum of df squared normals) ÷ df.
+func studentT(rng *rand.Rand, df int) float64 {
+	var chi2 float64
+	for range df {
+		z := rng.NormFloat64()
+		chi2 += z * z
+	}
+	return rng.NormFloat64() / math.Sqrt(chi2/float64(df))
 }
 
 // maxChange stands for an infinite relative change (from zero).

@@ -16,8 +16,8 @@ import (
 func (c *Comparison) Markdown(w io.Writer, chart string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### Release comparison: %s\n\n", c.Verdict())
-	fmt.Fprintf(&b, "Baseline `%s` (%s), candidate `%s` (%s); plan %s. A difference counts when it is beyond the tolerance and its %.0f%% bootstrap interval (over %g-s intervals, %d resamples) excludes zero.\n\n",
-		c.Baseline.TestID, c.Baseline.Path, c.Candidate.TestID, c.Candidate.Path, c.Candidate.Plan, 100*c.Options.Confidence, c.intervalSeconds(), c.Options.Resamples)
+	fmt.Fprintf(&b, "Baseline %s, candidate `%s` (%s); plan %s. A difference counts when it is beyond the tolerance and its %.0f%% bootstrap interval (over %g-s intervals, %d resamples%s) excludes zero.\n\n",
+		c.baselineText(), c.Candidate.TestID, c.Candidate.Path, c.Candidate.Plan, 100*c.Options.Confidence, c.intervalSeconds(), c.Options.Resamples, c.resamplingText())
 	for _, n := range c.Notes {
 		fmt.Fprintf(&b, "Note: %s.\n\n", n)
 	}
@@ -44,6 +44,26 @@ func (c *Comparison) Markdown(w io.Writer, chart string) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// baselineText names the baseline run or runs.
+func (c *Comparison) baselineText() string {
+	var runs []string
+	for _, r := range c.BaselineRuns {
+		runs = append(runs, fmt.Sprintf("`%s` (%s)", r.TestID, r.Path))
+	}
+	if len(runs) == 1 {
+		return runs[0]
+	}
+	return fmt.Sprintf("%d runs: %s", len(runs), strings.Join(runs, ", "))
+}
+
+// resamplingText says how the bootstrap resampled.
+func (c *Comparison) resamplingText() string {
+	if len(c.BaselineRuns) < 2 {
+		return " of each run's intervals; one baseline run shows the variation within a run, not between runs (another hour, another host): give two or more to include it"
+	}
+	return "; baseline runs, then their intervals, with the run-to-run variation borrowed by the candidate"
 }
 
 // intervalSeconds is the candidate's interval length, for the text.
@@ -94,10 +114,14 @@ func (d Diff) interval() string {
 }
 
 func (d Diff) tolerance() string {
+	t := fmt.Sprintf("±%.2f pp", d.Tolerance)
 	if d.Relative {
-		return fmt.Sprintf("±%.0f%%", 100*d.Tolerance)
+		t = fmt.Sprintf("±%.0f%%", 100*d.Tolerance)
 	}
-	return fmt.Sprintf("±%.2f pp", d.Tolerance)
+	if d.Floor > 0 {
+		t += fmt.Sprintf(", ±%s", d.value(d.Floor))
+	}
+	return t
 }
 
 func (d Diff) outcomeText() string {
@@ -109,20 +133,22 @@ func (d Diff) outcomeText() string {
 
 // jsonDoc is the JSON form of a comparison.
 type jsonDoc struct {
-	Verdict   string       `json:"verdict"`
-	Regressed bool         `json:"regressed"`
-	Baseline  RunInfo      `json:"baseline"`
-	Candidate RunInfo      `json:"candidate"`
-	Steps     []StepResult `json:"steps"`
-	Problems  []string     `json:"problems"`
-	Notes     []string     `json:"notes,omitempty"`
+	Verdict   string  `json:"verdict"`
+	Regressed bool    `json:"regressed"`
+	Baseline  RunInfo `json:"baseline"`
+	// BaselineRuns are all the baseline's runs, Baseline the first.
+	BaselineRuns []RunInfo    `json:"baseline_runs"`
+	Candidate    RunInfo      `json:"candidate"`
+	Steps        []StepResult `json:"steps"`
+	Problems     []string     `json:"problems"`
+	Notes        []string     `json:"notes,omitempty"`
 	// Utilization is nil unless compare was asked for it (--utilization).
 	Utilization *UtilizationSource `json:"utilization,omitempty"`
 }
 
 // JSON writes the comparison as one indented JSON document.
 func (c *Comparison) JSON(w io.Writer) error {
-	doc := jsonDoc{Verdict: c.Verdict(), Regressed: c.Regressed(), Baseline: c.Baseline, Candidate: c.Candidate, Steps: c.Steps, Problems: c.Problems, Notes: c.Notes, Utilization: c.Utilization}
+	doc := jsonDoc{Verdict: c.Verdict(), Regressed: c.Regressed(), Baseline: c.Baseline, BaselineRuns: c.BaselineRuns, Candidate: c.Candidate, Steps: c.Steps, Problems: c.Problems, Notes: c.Notes, Utilization: c.Utilization}
 	if doc.Steps == nil {
 		doc.Steps = []StepResult{}
 	}

@@ -79,15 +79,20 @@ type StepUtilization struct {
 // step's intervals, and stores it in the step. It never fails: a window
 // shorter than a minute, a run whose endpoint is unknown, missing data or
 // an API error (wrapped, naming the window) become notes in the step and
-// in c.Notes, and the rest is still read.
+// in c.Notes, and the rest is still read. baseline is the first baseline
+// run (Compare's baseline[0]): with several, the baseline's utilization is
+// that run's, and a note says so.
 func (c *Comparison) AddUtilization(ctx context.Context, api measure.GetMetricDataAPI, baseline, candidate *Run, o UtilizationOptions) {
 	src := &UtilizationSource{Variant: o.Variant, InstanceType: o.InstanceType, Normalized: o.normalized()}
 	src.BaselineEndpoint, src.CandidateEndpoint = o.endpointOf(baseline), o.endpointOf(candidate)
 	c.Utilization = src
+	if len(c.BaselineRuns) > 1 {
+		c.Notes = append(c.Notes, fmt.Sprintf("the baseline's utilization is its first run's (%s)", baseline.Path))
+	}
 	for i := range c.Steps {
 		s := &c.Steps[i]
 		s.Utilization = &StepUtilization{
-			Baseline:  o.read(ctx, api, src.BaselineEndpoint, baseline, s.Rate, s.base),
+			Baseline:  o.read(ctx, api, src.BaselineEndpoint, baseline, s.Rate, s.base[0]),
 			Candidate: o.read(ctx, api, src.CandidateEndpoint, candidate, s.Rate, s.cand),
 		}
 		for _, side := range []struct {

@@ -140,7 +140,7 @@ func val(p *float64) float64 {
 func TestAddUtilizationPerStep(t *testing.T) {
 	cw, client := cwEnv(t)
 	base, cand := twoReleases(cw)
-	c := Compare(base, cand, Options{DifferentTargets: true, LatencyTolerance: 0.1, ThroughputTolerance: 0.05, ErrorTolerance: 0.01, Confidence: 0.95, Resamples: 500, Seed: 1, MinIntervals: 5, MinRequests: 500})
+	c := Compare([]*Run{base}, cand, Options{DifferentTargets: true, LatencyTolerance: 0.1, ThroughputTolerance: 0.05, ErrorTolerance: 0.01, Confidence: 0.95, Resamples: 500, Seed: 1, MinIntervals: 5, MinRequests: 500})
 	verdict := c.Verdict()
 	c.AddUtilization(context.Background(), client, base, cand, UtilizationOptions{Variant: "AllTraffic", InstanceType: "ml.c5.xlarge", VCPUs: 4})
 	doc, md, h := render(t, c)
@@ -180,7 +180,7 @@ func TestAddUtilizationPerStep(t *testing.T) {
 func TestAddUtilizationRawAndMissing(t *testing.T) {
 	cw, client := cwEnv(t)
 	base, cand := twoReleases(cw)
-	c := Compare(base, cand, DefaultOptions())
+	c := Compare([]*Run{base}, cand, DefaultOptions())
 	c.AddUtilization(context.Background(), client, base, cand, UtilizationOptions{Endpoint: "churn-v2", Variant: "AllTraffic"})
 	doc, md, _ := render(t, c)
 	u := doc.Steps[0].Utilization
@@ -204,7 +204,7 @@ func TestAddUtilizationCannotRead(t *testing.T) {
 	cw, client := cwEnv(t)
 	base := onEndpoint(synthetic(1, 1, plan3, 60, 5, 0), "churn-v1", baseStart)
 	cand := synthetic(2, 1, plan3, 60, 5, 0)
-	c := Compare(base, cand, DefaultOptions())
+	c := Compare([]*Run{base}, cand, DefaultOptions())
 	c.AddUtilization(context.Background(), client, base, cand, UtilizationOptions{Variant: "AllTraffic"})
 	doc, _, _ := render(t, c)
 	u := doc.Steps[0].Utilization
@@ -222,7 +222,7 @@ func TestAddUtilizationAPIError(t *testing.T) {
 	cw, client := cwEnv(t)
 	base, cand := twoReleases(cw)
 	cw.InjectGetFault(func(n int, _ awstest.GetMetricDataCall) bool { return n == 1 }, awstest.CloudWatchServiceFault)
-	c := Compare(base, cand, DefaultOptions())
+	c := Compare([]*Run{base}, cand, DefaultOptions())
 	c.AddUtilization(context.Background(), client, base, cand, UtilizationOptions{Variant: "AllTraffic", InstanceType: "ml.c5.xlarge", VCPUs: 4})
 	doc, md, _ := render(t, c)
 	u := doc.Steps[0].Utilization
@@ -244,7 +244,7 @@ func TestAddUtilizationTimeout(t *testing.T) {
 	client := cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) { o.BaseEndpoint = aws.String(hang.URL) })
 	cw, _ := cwEnv(t)
 	base, cand := twoReleases(cw)
-	c := Compare(base, cand, DefaultOptions())
+	c := Compare([]*Run{base}, cand, DefaultOptions())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

@@ -138,11 +138,11 @@ func TestRealModelGate(t *testing.T) {
 	again := loadtest(t, r1, "release1-b")
 	cand := loadtest(t, r2, "release2")
 
-	c := gate.Compare(base, cand, options())
+	c := gate.Compare([]*gate.Run{base}, cand, options())
 	if !c.Regressed() || len(c.Problems) > 0 {
 		t.Errorf("release 2 (%d trees) against release 1 (%d trees): %s; want a regression:\n%s", release2Trees, release1Trees, c.Verdict(), markdown(c))
 	}
-	c = gate.Compare(base, again, options())
+	c = gate.Compare([]*gate.Run{base}, again, options())
 	if c.Regressed() || len(c.Problems) > 0 {
 		t.Errorf("release 1 against a second run of itself: %s; want no regression:\n%s", c.Verdict(), markdown(c))
 	}

@@ -19,11 +19,12 @@ import (
 
 // compareFlags are the flags of `sagesize compare`.
 type compareFlags struct {
-	baseline, candidate, out string
-	latencyTol, errorTol     percentFlag
-	throughputTol            percentFlag
-	confidence               percentFlag
-	opts                     gate.Options
+	baseline             []string
+	candidate, out       string
+	latencyTol, errorTol percentFlag
+	throughputTol        percentFlag
+	confidence           percentFlag
+	opts                 gate.Options
 	// utilization reads each step's SageMaker utilization (util says
 	// which variant), in region.
 	utilization bool
@@ -36,17 +37,23 @@ func newCompareCmd() *cobra.Command {
 	f.latencyTol.fraction, f.errorTol.fraction = f.opts.LatencyTolerance, f.opts.ErrorTolerance
 	f.throughputTol.fraction, f.confidence.fraction = f.opts.ThroughputTolerance, f.opts.Confidence
 	c := &cobra.Command{
-		Use:   "compare --baseline FILE --candidate FILE [flags]",
+		Use:   "compare --baseline FILE [--baseline FILE...] --candidate FILE [flags]",
 		Short: "Compare a release's load test with the baseline's, step by step (exit 2 on a regression)",
 		Long: `compare reads two runs of the same stepped (or constant) plan, each
 loadgen's -output (JSON lines: one line per interval, then the summary),
 and compares them step by step: client p50 and p99 latency (the median of
 the step's interval percentiles), error rate and throughput.
 
-A difference counts only when it is beyond its tolerance AND beyond the
-run-to-run variation: a bootstrap confidence interval of the change,
-resampling each run's intervals in the step (seeded, so the verdict is
-reproducible), must lie wholly on one side of zero.
+A difference counts only when it is beyond its tolerance (and
+--latency-floor) AND beyond the run-to-run variation: a bootstrap
+confidence interval of the change, resampling each run's intervals in the
+step (seeded, so the verdict is reproducible), must lie wholly on one side
+of zero. One run shows only the variation within a run; two runs of one
+release differ by more (the host, the hour). Give --baseline several runs
+of the baseline release (3 or more) and the interval also holds the
+variation the baseline runs show among themselves (a Student-t run effect
+of k-1 degrees of freedom): fewer false alarms, at the price of missing
+small changes when the runs vary a lot.
 
 It writes compare.md (verdict first, then the table; also printed, ready
 for a pull request comment), compare.html, compare.json and compare-p99.svg
@@ -64,6 +71,7 @@ It exits 0 when nothing regressed, 2 on a regression, and 1
 when part of the comparison could not be made (different targets or plans,
 a missing step, too few requests per step), after writing what it could.`,
 		Example: `  sagesize compare --baseline runs/v41.jsonl --candidate runs/v42.jsonl --out compare
+  sagesize compare --baseline v41-1.jsonl --baseline v41-2.jsonl --baseline v41-3.jsonl --candidate v42.jsonl --latency-floor 5ms
   sagesize compare --baseline base.jsonl --candidate cand.jsonl --latency-tolerance 15% --warmup 10s
   sagesize compare --baseline v41.jsonl --candidate v42.jsonl --utilization --variant AllTraffic --instance-type ml.c5.xlarge --region eu-west-1`,
 		Args: withUsageHint(cobra.NoArgs),
@@ -72,12 +80,13 @@ a missing step, too few requests per step), after writing what it could.`,
 		},
 	}
 	fs := c.Flags()
-	fs.StringVar(&f.baseline, "baseline", "", "loadgen -output `file` of the baseline run, e.g. the last release that passed (required)")
+	fs.StringArrayVar(&f.baseline, "baseline", nil, "loadgen -output `file` of a baseline run, e.g. the last release that passed (required; repeat it for several runs of the baseline, which lets the verdict see the variation between runs)")
 	fs.StringVar(&f.candidate, "candidate", "", "loadgen -output `file` of the candidate run (required)")
 	fs.StringVar(&f.out, "out", "compare", "`directory` to write compare.md, compare.html, compare.json and compare-p99.svg into")
 	fs.Var(&f.latencyTol, "latency-tolerance", "relative latency change (`percentage`) that never counts, e.g. --latency-tolerance 10%")
 	fs.Var(&f.errorTol, "error-tolerance", "error rate change in percentage points (`percentage`) that never counts, e.g. --error-tolerance 1%")
 	fs.Var(&f.throughputTol, "throughput-tolerance", "relative throughput drop (`percentage`) that never counts, e.g. --throughput-tolerance 5%")
+	fs.DurationVar(&f.opts.LatencyFloor, "latency-floor", 0, "absolute latency change (`duration`) that never counts, whatever its share, e.g. --latency-floor 5ms")
 	fs.Var(&f.confidence, "confidence", "confidence of the bootstrap interval (`percentage`), e.g. --confidence 95%")
 	fs.DurationVar(&f.opts.Warmup, "warmup", 0, "leave this `duration` out at the start of every step, e.g. --warmup 10s")
 	fs.IntVar(&f.opts.MinIntervals, "min-intervals", f.opts.MinIntervals, "fewest intervals (`N`) per step and run to judge the step")
@@ -100,7 +109,7 @@ func bindUtilizationFlags(fs *pflag.FlagSet, f *compareFlags) {
 
 // compareCommand is `sagesize compare`.
 func compareCommand(ctx context.Context, f *compareFlags, stdout io.Writer) error {
-	if f.baseline == "" || f.candidate == "" {
+	if len(f.baseline) == 0 || f.candidate == "" {
 		return errors.New("compare: --baseline FILE and --candidate FILE are required (loadgen -output files)")
 	}
 	if f.confidence.fraction < 0.5 || f.confidence.fraction >= 1 {
@@ -114,9 +123,16 @@ func compareCommand(ctx context.Context, f *compareFlags, stdout io.Writer) erro
 	}
 	o := f.opts
 	o.LatencyTolerance, o.ErrorTolerance, o.ThroughputTolerance, o.Confidence = f.latencyTol.fraction, f.errorTol.fraction, f.throughputTol.fraction, f.confidence.fraction
-	base, err := gate.ReadRun(f.baseline)
-	if err != nil {
-		return fmt.Errorf("--baseline: %w", err)
+	if f.opts.LatencyFloor < 0 {
+		return fmt.Errorf("--latency-floor %v: give 0 or a positive duration, e.g. 5ms", f.opts.LatencyFloor)
+	}
+	var base []*gate.Run
+	for _, path := range f.baseline {
+		r, err := gate.ReadRun(path)
+		if err != nil {
+			return fmt.Errorf("--baseline: %w", err)
+		}
+		base = append(base, r)
 	}
 	cand, err := gate.ReadRun(f.candidate)
 	if err != nil {
@@ -124,7 +140,7 @@ func compareCommand(ctx context.Context, f *compareFlags, stdout io.Writer) erro
 	}
 	c := gate.Compare(base, cand, o)
 	if f.utilization {
-		if err := addUtilization(ctx, f, c, base, cand); err != nil {
+		if err := addUtilization(ctx, f, c, base[0], cand); err != nil {
 			return err
 		}
 	}

@@ -45,6 +45,23 @@ func TestCompareCommand(t *testing.T) {
 	if err != nil || !strings.HasPrefix(stdout.String(), "### Release comparison: NO REGRESSION") {
 		t.Errorf("a run against itself: %v\n%s", err, stdout.String())
 	}
+	// Several baseline runs: each is read and named; a floor wider than
+	// the slowdown tolerates it.
+	stdout.Reset()
+	args := []string{"compare", "--baseline", fast, "--baseline", fast, "--candidate", slow, "--out", out, "--min-requests", "50"}
+	err = run(context.Background(), args, &stdout, &stdout)
+	var runs struct {
+		BaselineRuns []struct{ Path string } `json:"baseline_runs"`
+	}
+	raw, _ = os.ReadFile(filepath.Join(out, "compare.json"))
+	if exitCode(err) != exitFailed || json.Unmarshal(raw, &runs) != nil || len(runs.BaselineRuns) != 2 || !strings.Contains(stdout.String(), "Baseline 2 runs: ") {
+		t.Errorf("two baseline runs: exit %d (%v), baseline_runs %+v; want 2, both named\n%s", exitCode(err), err, runs.BaselineRuns, stdout.String())
+	}
+	stdout.Reset()
+	err = run(context.Background(), append(args, "--latency-floor", "1s"), &stdout, &stdout)
+	if err != nil || !strings.Contains(stdout.String(), "±10%, ±1000.0 ms") {
+		t.Errorf("a 1-s latency floor: %v; want no regression, the floor in the table\n%s", err, stdout.String())
+	}
 }
 
 // Too few requests per step: exit 1 naming how many are needed, and the
@@ -67,6 +84,8 @@ func TestCompareCommandBadInput(t *testing.T) {
 		{[]string{"--baseline", a}, "--baseline FILE and --candidate FILE are required"},
 		{[]string{"--baseline", a, "--candidate", "nope.jsonl"}, "--candidate: read loadgen output"},
 		{[]string{"--baseline", a, "--candidate", a, "--confidence", "40%"}, "--confidence 40%: give 50% or more"},
+		{[]string{"--baseline", a, "--candidate", a, "--latency-floor", "-1ms"}, "--latency-floor -1ms: give 0 or a positive duration"},
+		{[]string{"--baseline", a, "--baseline", "gone.jsonl", "--candidate", a}, "--baseline: read loadgen output"},
 	} {
 		err := run(context.Background(), append([]string{"compare", "--out", out}, tt.args...), &bytes.Buffer{}, &bytes.Buffer{})
 		if exitCode(err) != exitError || !strings.Contains(err.Error(), tt.want) {
