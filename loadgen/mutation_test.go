@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sagesize/sagesize/loadgen"
+	"github.com/sagesize/sagesize/metrics"
 	"github.com/sagesize/sagesize/testkit/awstest"
 )
 
@@ -153,4 +154,34 @@ func TestOpenModelPoolGrowsToTheLoadAndNoFurther(t *testing.T) {
 			t.Errorf("at most %d workers, %d dropped; want at most MaxInFlight = 4 workers and the rest dropped", most, sum.Dropped)
 		}
 	})
+}
+
+// TestLastIntervalIsRetriedAfterItsBackoff: the test's only interval is
+// published after the run, and its first call fails. No newer interval
+// will wake the publisher, so its retry must come from the backoff's own
+// timer, well within the drain; a publisher that waited for a wake-up
+// would abandon it at the drain's end.
+func TestLastIntervalIsRetriedAfterItsBackoff(t *testing.T) {
+	t.Parallel()
+	cw := awstest.NewCloudWatch()
+	defer cw.Close()
+	cw.FailCall(1)
+	srv := awstest.NewSageMakerRuntime(awstest.SageMakerOptions{Behavior: awstest.Fixed(time.Millisecond)})
+	defer srv.Close()
+	const drain = 5 * time.Second
+	var out bytes.Buffer
+	sum, err := loadgen.Run(context.Background(), targets(t, srv.URL, testSecret)["fast"], loadgen.Options{
+		Pacer: constant(t, 20, 500*time.Millisecond), Payloads: payloads(t), Output: &out, Interval: 2 * time.Second, Drain: drain,
+		Publisher: loadgen.NewPublisher(cloudWatchClient(cw.URL, 1), metrics.NamespaceLoadTest, "test-ep", "", "last"),
+	})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	r := publishLine(t, out.Bytes())
+	if sum.Intervals != 1 || len(cw.Rejected()) != 1 || r.Published != 1 || r.Retries != 1 {
+		t.Errorf("%d interval(s), %d call(s) rejected, publish line %+v; want 1 interval published on its 1 retry", sum.Intervals, len(cw.Rejected()), r)
+	}
+	if d := time.Duration(r.DrainS * float64(time.Second)); d > drain/2 {
+		t.Errorf("drain took %v; want the retry after its backoff (at most 250 ms), far below the %v limit", d, drain)
+	}
 }
