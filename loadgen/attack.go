@@ -227,8 +227,8 @@ loop:
 			break
 		}
 		due := a.start.Add(off)
-		if wait := time.Until(due); wait > 0 {
-			timer.Reset(wait)
+		if now := time.Now(); now.Before(due) {
+			timer.Reset(due.Sub(now))
 			select {
 			case <-ctx.Done():
 				a.scheduledFor = stoppedAt()

@@ -1,6 +1,8 @@
 package loadgen
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"testing"
@@ -75,8 +77,9 @@ func TestSummaryRateSpansFirstToLastSend(t *testing.T) {
 
 // TestRecorderEdges: a zero latency is recorded as 1 µs; a latency at the
 // histogram's highest value is in range and one microsecond more is counted
-// out of range; the first error message of each class is kept; an
-// interval's bounds, error count and throughput come from its own results.
+// out of range, in the interval and in the summary; the first error message
+// of each class is kept; an interval's bounds, error count and throughput
+// come from its own results.
 func TestRecorderEdges(t *testing.T) {
 	start := time.Now()
 	r := newRecorder(start, time.Second)
@@ -101,5 +104,29 @@ func TestRecorderEdges(t *testing.T) {
 	sum := r.summary(start.Add(4 * time.Second))
 	if len(sum.FirstErrors) != 1 || sum.FirstErrors["timeout"] != "first timeout" {
 		t.Errorf("first errors %v; want only timeout: first timeout", sum.FirstErrors)
+	}
+	if sum.OutOfRange != 1 || sum.Latency.Count != 6 {
+		t.Errorf("summary: out of range %d, count %d; want 1 and 6", sum.OutOfRange, sum.Latency.Count)
+	}
+}
+
+// TestRecorderDegeneratePeriods: a period of no length has no throughput
+// (not requests / 0), and a summary whose sends all share one time has no
+// send span to divide by: its rate is its throughput. A test that saw no
+// error has no first errors in its JSON line.
+func TestRecorderDegeneratePeriods(t *testing.T) {
+	start := time.Now()
+	r := newRecorder(start, time.Second)
+	r.add(&Result{Sent: 0, Latency: time.Millisecond})
+	r.add(&Result{Sent: 0, Latency: time.Millisecond})
+	if s, _ := r.takeInterval(start); s.Requests != 2 || s.Throughput != 0 {
+		t.Errorf("interval of no length: %d requests, throughput %v; want 2 and 0", s.Requests, s.Throughput)
+	}
+	s := r.summary(start.Add(2 * time.Second))
+	if s.Throughput != 1 || s.Rate != 1 {
+		t.Errorf("summary of 2 requests sent at 0 s, over 2 s: throughput %v, rate %v; want 1 and 1", s.Throughput, s.Rate)
+	}
+	if js, err := json.Marshal(s); err != nil || bytes.Contains(js, []byte("first_errors")) {
+		t.Errorf("summary without errors: %s (%v); want no first_errors", js, err)
 	}
 }

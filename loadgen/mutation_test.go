@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sagesize/sagesize/loadgen"
+	"github.com/sagesize/sagesize/metrics"
 	"github.com/sagesize/sagesize/testkit/awstest"
 )
 
@@ -153,4 +154,89 @@ func TestOpenModelPoolGrowsToTheLoadAndNoFurther(t *testing.T) {
 			t.Errorf("at most %d workers, %d dropped; want at most MaxInFlight = 4 workers and the rest dropped", most, sum.Dropped)
 		}
 	})
+}
+
+// TestFirstTokenTimeoutSpoilsOnlyItsOwnRequest: a stream with no first
+// token within the first-token timeout is cancelled through its worker's
+// request context, and the worker's next request must get a fresh one.
+// One closed-loop user sends 4 streams; the server never starts the first:
+// that one is counted as no_first_token and the next 3 complete. Kept
+// with the spent context, they would all fail at once.
+func TestFirstTokenTimeoutSpoilsOnlyItsOwnRequest(t *testing.T) {
+	t.Parallel()
+	srv := awstest.NewStreamingRuntime(awstest.StreamOptions{Model: llm, Script: func(inv *awstest.Invocation) awstest.StreamPlan {
+		if inv.Seq == 0 {
+			return awstest.StreamPlan{Fault: awstest.FaultNoFirstToken}
+		}
+		return awstest.StreamPlan{}
+	}})
+	defer srv.Close()
+	sum, err := loadgen.Run(context.Background(), streamTarget(t, srv.URL, loadgen.FormatTGI), loadgen.Options{
+		Concurrency: 1, Duration: time.Minute, MaxRequests: 4, FirstTokenTimeout: 200 * time.Millisecond,
+		Payloads: prompts(t), Output: new(bytes.Buffer),
+	})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if want := (loadgen.ErrorCounts{NoFirstToken: 1}); sum.ByClass != want || sum.OK != 3 {
+		t.Errorf("errors by class %+v, ok %d; want %+v and 3 ok (first errors %v)", sum.ByClass, sum.OK, want, sum.FirstErrors)
+	}
+}
+
+// TestStreamInputTokensFromThePromptsWhenTheServerCountsNone: a TGI stream
+// reports no usage, so each request's input tokens are its rendered
+// prompt's own count (synthetic words) and the summary sums those, saying
+// how they were counted. A server's usage, when it sends one, takes
+// precedence (TestStreamPromptsReachTheServer).
+func TestStreamInputTokensFromThePromptsWhenTheServerCountsNone(t *testing.T) {
+	t.Parallel()
+	srv := awstest.NewStreamingRuntime(awstest.StreamOptions{Model: awstest.TokenModel{StepBase: time.Millisecond, OutputTokens: 3}})
+	defer srv.Close()
+	ps := loadgen.SyntheticPrompts(loadgen.TokenDist{Mean: 12, Stddev: 3}, loadgen.TokenDist{Mean: 6, Stddev: 2}, 8, 3)
+	payloads, err := loadgen.RenderPrompts("synthetic", ps, loadgen.FormatTGI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := loadgen.Run(context.Background(), streamTarget(t, srv.URL, loadgen.FormatTGI), loadgen.Options{
+		Pacer: constant(t, 40, 200*time.Millisecond), Payloads: payloads, Output: new(bytes.Buffer), Interval: time.Second})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	var want uint64
+	for _, p := range ps {
+		want += uint64(p.InputTokens)
+	}
+	if s := sum.Stream; sum.OK != 8 || s.InputTokens != want || s.InputCounted != loadgen.InputWords {
+		t.Errorf("summary: ok %d, input tokens %d (%s); want 8 ok and %d input tokens (%s)", sum.OK, s.InputTokens, s.InputCounted, want, loadgen.InputWords)
+	}
+}
+
+// TestLastIntervalIsRetriedAfterItsBackoff: the test's only interval is
+// published after the run, and its first call fails. No newer interval
+// will wake the publisher, so its retry must come from the backoff's own
+// timer, well within the drain; a publisher that waited for a wake-up
+// would abandon it at the drain's end.
+func TestLastIntervalIsRetriedAfterItsBackoff(t *testing.T) {
+	t.Parallel()
+	cw := awstest.NewCloudWatch()
+	defer cw.Close()
+	cw.FailCall(1)
+	srv := awstest.NewSageMakerRuntime(awstest.SageMakerOptions{Behavior: awstest.Fixed(time.Millisecond)})
+	defer srv.Close()
+	const drain = 5 * time.Second
+	var out bytes.Buffer
+	sum, err := loadgen.Run(context.Background(), targets(t, srv.URL, testSecret)["fast"], loadgen.Options{
+		Pacer: constant(t, 20, 500*time.Millisecond), Payloads: payloads(t), Output: &out, Interval: 2 * time.Second, Drain: drain,
+		Publisher: loadgen.NewPublisher(cloudWatchClient(cw.URL, 1), metrics.NamespaceLoadTest, "test-ep", "", "last"),
+	})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	r := publishLine(t, out.Bytes())
+	if sum.Intervals != 1 || len(cw.Rejected()) != 1 || r.Published != 1 || r.Retries != 1 {
+		t.Errorf("%d interval(s), %d call(s) rejected, publish line %+v; want 1 interval published on its 1 retry", sum.Intervals, len(cw.Rejected()), r)
+	}
+	if d := time.Duration(r.DrainS * float64(time.Second)); d > drain/2 {
+		t.Errorf("drain took %v; want the retry after its backoff (at most 250 ms), far below the %v limit", d, drain)
+	}
 }

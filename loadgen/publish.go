@@ -171,7 +171,7 @@ func (p *publication) pick(now time.Time) (it *pending, wait time.Duration, ok b
 // reports whether the loop goes on.
 func (p *publication) sleep(wait time.Duration) bool {
 	var timer <-chan time.Time
-	if wait > 0 {
+	if wait != 0 {
 		t := time.NewTimer(wait)
 		defer t.Stop()
 		timer = t.C
@@ -236,11 +236,11 @@ func (p *publication) removeLocked(it *pending) bool {
 // with a random part of up to a half taken off (jitter), so that tasks
 // throttled together do not retry together.
 func backoff(attempt int) time.Duration {
-	d := publishBackoffMax
-	if attempt < 10 {
-		d = min(publishBackoffBase<<(attempt-1), publishBackoffMax)
+	d := publishBackoffBase
+	for range attempt - 1 {
+		d = min(2*d, publishBackoffMax)
 	}
-	return d - rand.N(d/2+1)
+	return d - rand.N(d/2)
 }
 
 // retryable tells whether a failed call may succeed later: throttling,

@@ -114,7 +114,8 @@ type Stats struct {
 	// its actual send, in microseconds: a large value means the generator
 	// could not keep up (its CPU, or MaxInFlight).
 	MaxSendLag int64 `json:"max_send_lag_us"`
-	// FirstErrors holds the first error message seen in each class.
+	// FirstErrors holds the first error message seen in each class (the
+	// summary's only; empty, and left out of the JSON, when none failed).
 	FirstErrors map[string]string `json:"first_errors,omitempty"`
 	// Stream holds the token measurements of a streaming test.
 	Stream *StreamStats `json:"stream,omitempty"`
@@ -140,15 +141,11 @@ func (c *counts) add(r *Result) {
 	if r.Class == OK {
 		c.ok++
 	}
-	if lag := r.Sent - r.Due; lag > c.maxLag {
-		c.maxLag = lag
+	c.maxLag = max(c.maxLag, r.Sent-r.Due)
+	if c.sent == 0 {
+		c.firstSent, c.lastSent = r.Sent, r.Sent
 	}
-	if c.sent == 0 || r.Sent < c.firstSent {
-		c.firstSent = r.Sent
-	}
-	if r.Sent > c.lastSent {
-		c.lastSent = r.Sent
-	}
+	c.firstSent, c.lastSent = min(c.firstSent, r.Sent), max(c.lastSent, r.Sent)
 	c.sent++
 }
 
@@ -185,10 +182,7 @@ func (r *recorder) add(res *Result) {
 	if res.Dropped || res.Class == Cancelled {
 		return
 	}
-	us := res.Latency.Microseconds()
-	if us < lowestMicros {
-		us = lowestMicros
-	}
+	us := max(res.Latency.Microseconds(), lowestMicros)
 	if us > r.interval.HighestTrackableValue() {
 		r.iv.outOfRange++
 		r.tot.outOfRange++
@@ -240,14 +234,14 @@ func (r *recorder) summary(now time.Time) Stats {
 	if r.stream != nil {
 		s.Stream = r.stream.stats(&r.stream.totc, r.stream.total, now.Sub(r.start).Seconds())
 	}
-	if c := r.tot; c.sent > 1 && c.lastSent > c.firstSent {
+	// Sends at two different times make at least two sends.
+	if c := r.tot; c.lastSent > c.firstSent {
 		s.Rate = round3(float64(c.sent-1) / (c.lastSent - c.firstSent).Seconds())
 	} else {
 		s.Rate = s.Throughput
 	}
-	if len(r.firstErrors) > 0 {
-		s.FirstErrors = r.firstErrors
-	}
+	// Empty when nothing failed: omitted from the JSON line.
+	s.FirstErrors = r.firstErrors
 	return s
 }
 
