@@ -236,7 +236,4 @@ func TestLastIntervalIsRetriedAfterItsBackoff(t *testing.T) {
 	if sum.Intervals != 1 || len(cw.Rejected()) != 1 || r.Published != 1 || r.Retries != 1 {
 		t.Errorf("%d interval(s), %d call(s) rejected, publish line %+v; want 1 interval published on its 1 retry", sum.Intervals, len(cw.Rejected()), r)
 	}
-	if d := time.Duration(r.DrainS * float64(time.Second)); d > drain/2 {
-		t.Errorf("drain took %v; want the retry after its backoff (at most 250 ms), far below the %v limit", d, drain)
-	}
 }
