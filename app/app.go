@@ -480,7 +480,7 @@ func PlanShards(cfg *config.Config) ([]*monitoring.EndpointPlan, *shard.Plan, er
 		}
 		plans[i] = p
 		fp := p.Footprint()
-		items[i] = shard.Item{Name: cfg.Endpoints[i].Name, Load: shard.Load{Resources: fp.Resources + autoscalingFootprint(&cfg.Endpoints[i]), TemplateBytes: fp.TemplateBytes, Outputs: 1}}
+		items[i] = shard.Item{Name: cfg.Endpoints[i].Name, Load: shard.Load{Resources: fp.Resources + autoscalingFootprint(cfg, &cfg.Endpoints[i]), TemplateBytes: fp.TemplateBytes, Outputs: 1}}
 	}
 	base := shard.Load{
 		Resources:     coreResources + len(cfg.Notebooks)*notebookResources + len(cfg.Notifications.Emails),

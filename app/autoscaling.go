@@ -1,6 +1,9 @@
 package app
 
 import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/sagesize/sagesize/config"
@@ -14,11 +17,17 @@ const autoscalingResources = 2
 
 // addAutoscaling registers every variant of e that asks for autoscaling
 // as a scalable target with its target-tracking policy, under scope (the
-// endpoint's monitoring, in the endpoint's stack).
+// endpoint's monitoring, in the endpoint's stack). A release's stacks
+// leave it to the long-lived stacks unless releaseStacks.autoscaling says
+// otherwise, and say so in the synth output.
 func addAutoscaling(scope constructs.Construct, cfg *config.Config, e *config.Endpoint) {
 	for _, v := range e.Variants {
 		a := v.Autoscaling
 		if a == nil {
+			continue
+		}
+		if !cfg.CreatesAutoscaling() {
+			awscdk.Annotations_Of(scope).AddInfo(jsii.String(fmt.Sprintf("autoscaling of %s variant %s is left to the stacks without a release, which own its scalable target (releaseStacks.autoscaling: true registers it here too)", e.Name, v.Name)))
 			continue
 		}
 		autoscaling.New(scope, jsii.String("Autoscaling-"+v.Name), &autoscaling.Props{
@@ -32,7 +41,10 @@ func addAutoscaling(scope constructs.Construct, cfg *config.Config, e *config.En
 }
 
 // autoscalingFootprint is the resources e's autoscaling adds to its stack.
-func autoscalingFootprint(e *config.Endpoint) int {
+func autoscalingFootprint(cfg *config.Config, e *config.Endpoint) int {
+	if !cfg.CreatesAutoscaling() {
+		return 0
+	}
 	n := 0
 	for _, v := range e.Variants {
 		if v.Autoscaling != nil {

@@ -42,3 +42,50 @@ func TestReleaseStacks_WarningAlarmsFalseDropsThemFromReleasesOnly(t *testing.T)
 		t.Errorf("no release, warningAlarms false: %d resources; want all %d (the option is for per-release stacks)", got, all)
 	}
 }
+
+// stackResources is the CloudFormation resources the shard plan of cfg
+// counts in its stacks, the endpoints' autoscaling included.
+func stackResources(t *testing.T, text string, release string) int {
+	t.Helper()
+	cfg, err := config.Parse([]byte(text), &config.Overrides{Release: release})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, plan, err := app.PlanShards(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, l := range plan.Loads {
+		n += l.Resources
+	}
+	return n
+}
+
+// A release's stacks leave autoscaling to the long-lived stacks (which own
+// the variant's one scalable target) unless releaseStacks.autoscaling is
+// true: 2 resources (target and policy) per autoscaled variant.
+func TestReleaseStacks_AutoscalingOnlyWhenAsked(t *testing.T) {
+	const scaled = `project: p
+endpoints:
+  - name: churn
+    variants:
+      - instanceType: ml.c5.xlarge
+        autoscaling: {minInstances: 1, maxInstances: 4, targetInvocationsPerInstance: 600}
+    slo: {latency: 200ms}
+`
+	plain := stackResources(t, "project: p\nendpoints:\n  - name: churn\n    variants: [{instanceType: ml.c5.xlarge}]\n    slo: {latency: 200ms}\n", "v1")
+	for _, tt := range []struct {
+		name, text, release string
+		want                int
+	}{
+		{"no release", scaled, "", plain + 2},
+		{"release, default", scaled, "v1", plain},
+		{"release, autoscaling false", scaled + "releaseStacks: {autoscaling: false}\n", "v1", plain},
+		{"release, autoscaling true", scaled + "releaseStacks: {autoscaling: true}\n", "v1", plain + 2},
+	} {
+		if got := stackResources(t, tt.text, tt.release); got != tt.want {
+			t.Errorf("%s: %d resources; want %d", tt.name, got, tt.want)
+		}
+	}
+}

@@ -10,6 +10,14 @@ type ReleaseStacks struct {
 	// (sagesize summary prints the saving). Default true; a config without
 	// a release creates warning alarms whatever this says.
 	WarningAlarms *bool `yaml:"warningAlarms"`
+	// Autoscaling, when true, lets per-release stacks register the
+	// variants' autoscaling too. Default false: a variant has one scalable
+	// target, so the long-lived stacks (no release) own it; a release's
+	// stack that registered it would take it over, and destroying that
+	// stack after its test would remove the production endpoint's
+	// autoscaling. A config without a release creates autoscaling whatever
+	// this says.
+	Autoscaling *bool `yaml:"autoscaling"`
 }
 
 // CreatesWarningAlarms reports whether the stacks of c create warning
@@ -18,4 +26,12 @@ type ReleaseStacks struct {
 func (c *Config) CreatesWarningAlarms() bool {
 	w := c.ReleaseStacks.WarningAlarms
 	return c.Release == "" || w == nil || *w
+}
+
+// CreatesAutoscaling reports whether the stacks of c register the
+// variants' autoscaling: always without a release, and with one only when
+// releaseStacks.autoscaling is true.
+func (c *Config) CreatesAutoscaling() bool {
+	a := c.ReleaseStacks.Autoscaling
+	return c.Release == "" || a != nil && *a
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/sagesize/sagesize/config"
 )
 
 // The autoscaling example registers each variant as a scalable target
@@ -80,4 +82,22 @@ func TestAutoscaling_DashboardShowsTargetAndInstances(t *testing.T) {
 			t.Errorf("churn-xgb dashboard lacks %s", want)
 		}
 	}
+}
+
+// A release's stacks (CI) register no scalable target: the long-lived
+// stacks own the variant's one target, and destroying a release's stack
+// must not remove production's autoscaling. The synth output says why.
+func TestAutoscaling_ReleaseStacksLeaveItToTheLongLivedStacks(t *testing.T) {
+	cfg, err := config.Load(examples["autoscaling"], &config.Overrides{Release: "v2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := synthConfig(t, cfg, "")
+	check(t, func() {
+		s.tmpl.ResourceCountIs(jsii.String("AWS::ApplicationAutoScaling::ScalableTarget"), jsii.Number(0))
+	})
+	check(t, func() {
+		assertions.Annotations_FromStack(s.stacks.Monitoring).HasInfo(jsii.String("*"),
+			assertions.Match_StringLikeRegexp(jsii.String("autoscaling of churn-xgb variant AllTraffic is left to the stacks without a release")))
+	})
 }
