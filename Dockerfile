@@ -20,6 +20,7 @@ COPY cmd/loadgen ./cmd/loadgen
 COPY loadgen ./loadgen
 COPY metrics ./metrics
 COPY loadplan ./loadplan
+COPY gate/criteria ./gate/criteria
 COPY internal/editdist ./internal/editdist
 RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
     go build -trimpath -ldflags='-s -w' -o /out/loadgen ./cmd/loadgen

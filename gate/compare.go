@@ -1,3 +1,8 @@
+// Package gate decides whether a model release may ship: against fixed
+// pass/fail criteria (package gate/criteria, for any load test) or against the
+// run of the last good release (Compare, step by step and noise-aware).
+// It reads loadgen's own outputs (ReadRun) and writes Markdown, HTML and
+// JSON reports ready for a pull request.
 package gate
 
 import (

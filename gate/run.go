@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
 
+	"github.com/sagesize/sagesize/gate/criteria"
 	"github.com/sagesize/sagesize/loadgen"
 )
 
@@ -75,20 +75,6 @@ func decodeRun(rd io.Reader) (*Run, error) {
 	return r, nil
 }
 
-// Measured returns what the run's summary measured, for Criteria.Evaluate.
-// The achieved rate is the completed rate (throughput) over the planned
-// rate of the whole test.
-func (r *Run) Measured() Measured {
-	s := r.Summary
-	m := Measured{P50: micros(s.Latency.P50), P99: micros(s.Latency.P99), Requests: s.Requests, Errors: s.Errors}
-	if s.TargetRate > 0 {
-		m.Achieved = s.Throughput / s.TargetRate
-	}
-	if st := s.Stream; st != nil {
-		m.Stream = true
-		m.TTFTP99, m.ITLP99 = micros(st.TTFT.P99), micros(st.ITL.P99)
-	}
-	return m
-}
-
-func micros(us int64) time.Duration { return time.Duration(us) * time.Microsecond }
+// Measured returns what the run's summary measured, for
+// criteria.Criteria.Evaluate.
+func (r *Run) Measured() criteria.Measured { return criteria.FromSummary(r.Summary) }

@@ -259,3 +259,5 @@ func TestAddUtilizationTimeout(t *testing.T) {
 		t.Errorf("note %q; want the timeout", n)
 	}
 }
+
+func ptr(f float64) *float64 { return &f }

@@ -54,6 +54,8 @@ type config struct {
 	cloudwatchEndpoint string
 	s3Endpoint         string
 
+	gate gateFlags
+
 	// set holds the flags given on the command line or in the environment.
 	set map[string]bool
 }
@@ -144,6 +146,13 @@ func newFlagSet(c *config) *flag.FlagSet {
 	fs.StringVar(&c.startAt, "start-at", "", "start the schedule at this wall-clock `time` (RFC 3339), waiting until then, so that several generators step together; refused when more than 5s past or more than 10m ahead, e.g. -start-at 2026-11-27T10:15:00Z")
 	fs.StringVar(&c.testID, "test-id", "", "test `id`: the TestId dimension and a label in every output (default: lt-<start time>), e.g. -test-id release-42-c5xl")
 	fs.StringVar(&c.cloudwatchEndpoint, "cloudwatch-endpoint-url", "", "CloudWatch base `URL` instead of the region's (tests), e.g. -cloudwatch-endpoint-url http://127.0.0.1:4566")
+	// Gate.
+	fs.DurationVar(&c.gate.p50, "gate-p50", 0, "fail the test (exit 2) when its client p50 latency is above this `duration`, e.g. -gate-p50 50ms")
+	fs.DurationVar(&c.gate.p99, "gate-p99", 0, "fail the test (exit 2) when its client p99 latency is above this `duration`, e.g. -gate-p99 300ms")
+	fs.Var(&c.gate.maxErrorRate, "gate-max-error-rate", "fail the test (exit 2) when more than this `percentage` of requests failed, e.g. -gate-max-error-rate 1%")
+	fs.Var(&c.gate.minAchieved, "gate-min-achieved", "fail the test (exit 2) when less than this `percentage` of the planned rate completed, e.g. -gate-min-achieved 95%")
+	fs.DurationVar(&c.gate.ttftP99, "gate-ttft-p99", 0, "with -stream, fail the test (exit 2) when its p99 time to first token is above this `duration`, e.g. -gate-ttft-p99 800ms")
+	fs.DurationVar(&c.gate.itlP99, "gate-itl-p99", 0, "with -stream, fail the test (exit 2) when its p99 inter-token latency is above this `duration`, e.g. -gate-itl-p99 60ms")
 	fs.VisitAll(func(f *flag.Flag) { f.Usage += " [env " + loadplan.EnvName(f.Name) + "]" })
 	return fs
 }

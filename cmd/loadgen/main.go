@@ -26,6 +26,6 @@ func main() {
 	go func() { <-ctx.Done(); stop() }()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
 }

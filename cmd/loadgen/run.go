@@ -93,6 +93,9 @@ func (c *config) check() (loadgen.Pacer, error) {
 	if err := c.checkStream(); err != nil {
 		return nil, err
 	}
+	if err := c.checkGate(); err != nil {
+		return nil, err
+	}
 	return pacer, c.checkRequests()
 }
 
@@ -428,7 +431,7 @@ func (c *config) runTest(ctx context.Context, target loadgen.Target, opts *loadg
 	if n := sum.PublishFailures + sum.PublishPending; n > 0 {
 		opts.Logf("cloudwatch: %d of %d interval(s) not published (local results are complete)", n, sum.Intervals)
 	}
-	return runErr
+	return c.judge(sum, runErr, opts.Logf)
 }
 
 // notStarted writes the summary of a test that could not start, which says

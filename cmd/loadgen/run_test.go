@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -125,6 +126,8 @@ func TestHelpArgumentNames(t *testing.T) {
 		"cloudwatch-endpoint-url": "URL", "stream": "", "format": "auto|tgi|openai|text", "first-token-timeout": "duration",
 		"slo-ttft": "duration", "slo-tpot": "duration", "slo-e2e": "duration", "arrivals": "constant|poisson",
 		"prompts": "path", "input-tokens": "MEAN[:STDDEV]", "output-tokens": "MEAN[:STDDEV]",
+		"gate-p50": "duration", "gate-p99": "duration", "gate-max-error-rate": "percentage", "gate-min-achieved": "percentage",
+		"gate-ttft-p99": "duration", "gate-itl-p99": "duration",
 	}
 	newFlagSet(&config{}).VisitAll(func(f *flag.Flag) {
 		got, _ := flag.UnquoteUsage(f)
@@ -213,6 +216,10 @@ func TestBadInput(t *testing.T) {
 		{"no plan", ep, "no load plan", false, false},
 		{"no target", []string{"-rate", "1", "-payload", payload}, "exactly one target", false, false},
 		{"bad flag", []string{"-rate", "fast"}, "invalid value", false, false},
+		{"gate TTFT without a stream", append([]string{"-rate", "5", "-gate-ttft-p99", "1s"}, ep...), "-gate-ttft-p99 and -gate-itl-p99 judge a streaming test: add -stream", false, false},
+		{"gate p99 not positive", append([]string{"-rate", "5", "-gate-p99", "0s"}, ep...), "-gate-p99 0s: give a positive duration", false, false},
+		{"gate achieved of a closed loop", []string{"-endpoint", "ep", "-payload", payload, "-endpoint-url", closed, "-concurrency", "2", "-duration", "1s", "-gate-min-achieved", "95%"}, "a closed loop (-concurrency) plans no rate", false, false},
+		{"gate error rate without its sign", append([]string{"-rate", "5", "-gate-max-error-rate", "0.01"}, ep...), `"0.01" is not a percentage`, false, false},
 		{"failing ping", []string{"-container", sick.URL, "-rate", "10", "-duration", "1s", "-payload", payload}, "container health check GET " + sick.URL + "/ping: HTTP 503", true, false},
 		{"unreachable endpoint", append([]string{"-rate", "50", "-duration", "10s"}, ep...), "connection refused", true, true},
 		{"SigV4 rejection", append(append([]string{"-rate", "50", "-duration", "10s"}, ep...), "-endpoint-url", guarded.URL), "InvalidSignatureException", true, true},
@@ -400,5 +407,39 @@ func TestCPUProfileIsWritten(t *testing.T) {
 	}
 	if fi, err := os.Stat(prof); err != nil || fi.Size() == 0 {
 		t.Errorf("-cpuprofile %s: %v, %v; want a profile", prof, fi, err)
+	}
+}
+
+// The -gate-* criteria judge the finished test: a verdict line on stderr,
+// exit 2 when a criterion fails (the summary is still written), 0 when all
+// hold; LOADGEN_GATE_* set them as for a Fargate task.
+func TestGateCriteria(t *testing.T) {
+	srv := awstest.NewSageMakerRuntime(awstest.SageMakerOptions{Behavior: awstest.Fixed(20 * time.Millisecond)})
+	defer srv.Close()
+	base := []string{"-container", srv.URL, "-body", "{}", "-rate", "20", "-duration", "1s"}
+	for _, tt := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		code int
+		line string
+	}{
+		{"p99 fails", []string{"-gate-p99", "5ms", "-gate-max-error-rate", "1%"}, nil, exitFailed, "loadgen: gate: FAIL: p99 "},
+		{"all hold", []string{"-gate-p99", "5s", "-gate-max-error-rate", "0%", "-gate-min-achieved", "90%"}, nil, 0, "loadgen: gate: PASS: p99 "},
+		{"from the environment", nil, map[string]string{"LOADGEN_GATE_P50": "1ms"}, exitFailed, "loadgen: gate: FAIL: p50 "},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), append(slices.Clone(base), tt.args...), &stdout, &stderr)
+			if exitCode(err) != tt.code || !strings.Contains(stderr.String(), tt.line) {
+				t.Errorf("exit %d (%v), stderr %q; want exit %d and a line containing %q", exitCode(err), err, stderr.String(), tt.code, tt.line)
+			}
+			if s := summaryOf(t, stdout.Bytes()); s.Requests != 20 {
+				t.Errorf("summary counts %d requests; want the 20 sent", s.Requests)
+			}
+		})
 	}
 }

@@ -34,8 +34,8 @@ type compareFlags struct {
 
 func newCompareCmd() *cobra.Command {
 	f := &compareFlags{opts: gate.DefaultOptions()}
-	f.latencyTol.fraction, f.errorTol.fraction = f.opts.LatencyTolerance, f.opts.ErrorTolerance
-	f.throughputTol.fraction, f.confidence.fraction = f.opts.ThroughputTolerance, f.opts.Confidence
+	f.latencyTol.Fraction, f.errorTol.Fraction = f.opts.LatencyTolerance, f.opts.ErrorTolerance
+	f.throughputTol.Fraction, f.confidence.Fraction = f.opts.ThroughputTolerance, f.opts.Confidence
 	c := &cobra.Command{
 		Use:   "compare --baseline FILE [--baseline FILE...] --candidate FILE [flags]",
 		Short: "Compare a release's load test with the baseline's, step by step (exit 2 on a regression)",
@@ -112,7 +112,7 @@ func compareCommand(ctx context.Context, f *compareFlags, stdout io.Writer) erro
 	if len(f.baseline) == 0 || f.candidate == "" {
 		return errors.New("compare: --baseline FILE and --candidate FILE are required (loadgen -output files)")
 	}
-	if f.confidence.fraction < 0.5 || f.confidence.fraction >= 1 {
+	if f.confidence.Fraction < 0.5 || f.confidence.Fraction >= 1 {
 		return fmt.Errorf("--confidence %s: give 50%% or more and less than 100%%, e.g. 95%%", &f.confidence)
 	}
 	if f.opts.MinIntervals < 2 {
@@ -122,7 +122,7 @@ func compareCommand(ctx context.Context, f *compareFlags, stdout io.Writer) erro
 		return err
 	}
 	o := f.opts
-	o.LatencyTolerance, o.ErrorTolerance, o.ThroughputTolerance, o.Confidence = f.latencyTol.fraction, f.errorTol.fraction, f.throughputTol.fraction, f.confidence.fraction
+	o.LatencyTolerance, o.ErrorTolerance, o.ThroughputTolerance, o.Confidence = f.latencyTol.Fraction, f.errorTol.Fraction, f.throughputTol.Fraction, f.confidence.Fraction
 	if f.opts.LatencyFloor < 0 {
 		return fmt.Errorf("--latency-floor %v: give 0 or a positive duration, e.g. 5ms", f.opts.LatencyFloor)
 	}

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/sagesize/sagesize/config"
 	"github.com/sagesize/sagesize/gate"
+	"github.com/sagesize/sagesize/gate/criteria"
 )
 
 // Exit statuses. 1 keeps its meaning for every command: it could not do
@@ -60,8 +59,8 @@ func bindCriteriaFlags(fs *pflag.FlagSet, f *criteriaFlags) {
 }
 
 // criteria merges the flags set in fs over the config's gate g (nil: none).
-func (f *criteriaFlags) criteria(fs *pflag.FlagSet, g *config.Gate) (gate.Criteria, error) {
-	var c gate.Criteria
+func (f *criteriaFlags) criteria(fs *pflag.FlagSet, g *config.Gate) (criteria.Criteria, error) {
+	var c criteria.Criteria
 	c.P50, c.P99, c.TTFTP99, c.ITLP99, c.MaxErrorRate, c.MinAchieved = g.Limits()
 	for _, d := range []struct {
 		name string
@@ -77,37 +76,20 @@ func (f *criteriaFlags) criteria(fs *pflag.FlagSet, g *config.Gate) (gate.Criter
 		*d.into = d.v
 	}
 	if fs.Changed("max-error-rate") {
-		v := f.maxErrorRate.fraction
+		v := f.maxErrorRate.Fraction
 		c.MaxErrorRate = &v
 	}
 	if fs.Changed("min-achieved") {
-		if f.minAchieved.fraction <= 0 {
+		if f.minAchieved.Fraction <= 0 {
 			return c, errors.New("--min-achieved 0%: give a share of the planned rate above 0%, e.g. 95%")
 		}
-		c.MinAchieved = f.minAchieved.fraction
+		c.MinAchieved = f.minAchieved.Fraction
 	}
 	return c, nil
 }
 
-// percentFlag is a percentage flag written with its sign (1%, 99.5%),
-// kept as a fraction.
-type percentFlag struct{ fraction float64 }
-
-func (p *percentFlag) String() string {
-	return strconv.FormatFloat(100*p.fraction, 'f', -1, 64) + "%"
-}
-
-func (p *percentFlag) Set(s string) error {
-	num, ok := strings.CutSuffix(strings.TrimSpace(s), "%")
-	v, err := strconv.ParseFloat(num, 64)
-	if !ok || err != nil || v < 0 || v > 100 {
-		return fmt.Errorf("%q is not a percentage: give 0%% to 100%% with its sign, e.g. 1%% or 99.5%%", s)
-	}
-	p.fraction = v / 100
-	return nil
-}
-
-func (p *percentFlag) Type() string { return "percent" }
+// percentFlag is a percentage flag written with its sign (1%, 99.5%).
+type percentFlag = criteria.PercentFlag
 
 // gateFlags are the flags of `sagesize gate`.
 type gateFlags struct {
@@ -180,7 +162,7 @@ func gateCommand(fs *pflag.FlagSet, f *gateFlags, stdout io.Writer) error {
 }
 
 // gateVerdict prints v's line and returns the error that gives its exit status.
-func gateVerdict(w io.Writer, v gate.Verdict, what string) error {
+func gateVerdict(w io.Writer, v criteria.Verdict, what string) error {
 	fmt.Fprintln(w, v.Line())
 	switch {
 	case !v.Judged():

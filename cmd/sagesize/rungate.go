@@ -11,7 +11,7 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
 	"github.com/sagesize/sagesize/config"
-	"github.com/sagesize/sagesize/gate"
+	"github.com/sagesize/sagesize/gate/criteria"
 	"github.com/sagesize/sagesize/metrics"
 	"github.com/sagesize/sagesize/sizing/measure"
 	"github.com/sagesize/sagesize/sizing/runner"
@@ -20,7 +20,7 @@ import (
 // runGate judges each variant's load test of `sagesize run` against the
 // criteria, from what its tasks published to CloudWatch.
 type runGate struct {
-	criteria gate.Criteria
+	criteria criteria.Criteria
 	cw       measure.GetMetricDataAPI
 	ep       *config.Endpoint
 	// lag is how long to wait after the tasks stopped for CloudWatch to
@@ -63,7 +63,7 @@ func (g *runGate) judge(ctx context.Context, p runner.Plan, start, end time.Time
 // measure reads the whole test back from CloudWatch: one window of whole
 // minutes that holds it (the test id is the test's own, so nothing else
 // is counted), and the planned requests of the whole plan.
-func (g *runGate) measure(ctx context.Context, p runner.Plan, start, end time.Time) (gate.Measured, error) {
+func (g *runGate) measure(ctx context.Context, p runner.Plan, start, end time.Time) (criteria.Measured, error) {
 	from := start.UTC().Truncate(time.Minute)
 	to := end.UTC().Truncate(time.Minute).Add(time.Minute)
 	v := g.variant(p.Variant)
@@ -71,10 +71,10 @@ func (g *runGate) measure(ctx context.Context, p runner.Plan, start, end time.Ti
 		VCPUs: max(v.Instance.VCPUs, 1), GPUs: v.Instance.GPUs(), InstanceCount: v.Count()}
 	steps, err := measure.Steps(ctx, g.cw, metrics.NamespaceLoadTest, []measure.Window{w})
 	if err != nil {
-		return gate.Measured{}, err
+		return criteria.Measured{}, err
 	}
 	s := steps[0]
-	m := gate.Measured{P50: s.ClientP50, P99: s.ClientP99, Requests: uint64(s.Requests), Errors: uint64(s.Errors)}
+	m := criteria.Measured{P50: s.ClientP50, P99: s.ClientP99, Requests: uint64(s.Requests), Errors: uint64(s.Errors)}
 	if planned := p.Load.Planned(p.Load.Duration()); planned > 0 {
 		m.Achieved = float64(s.Requests) / planned
 	}
@@ -90,7 +90,7 @@ func (g *runGate) measure(ctx context.Context, p runner.Plan, start, end time.Ti
 // InterTokenLatency distributions over w (a streaming test publishes them
 // as Values/Counts, so CloudWatch computes them over every task). A
 // metric without data stays 0: not measured.
-func (g *runGate) streamP99(ctx context.Context, w measure.Window, m *gate.Measured) error {
+func (g *runGate) streamP99(ctx context.Context, w measure.Window, m *criteria.Measured) error {
 	dims := []cwtypes.Dimension{
 		{Name: aws.String(metrics.DimEndpointName), Value: aws.String(w.Endpoint)},
 		{Name: aws.String(metrics.DimVariantName), Value: aws.String(w.Variant)},

@@ -1,14 +1,17 @@
-// Package gate decides whether a model release may ship: against fixed
-// pass/fail criteria (Criteria.Evaluate, for any load test) or against the
-// run of the last good release (Compare, step by step and noise-aware).
-// It reads loadgen's own outputs (ReadRun) and writes Markdown, HTML and
-// JSON reports ready for a pull request.
-package gate
+// Package criteria holds a load test's pass/fail criteria (client
+// latency percentiles, error rate, achieved rate, a stream's TTFT and ITL)
+// and judges what a test measured against them. It is what loadgen's
+// -gate-* flags, sagesize gate and sagesize run share, and small enough
+// for the load generator's image.
+package criteria
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sagesize/sagesize/loadgen"
 )
 
 // Criteria are the pass/fail criteria of one load test. A zero field is
@@ -41,6 +44,23 @@ type Measured struct {
 	Stream          bool
 	TTFTP99, ITLP99 time.Duration
 }
+
+// FromSummary returns what a loadgen summary measured. The achieved rate
+// is the completed rate (throughput) over the planned rate of the whole
+// test.
+func FromSummary(s loadgen.Summary) Measured {
+	m := Measured{P50: micros(s.Latency.P50), P99: micros(s.Latency.P99), Requests: s.Requests, Errors: s.Errors}
+	if s.TargetRate > 0 {
+		m.Achieved = s.Throughput / s.TargetRate
+	}
+	if st := s.Stream; st != nil {
+		m.Stream = true
+		m.TTFTP99, m.ITLP99 = micros(st.TTFT.P99), micros(st.ITL.P99)
+	}
+	return m
+}
+
+func micros(us int64) time.Duration { return time.Duration(us) * time.Microsecond }
 
 // Outcome of one check.
 const (
@@ -158,3 +178,27 @@ func (c Criteria) Evaluate(m Measured) Verdict {
 
 // pct formats a fraction as a percentage, e.g. 0.0123 as "1.23%".
 func pct(f float64) string { return fmt.Sprintf("%.2f%%", 100*f) }
+
+// PercentFlag is a command-line percentage written with its sign (1%,
+// 99.5%), kept as a fraction: the flag.Value (and pflag.Value) of the
+// criteria given as percentages, shared by sagesize and loadgen.
+type PercentFlag struct{ Fraction float64 }
+
+// String returns the percentage with its sign.
+func (p *PercentFlag) String() string {
+	return strconv.FormatFloat(100*p.Fraction, 'f', -1, 64) + "%"
+}
+
+// Set parses a percentage from 0% to 100%.
+func (p *PercentFlag) Set(s string) error {
+	num, ok := strings.CutSuffix(strings.TrimSpace(s), "%")
+	v, err := strconv.ParseFloat(num, 64)
+	if !ok || err != nil || v < 0 || v > 100 {
+		return fmt.Errorf("%q is not a percentage: give 0%% to 100%% with its sign, e.g. 1%% or 99.5%%", s)
+	}
+	p.Fraction = v / 100
+	return nil
+}
+
+// Type names the value in pflag's help.
+func (p *PercentFlag) Type() string { return "percent" }
