@@ -170,3 +170,19 @@ func TestRunRecordRefusesARampBeforeStartingTasks(t *testing.T) {
 		t.Errorf("%d RunTask calls; want none", n)
 	}
 }
+
+func TestRecordPathNamesOneFilePerVariant(t *testing.T) {
+	for _, tt := range []struct {
+		file, variant string
+		several       bool
+		want          string
+	}{
+		{"runs/v42.jsonl", "blue", false, "runs/v42.jsonl"},
+		{"runs/v42.jsonl", "blue", true, "runs/v42-blue.jsonl"},
+		{"v42", "green", true, "v42-green"},
+	} {
+		if got := recordPath(tt.file, tt.variant, tt.several); got != tt.want {
+			t.Errorf("recordPath(%q, %q, %v) = %q; want %q", tt.file, tt.variant, tt.several, got, tt.want)
+		}
+	}
+}
