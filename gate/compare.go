@@ -357,7 +357,24 @@ type window struct {
 // stepsOf returns the steps of r's plan: its summary's plan, stepped or
 // constant (a ramp has no steps to compare).
 func stepsOf(r *Run) ([]window, error) {
-	plan := r.Summary.Plan
+	p, err := ParsePlan(r.Summary.Plan)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", r.Path, err)
+	}
+	var out []window
+	at := 0.0
+	for _, s := range p.Steps() {
+		out = append(out, window{Rate: s.Rate, From: at, To: at + s.Duration.Seconds()})
+		at += s.Duration.Seconds()
+	}
+	return out, nil
+}
+
+// ParsePlan parses a plan as loadgen writes it in its summary ("steps
+// 20@2m0s,40@2m0s", "constant 50/s for 2m0s") or as given to loadgen's
+// -steps flag ("20@2m,40@2m"). Only plans with steps to compare are
+// accepted: a stepped plan, or a constant rate with a duration.
+func ParsePlan(plan string) (loadplan.Plan, error) {
 	var p loadplan.Plan
 	var err error
 	switch {
@@ -370,19 +387,15 @@ func stepsOf(r *Run) ([]window, error) {
 		if err == nil {
 			p, err = loadplan.NewConstant(rate, d)
 		}
+	case strings.Contains(plan, "@"):
+		p, err = loadplan.ParseSteps(plan)
 	default:
-		return nil, fmt.Errorf("%s: plan %q has no steps: compare needs a stepped (-steps) or constant (-rate with -duration) plan", r.Path, plan)
+		return p, fmt.Errorf("plan %q has no steps: compare needs a stepped (-steps) or constant (-rate with -duration) plan, e.g. \"steps 20@2m,40@2m\", \"20@2m,40@2m\" or \"constant 50/s for 2m\"", plan)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: plan %q: %w", r.Path, plan, err)
+		return p, fmt.Errorf("plan %q: %w", plan, err)
 	}
-	var out []window
-	at := 0.0
-	for _, s := range p.Steps() {
-		out = append(out, window{Rate: s.Rate, From: at, To: at + s.Duration.Seconds()})
-		at += s.Duration.Seconds()
-	}
-	return out, nil
+	return p, nil
 }
 
 // intervalsIn returns r's intervals that lie wholly inside step i after

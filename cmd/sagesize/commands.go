@@ -40,7 +40,7 @@ regressed, so that CI can tell a failed release from a broken pipeline.`,
 	root.SetErr(stderr)
 	root.SetVersionTemplate("{{.Name}} {{.Version}}\n")
 	root.SetFlagErrorFunc(newUsageError)
-	root.AddCommand(newSummaryCmd(), newRunCmd(), newReportCmd(), newGateCmd(), newCompareCmd(), newVersionCmd())
+	root.AddCommand(newSummaryCmd(), newRunCmd(), newReportCmd(), newGateCmd(), newCompareCmd(), newRecordCmd(), newVersionCmd())
 	// cobra adds these when it executes; adding them now lets dashLongFlags
 	// and the tests see the whole tree.
 	root.InitDefaultHelpCmd()
@@ -148,12 +148,19 @@ is read back from CloudWatch once its tasks stop (after --gate-lag) and
 judged: a verdict line per variant, exit 2 when a test ran and failed its
 gate.
 
+With --endpoint and --record FILE, the tasks start their schedule together
+(after --lead, on a whole minute) and each variant's test is read back
+from CloudWatch once its tasks stop (after --gate-lag) into FILE
+(FILE-VARIANT.ext for several variants): loadgen's -output format, which
+sagesize compare and gate read (see sagesize record).
+
 Ctrl-C (or SIGTERM) stops every task the run started and waits for them; a
 second Ctrl-C kills at once. It exits 1 when a task fails or the run is
 interrupted.`,
 		Example: `  sagesize run --config sagesize.yaml --endpoint churn-xgb
   sagesize run --endpoint churn-xgb --variant c5-xlarge --tasks 4
   sagesize run --endpoint churn-xgb --p99 300ms --max-error-rate 1% --min-achieved 95%
+  sagesize run --endpoint churn-xgb --variant blue --record runs/v42.jsonl
   sagesize run --sizing --config sizing.yaml --release v42 --record sizing-run.json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCommand(cmd.Context(), f, args, cmd.OutOrStdout())

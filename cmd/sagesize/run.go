@@ -16,6 +16,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/sagesize/sagesize/config"
+	"github.com/sagesize/sagesize/gate"
+	"github.com/sagesize/sagesize/loadplan"
 	"github.com/sagesize/sagesize/sizing/runner"
 )
 
@@ -44,8 +46,8 @@ func bindRunFlags(fs *pflag.FlagSet, f *runFlags) {
 	fs.DurationVar(&f.poll, "poll", 10*time.Second, "live view `interval`")
 	fs.BoolVar(&f.sizing, "sizing", false, "run the config's sizing: test (every candidate's stepped plan, stopping a candidate at its first step that breaks the SLO or the error bound) instead of an endpoint's loadTest")
 	fs.BoolVar(&f.parallel, "parallel", false, "with --sizing: run the candidates at the same time (default: the config's sizing.parallel)")
-	fs.StringVar(&f.record, "record", "sagesize-sizing.json", "with --sizing: the run record `file` that sagesize report reads")
-	fs.DurationVar(&f.lead, "lead", 2*time.Minute, "with --sizing: `time` given to Fargate to start the tasks before they start their schedule together")
+	fs.StringVar(&f.record, "record", "sagesize-sizing.json", "with --sizing: the run record `file` that sagesize report reads; with --endpoint: write each variant's test, read back from CloudWatch, to this file (FILE-VARIANT.ext for several variants) for sagesize compare")
+	fs.DurationVar(&f.lead, "lead", 2*time.Minute, "with --sizing or --endpoint --record: `time` given to Fargate to start the tasks before they start their schedule together")
 	bindCriteriaFlags(fs, &f.criteriaFlags)
 	fs.DurationVar(&f.gateLag, "gate-lag", runner.DefaultStepLag, "with a gate: `time` to wait after the tasks stop for CloudWatch to show their last interval")
 	f.flags = fs
@@ -85,6 +87,9 @@ func runCommand(ctx context.Context, f *runFlags, args []string, stdout io.Write
 	} else if plans, err = plansFor(cfg, f, time.Now()); err != nil {
 		return err
 	}
+	if err := checkRecordable(f, plans); err != nil {
+		return err
+	}
 
 	awsCfg, err := loadAWS(ctx, firstNonEmpty(f.region, cfg.Region))
 	if err != nil {
@@ -113,16 +118,58 @@ func runCommand(ctx context.Context, f *runFlags, args []string, stdout io.Write
 	}
 	g.cw, g.out = cw, stdout
 	for _, p := range plans {
-		fmt.Fprintf(stdout, "load test %s variant %s in %s: %d task(s), test id %s\n", p.Endpoint, p.Variant, awsCfg.Region, p.Tasks, p.TestID)
-		start := time.Now()
-		if err := r.Run(ctx, p); err != nil {
-			return fmt.Errorf("%s variant %s: %w", p.Endpoint, p.Variant, err)
-		}
-		if err := g.judge(ctx, p, start, time.Now()); err != nil {
+		if err := runEndpointTest(ctx, f, r, g, p, awsCfg.Region, len(plans) > 1); err != nil {
 			return err
 		}
 	}
 	return g.result()
+}
+
+// checkRecordable refuses --record of an endpoint's plan that cannot be
+// read back and compared (a ramp), before any task starts.
+func checkRecordable(f *runFlags, plans []runner.Plan) error {
+	if f.sizing || !f.flags.Changed("record") {
+		return nil
+	}
+	for _, p := range plans {
+		if p.Load.Kind() == loadplan.KindRamp {
+			return fmt.Errorf("--record: endpoint %s runs the plan %q: only a stepped plan or a constant rate with a duration can be read back and compared", p.Endpoint, p.Load)
+		}
+	}
+	return nil
+}
+
+// runEndpointTest runs one variant's test p, then judges it against the
+// gate and, with --record, writes its run file, both read back from
+// CloudWatch once --gate-lag has passed.
+func runEndpointTest(ctx context.Context, f *runFlags, r *runner.Runner, g *runGate, p runner.Plan, region string, several bool) error {
+	recording := f.flags.Changed("record")
+	if recording {
+		p.StartAt = time.Now().Add(f.lead).Truncate(time.Minute).Add(time.Minute)
+	}
+	fmt.Fprintf(r.Out, "load test %s variant %s in %s: %d task(s), test id %s\n", p.Endpoint, p.Variant, region, p.Tasks, p.TestID)
+	start := time.Now()
+	if err := r.Run(ctx, p); err != nil {
+		return fmt.Errorf("%s variant %s: %w", p.Endpoint, p.Variant, err)
+	}
+	end := time.Now()
+	if !recording && g.criteria.IsZero() {
+		return nil
+	}
+	if err := g.waitLag(ctx, p); err != nil {
+		return err
+	}
+	if err := g.judge(ctx, p, start, end); err != nil {
+		return err
+	}
+	if !recording {
+		return nil
+	}
+	o := gate.RecordOptions{Endpoint: p.Endpoint, Variant: p.Variant, TestID: p.TestID, Plan: p.Load, Start: p.StartAt}
+	if err := writeRecord(ctx, g.cw, o, recordPath(f.record, p.Variant, several), r.Out); err != nil {
+		return fmt.Errorf("--record of %s variant %s: %w", p.Endpoint, p.Variant, err)
+	}
+	return nil
 }
 
 // newRunGate returns the gate of the endpoint's load test: its

@@ -31,18 +31,25 @@ type runGate struct {
 	unjudged []string
 }
 
+// waitLag waits g.lag for CloudWatch to show the last interval of p's
+// tasks, before the gate or the record reads it.
+func (g *runGate) waitLag(ctx context.Context, p runner.Plan) error {
+	if g.lag <= 0 {
+		return nil
+	}
+	fmt.Fprintf(g.out, "waiting %v for CloudWatch to show the last interval before reading the test back\n", g.lag)
+	select {
+	case <-ctx.Done():
+		return fmt.Errorf("%s variant %s: waiting for CloudWatch: %w", p.Endpoint, p.Variant, ctx.Err())
+	case <-time.After(g.lag):
+		return nil
+	}
+}
+
 // judge measures the test p ran from start to end and prints its verdict.
 func (g *runGate) judge(ctx context.Context, p runner.Plan, start, end time.Time) error {
 	if g.criteria.IsZero() {
 		return nil
-	}
-	if g.lag > 0 {
-		fmt.Fprintf(g.out, "waiting %v for CloudWatch to show the last interval before judging the gate\n", g.lag)
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("gate of %s variant %s: %w", p.Endpoint, p.Variant, ctx.Err())
-		case <-time.After(g.lag):
-		}
 	}
 	m, err := g.measure(ctx, p, start, end)
 	if err != nil {

@@ -238,8 +238,8 @@ func Steps(ctx context.Context, api GetMetricDataAPI, namespace string, ws []Win
 func step(ctx context.Context, api GetMetricDataAPI, namespace string, w Window) (sizing.Step, error) {
 	s := sizing.Step{PlannedRate: w.PlannedRate, Start: w.Start, End: w.End, Refine: w.Refine}
 	fs := figures(w)
-	variantDims := []cwtypes.Dimension{dim(metrics.DimEndpointName, w.Endpoint), dim(metrics.DimVariantName, w.Variant)}
-	loadgenDims := append(slices.Clone(variantDims), dim(metrics.DimTestID, w.TestID))
+	loadgenDims := LoadTestDimensions(w.Endpoint, w.Variant, w.TestID)
+	variantDims := loadgenDims[:2:2]
 	period := int32(w.End.Sub(w.Start) / time.Second)
 	query := func(id, ns, metric, stat string, dims []cwtypes.Dimension) cwtypes.MetricDataQuery {
 		return cwtypes.MetricDataQuery{Id: aws.String(id), MetricStat: &cwtypes.MetricStat{
@@ -328,8 +328,8 @@ func fetch(ctx context.Context, api GetMetricDataAPI, w Window, queries []cwtype
 		}
 		for _, r := range out.MetricDataResults {
 			id := aws.ToString(r.Id)
-			if r.StatusCode == cwtypes.StatusCodeInternalError || r.StatusCode == cwtypes.StatusCodeForbidden {
-				return nil, fmt.Errorf("get metric data: query %s: status %s%s", id, r.StatusCode, messages(r.Messages))
+			if err := ResultError(r); err != nil {
+				return nil, fmt.Errorf("get metric data: %w", err)
 			}
 			if got[id] == nil {
 				got[id] = &series{}
@@ -349,6 +349,24 @@ func fetch(ctx context.Context, api GetMetricDataAPI, w Window, queries []cwtype
 		out[id] = s.values[0]
 	}
 	return out, nil
+}
+
+// ResultError returns an error naming the query when CloudWatch could not
+// answer r (status InternalError or Forbidden), nil otherwise: Complete
+// and PartialData results (the latter continued on the next page) hold
+// data.
+func ResultError(r cwtypes.MetricDataResult) error {
+	if r.StatusCode == cwtypes.StatusCodeInternalError || r.StatusCode == cwtypes.StatusCodeForbidden {
+		return fmt.Errorf("query %s: status %s%s", aws.ToString(r.Id), r.StatusCode, messages(r.Messages))
+	}
+	return nil
+}
+
+// LoadTestDimensions returns the dimensions loadgen publishes a test
+// with (metrics.LoadTestDimensions), in that order: EndpointName,
+// VariantName, TestId.
+func LoadTestDimensions(endpoint, variant, testID string) []cwtypes.Dimension {
+	return []cwtypes.Dimension{dim(metrics.DimEndpointName, endpoint), dim(metrics.DimVariantName, variant), dim(metrics.DimTestID, testID)}
 }
 
 func messages(ms []cwtypes.MessageData) string {

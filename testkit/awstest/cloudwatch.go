@@ -64,7 +64,9 @@ type CloudWatch struct {
 	failNext int
 	fault    string
 	answer   func(q MetricQuery) MetricResult
-	gmd      []GetMetricDataCall
+	// clock, when set (ModelRetention), ages high-resolution data out.
+	clock func() time.Time
+	gmd   []GetMetricDataCall
 	// stored is what GetMetricData aggregates: every accepted datum and
 	// every seeded one. It is append-only, so a copy of the slice header
 	// taken under mu can be read without it.

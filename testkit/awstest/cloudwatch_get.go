@@ -132,7 +132,11 @@ var (
 //     an InvalidParameterValue fault naming them.
 //   - Datapoints are ordered by ScanBy: TimestampDescending (the default,
 //     newest first) or TimestampAscending.
-//   - Retention and the coarser resolution of older data are not modelled.
+//   - Retention is modelled for high-resolution data only, and only once
+//     [CloudWatch.ModelRetention] gave the server a clock: a query with a
+//     Period under 60 s then sees only the samples of the last 3 hours,
+//     as CloudWatch keeps sub-minute data that long. The coarser
+//     resolutions of older data are not modelled.
 //
 // A query without a MetricStat (an Expression or a Metrics Insights query)
 // gets an InvalidParameterValue fault: they are not implemented.
@@ -169,6 +173,7 @@ func (c *CloudWatch) getMetricData(w http.ResponseWriter, r *http.Request) {
 	c.gmd = append(c.gmd, call)
 	answer := c.answer
 	stored := c.stored
+	clock := c.clock
 	c.mu.Unlock()
 
 	results := make([]MetricResult, len(call.Queries))
@@ -177,7 +182,7 @@ func (c *CloudWatch) getMetricData(w http.ResponseWriter, r *http.Request) {
 			results[i] = answer(q)
 			continue
 		}
-		res, err := aggregate(stored, q, call.Start, call.End)
+		res, err := aggregate(retained(stored, q, clock), q, call.Start, call.End)
 		if err != nil {
 			cborFault(w, 400, "InvalidParameterValue", fmt.Sprintf("MetricDataQueries[%d] (Id %s): %v", i, q.ID, err))
 			return
@@ -240,6 +245,37 @@ func alignStart(start time.Time, period int64) time.Time {
 		return start.Truncate(time.Minute)
 	}
 	return start.Truncate(time.Duration(period) * time.Second)
+}
+
+// HighResolutionRetention is how long CloudWatch answers queries with a
+// Period under 60 s: it keeps such data points for 3 hours.
+const HighResolutionRetention = 3 * time.Hour
+
+// ModelRetention makes GetMetricData forget high-resolution data as
+// CloudWatch does: a query with a Period under 60 s sees only the samples
+// of the HighResolutionRetention before now(). Without it, every sample is
+// kept at every resolution.
+func (c *CloudWatch) ModelRetention(now func() time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.clock = now
+}
+
+// retained returns the samples a query of q's Period still sees by clock:
+// all of them without a clock or for a Period of a minute or more, those
+// of the last HighResolutionRetention otherwise.
+func retained(data []sample, q MetricQuery, clock func() time.Time) []sample {
+	if clock == nil || q.Period >= 60 {
+		return data
+	}
+	cut := clock().Add(-HighResolutionRetention)
+	var out []sample
+	for _, d := range data {
+		if !d.at.Before(cut) {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // aggregate answers q from data over [start, end) (see getMetricData).

@@ -361,3 +361,33 @@ func TestSetMetricDataAnswersInsteadOfTheStoredData(t *testing.T) {
 		t.Errorf("with a callback: %q; want the callback's answer as given", series(got))
 	}
 }
+
+func TestGetMetricDataForgetsHighResolutionDataAfterThreeHoursWithModelRetention(t *testing.T) {
+	t.Parallel()
+	cw, client := newCloudWatch(t)
+	d := dims("EndpointName", "ep")
+	put(t, client, "Test/NS", value("Requests", 0, 4, d), value("Requests", 10*time.Second, 6, d))
+	in := func(period int32) *cloudwatch.GetMetricDataInput {
+		return &cloudwatch.GetMetricDataInput{StartTime: aws.Time(t0), EndTime: aws.Time(t0.Add(time.Minute)), ScanBy: cwtypes.ScanByTimestampAscending,
+			MetricDataQueries: []cwtypes.MetricDataQuery{query("q", "Test/NS", "Requests", "Sum", period, d)}}
+	}
+	for _, tc := range []struct {
+		name   string
+		now    time.Time // zero: no ModelRetention clock
+		period int32
+		want   string
+	}{
+		{"no clock keeps everything", time.Time{}, 10, "0s=4 10s=6"},
+		{"younger than 3h at 10 s", t0.Add(2*time.Hour + 59*time.Minute), 10, "0s=4 10s=6"},
+		{"older than 3h at 10 s", t0.Add(3*time.Hour + 11*time.Second), 10, ""},
+		{"older than 3h at 60 s", t0.Add(3*time.Hour + 11*time.Second), 60, "0s=10"},
+	} {
+		if !tc.now.IsZero() {
+			now := tc.now
+			cw.ModelRetention(func() time.Time { return now })
+		}
+		if got := series(get(t, client, in(tc.period))["q"]); got != tc.want {
+			t.Errorf("%s: Sum = %q; want %q", tc.name, got, tc.want)
+		}
+	}
+}
