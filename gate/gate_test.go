@@ -296,7 +296,7 @@ func TestCompareSeveralBaselineRuns(t *testing.T) {
 // effect (lognormal, σ 10 %), compared with the default 10 % tolerance.
 // Against one baseline run, about a third are flagged; against three, at
 // most 3 of 40 (each comparison judges 12 figures, each at a one-sided
-// 2.5 %; over 200 such releases 6 were flagged, 3 %). A
+// 2.5 %; over 200 such releases 9 were flagged, 4.5 %). A
 // ×2.5 release is still flagged nearly every time.
 func TestCompareFalsePositivesWithRunEffects(t *testing.T) {
 	rng := rand.New(rand.NewPCG(42, 42))
