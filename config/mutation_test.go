@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // loadOK loads content and fails the test on any problem.
@@ -672,5 +674,122 @@ func TestLoad_ComponentsOnAnUnknownInstanceType(t *testing.T) {
 	got := parseProblems(strings.Replace(goodComponents, "ml.g5.12xlarge", "ml.zz.huge", 1))
 	if want := `endpoints[0].variants[0].instanceType: unknown instance type "ml.zz.huge"`; got != want {
 		t.Errorf("%s\nwant only %s", got, want)
+	}
+}
+
+// derivedNames parses content and returns its derived names.
+func derivedNames(t *testing.T, content string) []string {
+	t.Helper()
+	c, err := Parse([]byte(content), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, d := range c.DerivedNames() {
+		names = append(names, d.Name)
+	}
+	return names
+}
+
+// TestDerivedNames_GPUAlarmsOnlyWhereThereIsAGPU: of an endpoint's GPU and
+// CPU variants only the GPU one gets GPU alarms; a GPU notebook gets its
+// own.
+func TestDerivedNames_GPUAlarmsOnlyWhereThereIsAGPU(t *testing.T) {
+	names := derivedNames(t, `project: p
+endpoints:
+  - name: e
+    variants: [{name: gpu, instanceType: ml.g5.xlarge}, {name: cpu, instanceType: ml.c5.xlarge}]
+    slo: {latency: 1s}
+    alarms: {gpuUtilization: {critical: 95%}}
+notebooks:
+  - {name: nb, instanceType: ml.g5.xlarge, alarms: {gpuUtilization: {critical: 95%}}}
+`)
+	for _, want := range []string{"p-e-gpu-GPUUtilization-Critical", "p-nb-GPUUtilization-Critical"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("names lack %s: %v", want, names)
+		}
+	}
+	if slices.Contains(names, "p-e-cpu-GPUUtilization-Critical") {
+		t.Errorf("the CPU variant got a GPU alarm: %v", names)
+	}
+}
+
+// longEndpoint is an endpoint of a 63-character name with ten GPU
+// variants of 60-character names and the alarms given: its alarm names
+// are about 160 characters long.
+func longEndpoint(alarms string) (config, composite string) {
+	ep := strings.Repeat("e", 63)
+	var b strings.Builder
+	fmt.Fprintf(&b, "project: p\nendpoints:\n  - name: %s\n    slo: {latency: 1s}\n    variants:\n", ep)
+	for i := range 10 {
+		fmt.Fprintf(&b, "      - {name: %s%d, instanceType: ml.g5.xlarge}\n", strings.Repeat("v", 59), i)
+	}
+	b.WriteString("    alarms:\n" + alarms)
+	return b.String(), "p-" + ep + "-AnyCritical"
+}
+
+// TestDerivedNames_TheCompositeSplitsOverItsCriticalAlarms: the composite
+// gathers the critical alarms. Seven critical alarms per variant make a
+// rule past naming.MaxCompositeRule, split in groups (their ten warnings
+// alone would fit one rule); one critical per variant (the SLO's) fits
+// one rule, although with six warnings per variant all the alarms would
+// not.
+func TestDerivedNames_TheCompositeSplitsOverItsCriticalAlarms(t *testing.T) {
+	cfg, top := longEndpoint("      invocation5xxErrorRate: {critical: 5%}\n      cpuUtilization: {warning: 80%, critical: 90%}\n" +
+		"      memoryUtilization: {critical: 90%}\n      diskUtilization: {critical: 90%}\n      gpuUtilization: {critical: 95%}\n      gpuMemoryUtilization: {critical: 95%}\n")
+	names := derivedNames(t, cfg)
+	for _, want := range []string{top, top + "-1", top + "-2"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("seven criticals per variant: names lack %s", want)
+		}
+	}
+	cfg, top = longEndpoint("      invocation5xxErrorRate: {warning: 5%}\n      cpuUtilization: {warning: 80%}\n" +
+		"      memoryUtilization: {warning: 90%}\n      diskUtilization: {warning: 90%}\n      gpuUtilization: {warning: 95%}\n      gpuMemoryUtilization: {warning: 95%}\n")
+	names = derivedNames(t, cfg)
+	if !slices.Contains(names, top) || slices.Contains(names, top+"-1") {
+		t.Errorf("one critical per variant: want %s unsplit, got %v", top, names)
+	}
+}
+
+// TestLoad_EmptyValuesLeaveTheZeroValue: a key with no value (a YAML
+// null) is as if left out, whatever its type.
+func TestLoad_EmptyValuesLeaveTheZeroValue(t *testing.T) {
+	c := loadOK(t, `project: p
+dashboards:
+endpoints:
+  - name: e
+    variants: [{instanceType: ml.c5.xlarge, instanceCount: ~}]
+    slo: {latency: 1s}
+    alarms:
+`)
+	if c.Dashboards.Layout != "" || c.Endpoints[0].Variants[0].InstanceCount != nil {
+		t.Errorf("empty values set %+v, %v", c.Dashboards, c.Endpoints[0].Variants[0].InstanceCount)
+	}
+}
+
+// TestLoad_AProblemUnderAnAliasIsReportedOnceAndLaterOnesStill: an
+// anchored value with a problem, used twice, is reported at its first
+// use only, and the problems after its second use are reported.
+func TestLoad_AProblemUnderAnAliasIsReportedOnceAndLaterOnesStill(t *testing.T) {
+	got := loadErr(t, `project: p
+x-slo: &slo {latency: fast}
+endpoints:
+  - {name: a, variants: [{instanceType: ml.c5.xlarge}], slo: *slo}
+  - {name: b, variants: [{instanceType: ml.c5.xlarge}], slo: *slo}
+  - {name: c, variants: [{instanceType: ml.c5.xlarge}], slo: {latency: slow}}
+`)
+	if n := strings.Count(got, "\n") + 1; n != 2 || !strings.Contains(got, "endpoints[0].slo.latency (line 2)") || !strings.Contains(got, "endpoints[2].slo.latency (line 6)") {
+		t.Errorf("want the anchored problem once (endpoints[0], line 2) and endpoints[2]'s, got %d lines:\n%s", n, got)
+	}
+}
+
+// TestDecodeShape_AnEmptyDocumentIsAProblemNotAPanic: a document node
+// without content (yaml.v3 does not make one, decodeShape does not rely
+// on it) is reported as not a mapping.
+func TestDecodeShape_AnEmptyDocumentIsAProblemNotAPanic(t *testing.T) {
+	var c Config
+	ps := decodeShape(&yaml.Node{Kind: yaml.DocumentNode}, &c)
+	if len(ps) != 1 || !strings.Contains(ps[0].Msg, "must be a mapping of") {
+		t.Errorf("problems %v, want one: must be a mapping", ps)
 	}
 }
