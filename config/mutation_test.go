@@ -793,3 +793,59 @@ func TestDecodeShape_AnEmptyDocumentIsAProblemNotAPanic(t *testing.T) {
 		t.Errorf("problems %v, want one: must be a mapping", ps)
 	}
 }
+
+// TestDecodeShape_AliasBudgetIsMaxAliasValues: aliases may repeat exactly
+// MaxAliasValues values (1000 uses of a 99-item list, each use counting the
+// list and its items); one more stops the walk with a problem.
+func TestDecodeShape_AliasBudgetIsMaxAliasValues(t *testing.T) {
+	type doc struct {
+		A []string   `yaml:"a"`
+		L [][]string `yaml:"l"`
+		B []string   `yaml:"b"`
+		M [][]string `yaml:"m"`
+	}
+	items := strings.TrimSuffix(strings.Repeat("x, ", 99), ", ")
+	uses := strings.TrimSuffix(strings.Repeat("*a, ", 1000), ", ")
+	exact := "a: &a [" + items + "]\nl: [" + uses + "]\n"
+	for _, tc := range []struct {
+		name, doc string
+		stopped   bool
+	}{{"exactly MaxAliasValues", exact, false}, {"one more", exact + "b: &b []\nm: [*b]\n", true}} {
+		var root yaml.Node
+		if err := yaml.Unmarshal([]byte(tc.doc), &root); err != nil {
+			t.Fatal(err)
+		}
+		var d doc
+		ps := decodeShape(&root, &d)
+		stopped := len(ps) == 1 && strings.Contains(ps[0].Msg, "aliases repeat more than 100000 values")
+		if stopped != tc.stopped || !stopped && len(ps) > 0 {
+			t.Errorf("%s: problems %v, want the walk stopped: %v", tc.name, ps, tc.stopped)
+		}
+	}
+}
+
+// TestStream_OutputTokensNeedInputTokens: a stream that gives only a
+// format streams the load test's body; one with output lengths and
+// neither input lengths nor prompts is refused.
+func TestStream_OutputTokensNeedInputTokens(t *testing.T) {
+	cfg := strings.Replace(streamWith("tgi", "0", "25ms", "{mean: 10, stddev: 1}"), "      stream:\n", "      body: '{\"inputs\": \"hi\"}'\n      stream:\n", 1)
+	if got := parseProblems(strings.Replace(cfg, "        inputTokens: {mean: 10, stddev: 1}\n        outputTokens: {mean: 200, stddev: 0}\n", "", 1)); got != "" {
+		t.Errorf("a stream of the body refused: %s", got)
+	}
+	got := parseProblems(strings.Replace(cfg, "        inputTokens: {mean: 10, stddev: 1}\n", "", 1))
+	if want := "endpoints[0].loadTest.stream.inputTokens: is required with outputTokens"; !strings.Contains(got, want) {
+		t.Errorf("%q\nwant it to contain %q", got, want)
+	}
+}
+
+// TestQuote_CutsPastMaxQuoted: a value of maxQuoted characters is quoted
+// whole; one more is cut, with an ellipsis.
+func TestQuote_CutsPastMaxQuoted(t *testing.T) {
+	s := strings.Repeat("é", maxQuoted)
+	if got := quote(s); got != `"`+s+`"` {
+		t.Errorf("quote of %d characters = %s, want it whole", maxQuoted, got)
+	}
+	if got := quote(s + "x"); got != `"`+s+`…"` {
+		t.Errorf("quote of %d characters = %s, want the first %d and …", maxQuoted+1, got, maxQuoted)
+	}
+}
