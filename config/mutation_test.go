@@ -849,3 +849,51 @@ func TestQuote_CutsPastMaxQuoted(t *testing.T) {
 		t.Errorf("quote of %d characters = %s, want the first %d and …", maxQuoted+1, got, maxQuoted)
 	}
 }
+
+// TestCreatesWarningAlarms: warning alarms are created without a release
+// whatever releaseStacks says, and with one unless warningAlarms is false.
+func TestCreatesWarningAlarms(t *testing.T) {
+	base := "project: p\nendpoints:\n  - {name: e, variants: [{instanceType: ml.c5.xlarge}], slo: {latency: 1s}}\n"
+	for _, tc := range []struct {
+		extra string
+		want  bool
+	}{
+		{"releaseStacks: {warningAlarms: false}\n", true},
+		{"release: v1\n", true},
+		{"release: v1\nreleaseStacks: {warningAlarms: true}\n", true},
+		{"release: v1\nreleaseStacks: {warningAlarms: false}\n", false},
+	} {
+		if got := loadOK(t, base+tc.extra).CreatesWarningAlarms(); got != tc.want {
+			t.Errorf("%q: CreatesWarningAlarms = %v, want %v", tc.extra, got, tc.want)
+		}
+	}
+}
+
+// TestLoad_ProblemsOnLinesNoOtherTestRuns: each of these configs is
+// refused with the field and what would be valid.
+func TestLoad_ProblemsOnLinesNoOtherTestRuns(t *testing.T) {
+	p := "endpoints[0].variants[0].autoscaling"
+	as := func(block string) string { return autoscalingConfig(KindRealtime, "ml.c5.xlarge", block) }
+	for _, tc := range []struct{ cfg, want string }{
+		{as("{minInstances: 1, maxInstances: 4, targetInvocationsPerInstance: 5, targetConcurrentRequestsPerModel: 4}"),
+			p + ".targetConcurrentRequestsPerModel: is the target of metric " + MetricConcurrentRequestsPerModel + "; this policy tracks " + MetricInvocationsPerInstance},
+		{as("{minInstances: 1, maxInstances: 4, metric: " + MetricConcurrentRequestsPerModel + ", targetInvocationsPerInstance: 5, targetConcurrentRequestsPerModel: 4}"),
+			p + ".targetInvocationsPerInstance: is the target of metric " + MetricInvocationsPerInstance + "; this policy tracks " + MetricConcurrentRequestsPerModel},
+		{as("{minInstances: 1, maxInstances: 4, metric: " + MetricConcurrentRequestsPerModel + "}"),
+			p + ".targetConcurrentRequestsPerModel: is required with metric " + MetricConcurrentRequestsPerModel},
+		{as("{minInstances: 1, maxInstances: 4, metric: " + MetricConcurrentRequestsPerModel + ", targetConcurrentRequestsPerModel: 0}"),
+			p + ".targetConcurrentRequestsPerModel: must be a positive number of concurrent requests, got 0"},
+		{strings.Replace(goodServerless, "    variants:\n      - serverless: {memorySizeInMB: 2048, maxConcurrency: 20, provisionedConcurrency: 2}\n", "", 1),
+			"endpoints[0].variants: is required: list the endpoint's serverless variants"},
+		{goodServerless + "    evaluation: {period: 7s}\n", "endpoints[0].evaluation.period"},
+		{strings.Replace(goodComponents, "    slo: {latency: 2s}\n", "    slo: {latency: 2s}\n    loadTest: {rate: 1, duration: 1m, body: x}\n", 1),
+			"endpoints[0].loadTest: cannot drive an inference component"},
+		{strings.Replace(streamWith("tgi", "0", "25ms", "{mean: 10, stddev: 1}"), "        inputTokens: {mean: 10, stddev: 1}\n", "        prompts: https://example.com/p.jsonl\n", 1),
+			`endpoints[0].loadTest.stream.prompts: must be an S3 object URI of a JSON Lines prompt file such as s3://my-bucket/prompts.jsonl, got "https://example.com/p.jsonl"`},
+		{"x-k: &k project\n*k : p\n", "keys must be plain names, got the alias *k"},
+	} {
+		if got := parseProblems(tc.cfg); !strings.Contains(got, tc.want) {
+			t.Errorf("%q\nwant it to contain %q", got, tc.want)
+		}
+	}
+}
