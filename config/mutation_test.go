@@ -6,10 +6,14 @@ package config
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // loadOK loads content and fails the test on any problem.
@@ -424,5 +428,472 @@ func TestSizing_StreamPromptsReplaceThePayload(t *testing.T) {
 	got = loadErr(t, strings.Replace(goodSizing, "    payload: s3://shop-payloads/request.json\n", stream+"    body: '"+strings.Repeat("x", MaxInlineBody+1)+"'\n", 1))
 	if !strings.Contains(got, "sizing.plan.body: is 4097 bytes") {
 		t.Errorf("oversized body beside prompts: %s", got)
+	}
+}
+
+// Tests written to kill mutants that lived under make mutate PKGS=config#2
+// (stream.go, kinds.go, names.go, gate.go, autoscaling.go, dashboards.go,
+// cwprices.go, releases.go, shape.go).
+
+// parseProblems parses content and returns its error message ("" when
+// valid).
+func parseProblems(content string) string {
+	if _, err := Parse([]byte(content), nil); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+// TestAutoscaling_BoundsThatAreValid: every autoscaling bound is
+// inclusive where the message says so: headroom 0%, one instance (min =
+// max), 100 instances, an instanceCount at either bound, cooldowns of 0s
+// and 1h.
+func TestAutoscaling_BoundsThatAreValid(t *testing.T) {
+	for _, block := range []string{
+		"{minInstances: 1, maxInstances: 1, targetInvocationsPerInstance: 5, headroom: 0%}",
+		"{minInstances: 100, maxInstances: 100, targetInvocationsPerInstance: 5}",
+		"{minInstances: 1, maxInstances: 4, targetInvocationsPerInstance: 5, scaleInCooldown: 0s, scaleOutCooldown: 1h}",
+		"{minInstances: 1, maxInstances: 4, targetInvocationsPerInstance: 5, scaleInCooldown: 1h, scaleOutCooldown: 0s}",
+	} {
+		if got := parseProblems(autoscalingConfig(KindRealtime, "ml.c5.xlarge", block)); got != "" {
+			t.Errorf("%s refused: %s", block, got)
+		}
+	}
+	for _, count := range []string{"2", "4"} {
+		cfg := strings.Replace(autoscalingConfig(KindRealtime, "ml.c5.xlarge", "{minInstances: 2, maxInstances: 4, targetInvocationsPerInstance: 5}"),
+			"      - instanceType: ml.c5.xlarge\n", "      - instanceType: ml.c5.xlarge\n        instanceCount: "+count+"\n", 1)
+		if got := parseProblems(cfg); got != "" {
+			t.Errorf("instanceCount %s within 2-4 refused: %s", count, got)
+		}
+	}
+}
+
+// TestAutoscaling_BoundsThatAreNot: headroom 100%, a zero target, a
+// cooldown that is not whole seconds and 101 instances are refused by name.
+func TestAutoscaling_BoundsThatAreNot(t *testing.T) {
+	p := "endpoints[0].variants[0].autoscaling"
+	for _, tc := range []struct{ block, want string }{
+		{"{minInstances: 1, maxInstances: 4, targetInvocationsPerInstance: 5, headroom: 100%}", p + ".headroom: must be at least 0% and below 100%"},
+		{"{minInstances: 1, maxInstances: 4, targetInvocationsPerInstance: 0}", p + ".targetInvocationsPerInstance: must be a positive number of invocations per instance per minute, got 0"},
+		{"{minInstances: 1, maxInstances: 101, targetInvocationsPerInstance: 5}", p + ".maxInstances: must be between 1 and 100, got 101"},
+		{"{minInstances: 1, maxInstances: 0, targetInvocationsPerInstance: 5}", p + ".maxInstances: must be between 1 and 100, got 0"},
+		{"{minInstances: 1, maxInstances: 4, targetInvocationsPerInstance: 5, scaleOutCooldown: 1500ms}", p + ".scaleOutCooldown: must be whole seconds from 0s to 1h, got 1.5s"},
+		{"{minInstances: 1, maxInstances: 4, targetInvocationsPerInstance: 5, scaleOutCooldown: -1s}", p + ".scaleOutCooldown: must be whole seconds from 0s to 1h, got -1s"},
+	} {
+		if got := parseProblems(autoscalingConfig(KindRealtime, "ml.c5.xlarge", tc.block)); !strings.Contains(got, tc.want) {
+			t.Errorf("%s: %q\nwant it to contain %q", tc.block, got, tc.want)
+		}
+	}
+}
+
+// TestAutoscaling_TargetAboveTheReportSaysWhatToUse: a direct target above
+// the measured rate names the highest target that would do (the
+// sustainable rate per minute, 1200) and the one fromSizing alone gives
+// (× (1 − 30 %) = 840).
+func TestAutoscaling_TargetAboveTheReportSaysWhatToUse(t *testing.T) {
+	report := sizingReportFile(t, t.TempDir(), 20, 0.3)
+	got := parseProblems(autoscalingConfig(KindRealtime, "ml.c5.xlarge", "{minInstances: 1, maxInstances: 4, fromSizing: "+report+", targetInvocationsPerInstance: 1201}"))
+	if want := "use at most 1200, or remove it to get 840 (with 30% headroom)"; !strings.Contains(got, want) {
+		t.Errorf("%s\nwant it to contain %q", got, want)
+	}
+}
+
+// reportJSON writes a sizing report with one ml.c5.xlarge candidate that
+// sustains (or not) perInstance req/s, with the report's headroom.
+func reportJSON(t *testing.T, sustains bool, perInstance, headroom float64) string {
+	t.Helper()
+	doc := fmt.Sprintf(`{"endpoint":"churn-sizing","headroom":%v,"candidates":[{"variant":"c5-xl","instance_type":"ml.c5.xlarge","sustains":%v,"sustainable_rate_per_instance":%v}]}`,
+		headroom, sustains, perInstance)
+	path := filepath.Join(t.TempDir(), "report.json")
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestAutoscaling_ReportEdges: a report's headroom of 0 is valid (the
+// target is the whole sustainable rate), one of 1 is not; a candidate
+// marked as sustaining a rate of 0 has no rate to scale on.
+func TestAutoscaling_ReportEdges(t *testing.T) {
+	block := func(report string) string {
+		return autoscalingConfig(KindRealtime, "ml.c5.xlarge", "{minInstances: 1, maxInstances: 4, fromSizing: "+report+"}")
+	}
+	c, err := Parse([]byte(block(reportJSON(t, true, 10, 0))), nil)
+	if err != nil {
+		t.Fatalf("headroom 0 refused: %v", err)
+	}
+	if got := c.Endpoints[0].Variants[0].Autoscaling.Target; got != 600 {
+		t.Errorf("target with no headroom = %v, want 600 (10 req/s × 60)", got)
+	}
+	if got := parseProblems(block(reportJSON(t, true, 10, 1))); !strings.Contains(got, "headroom 1 is outside [0, 1)") {
+		t.Errorf("headroom 1: %q, want it refused", got)
+	}
+	if got := parseProblems(block(reportJSON(t, true, 0, 0.3))); !strings.Contains(got, "sustained no step of the sizing test (sustainable rate per instance 0)") {
+		t.Errorf("sustainable rate 0: %q, want no measured rate", got)
+	}
+}
+
+// TestReadReportFile_SizeLimit: a report of exactly maxReportBytes (a
+// valid one, led by blanks, so that losing its last byte breaks it) is
+// read whole and accepted; one byte more is refused before reading, with
+// the limit in MiB.
+func TestReadReportFile_SizeLimit(t *testing.T) {
+	dir := t.TempDir()
+	doc := `{"endpoint":"churn-sizing","headroom":0.3,"candidates":[{"variant":"c5-xl","instance_type":"ml.c5.xlarge","sustains":true,"sustainable_rate_per_instance":20}]}`
+	sized := func(n int) string {
+		path := filepath.Join(dir, fmt.Sprintf("report-%d.json", n))
+		if err := os.WriteFile(path, []byte(strings.Repeat(" ", n-len(doc))+doc), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	if r, err := readSizingReport(sized(maxReportBytes)); err != nil || len(r.Candidates) != 1 {
+		t.Errorf("a report of maxReportBytes: %+v, %v; want it read whole", r, err)
+	}
+	if _, err := readSizingReport(sized(maxReportBytes + 1)); err == nil || !strings.Contains(err.Error(), "(at most 16 MiB read)") {
+		t.Errorf("a file past maxReportBytes: %v, want it refused by size, naming 16 MiB", err)
+	}
+}
+
+// TestGate_EdgesThatAreValid: p50 equal to p99, an error rate of 0% or
+// 100%, an achieved rate of 100% and a p99 of exactly 1h are criteria a
+// gate may set.
+func TestGate_EdgesThatAreValid(t *testing.T) {
+	for _, gate := range []string{
+		"{p50: 300ms, p99: 300ms, errorRate: 0%, achievedRate: 100%}",
+		"{errorRate: 100%, p99: 1h}",
+	} {
+		if got := parseProblems(strings.Replace(gateConfig, "%s", gate, 1)); got != "" {
+			t.Errorf("gate %s refused: %s", gate, got)
+		}
+	}
+}
+
+// TestLoad_KindEdgesThatAreValid: the inclusive ends of SageMaker's
+// serverless limits (1024 and 6144 MB, 1 and 200 concurrent, provisioned
+// 0 or up to maxConcurrency), ten serverless variants, a failure count
+// threshold of 1, and an inference component reserving the whole of the
+// largest instance (48 vCPUs, 192 GiB, 4 GPUs of an ml.g5.12xlarge).
+func TestLoad_KindEdgesThatAreValid(t *testing.T) {
+	var ten strings.Builder
+	for i := range 10 {
+		fmt.Fprintf(&ten, "      - {name: v%d, serverless: {memorySizeInMB: 1024, maxConcurrency: 1}}\n", i)
+	}
+	for name, cfg := range map[string]string{
+		"smallest":         strings.Replace(goodServerless, "{memorySizeInMB: 2048, maxConcurrency: 20, provisionedConcurrency: 2}", "{memorySizeInMB: 1024, maxConcurrency: 1, provisionedConcurrency: 1}", 1),
+		"largest":          strings.Replace(goodServerless, "{memorySizeInMB: 2048, maxConcurrency: 20, provisionedConcurrency: 2}", "{memorySizeInMB: 6144, maxConcurrency: 200, provisionedConcurrency: 200}", 1),
+		"none provisioned": strings.Replace(goodServerless, "provisionedConcurrency: 2", "provisionedConcurrency: 0", 1),
+		"ten variants":     strings.Replace(goodServerless, "      - serverless: {memorySizeInMB: 2048, maxConcurrency: 20, provisionedConcurrency: 2}\n", ten.String(), 1),
+		"one failure":      strings.Replace(goodAsync, "invocationFailures: {critical: 5}", "invocationFailures: {warning: 1, critical: 2}", 1),
+		"whole instance": strings.Replace(goodComponents, "{name: llama-8b, copies: 2, cpuCores: 4, memoryMiB: 16384, accelerators: 1}",
+			"{name: llama-8b, copies: 1, cpuCores: 48, memoryMiB: 196608, accelerators: 4}", 1),
+		"nothing reserved": strings.Replace(goodComponents, "cpuCores: 4, memoryMiB: 16384, accelerators: 1", "cpuCores: 0, memoryMiB: 0, accelerators: 0", 1),
+	} {
+		if got := parseProblems(cfg); got != "" {
+			t.Errorf("%s refused: %s", name, got)
+		}
+	}
+}
+
+// TestLoad_KindEdgesThatAreNot: one past each of those ends is refused by
+// name.
+func TestLoad_KindEdgesThatAreNot(t *testing.T) {
+	var eleven strings.Builder
+	for i := range 11 {
+		fmt.Fprintf(&eleven, "      - {name: v%d, serverless: {memorySizeInMB: 1024, maxConcurrency: 1}}\n", i)
+	}
+	sv := "{memorySizeInMB: 2048, maxConcurrency: 20, provisionedConcurrency: 2}"
+	ic := "{name: llama-8b, copies: 2, cpuCores: 4, memoryMiB: 16384, accelerators: 1}"
+	for _, tc := range []struct{ cfg, want string }{
+		{strings.Replace(goodServerless, sv, "{memorySizeInMB: 7168, maxConcurrency: 20}", 1), "memorySizeInMB: must be 1024, 2048, 3072, 4096, 5120 or 6144, got 7168"},
+		{strings.Replace(goodServerless, sv, "{memorySizeInMB: 0, maxConcurrency: 20}", 1), "memorySizeInMB: must be 1024, 2048, 3072, 4096, 5120 or 6144, got 0"},
+		{strings.Replace(goodServerless, sv, "{memorySizeInMB: 1024, maxConcurrency: 201}", 1), "maxConcurrency: must be between 1 and 200, got 201"},
+		{strings.Replace(goodServerless, sv, "{memorySizeInMB: 1024, maxConcurrency: 0}", 1), "maxConcurrency: must be between 1 and 200, got 0"},
+		{strings.Replace(goodServerless, sv, "{memorySizeInMB: 1024, maxConcurrency: 20, provisionedConcurrency: 21}", 1), "provisionedConcurrency: must be between 1 and maxConcurrency (20), or 0 for none, got 21"},
+		{strings.Replace(goodServerless, sv, "{memorySizeInMB: 1024, maxConcurrency: 20, provisionedConcurrency: -1}", 1), "provisionedConcurrency: must be between 1 and maxConcurrency (20), or 0 for none, got -1"},
+		{strings.Replace(goodServerless, "      - serverless: "+sv+"\n", eleven.String(), 1), "endpoints[0].variants: has 11 variants; a SageMaker endpoint has at most 10"},
+		{strings.Replace(goodAsync, "invocationFailures: {critical: 5}", "invocationFailures: {warning: 0, critical: 2}", 1), "invocationFailures.warning: must be at least 1"},
+		{strings.Replace(goodAsync, "invocationFailures: {critical: 5}", "invocationFailures: {warning: 1, critical: 1}", 1), "invocationFailures.critical: must be above warning (1), got 1"},
+		{strings.Replace(goodAsync, "invocationFailures: {critical: 5}", "invocationFailures: {}", 1), "invocationFailures: needs a warning or critical threshold"},
+		{strings.Replace(goodServerless, "slo: {latency: 800ms}", "slo: {latency: 0s}", 1), "endpoints[0].slo.latency: is required and must be positive"},
+		{strings.Replace(goodAsync, "invocationFailures: {critical: 5}", "invocationFailures: {warning: 2, critical: 2}", 1), "invocationFailures.critical: must be above warning (2), got 2"},
+		{strings.Replace(goodComponents, ic, "{name: llama-8b, cpuCores: 49}", 1), "cpuCores: must be between 0 and the instance's 48 vCPUs, got 49"},
+		{strings.Replace(goodComponents, ic, "{name: llama-8b, memoryMiB: 196609}", 1), "memoryMiB: must be between 0 and the instance's 196608 MiB, got 196609"},
+		{strings.Replace(goodComponents, ic, "{name: llama-8b, accelerators: 5}", 1), "accelerators: must be between 0 and the instance's 4 accelerators, got 5"},
+		{strings.Replace(goodComponents, ic, "{name: llama-8b, cpuCores: -1, memoryMiB: -1, accelerators: -1}", 1), "cpuCores: must be between 0"},
+		{strings.Replace(goodComponents, ic, "{name: llama-8b, memoryMiB: -1}", 1), "memoryMiB: must be between 0"},
+		{strings.Replace(goodComponents, ic, "{name: llama-8b, accelerators: -1}", 1), "accelerators: must be between 0"},
+	} {
+		if got := parseProblems(tc.cfg); !strings.Contains(got, tc.want) {
+			t.Errorf("%q\nwant it to contain %q", got, tc.want)
+		}
+	}
+}
+
+// streamWith is streamConfig with the format, output tokens' stddev and
+// TPOT SLO given, and its inputTokens replaced by in.
+func streamWith(format, stddev, tpot, in string) string {
+	cfg := strings.Replace(strings.Replace(strings.Replace(streamConfig, "%s", format, 1), "%s", stddev, 1), "%s", tpot, 1)
+	return strings.Replace(cfg, "inputTokens: {mean: 512, stddev: 128}", "inputTokens: "+in, 1)
+}
+
+// TestStream_EdgesThatAreValid: token lengths of 1 and MaxTokenLength, a
+// stddev of 0 or equal to the mean, and a 1h SLO are valid.
+func TestStream_EdgesThatAreValid(t *testing.T) {
+	for _, cfg := range []string{
+		streamWith("tgi", "0", "1h", "{mean: 1, stddev: 1}"),
+		streamWith("text", "200", "1ns", fmt.Sprintf("{mean: %d, stddev: 0}", MaxTokenLength)),
+	} {
+		if got := parseProblems(cfg); got != "" {
+			t.Errorf("refused: %s\n%s", got, cfg)
+		}
+	}
+}
+
+// TestStream_EdgesThatAreNot: one past each end is refused by name.
+func TestStream_EdgesThatAreNot(t *testing.T) {
+	p := "endpoints[0].loadTest.stream"
+	for _, tc := range []struct{ cfg, want string }{
+		{streamWith("auto", "0", "25ms", "{mean: 0.5, stddev: 0}"), p + ".inputTokens.mean: must be a token count between 1 and 1048576, got 0.5"},
+		{streamWith("auto", "0", "25ms", fmt.Sprintf("{mean: %d, stddev: 0}", MaxTokenLength+1)), p + ".inputTokens.mean: must be a token count between 1 and 1048576, got 1.048577e+06"},
+		{streamWith("auto", "0", "25ms", "{mean: 10, stddev: -1}"), p + ".inputTokens.stddev: must be between 0 and the mean (10), got -1"},
+		{streamWith("auto", "0", "25ms", "{mean: 10, stddev: 10.5}"), p + ".inputTokens.stddev: must be between 0 and the mean (10), got 10.5"},
+		{streamWith("auto", "0", "0s", "{mean: 10, stddev: 1}"), p + ".slo.tpot: must be a positive duration such as 500ms, got 0s"},
+		{streamWith("auto", "0", "61m", "{mean: 10, stddev: 1}"), p + ".slo.tpot: must be at most 1h, got 1h1m0s"},
+	} {
+		if got := parseProblems(tc.cfg); !strings.Contains(got, tc.want) {
+			t.Errorf("%q\nwant it to contain %q", got, tc.want)
+		}
+	}
+}
+
+// TestLoad_ComponentsOnAnUnknownInstanceType: when the instance type does
+// not resolve, the reservations are not compared with a zero-sized
+// instance: the one problem is the instance type.
+func TestLoad_ComponentsOnAnUnknownInstanceType(t *testing.T) {
+	got := parseProblems(strings.Replace(goodComponents, "ml.g5.12xlarge", "ml.zz.huge", 1))
+	if want := `endpoints[0].variants[0].instanceType: unknown instance type "ml.zz.huge"`; got != want {
+		t.Errorf("%s\nwant only %s", got, want)
+	}
+}
+
+// derivedNames parses content and returns its derived names.
+func derivedNames(t *testing.T, content string) []string {
+	t.Helper()
+	c, err := Parse([]byte(content), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, d := range c.DerivedNames() {
+		names = append(names, d.Name)
+	}
+	return names
+}
+
+// TestDerivedNames_GPUAlarmsOnlyWhereThereIsAGPU: of an endpoint's GPU and
+// CPU variants only the GPU one gets GPU alarms; a GPU notebook gets its
+// own.
+func TestDerivedNames_GPUAlarmsOnlyWhereThereIsAGPU(t *testing.T) {
+	names := derivedNames(t, `project: p
+endpoints:
+  - name: e
+    variants: [{name: gpu, instanceType: ml.g5.xlarge}, {name: cpu, instanceType: ml.c5.xlarge}]
+    slo: {latency: 1s}
+    alarms: {gpuUtilization: {critical: 95%}}
+notebooks:
+  - {name: nb, instanceType: ml.g5.xlarge, alarms: {gpuUtilization: {critical: 95%}}}
+`)
+	for _, want := range []string{"p-e-gpu-GPUUtilization-Critical", "p-nb-GPUUtilization-Critical"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("names lack %s: %v", want, names)
+		}
+	}
+	if slices.Contains(names, "p-e-cpu-GPUUtilization-Critical") {
+		t.Errorf("the CPU variant got a GPU alarm: %v", names)
+	}
+}
+
+// longEndpoint is an endpoint of a 63-character name with ten GPU
+// variants of 60-character names and the alarms given: its alarm names
+// are about 160 characters long.
+func longEndpoint(alarms string) (config, composite string) {
+	ep := strings.Repeat("e", 63)
+	var b strings.Builder
+	fmt.Fprintf(&b, "project: p\nendpoints:\n  - name: %s\n    slo: {latency: 1s}\n    variants:\n", ep)
+	for i := range 10 {
+		fmt.Fprintf(&b, "      - {name: %s%d, instanceType: ml.g5.xlarge}\n", strings.Repeat("v", 59), i)
+	}
+	b.WriteString("    alarms:\n" + alarms)
+	return b.String(), "p-" + ep + "-AnyCritical"
+}
+
+// TestDerivedNames_TheCompositeSplitsOverItsCriticalAlarms: the composite
+// gathers the critical alarms. Seven critical alarms per variant make a
+// rule past naming.MaxCompositeRule, split in groups (their ten warnings
+// alone would fit one rule); one critical per variant (the SLO's) fits
+// one rule, although with six warnings per variant all the alarms would
+// not.
+func TestDerivedNames_TheCompositeSplitsOverItsCriticalAlarms(t *testing.T) {
+	cfg, top := longEndpoint("      invocation5xxErrorRate: {critical: 5%}\n      cpuUtilization: {warning: 80%, critical: 90%}\n" +
+		"      memoryUtilization: {critical: 90%}\n      diskUtilization: {critical: 90%}\n      gpuUtilization: {critical: 95%}\n      gpuMemoryUtilization: {critical: 95%}\n")
+	names := derivedNames(t, cfg)
+	for _, want := range []string{top, top + "-1", top + "-2"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("seven criticals per variant: names lack %s", want)
+		}
+	}
+	cfg, top = longEndpoint("      invocation5xxErrorRate: {warning: 5%}\n      cpuUtilization: {warning: 80%}\n" +
+		"      memoryUtilization: {warning: 90%}\n      diskUtilization: {warning: 90%}\n      gpuUtilization: {warning: 95%}\n      gpuMemoryUtilization: {warning: 95%}\n")
+	names = derivedNames(t, cfg)
+	if !slices.Contains(names, top) || slices.Contains(names, top+"-1") {
+		t.Errorf("one critical per variant: want %s unsplit, got %v", top, names)
+	}
+}
+
+// TestLoad_EmptyValuesLeaveTheZeroValue: a key with no value (a YAML
+// null) is as if left out, whatever its type.
+func TestLoad_EmptyValuesLeaveTheZeroValue(t *testing.T) {
+	c := loadOK(t, `project: p
+dashboards:
+endpoints:
+  - name: e
+    variants: [{instanceType: ml.c5.xlarge, instanceCount: ~}]
+    slo: {latency: 1s}
+    alarms:
+`)
+	if c.Dashboards.Layout != "" || c.Endpoints[0].Variants[0].InstanceCount != nil {
+		t.Errorf("empty values set %+v, %v", c.Dashboards, c.Endpoints[0].Variants[0].InstanceCount)
+	}
+}
+
+// TestLoad_AProblemUnderAnAliasIsReportedOnceAndLaterOnesStill: an
+// anchored value with a problem, used twice, is reported at its first
+// use only, and the problems after its second use are reported.
+func TestLoad_AProblemUnderAnAliasIsReportedOnceAndLaterOnesStill(t *testing.T) {
+	got := loadErr(t, `project: p
+x-slo: &slo {latency: fast}
+endpoints:
+  - {name: a, variants: [{instanceType: ml.c5.xlarge}], slo: *slo}
+  - {name: b, variants: [{instanceType: ml.c5.xlarge}], slo: *slo}
+  - {name: c, variants: [{instanceType: ml.c5.xlarge}], slo: {latency: slow}}
+`)
+	if n := strings.Count(got, "\n") + 1; n != 2 || !strings.Contains(got, "endpoints[0].slo.latency (line 2)") || !strings.Contains(got, "endpoints[2].slo.latency (line 6)") {
+		t.Errorf("want the anchored problem once (endpoints[0], line 2) and endpoints[2]'s, got %d lines:\n%s", n, got)
+	}
+}
+
+// TestDecodeShape_AnEmptyDocumentIsAProblemNotAPanic: a document node
+// without content (yaml.v3 does not make one, decodeShape does not rely
+// on it) is reported as not a mapping.
+func TestDecodeShape_AnEmptyDocumentIsAProblemNotAPanic(t *testing.T) {
+	var c Config
+	ps := decodeShape(&yaml.Node{Kind: yaml.DocumentNode}, &c)
+	if len(ps) != 1 || !strings.Contains(ps[0].Msg, "must be a mapping of") {
+		t.Errorf("problems %v, want one: must be a mapping", ps)
+	}
+}
+
+// TestDecodeShape_AliasBudgetIsMaxAliasValues: aliases may repeat exactly
+// MaxAliasValues values (1000 uses of a 99-item list, each use counting the
+// list and its items); one more stops the walk with a problem.
+func TestDecodeShape_AliasBudgetIsMaxAliasValues(t *testing.T) {
+	type doc struct {
+		A []string   `yaml:"a"`
+		L [][]string `yaml:"l"`
+		B []string   `yaml:"b"`
+		M [][]string `yaml:"m"`
+	}
+	items := strings.TrimSuffix(strings.Repeat("x, ", 99), ", ")
+	uses := strings.TrimSuffix(strings.Repeat("*a, ", 1000), ", ")
+	exact := "a: &a [" + items + "]\nl: [" + uses + "]\n"
+	for _, tc := range []struct {
+		name, doc string
+		stopped   bool
+	}{{"exactly MaxAliasValues", exact, false}, {"one more", exact + "b: &b []\nm: [*b]\n", true}} {
+		var root yaml.Node
+		if err := yaml.Unmarshal([]byte(tc.doc), &root); err != nil {
+			t.Fatal(err)
+		}
+		var d doc
+		ps := decodeShape(&root, &d)
+		stopped := len(ps) == 1 && strings.Contains(ps[0].Msg, "aliases repeat more than 100000 values")
+		if stopped != tc.stopped || !stopped && len(ps) > 0 {
+			t.Errorf("%s: problems %v, want the walk stopped: %v", tc.name, ps, tc.stopped)
+		}
+	}
+}
+
+// TestStream_OutputTokensNeedInputTokens: a stream that gives only a
+// format streams the load test's body; one with output lengths and
+// neither input lengths nor prompts is refused.
+func TestStream_OutputTokensNeedInputTokens(t *testing.T) {
+	cfg := strings.Replace(streamWith("tgi", "0", "25ms", "{mean: 10, stddev: 1}"), "      stream:\n", "      body: '{\"inputs\": \"hi\"}'\n      stream:\n", 1)
+	if got := parseProblems(strings.Replace(cfg, "        inputTokens: {mean: 10, stddev: 1}\n        outputTokens: {mean: 200, stddev: 0}\n", "", 1)); got != "" {
+		t.Errorf("a stream of the body refused: %s", got)
+	}
+	got := parseProblems(strings.Replace(cfg, "        inputTokens: {mean: 10, stddev: 1}\n", "", 1))
+	if want := "endpoints[0].loadTest.stream.inputTokens: is required with outputTokens"; !strings.Contains(got, want) {
+		t.Errorf("%q\nwant it to contain %q", got, want)
+	}
+}
+
+// TestQuote_CutsPastMaxQuoted: a value of maxQuoted characters is quoted
+// whole; one more is cut, with an ellipsis.
+func TestQuote_CutsPastMaxQuoted(t *testing.T) {
+	s := strings.Repeat("é", maxQuoted)
+	if got := quote(s); got != `"`+s+`"` {
+		t.Errorf("quote of %d characters = %s, want it whole", maxQuoted, got)
+	}
+	if got := quote(s + "x"); got != `"`+s+`…"` {
+		t.Errorf("quote of %d characters = %s, want the first %d and …", maxQuoted+1, got, maxQuoted)
+	}
+}
+
+// TestCreatesWarningAlarms: warning alarms are created without a release
+// whatever releaseStacks says, and with one unless warningAlarms is false.
+func TestCreatesWarningAlarms(t *testing.T) {
+	base := "project: p\nendpoints:\n  - {name: e, variants: [{instanceType: ml.c5.xlarge}], slo: {latency: 1s}}\n"
+	for _, tc := range []struct {
+		extra string
+		want  bool
+	}{
+		{"releaseStacks: {warningAlarms: false}\n", true},
+		{"release: v1\n", true},
+		{"release: v1\nreleaseStacks: {warningAlarms: true}\n", true},
+		{"release: v1\nreleaseStacks: {warningAlarms: false}\n", false},
+	} {
+		if got := loadOK(t, base+tc.extra).CreatesWarningAlarms(); got != tc.want {
+			t.Errorf("%q: CreatesWarningAlarms = %v, want %v", tc.extra, got, tc.want)
+		}
+	}
+}
+
+// TestLoad_ProblemsOnLinesNoOtherTestRuns: each of these configs is
+// refused with the field and what would be valid.
+func TestLoad_ProblemsOnLinesNoOtherTestRuns(t *testing.T) {
+	p := "endpoints[0].variants[0].autoscaling"
+	as := func(block string) string { return autoscalingConfig(KindRealtime, "ml.c5.xlarge", block) }
+	for _, tc := range []struct{ cfg, want string }{
+		{as("{minInstances: 1, maxInstances: 4, targetInvocationsPerInstance: 5, targetConcurrentRequestsPerModel: 4}"),
+			p + ".targetConcurrentRequestsPerModel: is the target of metric " + MetricConcurrentRequestsPerModel + "; this policy tracks " + MetricInvocationsPerInstance},
+		{as("{minInstances: 1, maxInstances: 4, metric: " + MetricConcurrentRequestsPerModel + ", targetInvocationsPerInstance: 5, targetConcurrentRequestsPerModel: 4}"),
+			p + ".targetInvocationsPerInstance: is the target of metric " + MetricInvocationsPerInstance + "; this policy tracks " + MetricConcurrentRequestsPerModel},
+		{as("{minInstances: 1, maxInstances: 4, metric: " + MetricConcurrentRequestsPerModel + "}"),
+			p + ".targetConcurrentRequestsPerModel: is required with metric " + MetricConcurrentRequestsPerModel},
+		{as("{minInstances: 1, maxInstances: 4, metric: " + MetricConcurrentRequestsPerModel + ", targetConcurrentRequestsPerModel: 0}"),
+			p + ".targetConcurrentRequestsPerModel: must be a positive number of concurrent requests, got 0"},
+		{strings.Replace(goodServerless, "    variants:\n      - serverless: {memorySizeInMB: 2048, maxConcurrency: 20, provisionedConcurrency: 2}\n", "", 1),
+			"endpoints[0].variants: is required: list the endpoint's serverless variants"},
+		{goodServerless + "    evaluation: {period: 7s}\n", "endpoints[0].evaluation.period"},
+		{strings.Replace(goodComponents, "    slo: {latency: 2s}\n", "    slo: {latency: 2s}\n    loadTest: {rate: 1, duration: 1m, body: x}\n", 1),
+			"endpoints[0].loadTest: cannot drive an inference component"},
+		{strings.Replace(streamWith("tgi", "0", "25ms", "{mean: 10, stddev: 1}"), "        inputTokens: {mean: 10, stddev: 1}\n", "        prompts: https://example.com/p.jsonl\n", 1),
+			`endpoints[0].loadTest.stream.prompts: must be an S3 object URI of a JSON Lines prompt file such as s3://my-bucket/prompts.jsonl, got "https://example.com/p.jsonl"`},
+		{"x-k: &k project\n*k : p\n", "keys must be plain names, got the alias *k"},
+	} {
+		if got := parseProblems(tc.cfg); !strings.Contains(got, tc.want) {
+			t.Errorf("%q\nwant it to contain %q", got, tc.want)
+		}
 	}
 }

@@ -181,8 +181,9 @@ func endpointAlarmLevels(e *Endpoint, v Variant) []alarmLevel {
 
 // componentAlarmLevels are the alarms of each inference component of e, in
 // the order the monitoring constructs plan them: the latency and error
-// families, then CPU, memory and, when a variant has a GPU, GPU and GPU
-// memory over the component's reservation.
+// families, then CPU, memory, GPU and GPU memory over the component's
+// reservation. (The constructs plan the GPU families when a variant has a
+// GPU; validation refuses them on an endpoint without one.)
 func componentAlarmLevels(e *Endpoint) []alarmLevel {
 	a := e.Alarms
 	out := latencyLevels(a)
@@ -190,21 +191,8 @@ func componentAlarmLevels(e *Endpoint) []alarmLevel {
 	out = append(out, percentLevels(naming.FamilyModelErrorRate, a.ModelErrorRate)...)
 	out = append(out, percentLevels(naming.FamilyCPUUtilization, a.CPUUtilization)...)
 	out = append(out, percentLevels(naming.FamilyMemoryUtilization, a.MemoryUtilization)...)
-	if anyGPU(e) {
-		out = append(out, percentLevels(naming.FamilyGPUUtilization, a.GPUUtilization)...)
-		out = append(out, percentLevels(naming.FamilyGPUMemoryUtilization, a.GPUMemoryUtilization)...)
-	}
-	return out
-}
-
-// anyGPU reports whether a variant of e has an NVIDIA GPU.
-func anyGPU(e *Endpoint) bool {
-	for _, v := range e.Variants {
-		if v.Instance.GPUs() > 0 {
-			return true
-		}
-	}
-	return false
+	out = append(out, percentLevels(naming.FamilyGPUUtilization, a.GPUUtilization)...)
+	return append(out, percentLevels(naming.FamilyGPUMemoryUtilization, a.GPUMemoryUtilization)...)
 }
 
 // endpointLevelAlarms are the alarms of e on metrics published per
@@ -218,17 +206,15 @@ func endpointLevelAlarms(e *Endpoint) []alarmLevel {
 }
 
 // notebookAlarmLevels are the alarms of n, in the order the monitoring
-// constructs plan them.
+// constructs plan them. (They plan the GPU families on a GPU instance;
+// validation refuses them on another.)
 func notebookAlarmLevels(n *Notebook) []alarmLevel {
 	a := n.Alarms
 	out := percentLevels(naming.FamilyCPUUtilization, a.CPUUtilization)
 	out = append(out, percentLevels(naming.FamilyMemoryUtilization, a.MemoryUtilization)...)
 	out = append(out, percentLevels(naming.FamilyDiskUtilization, a.DiskUtilization)...)
-	if n.Instance.GPUs() > 0 {
-		out = append(out, percentLevels(naming.FamilyGPUUtilization, a.GPUUtilization)...)
-		out = append(out, percentLevels(naming.FamilyGPUMemoryUtilization, a.GPUMemoryUtilization)...)
-	}
-	return out
+	out = append(out, percentLevels(naming.FamilyGPUUtilization, a.GPUUtilization)...)
+	return append(out, percentLevels(naming.FamilyGPUMemoryUtilization, a.GPUMemoryUtilization)...)
 }
 
 // compositeNames are the composite alarms over alarms: none without

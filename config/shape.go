@@ -191,7 +191,9 @@ func (w *walker) structure(n *yaml.Node, v reflect.Value, path string) {
 		if !ok {
 			valid := fieldNames(t)
 			msg := "unknown field; valid fields here: " + strings.Join(valid, ", ")
-			if s := editdist.Closest(k.Value, valid); s != "" && len(k.Value) <= 64 {
+			// Closest suggests nothing for a long key: no field name is
+			// within a third of its length in edits.
+			if s := editdist.Closest(k.Value, valid); s != "" {
 				msg += " (did you mean " + s + "?)"
 			}
 			w.add(sub, k.Line, "%s", msg)
@@ -237,7 +239,9 @@ func (w *walker) list(n *yaml.Node, v reflect.Value, path string) {
 func (w *walker) pairs(n *yaml.Node, t reflect.Type, path string, f func(k, v *yaml.Node)) {
 	lines := make(map[string]int, len(n.Content)/2)
 	var merges []*yaml.Node
-	for i := 0; i+1 < len(n.Content); i += 2 {
+	// yaml.v3 gives a mapping's keys and values in pairs: its Content
+	// has an even length.
+	for i := 0; i < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
 		if !w.spend(k, path) {
 			return
