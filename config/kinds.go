@@ -74,7 +74,7 @@ func (c *Config) validateServerless(p string, e *Endpoint, add func(path, format
 		}
 		checkServerless(vp+".serverless", v.Serverless, add)
 	}
-	if e.SLO.Latency.Duration < 0 {
+	if e.SLO.Latency.Duration <= 0 {
 		add(p+".slo.latency", "is required and must be positive: the latency objective, e.g. 300ms")
 	}
 	a := e.Alarms
@@ -170,7 +170,7 @@ func checkCounts(p string, t *CountThresholds, add func(path, format string, arg
 	if t == nil {
 		return
 	}
-	if t.Warning != nil && t.Critical == nil {
+	if t.Warning == nil && t.Critical == nil {
 		add(p, "needs a warning or critical threshold, e.g. {warning: 1, critical: 10} (failures per alarm period)")
 		return
 	}
