@@ -869,6 +869,26 @@ func TestCreatesWarningAlarms(t *testing.T) {
 	}
 }
 
+// TestCreatesAutoscaling: only the stacks without a release register
+// autoscaling, unless releaseStacks.autoscaling is true.
+func TestCreatesAutoscaling(t *testing.T) {
+	base := "project: p\nendpoints:\n  - {name: e, variants: [{instanceType: ml.c5.xlarge}], slo: {latency: 1s}}\n"
+	for _, tc := range []struct {
+		extra string
+		want  bool
+	}{
+		{"", true},
+		{"releaseStacks: {autoscaling: false}\n", true},
+		{"release: v1\n", false},
+		{"release: v1\nreleaseStacks: {autoscaling: false}\n", false},
+		{"release: v1\nreleaseStacks: {autoscaling: true}\n", true},
+	} {
+		if got := loadOK(t, base+tc.extra).CreatesAutoscaling(); got != tc.want {
+			t.Errorf("%q: CreatesAutoscaling = %v, want %v", tc.extra, got, tc.want)
+		}
+	}
+}
+
 // TestLoad_ProblemsOnLinesNoOtherTestRuns: each of these configs is
 // refused with the field and what would be valid.
 func TestLoad_ProblemsOnLinesNoOtherTestRuns(t *testing.T) {
