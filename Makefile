@@ -47,9 +47,11 @@ bench-stream:
 	bench/stream-cost.sh
 
 # The release gate against a real model (model/, Debian's nginx, gunicorn,
-# Flask and scikit-learn): each release's knee on one core, then REPEAT
-# comparisons of release 2 and of release 1 with release 1 (the false
-# positives). About 10 minutes (scripts/model-gate; TREES1, TREES2 etc.).
+# Flask and scikit-learn): REPEAT (5) interleaved rounds of a baseline run
+# of release 1 and candidate runs of release 1 (the false positives) and
+# release 2, compared with the latest baseline runs, then each release's
+# knee on one core. About 20 minutes (scripts/model-gate; TREES1, TREES2,
+# BASELINES, FLOOR etc.).
 model-gate:
 	scripts/model-gate
 

@@ -578,10 +578,10 @@ type spread struct {
 // squared and pooled over the steps, with steps×(k−1) degrees of freedom.
 // One step's k runs alone give k−1 (2 for three runs), and a variance
 // with 2 degrees of freedom is below a twentieth of the truth one time in
-// twenty: three runs that happen to agree at one step would leave no room
-// for the next run there (on the real model, a run of release 1 was
-// flagged at 2 req/s against three runs within 1 % of each other there
-// and 40 % apart at 4 req/s). Pooling assumes a run effect of one size on
+// twenty: three runs that happen to agree at one step would leave little
+// room for the next run there (on the real model, three baseline runs of
+// release 1 were within 9 % of each other at 2 req/s and 23 % apart at 4
+// req/s). Pooling assumes a run effect of one size on
 // the log scale at every step, which is what the host's load or the hour
 // does to a whole run. Relative metrics are on the log scale unless a
 // value is 0.
