@@ -11,8 +11,8 @@ import (
 
 // exitFailed is the exit status of a test that ran and failed its
 // -gate-* criteria; 1 stays "the test did not run to its end, or could not
-// be judged", as for sagesize.
-const exitFailed = 2
+// be judged", as for sagesize (criteria's exit statuses).
+const exitFailed = criteria.ExitFailed
 
 // gateFlags are the pass/fail criteria of the test (-gate-*), the same as
 // sagesize gate's and loadTest.gate's.
@@ -21,22 +21,8 @@ type gateFlags struct {
 	maxErrorRate, minAchieved criteria.PercentFlag
 }
 
-// failedError is the error of a test that ran and failed its criteria.
-type failedError struct{ verdict string }
-
-func (e *failedError) Error() string { return e.verdict }
-
 // exitCode is the exit status for run's error.
-func exitCode(err error) int {
-	var failed *failedError
-	switch {
-	case err == nil:
-		return 0
-	case errors.As(err, &failed):
-		return exitFailed
-	}
-	return 1
-}
+func exitCode(err error) int { return criteria.ExitStatus(err) }
 
 // checkGate checks the -gate-* flags against the rest of the test: each
 // bound given is positive, and measurable by this test.
@@ -91,7 +77,7 @@ func (c *config) judge(sum *loadgen.Summary, runErr error, logf func(string, ...
 	case !v.Judged():
 		return errors.New("the test could not be judged: " + v.Line())
 	case !v.Passed():
-		return &failedError{verdict: v.Line()}
+		return &criteria.FailedError{Verdict: v.Line()}
 	}
 	return nil
 }

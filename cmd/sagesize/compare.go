@@ -149,7 +149,7 @@ func compareCommand(ctx context.Context, f *compareFlags, stdout io.Writer) erro
 	}
 	switch {
 	case c.Regressed():
-		return &failedError{verdict: "compare: the candidate regressed (see " + filepath.Join(f.out, "compare.md") + ")"}
+		return &failedError{Verdict: "compare: the candidate regressed (see " + filepath.Join(f.out, "compare.md") + ")"}
 	case len(c.Problems) > 0:
 		return fmt.Errorf("compare: not every step could be compared:\n  %s", strings.Join(c.Problems, "\n  "))
 	}

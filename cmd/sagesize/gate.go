@@ -14,32 +14,18 @@ import (
 	"github.com/sagesize/sagesize/gate/criteria"
 )
 
-// Exit statuses. 1 keeps its meaning for every command: it could not do
-// its work (bad input, AWS errors, missing data). exitFailed says the
-// work was done and its verdict is negative, so that CI can tell a
-// regression from a broken pipeline.
+// Exit statuses (criteria's, shared with loadgen): 1 could not do its
+// work, 2 did it and the verdict is negative.
 const (
-	exitError  = 1
-	exitFailed = 2
+	exitError  = criteria.ExitError
+	exitFailed = criteria.ExitFailed
 )
 
-// failedError is the error of a command that ran and failed its gate:
-// a test outside its criteria, a comparison that found a regression.
-type failedError struct{ verdict string }
-
-func (e *failedError) Error() string { return e.verdict }
+// failedError is the error of a command that ran and failed its gate.
+type failedError = criteria.FailedError
 
 // exitCode is the exit status for run's error.
-func exitCode(err error) int {
-	var failed *failedError
-	switch {
-	case err == nil:
-		return 0
-	case errors.As(err, &failed):
-		return exitFailed
-	}
-	return exitError
-}
+func exitCode(err error) int { return criteria.ExitStatus(err) }
 
 // criteriaFlags are the pass/fail criteria given on the command line;
 // each one set overrides the config's loadTest.gate.
@@ -168,7 +154,7 @@ func gateVerdict(w io.Writer, v criteria.Verdict, what string) error {
 	case !v.Judged():
 		return fmt.Errorf("%s: could not judge every criterion: the test did not measure it", what)
 	case !v.Passed():
-		return &failedError{verdict: what + ": failed its gate"}
+		return &failedError{Verdict: what + ": failed its gate"}
 	}
 	return nil
 }

@@ -141,7 +141,7 @@ func (g *runGate) variant(name string) config.Variant {
 func (g *runGate) result() error {
 	switch {
 	case len(g.failed) > 0:
-		return &failedError{verdict: fmt.Sprintf("the load test ran and failed its gate: %v", g.failed)}
+		return &failedError{Verdict: fmt.Sprintf("the load test ran and failed its gate: %v", g.failed)}
 	case len(g.unjudged) > 0:
 		return fmt.Errorf("the gate could not judge %v: a criterion was not measured (TTFT and ITL need a streaming test's published distributions)", g.unjudged)
 	}

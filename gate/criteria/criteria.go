@@ -6,6 +6,7 @@
 package criteria
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -202,3 +203,32 @@ func (p *PercentFlag) Set(s string) error {
 
 // Type names the value in pflag's help.
 func (p *PercentFlag) Type() string { return "percent" }
+
+// Exit statuses of the commands that judge a test (loadgen with -gate-*,
+// sagesize run, gate and compare), so that CI can tell a regression from a
+// broken pipeline: 0 passed; ExitError could not run or could not judge
+// (bad input, AWS errors, missing data); ExitFailed ran, and the verdict is
+// negative.
+const (
+	ExitError  = 1
+	ExitFailed = 2
+)
+
+// FailedError is the error of a command that ran and failed its gate: a
+// test outside its criteria, a comparison that found a regression.
+type FailedError struct{ Verdict string }
+
+func (e *FailedError) Error() string { return e.Verdict }
+
+// ExitStatus is the exit status for a command's error: 0 for nil,
+// ExitFailed for a FailedError (wrapped or not), ExitError otherwise.
+func ExitStatus(err error) int {
+	var failed *FailedError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &failed):
+		return ExitFailed
+	}
+	return ExitError
+}

@@ -1,6 +1,8 @@
 package criteria
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -39,5 +41,27 @@ func TestEvaluateStream(t *testing.T) {
 	v := Criteria{TTFTP99: 800 * time.Millisecond, ITLP99: 50 * time.Millisecond}.Evaluate(m)
 	if v.Passed() || !strings.Contains(v.Line(), "TTFT p99 900ms FAILS <= 800ms; ITL p99 40ms <= 50ms") {
 		t.Errorf("line %q; want TTFT to fail and ITL to pass", v.Line())
+	}
+}
+
+// The exit statuses CI tells apart: a failed verdict (even wrapped) is 2,
+// any other error 1, none 0.
+func TestExitStatus(t *testing.T) {
+	failed := &FailedError{Verdict: "gate: FAIL: p99 2s FAILS <= 1s"}
+	for _, tt := range []struct {
+		err  error
+		want int
+	}{
+		{nil, 0},
+		{failed, ExitFailed},
+		{fmt.Errorf("variant blue: %w", failed), ExitFailed},
+		{errors.New("read loadgen output: no such file"), ExitError},
+	} {
+		if got := ExitStatus(tt.err); got != tt.want {
+			t.Errorf("ExitStatus(%v) = %d; want %d", tt.err, got, tt.want)
+		}
+	}
+	if failed.Error() != failed.Verdict {
+		t.Errorf("Error() = %q; want the verdict", failed.Error())
 	}
 }
