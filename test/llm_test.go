@@ -16,9 +16,9 @@ var llmStreamMetrics = []string{metrics.LoadTestTTFT, metrics.LoadTestITL, metri
 
 // dashboardSearches returns, per dashboard, every SEARCH its graph lines
 // read, failing the test on one that names no metric.
-func dashboardSearches(t *testing.T, s *synthesized) map[string][]dashcheck.Search {
+func dashboardSearches(t *testing.T, s *synthesized) map[string][]bodycheck.Search {
 	t.Helper()
-	out := map[string][]dashcheck.Search{}
+	out := map[string][]bodycheck.Search{}
 	for name, body := range s.dashboards(t) {
 		for _, w := range body["widgets"].([]any) {
 			ms, _ := w.(map[string]any)["properties"].(map[string]any)["metrics"].([]any)
@@ -28,7 +28,7 @@ func dashboardSearches(t *testing.T, s *synthesized) map[string][]dashcheck.Sear
 				if !ok || opts["expression"] == nil {
 					continue
 				}
-				ss, err := dashcheck.Searches(opts["expression"].(string))
+				ss, err := bodycheck.Searches(opts["expression"].(string))
 				if err != nil {
 					t.Fatalf("dashboard %s: %v", name, err)
 				}
@@ -59,7 +59,7 @@ func TestDashboards_SearchesReadTheLoadTestCatalogue(t *testing.T) {
 						t.Errorf("dashboard %s: %v", dash, err)
 					}
 					for _, m := range llmStreamMetrics {
-						if sr.Metric == m {
+						if sr.MetricName == m {
 							streaming++
 						}
 					}

@@ -80,18 +80,15 @@ func TestPlanEndpoint_AsyncAlarms(t *testing.T) {
 	if a := p.af.alarms[1]; a.Threshold != 900 || a.Annotation.Value != 900 {
 		t.Errorf("oldest request age critical: threshold %v, line %v; want 900 s both", a.Threshold, a.Annotation.Value)
 	}
-	for _, row := range p.rows {
-		for _, c := range row {
-			g, ok := c.Properties.(*dashboard.Graph)
-			if !ok || !strings.HasPrefix(g.Title, "Age of the oldest") {
-				continue
-			}
-			m := g.Metrics[0].(dashboard.Metric)
-			if len(m.Dims) != 1 || m.Dims[0].Name != metrics.DimEndpointName || m.Stat != metrics.StatMaximum {
-				t.Errorf("age graph reads %v %s; want EndpointName alone, Maximum", m.Dims, m.Stat)
-			}
-			return
+	for _, g := range graphs(p) {
+		if !strings.HasPrefix(g.Title, "Age of the oldest") {
+			continue
 		}
+		m := g.Metrics[0].(dashboard.Metric)
+		if len(m.Dims) != 1 || m.Dims[0].Name != metrics.DimEndpointName || m.Stat != metrics.StatMaximum {
+			t.Errorf("age graph reads %v %s; want EndpointName alone, Maximum", m.Dims, m.Stat)
+		}
+		return
 	}
 	t.Error("no age graph")
 }

@@ -20,11 +20,9 @@ func autoscaledProps(t *testing.T, a *Autoscaling) *EndpointMonitorProps {
 
 // graphTitled finds the graph whose title contains s.
 func graphTitled(p *EndpointPlan, s string) *dashboard.Graph {
-	for _, row := range p.rows {
-		for _, c := range row {
-			if g, ok := c.Properties.(*dashboard.Graph); ok && strings.Contains(g.Title, s) {
-				return g
-			}
+	for _, g := range graphs(p) {
+		if strings.Contains(g.Title, s) {
+			return g
 		}
 	}
 	return nil

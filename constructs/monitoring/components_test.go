@@ -40,26 +40,20 @@ func TestPlanEndpoint_ComponentsDrawOnlyComponentMetrics(t *testing.T) {
 	}
 	cat := metrics.InferenceComponents()
 	checked := 0
-	for _, row := range p.rows {
-		for _, c := range row {
-			g, ok := c.Properties.(*dashboard.Graph)
+	for _, g := range graphs(p) {
+		for _, l := range g.Metrics {
+			m, ok := l.(dashboard.Metric)
 			if !ok {
 				continue
 			}
-			for _, l := range g.Metrics {
-				m, ok := l.(dashboard.Metric)
-				if !ok {
-					continue
-				}
-				dims := make([]string, len(m.Dims))
-				for i, d := range m.Dims {
-					dims[i] = d.Name
-				}
-				if pub, ok := metrics.Lookup(cat, m.Namespace, m.Name, dims); !ok || !pub.Allows(m.Stat) {
-					t.Errorf("%s: %s %s%v %s is not published", g.Title, m.Namespace, m.Name, dims, m.Stat)
-				}
-				checked++
+			dims := make([]string, len(m.Dims))
+			for i, d := range m.Dims {
+				dims[i] = d.Name
 			}
+			if pub, ok := metrics.Lookup(cat, m.Namespace, m.Name, dims); !ok || !pub.Allows(m.Stat) {
+				t.Errorf("%s: %s %s%v %s is not published", g.Title, m.Namespace, m.Name, dims, m.Stat)
+			}
+			checked++
 		}
 	}
 	if checked < 40 {

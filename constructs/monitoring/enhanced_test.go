@@ -27,26 +27,8 @@ func enhancedProps(t *testing.T, period time.Duration) *EndpointMonitorProps {
 func enhancedSearches(t *testing.T, p *EndpointPlan) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
-	for _, row := range p.rows {
-		for _, c := range row {
-			g, ok := c.Properties.(*dashboard.Graph)
-			if !ok {
-				continue
-			}
-			for _, l := range g.Metrics {
-				e, ok := l.(dashboard.Expr)
-				if !ok || !strings.Contains(e.Expression, "SEARCH(") {
-					continue
-				}
-				ss, err := check.Searches(e.Expression)
-				if err != nil {
-					t.Fatalf("%s: %v", g.Title, err)
-				}
-				for _, s := range ss {
-					out[g.Title] = append(out[g.Title], fmt.Sprintf("%s %s%v %s every %d", s.Namespace, s.MetricName, s.Dimensions, s.Stat, e.Period))
-				}
-			}
-		}
+	for _, s := range searches(t, p) {
+		out[s.graph] = append(out[s.graph], fmt.Sprintf("%s %s%v %s every %d", s.Namespace, s.MetricName, s.Dimensions, s.Stat, s.period))
 	}
 	return out
 }
@@ -81,28 +63,13 @@ func TestPlanEndpoint_EnhancedLinesUseCatalogueDimensionSets(t *testing.T) {
 			}
 		}
 	}
-	for _, row := range p.rows {
-		for _, c := range row {
-			g, ok := c.Properties.(*dashboard.Graph)
-			if !ok {
-				continue
-			}
-			for _, l := range g.Metrics {
-				e, ok := l.(dashboard.Expr)
-				if !ok {
-					continue
-				}
-				ss, _ := check.Searches(e.Expression)
-				for _, s := range ss {
-					m, ok := metrics.Lookup(enhanced, s.Namespace, s.MetricName, s.Dimensions)
-					if !ok || !m.Allows(s.Stat) {
-						t.Errorf("%s: %s %s%v %s is not in the enhanced catalogue", g.Title, s.Namespace, s.MetricName, s.Dimensions, s.Stat)
-					}
-				}
-				if strings.HasPrefix(e.Expression, "MAX(SEARCH(") && e.Label != "hottest GPU" {
-					t.Errorf("%s: the maximum over GPUs is labelled %q; want hottest GPU", g.Title, e.Label)
-				}
-			}
+	for _, s := range searches(t, p) {
+		m, ok := metrics.Lookup(enhanced, s.Namespace, s.MetricName, s.Dimensions)
+		if !ok || !m.Allows(s.Stat) {
+			t.Errorf("%s: %s %s%v %s is not in the enhanced catalogue", s.graph, s.Namespace, s.MetricName, s.Dimensions, s.Stat)
+		}
+		if strings.HasPrefix(s.expr, "MAX(SEARCH(") && s.label != "hottest GPU" {
+			t.Errorf("%s: the maximum over GPUs is labelled %q; want hottest GPU", s.graph, s.label)
 		}
 	}
 }

@@ -73,35 +73,42 @@ func TestPlanEndpoint_DrawsOnlyPublishedMetrics(t *testing.T) {
 	}
 }
 
+// graphs are the graphs of p's dashboard, row by row.
+func graphs(p *EndpointPlan) []*dashboard.Graph {
+	var out []*dashboard.Graph
+	for _, row := range p.rows {
+		for _, c := range row {
+			if g, ok := c.Properties.(*dashboard.Graph); ok {
+				out = append(out, g)
+			}
+		}
+	}
+	return out
+}
+
 // unpublished checks every line p's dashboard draws from SageMaker's
 // namespaces against cat: it returns a problem per line whose metric, with
 // that exact dimension set and statistic, is not in cat, and the number of
 // lines checked.
 func unpublished(p *EndpointPlan, cat []metrics.Metric) (problems []string, checked int) {
-	for _, row := range p.rows {
-		for _, c := range row {
-			g, ok := c.Properties.(*dashboard.Graph)
-			if !ok {
+	for _, g := range graphs(p) {
+		for _, l := range g.Metrics {
+			m, ok := l.(dashboard.Metric)
+			if !ok || (m.Namespace != metrics.NamespaceInvocations && m.Namespace != metrics.NamespaceInstances) {
 				continue
 			}
-			for _, l := range g.Metrics {
-				m, ok := l.(dashboard.Metric)
-				if !ok || (m.Namespace != metrics.NamespaceInvocations && m.Namespace != metrics.NamespaceInstances) {
-					continue
-				}
-				dims := make([]string, len(m.Dims))
-				for i, d := range m.Dims {
-					dims[i] = d.Name
-				}
-				pub, ok := metrics.Lookup(cat, m.Namespace, m.Name, dims)
-				switch {
-				case !ok:
-					problems = append(problems, fmt.Sprintf("%s: %s %s%v is not published", g.Title, m.Namespace, m.Name, dims))
-				case !pub.Allows(m.Stat):
-					problems = append(problems, fmt.Sprintf("%s: %s %s has no statistic %s (valid: %v)", g.Title, m.Namespace, m.Name, m.Stat, pub.Statistics))
-				}
-				checked++
+			dims := make([]string, len(m.Dims))
+			for i, d := range m.Dims {
+				dims[i] = d.Name
 			}
+			pub, ok := metrics.Lookup(cat, m.Namespace, m.Name, dims)
+			switch {
+			case !ok:
+				problems = append(problems, fmt.Sprintf("%s: %s %s%v is not published", g.Title, m.Namespace, m.Name, dims))
+			case !pub.Allows(m.Stat):
+				problems = append(problems, fmt.Sprintf("%s: %s %s has no statistic %s (valid: %v)", g.Title, m.Namespace, m.Name, m.Stat, pub.Statistics))
+			}
+			checked++
 		}
 	}
 	return problems, checked

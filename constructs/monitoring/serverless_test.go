@@ -86,12 +86,9 @@ func TestPlanEndpoint_ServerlessProvisionedAndAlarms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, row := range p.rows {
-		for _, c := range row {
-			g, ok := c.Properties.(*dashboard.Graph)
-			if ok && strings.Contains(g.Title, "Provisioned") && !strings.HasPrefix(g.Title, "warm:") {
-				t.Errorf("graph %q: only variant warm has provisioned concurrency", g.Title)
-			}
+	for _, g := range graphs(p) {
+		if strings.Contains(g.Title, "Provisioned") && !strings.HasPrefix(g.Title, "warm:") {
+			t.Errorf("graph %q: only variant warm has provisioned concurrency", g.Title)
 		}
 	}
 	var names []string
@@ -108,14 +105,10 @@ func TestPlanEndpoint_ServerlessProvisionedAndAlarms(t *testing.T) {
 // drawnMetrics are the metric names p's dashboard draws.
 func drawnMetrics(p *EndpointPlan) map[string]bool {
 	out := map[string]bool{}
-	for _, row := range p.rows {
-		for _, c := range row {
-			if g, ok := c.Properties.(*dashboard.Graph); ok {
-				for _, l := range g.Metrics {
-					if m, ok := l.(dashboard.Metric); ok {
-						out[m.Name] = true
-					}
-				}
+	for _, g := range graphs(p) {
+		for _, l := range g.Metrics {
+			if m, ok := l.(dashboard.Metric); ok {
+				out[m.Name] = true
 			}
 		}
 	}

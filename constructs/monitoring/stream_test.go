@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sagesize/sagesize/dashboard"
+	"github.com/sagesize/sagesize/dashboard/check"
 	"github.com/sagesize/sagesize/metrics"
 	"github.com/sagesize/sagesize/testkit/dashcheck"
 )
@@ -29,8 +30,9 @@ func streamProps(t *testing.T, s *StreamProps) *EndpointMonitorProps {
 
 // searched is one SEARCH a graph line reads, with the line's expression.
 type searched struct {
-	graph, expr string
-	dashcheck.Search
+	graph, expr, label string
+	period             int
+	check.Search
 }
 
 // searches returns every SEARCH p's dashboard reads, failing the test on a
@@ -38,24 +40,18 @@ type searched struct {
 func searches(t *testing.T, p *EndpointPlan) []searched {
 	t.Helper()
 	var out []searched
-	for _, row := range p.rows {
-		for _, c := range row {
-			g, ok := c.Properties.(*dashboard.Graph)
+	for _, g := range graphs(p) {
+		for _, l := range g.Metrics {
+			e, ok := l.(dashboard.Expr)
 			if !ok {
 				continue
 			}
-			for _, l := range g.Metrics {
-				e, ok := l.(dashboard.Expr)
-				if !ok {
-					continue
-				}
-				ss, err := dashcheck.Searches(e.Expression)
-				if err != nil {
-					t.Fatalf("%s: %v", g.Title, err)
-				}
-				for _, s := range ss {
-					out = append(out, searched{graph: g.Title, expr: e.Expression, Search: s})
-				}
+			ss, err := check.Searches(e.Expression)
+			if err != nil {
+				t.Fatalf("%s: %v", g.Title, err)
+			}
+			for _, s := range ss {
+				out = append(out, searched{graph: g.Title, expr: e.Expression, label: e.Label, period: e.Period, Search: s})
 			}
 		}
 	}
@@ -79,7 +75,7 @@ func TestPlanEndpoint_StreamRowsReadTheCatalogue(t *testing.T) {
 		if s.Period != int(metrics.LoadTestPeriod/time.Second) {
 			t.Errorf("%s: SEARCH period %d; loadgen publishes every %v", s.graph, s.Period, metrics.LoadTestPeriod)
 		}
-		read[s.Metric] = append(read[s.Metric], s.Stat)
+		read[s.MetricName] = append(read[s.MetricName], s.Stat)
 	}
 	for metric, want := range map[string][]string{
 		metrics.LoadTestTTFT: {"p50", "p99"}, metrics.LoadTestITL: {"p50", "p99"}, metrics.LoadTestTPOT: {"p50", "p99"},
@@ -106,7 +102,7 @@ func TestPlanEndpoint_StreamRowsUnitsAndLayout(t *testing.T) {
 	}
 	for _, s := range searches(t, p) {
 		var suffix string
-		switch s.Metric {
+		switch s.MetricName {
 		case metrics.LoadTestTTFT, metrics.LoadTestITL, metrics.LoadTestTPOT:
 			suffix = ", 10)/1000" // µs → ms
 		case metrics.LoadTestOutputTokens, metrics.LoadTestGoodRequests:
@@ -117,7 +113,7 @@ func TestPlanEndpoint_StreamRowsUnitsAndLayout(t *testing.T) {
 			continue
 		}
 		if !strings.HasSuffix(s.expr, suffix) {
-			t.Errorf("%s: %s as %q; want it to end in %q", s.graph, s.Metric, s.expr, suffix)
+			t.Errorf("%s: %s as %q; want it to end in %q", s.graph, s.MetricName, s.expr, suffix)
 		}
 	}
 	row := graphRow(p, "Time to first token (ms)")
@@ -158,7 +154,7 @@ func TestPlanEndpoint_StreamRowsVariants(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, s := range searches(t, p) {
-		if s.Metric == metrics.LoadTestGoodRequests {
+		if s.MetricName == metrics.LoadTestGoodRequests {
 			t.Errorf("%s reads GoodRequests; without an SLO loadgen counts none", s.graph)
 		}
 	}
@@ -175,8 +171,8 @@ func TestPlanEndpoint_StreamRowsVariants(t *testing.T) {
 	streaming := []string{metrics.LoadTestTTFT, metrics.LoadTestITL, metrics.LoadTestTPOT, metrics.LoadTestOutputTokens,
 		metrics.LoadTestOutputTokensPerRequest, metrics.LoadTestGoodRequests}
 	for _, s := range searches(t, plain) {
-		if slices.Contains(streaming, s.Metric) {
-			t.Errorf("%s reads %s without a streaming test", s.graph, s.Metric)
+		if slices.Contains(streaming, s.MetricName) {
+			t.Errorf("%s reads %s without a streaming test", s.graph, s.MetricName)
 		}
 	}
 	if n, m := len(plain.rows), len(p.rows); m-n != 3 {
@@ -186,11 +182,9 @@ func TestPlanEndpoint_StreamRowsVariants(t *testing.T) {
 
 // graph returns the graph titled title, failing the test without one.
 func graph(p *EndpointPlan, title string) *dashboard.Graph {
-	for _, row := range p.rows {
-		for _, c := range row {
-			if g, ok := c.Properties.(*dashboard.Graph); ok && g.Title == title {
-				return g
-			}
+	for _, g := range graphs(p) {
+		if g.Title == title {
+			return g
 		}
 	}
 	panic("no graph titled " + title)
